@@ -1,0 +1,108 @@
+"""perception: model, explain and manage how customers perceive your service.
+
+The public API is re-exported here; everything else is an implementation detail.
+Heavy dependencies (nltk, the VADER lexicon, installed plugins) load on first use.
+"""
+
+from __future__ import annotations
+
+from perception.config import Config, load_config
+from perception.context import CheckContext, PolicyContext, ScoreContext
+from perception.engine import assess, assess_many, check, plan_followups
+from perception.errors import (
+    ConfigError,
+    PerceptionError,
+    PluginConflictError,
+    Problem,
+    ValidationError,
+)
+from perception.hookspecs import Check, Policy, Scorer, hookimpl
+from perception.model import (
+    Account,
+    Better,
+    Channel,
+    Customer,
+    Deliverable,
+    Dimension,
+    Direction,
+    Expectation,
+    ExpectationKind,
+    Feedback,
+    FeedbackKind,
+    Interaction,
+    Seniority,
+    Stakeholder,
+)
+from perception.outcome import (
+    Band,
+    Driver,
+    Finding,
+    FollowUp,
+    FollowUpPlan,
+    MessageReport,
+    PerceivedOutcome,
+    PluginFailure,
+    Priority,
+    SentenceScore,
+    Sentiment,
+    Severity,
+    Signal,
+    Span,
+)
+from perception.plugins import get_plugin_manager, get_registry
+from perception.text import Message
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Account",
+    "Band",
+    "Better",
+    "Channel",
+    "Check",
+    "CheckContext",
+    "Config",
+    "ConfigError",
+    "Customer",
+    "Deliverable",
+    "Dimension",
+    "Direction",
+    "Driver",
+    "Expectation",
+    "ExpectationKind",
+    "Feedback",
+    "FeedbackKind",
+    "Finding",
+    "FollowUp",
+    "FollowUpPlan",
+    "Interaction",
+    "Message",
+    "MessageReport",
+    "PerceivedOutcome",
+    "PerceptionError",
+    "PluginConflictError",
+    "PluginFailure",
+    "Policy",
+    "PolicyContext",
+    "Priority",
+    "Problem",
+    "ScoreContext",
+    "Scorer",
+    "Seniority",
+    "SentenceScore",
+    "Sentiment",
+    "Severity",
+    "Signal",
+    "Span",
+    "Stakeholder",
+    "ValidationError",
+    "__version__",
+    "assess",
+    "assess_many",
+    "check",
+    "get_plugin_manager",
+    "get_registry",
+    "hookimpl",
+    "load_config",
+    "plan_followups",
+]

@@ -1,0 +1,85 @@
+"""``perception check``: findings on a draft message, like a linter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
+from perception.engine import check
+from perception.io import dump_json, load_accounts
+from perception.outcome import Severity
+from perception.report import findings_text
+
+
+@main.command("check")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.option(
+    "--context",
+    "context_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Accounts file giving the customer's context.",
+)
+@click.option("--customer", "customer_id", help="The account in --context the message is for.")
+@click.option("--reply-to", "reply_to", help="Id of the interaction this message answers.")
+@click.option("--to", "recipient", help="Name of the person the message is addressed to.")
+@format_option("text", "json", default="text")
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity.",
+)
+@pass_state
+def check_command(
+    state: State,
+    file: TextIO,
+    context_path: Path | None,
+    customer_id: str | None,
+    reply_to: str | None,
+    recipient: str | None,
+    fmt: str,
+    fail_on: str,
+) -> None:
+    """Check the draft message in FILE (default: standard input) before it is sent.
+
+    Prints one finding a line as FILE:LINE:COL: SEVERITY [CHECK] MESSAGE, with a
+    suggestion under it.  Exit 0 when clean, 1 when a finding is at or above
+    --fail-on, 2 on usage or input errors.
+    """
+    text = file.read()
+    account = None
+    if context_path is not None:
+        accounts = load_accounts(context_path)
+        if customer_id is None and len(accounts) == 1:
+            account = accounts[0]
+        else:
+            account = next((a for a in accounts if a.id == customer_id), None)
+            if account is None:
+                fail(f"{context_path}: no account with id {customer_id!r} (use --customer)")
+    elif customer_id or reply_to:
+        fail("--customer and --reply-to need --context")
+    try:
+        report = check(
+            text,
+            account=account,
+            reply_to=reply_to,
+            recipient=recipient,
+            config=state.config(),
+            plugins=state.registry(),
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(dump_json(report))
+    else:
+        name = str(getattr(file, "name", "<stdin>"))
+        output = findings_text(report, text, filename=name)
+        if output:
+            click.echo(output)
+    threshold = Severity(fail_on).rank
+    if any(f.severity.rank >= threshold for f in report.findings):
+        raise click.exceptions.Exit(EXIT_FAILED)

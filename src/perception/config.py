@@ -1,0 +1,254 @@
+"""Configuration: ``[tool.perception]`` in ``pyproject.toml`` or a ``perception.toml``.
+
+Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.perception]``)::
+
+    disable = ["readability"]            # scorers, checks or policies to switch off
+
+    [weights]                            # multiply a scorer's signal weights
+    voice = 2.0
+
+    [bands]                              # lowest score of each band
+    delighted = 80
+    satisfied = 65
+    neutral = 45
+    at_risk = 25
+
+    [options.break-silence]              # options of one scorer, check or policy
+    days = 21
+
+Unknown keys are errors, never silently ignored; so are options a plugin does not
+declare in its ``defaults`` and names no plugin registered.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from perception.errors import ConfigError
+from perception.outcome import Band
+
+if TYPE_CHECKING:
+    from perception.plugins import Registry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+__all__ = ["DEFAULT_BANDS", "Config", "find_config", "load_config"]
+
+#: Lowest score (0-100) of each band; anything below ``at risk`` is ``critical``.
+DEFAULT_BANDS: Mapping[Band, float] = {
+    Band.DELIGHTED: 80.0,
+    Band.SATISFIED: 65.0,
+    Band.NEUTRAL: 45.0,
+    Band.AT_RISK: 25.0,
+}
+
+_TOP_LEVEL_KEYS = ("disable", "weights", "bands", "options")
+_BAND_KEYS = {
+    "delighted": Band.DELIGHTED,
+    "satisfied": Band.SATISFIED,
+    "neutral": Band.NEUTRAL,
+    "at_risk": Band.AT_RISK,
+}
+
+
+@attrs.frozen(kw_only=True, hash=False)
+class Config:
+    """Validated settings for the engine.
+
+    Attributes:
+        disable: names of scorers, checks and policies that do not run.
+        weights: per-scorer multipliers of signal weights (default 1.0).
+        bands: lowest score of each band.
+        options: per-plugin options, by registered name.
+        source: where the settings came from, for error messages.
+    """
+
+    disable: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    weights: Mapping[str, float] = attrs.field(factory=dict)
+    bands: Mapping[Band, float] = attrs.field(factory=lambda: dict(DEFAULT_BANDS))
+    options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    source: str = "<defaults>"
+
+    @classmethod
+    def from_mapping(  # noqa: PLR0912  # one branch per key keeps every problem reported
+        cls, data: Mapping[str, Any], *, source: str = "<mapping>"
+    ) -> Config:
+        """Build a config from a parsed TOML table, reporting every problem at once."""
+        problems: list[str] = []
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{source}: the perception table must be a table")
+        problems.extend(
+            f"unknown key {key!r} (allowed: {', '.join(_TOP_LEVEL_KEYS)})"
+            for key in data
+            if key not in _TOP_LEVEL_KEYS
+        )
+        disable = data.get("disable", [])
+        if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
+            problems.append("disable: must be a list of names")
+            disable = []
+        weights = _table(data, "weights", problems)
+        for name, value in weights.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                problems.append(f"weights.{name}: must be a number >= 0, not {value!r}")
+        bands = dict(DEFAULT_BANDS)
+        for key, value in _table(data, "bands", problems).items():
+            if key not in _BAND_KEYS:
+                problems.append(f"bands.{key}: unknown band (allowed: {', '.join(_BAND_KEYS)})")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.append(f"bands.{key}: must be a number, not {value!r}")
+            elif not 0 <= value <= 100:
+                problems.append(f"bands.{key}: must be between 0 and 100, not {value!r}")
+            else:
+                bands[_BAND_KEYS[key]] = float(value)
+        ordered = [bands[b] for b in (Band.DELIGHTED, Band.SATISFIED, Band.NEUTRAL, Band.AT_RISK)]
+        if ordered != sorted(ordered, reverse=True):
+            problems.append("bands: thresholds must fall from delighted to at_risk")
+        options = _table(data, "options", problems)
+        for name, table in options.items():
+            if not isinstance(table, Mapping):
+                problems.append(f"options.{name}: must be a table")
+        if problems:
+            raise ConfigError(_render(source, problems))
+        return cls(
+            disable=frozenset(disable),
+            weights={k: float(v) for k, v in weights.items()},
+            bands=bands,
+            options={k: dict(v) for k, v in options.items()},
+            source=source,
+        )
+
+    def weight(self, scorer: str) -> float:
+        """The weight multiplier of *scorer*."""
+        return self.weights.get(scorer, 1.0)
+
+    def band(self, score: float) -> Band:
+        """The band of a 0-100 *score*."""
+        for band in (Band.DELIGHTED, Band.SATISFIED, Band.NEUTRAL, Band.AT_RISK):
+            if score >= self.bands[band]:
+                return band
+        return Band.CRITICAL
+
+    def options_for(self, name: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
+        """*defaults* overlaid with the options configured for *name*."""
+        merged = dict(defaults)
+        merged.update(self.options.get(name, {}))
+        return merged
+
+    def validate(self, registry: Registry) -> None:
+        """Check every name and option against the plugins in *registry*.
+
+        Raises :class:`~perception.errors.ConfigError` listing each unknown name, each
+        option a plugin does not declare and each option of the wrong type.
+        """
+        known = registry.names()
+        problems = [
+            f"disable: no scorer, check or policy is named {name!r}"
+            for name in sorted(self.disable)
+            if name not in known
+        ]
+        problems.extend(
+            f"weights.{name}: no scorer is named {name!r}"
+            for name in sorted(self.weights)
+            if name not in registry.scorers
+        )
+        for name, values in sorted(self.options.items()):
+            entry = registry.get(name)
+            if entry is None:
+                problems.append(f"options.{name}: no scorer, check or policy is named {name!r}")
+                continue
+            for key, value in values.items():
+                if key not in entry.defaults:
+                    allowed = ", ".join(sorted(entry.defaults)) or "none"
+                    problems.append(f"options.{name}.{key}: unknown option (allowed: {allowed})")
+                elif not _same_kind(entry.defaults[key], value):
+                    expected = type(entry.defaults[key]).__name__
+                    problems.append(
+                        f"options.{name}.{key}: must be {expected}, not {type(value).__name__}"
+                    )
+        if problems:
+            raise ConfigError(_render(self.source, problems))
+
+
+def _same_kind(default: object, value: object) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
+        return True
+    if default is None:
+        return True
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
+def _table(data: Mapping[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        problems.append(f"{key}: must be a table")
+        return {}
+    return dict(value)
+
+
+def _render(source: str, problems: list[str]) -> str:
+    noun = "problem" if len(problems) == 1 else "problems"
+    return "\n".join(
+        [f"invalid configuration in {source}: {len(problems)} {noun}"]
+        + [f"  {p}" for p in problems]
+    )
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest ``perception.toml``, or ``pyproject.toml`` with ``[tool.perception]``.
+
+    Looks in *start* (default: the current directory) and its parents, stopping at the
+    first folder holding either file or a ``.git`` folder.
+    """
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / "perception.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "perception" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+        if (candidate / ".git").exists():
+            break
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def load_config(path: str | Path | None = None, *, start: Path | None = None) -> Config:
+    """Load settings from *path*, or from the file :func:`find_config` finds.
+
+    A ``pyproject.toml`` contributes its ``[tool.perception]`` table; any other file is
+    read whole.  With no file found, the defaults apply.
+    """
+    if path is None:
+        found = find_config(start)
+        if found is None:
+            return Config()
+        path = found
+    path = Path(path)
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("perception", {})
+        return Config.from_mapping(data, source=f"{path} [tool.perception]")
+    return Config.from_mapping(data, source=str(path))

@@ -1,0 +1,459 @@
+"""The engine: run the registered scorers, checks and policies.
+
+Three entry points, each taking the same keyword options:
+
+* :func:`assess` — an account's perceived outcome, explained;
+* :func:`check` — findings on a message before it is sent;
+* :func:`plan_followups` — dated follow-up actions for an account.
+
+``plugins`` selects the plugins: a :class:`~perception.plugins.Registry`, a
+:class:`pluggy.PluginManager`, or ``None`` for the process-wide default.  ``config`` is a
+:class:`~perception.config.Config` (default: the built-in defaults; the CLI reads the
+nearest ``perception.toml``).  A plugin that raises is reported in the result's
+``failures`` with its name and the error, and the run goes on without it; with
+``strict=True`` the error is raised instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import attrs
+import pluggy
+
+from perception.config import Config
+from perception.context import CheckContext, PolicyContext, ScoreContext
+from perception.model import Account, Customer, Direction, Interaction
+from perception.outcome import (
+    Driver,
+    Finding,
+    FollowUp,
+    FollowUpPlan,
+    MessageReport,
+    PerceivedOutcome,
+    PluginFailure,
+    Signal,
+)
+from perception.plugins import Registered, Registry, get_registry
+from perception.text import Message
+
+__all__ = ["aggregate", "assess", "assess_many", "check", "plan_followups"]
+
+T = TypeVar("T")
+Plugins = Registry | pluggy.PluginManager | None
+
+#: How many units of (weight x confidence) of evidence give a confidence of about 63%.
+_CONFIDENCE_SCALE = 3.0
+#: At most this many drivers are reported.
+_MAX_DRIVERS = 3
+#: A signal moving the score by less than this many points is not a driver.
+_MIN_DRIVER_IMPACT = 0.5
+
+
+def _registry(plugins: Plugins) -> Registry:
+    if isinstance(plugins, Registry):
+        return plugins
+    return get_registry(plugins)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _check_aware(as_of: datetime) -> datetime:
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        msg = "as_of must be timezone-aware (for example datetime.now(timezone.utc))"
+        raise ValueError(msg)
+    return as_of
+
+
+def _run(
+    entry: Registered[Any],
+    call: Callable[[], Iterable[T]],
+    expected: type[T],
+    failures: list[PluginFailure],
+    *,
+    strict: bool,
+) -> list[T]:
+    """Call a plugin, check what it returns, and record a failure instead of raising."""
+    try:
+        results = list(call())
+        for item in results:
+            if not isinstance(item, expected):
+                msg = f"returned {type(item).__name__}, not {expected.__name__}"
+                raise TypeError(msg)  # reported like any plugin error
+    except Exception as exc:
+        if strict:
+            if hasattr(exc, "add_note"):
+                exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
+            raise
+        failures.append(
+            PluginFailure(
+                plugin=entry.name,
+                kind=entry.kind,
+                error=f"{type(exc).__name__}: {exc}",
+                origin=entry.origin,
+            )
+        )
+        return []
+    return results
+
+
+def _enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered[T]]:
+    return [e for e in entries if e.name not in config.disable]
+
+
+def _as_of_view(account: Account, as_of: datetime) -> Account:
+    """The account as it was known at *as_of*: later records are left out."""
+    interactions = tuple(i for i in account.interactions if i.at <= as_of)
+    feedback = tuple(f for f in account.feedback if f.at <= as_of)
+    deliverables = tuple(
+        d
+        if d.delivered_at is None or d.delivered_at <= as_of
+        else attrs.evolve(d, delivered_at=None, accepted_at=None, level=None)
+        for d in account.deliverables
+    )
+    deliverables = tuple(
+        attrs.evolve(d, accepted_at=None)
+        if d.accepted_at is not None and d.accepted_at > as_of
+        else d
+        for d in deliverables
+    )
+    expectations = tuple(
+        attrs.evolve(e, confirmed_at=None)
+        if e.confirmed_at is not None and e.confirmed_at > as_of
+        else e
+        for e in account.expectations
+    )
+    if (
+        len(interactions) == len(account.interactions)
+        and len(feedback) == len(account.feedback)
+        and deliverables == account.deliverables
+        and expectations == account.expectations
+    ):
+        return account
+    return attrs.evolve(
+        account,
+        interactions=interactions,
+        feedback=feedback,
+        deliverables=deliverables,
+        expectations=expectations,
+    )
+
+
+def aggregate(
+    signals: Sequence[Signal], config: Config
+) -> tuple[float, float, dict[Any, float], tuple[Driver, ...]]:
+    """Combine signals into ``(score, confidence, dimensions, drivers)``.
+
+    Each signal counts with ``weight x confidence x`` its scorer's configured weight.
+    The score maps the weighted mean value from [-1, 1] onto 0-100 (no evidence gives
+    50); each dimension gets the weighted mean of its signals; confidence grows with the
+    total weight of evidence as ``1 - exp(-total / 3)``.  Drivers are the signals that
+    move the score most, with their impact in points.
+    """
+    effective = [s.weight * s.confidence * config.weight(s.scorer) for s in signals]
+    total = sum(effective)
+    if total <= 0:
+        return 50.0, 0.0, {}, ()
+    mean = sum(w * s.value for w, s in zip(effective, signals, strict=True)) / total
+    score = min(100.0, max(0.0, 50.0 + 50.0 * mean))
+    by_dimension: dict[Any, list[float]] = {}
+    for w, s in zip(effective, signals, strict=True):
+        pair = by_dimension.setdefault(s.dimension, [0.0, 0.0])
+        pair[0] += w * s.value
+        pair[1] += w
+    dimensions = {
+        d: max(-1.0, min(1.0, num / den)) for d, (num, den) in by_dimension.items() if den > 0
+    }
+    confidence = 1.0 - math.exp(-total / _CONFIDENCE_SCALE)
+    impacts = sorted(
+        ((50.0 * w * s.value / total, s) for w, s in zip(effective, signals, strict=True)),
+        key=lambda pair: -abs(pair[0]),
+    )
+    drivers = tuple(
+        Driver(
+            text=s.explanation,
+            dimension=s.dimension,
+            impact=round(impact, 2),
+            scorer=s.scorer,
+            evidence=s.evidence,
+        )
+        for impact, s in impacts[:_MAX_DRIVERS]
+        if abs(impact) >= _MIN_DRIVER_IMPACT
+    )
+    return score, confidence, dimensions, drivers
+
+
+def assess(
+    account: Account,
+    *,
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+    plan: bool = False,
+) -> PerceivedOutcome:
+    """Estimate and explain how the customer of *account* perceives the service.
+
+    :param account: the account to assess.
+    :param as_of: the time to assess at (default: now); later records are ignored.
+    :param config: settings (default: built-in defaults).
+    :param plugins: which plugins to use (default: the process-wide manager's).
+    :param strict: raise a plugin's error instead of reporting it in ``failures``.
+    :param plan: also plan follow-ups and put them in the outcome's ``followups``.
+    :return: the perceived outcome, with signals, drivers and findings.
+    """
+    config = config or Config()
+    registry = _registry(plugins)
+    as_of = _check_aware(as_of) if as_of is not None else _now()
+    view = _as_of_view(account, as_of)
+    failures: list[PluginFailure] = []
+    reports: dict[str, MessageReport] = {}
+
+    def check_interaction(interaction: Interaction) -> MessageReport:
+        if interaction.id not in reports:
+            reply_to = view.interaction(interaction.in_reply_to)
+            reports[interaction.id] = _check_message(
+                Message(interaction.text),
+                registry,
+                config,
+                strict=strict,
+                account=view,
+                customer=view.customer,
+                reply_to=reply_to,
+                recipient=None,
+                evidence=(interaction.id,),
+            )
+        return reports[interaction.id]
+
+    signals: list[Signal] = []
+    for entry in _enabled(registry.scorers.values(), config):
+        ctx = ScoreContext(
+            as_of=as_of,
+            options=config.options_for(entry.name, entry.defaults),
+            config=config,
+            check_interaction=check_interaction,
+        )
+        produced = _run(
+            entry, functools.partial(entry.obj.score, view, ctx), Signal, failures, strict=strict
+        )
+        signals.extend(produced)
+    for report in reports.values():
+        failures.extend(f for f in report.failures if f not in failures)
+    score, confidence, dimensions, drivers = aggregate(signals, config)
+    outcome = PerceivedOutcome(
+        account=account.id,
+        as_of=as_of,
+        score=round(score, 2),
+        band=config.band(score),
+        confidence=round(confidence, 3),
+        dimensions=dimensions,
+        signals=signals,
+        drivers=drivers,
+        findings=tuple(f for r in reports.values() for f in r.findings),
+        failures=failures,
+    )
+    if plan:
+        planned = plan_followups(
+            view, outcome, as_of=as_of, config=config, plugins=registry, strict=strict
+        )
+        outcome = attrs.evolve(
+            outcome, followups=planned.followups, failures=(*failures, *planned.failures)
+        )
+    return outcome
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(options: dict[str, Any]) -> None:
+    _worker_state.clear()
+    _worker_state.update(options)
+
+
+def _assess_in_worker(account: Account) -> PerceivedOutcome:
+    return assess(account, **_worker_state)
+
+
+def assess_many(
+    accounts: Iterable[Account],
+    *,
+    workers: int = 1,
+    chunksize: int = 8,
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+    plan: bool = False,
+) -> Iterator[PerceivedOutcome]:
+    """Assess many accounts, yielding outcomes in input order as they are ready.
+
+    Accounts are read from *accounts* lazily, so a generator over a large JSONL file is
+    processed in constant memory.  With ``workers > 1`` the work is spread over that
+    many processes; the registry and config are sent to each worker once, so plugins
+    registered in-process must be picklable (module-level classes are).
+
+    :param workers: processes to use; 1 runs in this process.
+    :param chunksize: accounts sent to a worker at a time.
+    :return: an iterator of outcomes, one per account, in the same order.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
+    as_of = _check_aware(as_of) if as_of is not None else _now()
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "config": config or Config(),
+        "plugins": _registry(plugins),
+        "strict": strict,
+        "plan": plan,
+    }
+    if workers == 1:
+        for account in accounts:
+            yield assess(account, **options)
+        return
+    with multiprocessing.get_context().Pool(
+        workers, initializer=_init_worker, initargs=(options,)
+    ) as pool:
+        yield from pool.imap(_assess_in_worker, accounts, chunksize)
+
+
+def _check_message(
+    message: Message,
+    registry: Registry,
+    config: Config,
+    *,
+    strict: bool,
+    account: Account | None,
+    customer: Customer | None,
+    reply_to: Interaction | None,
+    recipient: str | None,
+    evidence: tuple[str, ...] = (),
+) -> MessageReport:
+    failures: list[PluginFailure] = []
+    findings: list[Finding] = []
+    for entry in _enabled(registry.checks.values(), config):
+        ctx = CheckContext(
+            options=config.options_for(entry.name, entry.defaults),
+            config=config,
+            customer=customer,
+            account=account,
+            reply_to=reply_to,
+            recipient=recipient,
+        )
+        produced = _run(
+            entry,
+            functools.partial(entry.obj.check, message, ctx),
+            Finding,
+            failures,
+            strict=strict,
+        )
+        for finding in produced:
+            span = finding.span
+            if span is not None and span.end > len(message.text):
+                span = None  # a check's bad span must not point outside the message
+            findings.append(
+                attrs.evolve(finding, span=span, evidence=(*evidence, *finding.evidence))
+            )
+    findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
+    return MessageReport(
+        length=len(message.text),
+        sentiment=message.sentiment,
+        sentences=message.sentence_scores,
+        findings=findings,
+        failures=failures,
+    )
+
+
+def check(
+    text: str,
+    *,
+    account: Account | None = None,
+    customer: Customer | None = None,
+    reply_to: Interaction | str | None = None,
+    recipient: str | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+) -> MessageReport:
+    """Check a message before it is sent.
+
+    :param text: the draft message.
+    :param account: the customer's account, for context (glossary, history).
+    :param customer: the customer (default: the account's).
+    :param reply_to: the message being answered, or its id in *account*.
+    :param recipient: the name of the person addressed, if known.
+    :return: the message's sentiment and the checks' findings, ordered by position.
+    """
+    config = config or Config()
+    registry = _registry(plugins)
+    if isinstance(reply_to, str):
+        found = account.interaction(reply_to) if account is not None else None
+        if found is None:
+            msg = f"reply_to: no interaction with id {reply_to!r} in the account"
+            raise ValueError(msg)
+        reply_to = found
+    if customer is None and account is not None:
+        customer = account.customer
+    if recipient is None and reply_to is not None and reply_to.direction is Direction.INBOUND:
+        person = customer.stakeholder(reply_to.author) if customer is not None else None
+        recipient = person.name if person is not None else None
+    return _check_message(
+        Message(text),
+        registry,
+        config,
+        strict=strict,
+        account=account,
+        customer=customer,
+        reply_to=reply_to,
+        recipient=recipient,
+    )
+
+
+def plan_followups(
+    account: Account,
+    outcome: PerceivedOutcome | None = None,
+    *,
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+) -> FollowUpPlan:
+    """Plan follow-ups for *account*.
+
+    :param outcome: the account's assessed outcome (assessed now when omitted).
+    :param as_of: the time of planning (default: the outcome's ``as_of``, else now).
+    :return: the follow-ups, by due time then priority, and any policy failures.
+    """
+    config = config or Config()
+    registry = _registry(plugins)
+    if as_of is None:
+        as_of = outcome.as_of if outcome is not None else _now()
+    as_of = _check_aware(as_of)
+    if outcome is None:
+        outcome = assess(account, as_of=as_of, config=config, plugins=registry, strict=strict)
+    view = _as_of_view(account, as_of)
+    failures: list[PluginFailure] = []
+    followups: list[FollowUp] = []
+    keys: set[str] = set()
+    for entry in _enabled(registry.policies.values(), config):
+        ctx = PolicyContext(
+            as_of=as_of, options=config.options_for(entry.name, entry.defaults), config=config
+        )
+        for item in _run(
+            entry,
+            functools.partial(entry.obj.followups, view, outcome, ctx),
+            FollowUp,
+            failures,
+            strict=strict,
+        ):
+            if item.key not in keys:
+                keys.add(item.key)
+                followups.append(item)
+    followups.sort(key=lambda f: (f.due, -f.priority.rank, f.key))
+    return FollowUpPlan(account=account.id, as_of=as_of, followups=followups, failures=failures)

@@ -1,0 +1,104 @@
+"""Exception types raised by perception.
+
+Every error perception raises on purpose derives from :class:`PerceptionError`, so an
+application can catch one type.  Input problems are reported all at once: a
+:class:`ValidationError` carries every :class:`Problem` found, each with the path of the
+offending field (``accounts[3].expectations[0].adequate``), and the file and record when
+the input came from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "ConfigError",
+    "PerceptionError",
+    "PluginConflictError",
+    "Problem",
+    "ValidationError",
+]
+
+
+class PerceptionError(Exception):
+    """Base class of every error raised by perception."""
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with an input.
+
+    Attributes:
+        path: where, as a dotted path with indexes (``expectations[0].adequate``);
+            empty for the record as a whole.
+        message: what is wrong, in words (``must be <= desired (8.0)``).
+        source: the file (and line or record) the value came from, if any.
+    """
+
+    path: str
+    message: str
+    source: str = ""
+
+    def prefixed(self, prefix: str) -> Problem:
+        """Return this problem with *prefix* put in front of its path."""
+        if not prefix:
+            return self
+        if not self.path:
+            path = prefix
+        elif self.path.startswith("["):
+            path = prefix + self.path
+        else:
+            path = f"{prefix}.{self.path}"
+        return attrs.evolve(self, path=path)
+
+    def located(self, source: str) -> Problem:
+        """Return this problem with *source* (``file:line``) recorded."""
+        return attrs.evolve(self, source=source)
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        path = f"{self.path}: " if self.path else ""
+        return f"{where}{path}{self.message}"
+
+
+class ValidationError(PerceptionError, ValueError):
+    """Invalid input, with every problem found (not just the first).
+
+    ``problems`` is a tuple of :class:`Problem`; ``str(error)`` lists them one a line.
+    Subclass of :class:`ValueError` so that code expecting the standard type still works.
+    """
+
+    def __init__(self, problems: Iterable[Problem], *, summary: str = "invalid input") -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.summary = summary
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{self.summary}: {count} {noun}"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+    def prefixed(self, prefix: str) -> ValidationError:
+        """A copy whose problems all have *prefix* in front of their paths."""
+        return ValidationError((p.prefixed(prefix) for p in self.problems), summary=self.summary)
+
+    def located(self, source: str) -> ValidationError:
+        """A copy whose problems all carry *source* (``file:line``)."""
+        return ValidationError((p.located(source) for p in self.problems), summary=self.summary)
+
+    @classmethod
+    def merge(cls, errors: Sequence[ValidationError], *, summary: str) -> ValidationError:
+        """One error holding the problems of all *errors*."""
+        return cls((p for e in errors for p in e.problems), summary=summary)
+
+
+class ConfigError(PerceptionError, ValueError):
+    """The configuration (``perception.toml`` or ``[tool.perception]``) is invalid."""
+
+
+class PluginConflictError(PerceptionError):
+    """Two plugins registered a scorer, check or policy under the same name."""

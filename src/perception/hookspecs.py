@@ -1,0 +1,167 @@
+"""The plugin API: hook specifications and the protocols of registered objects.
+
+A plugin is any module or object with functions marked ``@perception.hookimpl``.  Built-in
+scorers, checks and policies are plugins too, registered the same way.  Each hook below
+is a *registration* hook: it receives a ``register`` callable and calls it once per object
+it contributes.
+
+Registered objects satisfy a small protocol: a ``name`` (unique across all kinds), a
+one-line ``description``, an optional ``defaults`` mapping of options (what a user may set
+in ``[tool.perception.options.NAME]``), and one method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from perception.context import CheckContext, PolicyContext, ScoreContext
+    from perception.model import Account
+    from perception.outcome import Finding, FollowUp, PerceivedOutcome, Signal
+    from perception.text import Message
+
+__all__ = [
+    "PROJECT_NAME",
+    "Check",
+    "Policy",
+    "Scorer",
+    "hookimpl",
+    "hookspec",
+    "perception_register_checks",
+    "perception_register_commands",
+    "perception_register_policies",
+    "perception_register_scorers",
+]
+
+#: The pluggy project name; also the entry-point group plugins are published under.
+PROJECT_NAME = "perception"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+#: Decorator marking a function as an implementation of a perception hook.
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Turns an account into signals about how the customer perceives it.
+
+    ``score`` returns (or yields) :class:`~perception.outcome.Signal` records whose
+    ``scorer`` is the scorer's ``name``.  It must not mutate the account.
+    """
+
+    @property
+    def name(self) -> str:
+        """Unique name, lowercase with dashes (``"voice"``)."""
+
+    @property
+    def description(self) -> str:
+        """One line saying what it measures."""
+
+    def score(self, account: Account, ctx: ScoreContext) -> Iterable[Signal]:
+        """Signals for *account* as of ``ctx.as_of``, with options in ``ctx.options``."""
+
+
+@runtime_checkable
+class Check(Protocol):
+    """Finds things to change in a message before it is sent."""
+
+    @property
+    def name(self) -> str:
+        """Unique name, lowercase with dashes (``"undefined-term"``)."""
+
+    @property
+    def description(self) -> str:
+        """One line saying what it looks for."""
+
+    def check(self, message: Message, ctx: CheckContext) -> Iterable[Finding]:
+        """Findings for *message*; spans are offsets into ``message.text``."""
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """Turns an account's state into dated follow-up actions."""
+
+    @property
+    def name(self) -> str:
+        """Unique name, lowercase with dashes (``"break-silence"``)."""
+
+    @property
+    def description(self) -> str:
+        """One line saying when it asks for a follow-up."""
+
+    def followups(
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+    ) -> Iterable[FollowUp]:
+        """Follow-ups for *account* given its assessed *outcome*, as of ``ctx.as_of``.
+
+        Each follow-up's ``key`` must be stable: the same situation gives the same key
+        on every run, so the ledger never records it twice.
+        """
+
+
+#: The type of the ``register`` argument of the registration hooks.
+Register = Callable[[Any], None]
+#: What ``defaults`` of a registered object looks like.
+Options = Mapping[str, Any]
+
+
+@hookspec
+def perception_register_scorers(register: Callable[[Scorer], None]) -> None:
+    """Register scorers.
+
+    Call ``register(scorer)`` once for each :class:`Scorer` the plugin provides.
+
+    :param register: adds one scorer; raises
+        :class:`~perception.errors.PluginConflictError` when its name is taken.
+    :return: nothing; the return value is ignored.
+
+    Added in 0.1.0.
+    """
+
+
+@hookspec
+def perception_register_checks(register: Callable[[Check], None]) -> None:
+    """Register message checks.
+
+    Call ``register(check)`` once for each :class:`Check` the plugin provides.
+
+    :param register: adds one check; raises
+        :class:`~perception.errors.PluginConflictError` when its name is taken.
+    :return: nothing; the return value is ignored.
+
+    Added in 0.1.0.
+    """
+
+
+@hookspec
+def perception_register_policies(register: Callable[[Policy], None]) -> None:
+    """Register follow-up policies.
+
+    Call ``register(policy)`` once for each :class:`Policy` the plugin provides.
+
+    :param register: adds one policy; raises
+        :class:`~perception.errors.PluginConflictError` when its name is taken.
+    :return: nothing; the return value is ignored.
+
+    Added in 0.1.0.
+    """
+
+
+@hookspec
+def perception_register_commands(cli: click.Group) -> None:
+    """Add commands to the ``perception`` command line.
+
+    Called once when the CLI starts.  Add commands with ``cli.add_command(command)``
+    or decorate functions with ``@cli.command()``.  Command names must not clash with
+    the built-in ones.
+
+    :param cli: the top-level :class:`click.Group`.
+    :return: nothing; the return value is ignored.
+
+    Added in 0.1.0.
+    """

@@ -1,0 +1,472 @@
+"""Reading and writing accounts and outcomes: JSON, JSONL and CSV.
+
+The account format is documented in ``docs/reference/format.md`` and published as a JSON
+Schema (:func:`json_schema`, ``perception schema``).  One account is one JSON object::
+
+    {"customer": {"id": "acme", "name": "Acme Ltd", "stakeholders": [...]},
+     "expectations": [...], "deliverables": [...], "interactions": [...],
+     "feedback": [...]}
+
+A ``.json`` file holds one account, a list of accounts, or ``{"accounts": [...]}``; a
+``.jsonl`` file holds one account per line and is read as a stream, in constant memory.
+Interactions may also come from a CSV file (:func:`read_interactions_csv`).
+
+Every problem in the input is reported in one :class:`~perception.errors.ValidationError`
+naming the file, the record (line for JSONL and CSV) and the field path.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from perception.errors import Problem, ValidationError
+from perception.model import Account, Interaction
+from perception.outcome import FollowUpPlan, MessageReport, PerceivedOutcome
+
+__all__ = [
+    "CSV_COLUMNS",
+    "converter",
+    "dump_account",
+    "dump_json",
+    "iter_accounts",
+    "json_schema",
+    "load_account",
+    "load_accounts",
+    "merge_interactions",
+    "read_interactions_csv",
+    "to_jsonable",
+    "write_jsonl",
+]
+
+T = TypeVar("T")
+
+#: Columns of the interactions CSV; ``account``, ``id``, ``at`` and ``direction`` are required.
+CSV_COLUMNS = (
+    "account",
+    "id",
+    "at",
+    "direction",
+    "channel",
+    "author",
+    "subject",
+    "text",
+    "in_reply_to",
+)
+_CSV_REQUIRED = ("account", "id", "at", "direction")
+
+
+def _parse_datetime(value: Any, _: type) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            msg = f"must be an ISO 8601 date-time such as '2026-03-01T09:30:00Z', not {value!r}"
+            raise ValueError(msg) from None
+    else:
+        raise TypeError(f"must be an ISO 8601 date-time string, not {type(value).__name__}")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        msg = f"must be timezone-aware (add 'Z' or an offset such as '+02:00'): {value!r}"
+        raise ValueError(msg)
+    return parsed
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"must be one of {allowed}, not {value!r}") from None
+
+
+def _strict(kind: type[T], name: str) -> Any:
+    def structure(value: Any, _: type) -> T:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)  # type: ignore[return-value]  # int is a valid float
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise TypeError(f"must be {name}, not {type(value).__name__} {value!r}")
+        return value
+
+    return structure
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter for perception's records: strict types, ISO date-times, enums by value.
+
+    Unknown fields are errors, and every problem is collected (detailed validation).
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(datetime, _parse_datetime)
+    conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(bool, _strict(bool, "true or false"))
+    conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook(float, _strict(float, "a number"))
+    return conv
+
+
+#: The converter used by this module.
+converter = make_converter()
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
+    """Flatten an exception raised while structuring into problems with field paths."""
+    if isinstance(exc, ValidationError):
+        return [p.prefixed(path) for p in exc.problems]
+    if isinstance(exc, BaseValidationError):
+        found: list[Problem] = []
+        if isinstance(exc, (ClassValidationError, IterableValidationError)):
+            with_notes, without = exc.group_exceptions()
+            for sub, note in with_notes:
+                if isinstance(note, AttributeValidationNote):
+                    found.extend(problems_from(sub, _join(path, note.name)))
+                elif isinstance(note, IterableValidationNote):
+                    found.extend(
+                        problems_from(
+                            sub,
+                            f"{path}[{note.index!r}]"
+                            if isinstance(note.index, str)
+                            else f"{path}[{note.index}]",
+                        )
+                    )
+            for sub in without:
+                found.extend(problems_from(sub, path))
+        else:
+            for sub in exc.exceptions:
+                found.extend(problems_from(sub, path))
+        return found
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [
+            Problem(path=_join(path, key), message="unknown field")
+            for key in sorted(exc.extra_fields)
+        ]
+    if isinstance(exc, KeyError):
+        return [Problem(path=path, message="required field is missing")]
+    if isinstance(exc, (ValueError, TypeError, AttributeError)):
+        return [Problem(path=path, message=str(exc) or type(exc).__name__)]
+    return [Problem(path=path, message=f"{type(exc).__name__}: {exc}")]
+
+
+def structure(data: Any, cls: type[T], *, path: str = "") -> T:
+    """Build a *cls* record from JSON-like *data*, or raise one error with every problem."""
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        problem = Problem(path=path, message=f"must be an object, not {type(data).__name__}")
+        raise ValidationError([problem], summary=f"invalid {cls.__name__}")
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:  # noqa: BLE001  # every structuring failure becomes a problem
+        raise ValidationError(problems_from(exc, path), summary=f"invalid {cls.__name__}") from None
+
+
+def load_account(data: Mapping[str, Any], *, path: str = "") -> Account:
+    """One :class:`~perception.model.Account` from a parsed JSON object."""
+    return structure(data, Account, path=path)
+
+
+def _label(data: Any) -> str:
+    if isinstance(data, Mapping):
+        customer = data.get("customer")
+        if isinstance(customer, Mapping) and isinstance(customer.get("id"), str):
+            return f" (customer {customer['id']!r})"
+    return ""
+
+
+def _records(path: Path) -> Iterator[tuple[str, str, Any]]:
+    """Yield ``(source, field path, data)`` for each account record in the file."""
+    if path.suffix.lower() == ".jsonl":
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                source = f"{path}:{number}"
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problem = Problem(path="", message=f"not valid JSON: {exc.msg}", source=source)
+                    raise ValidationError([problem], summary=f"cannot read {path}") from None
+                yield source + _label(data), "", data
+        return
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+    except json.JSONDecodeError as exc:
+        source = f"{path}:{exc.lineno}:{exc.colno}"
+        problem = Problem(path="", message=f"not valid JSON: {exc.msg}", source=source)
+        raise ValidationError([problem], summary=f"cannot read {path}") from None
+    if isinstance(data, Mapping) and "accounts" in data and "customer" not in data:
+        extra = sorted(set(data) - {"accounts"})
+        if extra:
+            problem = Problem(path=extra[0], message="unknown field", source=str(path))
+            raise ValidationError([problem], summary=f"invalid {path}")
+        data = data["accounts"]
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            yield f"{path} record {index + 1}{_label(item)}", f"accounts[{index}]", item
+    else:
+        yield str(path) + _label(data), "", data
+
+
+def _open_path(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        problem = Problem(path="", message="no such file", source=str(path))
+        raise ValidationError([problem], summary=f"cannot read {path}")
+    return path
+
+
+def iter_accounts(path: str | Path) -> Iterator[Account]:
+    """Yield the accounts of a JSON or JSONL file one at a time.
+
+    A JSONL file is streamed: memory stays flat however long the file.  The first
+    invalid record raises (with every problem of that record); use
+    :func:`load_accounts` to validate a whole file before using any of it.
+    """
+    for source, field_path, data in _records(_open_path(path)):
+        try:
+            yield load_account(data, path=field_path)
+        except ValidationError as exc:
+            raise exc.located(source) from None
+
+
+def load_accounts(path: str | Path) -> list[Account]:
+    """Every account of a JSON or JSONL file, all or nothing.
+
+    Each record is validated; if any is invalid, one
+    :class:`~perception.errors.ValidationError` lists every problem of every record
+    (with file, record and field) and no account is returned.  Duplicate customer ids
+    are errors too.
+    """
+    path = _open_path(path)
+    accounts: list[Account] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for source, field_path, data in _records(path):
+        try:
+            account = load_account(data, path=field_path)
+        except ValidationError as exc:
+            problems.extend(p.located(source) for p in exc.problems)
+            continue
+        if account.id in seen:
+            problems.append(
+                Problem(
+                    path=_join(field_path, "customer.id"),
+                    message=f"duplicate account id {account.id!r} (first in {seen[account.id]})",
+                    source=source,
+                )
+            )
+        seen.setdefault(account.id, source)
+        accounts.append(account)
+    if problems:
+        raise ValidationError(problems, summary=f"invalid accounts in {path}")
+    return accounts
+
+
+def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
+    """Interactions from a CSV file (columns :data:`CSV_COLUMNS`), by account id.
+
+    The header names the columns (any order; unknown columns are errors).  Empty cells
+    are treated as absent.  Every problem of every row is reported at once, by line.
+    """
+    path = _open_path(path)
+    result: dict[str, list[Interaction]] = {}
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        unknown = [c for c in header if c not in CSV_COLUMNS]
+        missing = [c for c in _CSV_REQUIRED if c not in header]
+        if unknown or missing:
+            issues = [
+                Problem(path=c, message="unknown column", source=f"{path}:1") for c in unknown
+            ]
+            issues += [
+                Problem(path=c, message="required column is missing", source=f"{path}:1")
+                for c in missing
+            ]
+            raise ValidationError(issues, summary=f"invalid header in {path}")
+        for row in reader:
+            source = f"{path}:{reader.line_num}"
+            if None in row:
+                problems.append(Problem(path="", message="more cells than columns", source=source))
+                continue
+            data = {k: v for k, v in row.items() if v not in ("", None) and k != "account"}
+            account = (row.get("account") or "").strip()
+            if not account:
+                problems.append(
+                    Problem(path="account", message="required field is missing", source=source)
+                )
+                continue
+            try:
+                interaction = structure(data, Interaction)
+            except ValidationError as exc:
+                problems.extend(p.located(source) for p in exc.problems)
+                continue
+            result.setdefault(account, []).append(interaction)
+    if problems:
+        raise ValidationError(problems, summary=f"invalid interactions in {path}")
+    return result
+
+
+def merge_interactions(
+    accounts: Iterable[Account], interactions: Mapping[str, Iterable[Interaction]]
+) -> list[Account]:
+    """Add *interactions* (by account id) to the matching accounts.
+
+    Raises :class:`~perception.errors.ValidationError` for interactions of unknown
+    accounts and for the problems the merged accounts have (duplicate ids, dangling
+    replies).
+    """
+    merged: list[Account] = []
+    remaining = {k: list(v) for k, v in interactions.items()}
+    problems: list[Problem] = []
+    for account in accounts:
+        extra = remaining.pop(account.id, [])
+        if not extra:
+            merged.append(account)
+            continue
+        try:
+            merged.append(attrs.evolve(account, interactions=(*account.interactions, *extra)))
+        except ValidationError as exc:
+            problems.extend(p.prefixed(f"account {account.id!r}") for p in exc.problems)
+    problems.extend(
+        Problem(path="account", message=f"no account with id {name!r}") for name in remaining
+    )
+    if problems:
+        raise ValidationError(problems, summary="cannot merge interactions")
+    return merged
+
+
+def dump_account(account: Account) -> dict[str, Any]:
+    """*account* as a JSON-compatible dict (the inverse of :func:`load_account`)."""
+    result: dict[str, Any] = converter.unstructure(account)
+    return result
+
+
+def to_jsonable(record: PerceivedOutcome | MessageReport | FollowUpPlan | Any) -> Any:
+    """Any perception record as JSON-compatible data."""
+    return converter.unstructure(record)
+
+
+def dump_json(data: Any, *, indent: int | None = 2) -> str:
+    """JSON text of *data*; perception records are unstructured first."""
+    return json.dumps(to_jsonable(data), indent=indent, ensure_ascii=False)
+
+
+def write_jsonl(accounts: Iterable[Account], path: str | Path) -> int:
+    """Write *accounts* to a JSONL file, one per line; return how many were written."""
+    count = 0
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for account in accounts:
+            handle.write(json.dumps(dump_account(account), ensure_ascii=False))
+            handle.write("\n")
+            count += 1
+    return count
+
+
+# -- JSON Schema -----------------------------------------------------------------------
+
+_SCHEMA_ID = "https://perception.invalid/schema/account.json"
+
+
+def _schema_for(  # noqa: PLR0911  # one return per kind of type
+    tp: Any, defs: dict[str, Any]
+) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        inner = (
+            _schema_for(options[0], defs)
+            if len(options) == 1
+            else {"anyOf": [_schema_for(a, defs) for a in options]}
+        )
+        return {"anyOf": [inner, {"type": "null"}]} if type(None) in args else inner
+    if origin is tuple or origin is list:
+        return {"type": "array", "items": _schema_for(args[0], defs)}
+    if (origin is not None and origin in (dict, Mapping, typing.Mapping)) or tp is Mapping:
+        value = args[1] if len(args) == 2 else str
+        return {"type": "object", "additionalProperties": _schema_for(value, defs)}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [m.value for m in tp]}
+    if tp is datetime:
+        return {"type": "string", "format": "date-time", "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:
+        return {"type": "number"}
+    if tp is str:
+        return {"type": "string"}
+    if attrs.has(tp):
+        name = tp.__name__
+        if name not in defs:
+            defs[name] = {}  # placeholder against recursion
+            defs[name] = _object_schema(tp, defs)
+        return {"$ref": f"#/$defs/{name}"}
+    raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for field in attrs.fields(cls):
+        schema = _schema_for(hints[field.name], defs)
+        properties[field.name] = schema
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    doc = (cls.__doc__ or "").strip().splitlines()[0]
+    return {
+        "type": "object",
+        "description": doc,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one account object."""
+    defs: dict[str, Any] = {}
+    root = _object_schema(Account, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": _SCHEMA_ID,
+        "title": "perception account",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }

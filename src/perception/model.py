@@ -1,0 +1,515 @@
+"""Input records: the customer, what they expect, what was delivered, what was said.
+
+Every record is a frozen, keyword-only ``attrs`` class validated at construction.  A
+record with several problems raises one :class:`~perception.errors.ValidationError`
+that lists them all, each with its field path.  Times must be timezone-aware: a naive
+datetime is an error, never a guess.  Change a record with :func:`attrs.evolve`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+
+import attrs
+
+from perception._validation import (
+    Issues,
+    as_tuple,
+    aware_issue,
+    enum_issue,
+    lenient,
+    number_issue,
+    raise_problems,
+    text_issue,
+    unique_ids,
+)
+
+__all__ = [
+    "Account",
+    "Better",
+    "Channel",
+    "Customer",
+    "Deliverable",
+    "Dimension",
+    "Direction",
+    "Expectation",
+    "ExpectationKind",
+    "Feedback",
+    "FeedbackKind",
+    "Interaction",
+    "Seniority",
+    "Stakeholder",
+]
+
+
+class Dimension(str, enum.Enum):
+    """What a perception is about: the SERVQUAL dimensions plus communication."""
+
+    RELIABILITY = "reliability"
+    RESPONSIVENESS = "responsiveness"
+    ASSURANCE = "assurance"
+    EMPATHY = "empathy"
+    TANGIBLES = "tangibles"
+    COMMUNICATION = "communication"
+
+
+class Seniority(str, enum.Enum):
+    """How senior a stakeholder is; an executive's word weighs most."""
+
+    EXECUTIVE = "executive"
+    MANAGER = "manager"
+    USER = "user"
+
+
+class ExpectationKind(str, enum.Enum):
+    """Whether an expectation was stated (a commitment) or is implicit (never said)."""
+
+    EXPLICIT = "explicit"
+    IMPLICIT = "implicit"
+
+
+class Better(str, enum.Enum):
+    """Which way a level is better: a higher uptime, a lower response time."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Direction(str, enum.Enum):
+    """Who sent a message: the customer (inbound) or the team (outbound)."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Channel(str, enum.Enum):
+    """Where an interaction took place."""
+
+    EMAIL = "email"
+    CHAT = "chat"
+    PHONE = "phone"
+    MEETING = "meeting"
+    TICKET = "ticket"
+    OTHER = "other"
+
+
+class FeedbackKind(str, enum.Enum):
+    """Kinds of stated feedback: the customer's own word."""
+
+    CSAT = "csat"  #: customer satisfaction, 1 (very dissatisfied) to 5 (very satisfied)
+    NPS = "nps"  #: likelihood to recommend, 0 to 10
+    CES = "ces"  #: customer effort, 1 (very easy) to 7 (very difficult)
+    ESCALATION = "escalation"
+    COMPLAINT = "complaint"
+    PRAISE = "praise"
+
+
+#: Allowed value range of each scored feedback kind.
+FEEDBACK_RANGES: Mapping[FeedbackKind, tuple[float, float]] = {
+    FeedbackKind.CSAT: (1.0, 5.0),
+    FeedbackKind.NPS: (0.0, 10.0),
+    FeedbackKind.CES: (1.0, 7.0),
+}
+
+
+def _to_seniority(value: object) -> Seniority:
+    return lenient(Seniority, value)
+
+
+def _to_dimension(value: object) -> Dimension:
+    return lenient(Dimension, value)
+
+
+def _to_expectationkind(value: object) -> ExpectationKind:
+    return lenient(ExpectationKind, value)
+
+
+def _to_better(value: object) -> Better:
+    return lenient(Better, value)
+
+
+def _to_direction(value: object) -> Direction:
+    return lenient(Direction, value)
+
+
+def _to_channel(value: object) -> Channel:
+    return lenient(Channel, value)
+
+
+def _to_feedbackkind(value: object) -> FeedbackKind:
+    return lenient(FeedbackKind, value)
+
+
+@attrs.frozen(kw_only=True)
+class Stakeholder:
+    """A person on the customer's side.
+
+    Attributes:
+        id: unique within the customer; interactions and feedback name it as author.
+        name: how to address the person (``"Dana Whitfield"``).
+        role: job title, free text (``"CIO"``).
+        seniority: executive, manager or user.
+        email: optional address, used to match message authors.
+    """
+
+    id: str
+    name: str
+    role: str = ""
+    seniority: Seniority = attrs.field(default=Seniority.USER, converter=_to_seniority)
+    email: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from text_issue("name", self.name, required=True)
+        yield from text_issue("role", self.role)
+        yield from enum_issue("seniority", self.seniority, Seniority)
+        yield from text_issue("email", self.email)
+
+
+@attrs.frozen(kw_only=True, hash=False)
+class Customer:
+    """The customer organisation.
+
+    Attributes:
+        id: unique across a portfolio; also the account's id.
+        name: display name.
+        segment: free text (``"enterprise"``, ``"smb"``).
+        stakeholders: the people on the customer's side.
+        glossary: terms agreed with this customer and their definitions; a term found
+            here counts as defined in every message to the customer.
+    """
+
+    id: str
+    name: str
+    segment: str = ""
+    stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=as_tuple)
+    glossary: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from text_issue("name", self.name, required=True)
+        yield from text_issue("segment", self.segment)
+        for index, person in enumerate(self.stakeholders):
+            if not isinstance(person, Stakeholder):
+                yield f"stakeholders[{index}]", "must be a Stakeholder"
+        yield from unique_ids("stakeholders", self.stakeholders)
+        for term, definition in self.glossary.items():
+            if not isinstance(term, str) or not term.strip():
+                yield "glossary", f"term {term!r} must be a non-empty string"
+            elif not isinstance(definition, str):
+                yield f"glossary.{term}", "definition must be a string"
+
+    def stakeholder(self, stakeholder_id: str | None) -> Stakeholder | None:
+        """The stakeholder with this id or email, or ``None``."""
+        if not stakeholder_id:
+            return None
+        for person in self.stakeholders:
+            if stakeholder_id in (person.id, person.email):
+                return person
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class Expectation:
+    """Something the customer expects, stated or not.
+
+    The zone of tolerance (Zeithaml, Berry & Parasuraman 1993) runs from the
+    ``adequate`` level (the least the customer accepts) to the ``desired`` level (what
+    they hope for).  ``better`` says which way is better: ``"lower"`` for a response
+    time in hours, ``"higher"`` for an uptime.  A dated commitment has a ``due`` time.
+
+    Attributes:
+        id: unique within the account.
+        dimension: which dimension of perception it belongs to.
+        description: in words (``"Invoice portal live"``).
+        kind: ``explicit`` (committed) or ``implicit`` (expected but never said).
+        critical: a critical point; it should be confirmed by the customer.
+        importance: 0 to 1, how much it matters to the customer.
+        adequate: the adequate level, in ``unit``.
+        desired: the desired level, in ``unit``.
+        unit: unit of the levels (``"hours"``, ``"%"``).
+        better: ``higher`` or ``lower``.
+        due: when it is due, if it is a dated commitment.
+        confirmed_at: when the customer confirmed it, if ever.
+        stakeholder: id of the stakeholder who holds this expectation.
+    """
+
+    id: str
+    dimension: Dimension = attrs.field(converter=_to_dimension)
+    description: str = ""
+    kind: ExpectationKind = attrs.field(
+        default=ExpectationKind.EXPLICIT, converter=_to_expectationkind
+    )
+    critical: bool = False
+    importance: float = 0.5
+    adequate: float | None = None
+    desired: float | None = None
+    unit: str = ""
+    better: Better = attrs.field(default=Better.HIGHER, converter=_to_better)
+    due: datetime | None = None
+    confirmed_at: datetime | None = None
+    stakeholder: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from enum_issue("dimension", self.dimension, Dimension)
+        yield from text_issue("description", self.description)
+        yield from enum_issue("kind", self.kind, ExpectationKind)
+        if not isinstance(self.critical, bool):
+            yield "critical", "must be true or false"
+        yield from number_issue("importance", self.importance, low=0.0, high=1.0)
+        yield from number_issue("adequate", self.adequate, optional=True)
+        yield from number_issue("desired", self.desired, optional=True)
+        yield from enum_issue("better", self.better, Better)
+        yield from aware_issue("due", self.due)
+        yield from aware_issue("confirmed_at", self.confirmed_at)
+        adequate, desired = self.adequate, self.desired
+        if (
+            isinstance(adequate, (int, float))
+            and isinstance(desired, (int, float))
+            and isinstance(self.better, Better)
+        ):
+            if self.better is Better.HIGHER and adequate > desired:
+                yield "adequate", f"must be <= desired ({desired:g}) when higher is better"
+            if self.better is Better.LOWER and adequate < desired:
+                yield "adequate", f"must be >= desired ({desired:g}) when lower is better"
+
+    @property
+    def zone(self) -> tuple[float, float] | None:
+        """``(adequate, desired)``, filling a missing end from the other, or ``None``."""
+        if self.adequate is None and self.desired is None:
+            return None
+        adequate = self.adequate if self.adequate is not None else self.desired
+        desired = self.desired if self.desired is not None else self.adequate
+        assert adequate is not None
+        assert desired is not None
+        return adequate, desired
+
+
+@attrs.frozen(kw_only=True)
+class Deliverable:
+    """Work delivered (or still owed) against an expectation.
+
+    Attributes:
+        id: unique within the account.
+        expectation: id of the expectation it answers; must exist in the account.
+        description: in words.
+        delivered_at: when it was delivered; ``None`` while it is outstanding.
+        level: the achieved level, in the expectation's unit, if it is measured.
+        accepted_at: when the customer accepted it, if they did.
+    """
+
+    id: str
+    expectation: str
+    description: str = ""
+    delivered_at: datetime | None = None
+    level: float | None = None
+    accepted_at: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from text_issue("expectation", self.expectation, required=True)
+        yield from text_issue("description", self.description)
+        yield from aware_issue("delivered_at", self.delivered_at)
+        yield from number_issue("level", self.level, optional=True)
+        yield from aware_issue("accepted_at", self.accepted_at)
+        if self.accepted_at is not None and self.delivered_at is None:
+            yield "accepted_at", "needs delivered_at: nothing can be accepted before delivery"
+        elif (
+            isinstance(self.accepted_at, datetime)
+            and isinstance(self.delivered_at, datetime)
+            and self.accepted_at.tzinfo is not None
+            and self.delivered_at.tzinfo is not None
+            and self.accepted_at < self.delivered_at
+        ):
+            yield "accepted_at", "must not be before delivered_at"
+
+
+@attrs.frozen(kw_only=True)
+class Interaction:
+    """A message or conversation between the customer and the team.
+
+    Attributes:
+        id: unique within the account.
+        at: when it was sent or took place.
+        direction: ``inbound`` (from the customer) or ``outbound`` (from the team).
+        channel: email, chat, phone, meeting, ticket or other.
+        author: a stakeholder id (inbound) or a team member (outbound).
+        text: what was said; may be empty for a call without notes.
+        subject: the subject line, if any.
+        in_reply_to: id of the interaction this one answers; must exist in the account.
+    """
+
+    id: str
+    at: datetime
+    direction: Direction = attrs.field(converter=_to_direction)
+    channel: Channel = attrs.field(default=Channel.EMAIL, converter=_to_channel)
+    author: str = ""
+    text: str = ""
+    subject: str = ""
+    in_reply_to: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from aware_issue("at", self.at, optional=False)
+        yield from enum_issue("direction", self.direction, Direction)
+        yield from enum_issue("channel", self.channel, Channel)
+        yield from text_issue("author", self.author)
+        yield from text_issue("text", self.text)
+        yield from text_issue("subject", self.subject)
+        if self.in_reply_to is not None:
+            yield from text_issue("in_reply_to", self.in_reply_to, required=True)
+
+    @property
+    def inbound(self) -> bool:
+        """True when the customer sent it."""
+        return self.direction is Direction.INBOUND
+
+
+@attrs.frozen(kw_only=True)
+class Feedback:
+    """Stated feedback: a survey answer, a complaint, praise or an escalation.
+
+    Attributes:
+        id: unique within the account.
+        at: when it was given.
+        kind: csat (1-5), nps (0-10), ces (1-7), escalation, complaint or praise.
+        value: the score for csat, nps and ces (required there); ignored otherwise.
+        author: the stakeholder who gave it (their seniority sets its weight).
+        text: the verbatim comment, if any.
+    """
+
+    id: str
+    at: datetime
+    kind: FeedbackKind = attrs.field(converter=_to_feedbackkind)
+    value: float | None = None
+    author: str = ""
+    text: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from aware_issue("at", self.at, optional=False)
+        yield from enum_issue("kind", self.kind, FeedbackKind)
+        yield from text_issue("author", self.author)
+        yield from text_issue("text", self.text)
+        if isinstance(self.kind, FeedbackKind) and self.kind in FEEDBACK_RANGES:
+            low, high = FEEDBACK_RANGES[self.kind]
+            if self.value is None:
+                yield "value", f"is required for {self.kind.value} ({low:g} to {high:g})"
+            else:
+                yield from number_issue("value", self.value, low=low, high=high)
+        else:
+            yield from number_issue("value", self.value, optional=True)
+
+
+@attrs.frozen(kw_only=True, hash=False)
+class Account:
+    """Everything known about one customer: the unit of assessment.
+
+    References are checked: a deliverable's expectation, an interaction's
+    ``in_reply_to`` and an expectation's stakeholder must exist in the account.
+
+    Attributes:
+        customer: the customer.
+        expectations: what the customer expects, stated or implicit.
+        deliverables: what was delivered against those expectations.
+        interactions: messages and meetings, in any order.
+        feedback: surveys, complaints, praise and escalations.
+        owner: the team member who owns the account.
+    """
+
+    customer: Customer
+    expectations: tuple[Expectation, ...] = attrs.field(default=(), converter=as_tuple)
+    deliverables: tuple[Deliverable, ...] = attrs.field(default=(), converter=as_tuple)
+    interactions: tuple[Interaction, ...] = attrs.field(default=(), converter=as_tuple)
+    feedback: tuple[Feedback, ...] = attrs.field(default=(), converter=as_tuple)
+    owner: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        if not isinstance(self.customer, Customer):
+            yield "customer", "must be a Customer"
+        for name, cls in (
+            ("expectations", Expectation),
+            ("deliverables", Deliverable),
+            ("interactions", Interaction),
+            ("feedback", Feedback),
+        ):
+            records = getattr(self, name)
+            for index, record in enumerate(records):
+                if not isinstance(record, cls):
+                    yield f"{name}[{index}]", f"must be an {cls.__name__}"
+            yield from unique_ids(name, records)
+        yield from text_issue("owner", self.owner)
+        expectation_ids = {e.id for e in self.expectations if isinstance(e, Expectation)}
+        for index, item in enumerate(self.deliverables):
+            if isinstance(item, Deliverable) and item.expectation not in expectation_ids:
+                yield (
+                    f"deliverables[{index}].expectation",
+                    f"no expectation with id {item.expectation!r} in this account",
+                )
+        interaction_ids = {i.id for i in self.interactions if isinstance(i, Interaction)}
+        for index, message in enumerate(self.interactions):
+            if (
+                isinstance(message, Interaction)
+                and message.in_reply_to is not None
+                and message.in_reply_to not in interaction_ids
+            ):
+                yield (
+                    f"interactions[{index}].in_reply_to",
+                    f"no interaction with id {message.in_reply_to!r} in this account",
+                )
+        if isinstance(self.customer, Customer):
+            people = {p.id for p in self.customer.stakeholders}
+            for index, exp in enumerate(self.expectations):
+                known = isinstance(exp, Expectation) and exp.stakeholder in people
+                if isinstance(exp, Expectation) and exp.stakeholder and not known:
+                    yield (
+                        f"expectations[{index}].stakeholder",
+                        f"no stakeholder with id {exp.stakeholder!r} in customer.stakeholders",
+                    )
+
+    @property
+    def id(self) -> str:
+        """The account's id: its customer's id."""
+        return self.customer.id
+
+    def expectation(self, expectation_id: str) -> Expectation | None:
+        """The expectation with this id, or ``None``."""
+        return next((e for e in self.expectations if e.id == expectation_id), None)
+
+    def interaction(self, interaction_id: str | None) -> Interaction | None:
+        """The interaction with this id, or ``None``."""
+        if interaction_id is None:
+            return None
+        return next((i for i in self.interactions if i.id == interaction_id), None)
+
+    def deliverables_for(self, expectation_id: str) -> tuple[Deliverable, ...]:
+        """The deliverables that answer the expectation *expectation_id*."""
+        return tuple(d for d in self.deliverables if d.expectation == expectation_id)
+
+    def timeline(self) -> tuple[Interaction, ...]:
+        """Interactions sorted by time (stable for equal times)."""
+        return tuple(sorted(self.interactions, key=lambda i: i.at))

@@ -1,0 +1,385 @@
+"""Output records: signals, findings, follow-ups and the perceived outcome.
+
+Like the input records these are frozen, keyword-only ``attrs`` classes validated at
+construction, so a plugin that returns a value out of range fails loudly, with the
+plugin's name, instead of skewing a score.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+
+import attrs
+
+from perception._validation import (
+    Issues,
+    as_tuple,
+    aware_issue,
+    enum_issue,
+    lenient,
+    number_issue,
+    raise_problems,
+    text_issue,
+)
+from perception.model import Dimension
+
+__all__ = [
+    "Band",
+    "Driver",
+    "Finding",
+    "FollowUp",
+    "FollowUpPlan",
+    "MessageReport",
+    "PerceivedOutcome",
+    "PluginFailure",
+    "Priority",
+    "SentenceScore",
+    "Sentiment",
+    "Severity",
+    "Signal",
+    "Span",
+]
+
+
+class Severity(str, enum.Enum):
+    """How much a finding matters; ordered ``info < warning < error``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for error."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Priority(str, enum.Enum):
+    """How urgent a follow-up is; ordered ``low < normal < high < urgent``."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """0 for low up to 3 for urgent."""
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class Band(str, enum.Enum):
+    """The perceived outcome in words, from best to worst."""
+
+    DELIGHTED = "delighted"
+    SATISFIED = "satisfied"
+    NEUTRAL = "neutral"
+    AT_RISK = "at risk"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """0 for delighted up to 4 for critical (higher is worse)."""
+        return list(Band).index(self)
+
+
+def _to_dimension(value: object) -> Dimension:
+    return lenient(Dimension, value)
+
+
+def _to_severity(value: object) -> Severity:
+    return lenient(Severity, value)
+
+
+def _to_priority(value: object) -> Priority:
+    return lenient(Priority, value)
+
+
+def _to_band(value: object) -> Band:
+    return lenient(Band, value)
+
+
+@attrs.frozen(kw_only=True)
+class Span:
+    """A range of characters ``text[start:end]`` in a message."""
+
+    start: int
+    end: int
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                yield name, f"must be a whole number >= 0, not {value!r}"
+        if isinstance(self.start, int) and isinstance(self.end, int) and self.end < self.start:
+            yield "end", f"must be >= start ({self.start})"
+
+
+@attrs.frozen(kw_only=True)
+class Sentiment:
+    """VADER-style sentiment: ``compound`` in [-1, 1] and the three proportions."""
+
+    compound: float
+    positive: float = 0.0
+    neutral: float = 1.0
+    negative: float = 0.0
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from number_issue("compound", self.compound, low=-1.0, high=1.0)
+        for name in ("positive", "neutral", "negative"):
+            yield from number_issue(name, getattr(self, name), low=0.0, high=1.0)
+
+
+@attrs.frozen(kw_only=True)
+class SentenceScore:
+    """The sentiment of one sentence of a message, with its span."""
+
+    span: Span
+    sentiment: Sentiment
+
+
+@attrs.frozen(kw_only=True)
+class Signal:
+    """One piece of evidence about perception, produced by a scorer.
+
+    Attributes:
+        scorer: name of the scorer that produced it.
+        dimension: the dimension it bears on.
+        value: -1 (very negative) to 1 (very positive).
+        weight: how much it counts relative to other signals (>= 0).
+        confidence: 0 to 1, how sure the scorer is.
+        explanation: one sentence in plain words, shown to people.
+        evidence: ids of the records it rests on.
+        at: when the underlying event happened, if it has a time.
+    """
+
+    scorer: str
+    dimension: Dimension = attrs.field(converter=_to_dimension)
+    value: float
+    explanation: str
+    weight: float = 1.0
+    confidence: float = 1.0
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    at: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("scorer", self.scorer, required=True)
+        yield from enum_issue("dimension", self.dimension, Dimension)
+        yield from number_issue("value", self.value, low=-1.0, high=1.0)
+        yield from number_issue("weight", self.weight, low=0.0)
+        yield from number_issue("confidence", self.confidence, low=0.0, high=1.0)
+        yield from text_issue("explanation", self.explanation, required=True)
+        yield from aware_issue("at", self.at)
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """Something in a message worth changing before it is sent.
+
+    Attributes:
+        check: name of the check that found it.
+        severity: info, warning or error.
+        message: what is wrong, in words.
+        suggestion: a concrete change to make.
+        span: where in the message, if it is a place rather than the whole message.
+        evidence: ids of related records (the interaction it was found in).
+    """
+
+    check: str
+    severity: Severity = attrs.field(converter=_to_severity)
+    message: str
+    suggestion: str = ""
+    span: Span | None = None
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("check", self.check, required=True)
+        yield from enum_issue("severity", self.severity, Severity)
+        yield from text_issue("message", self.message, required=True)
+        yield from text_issue("suggestion", self.suggestion)
+        if self.span is not None and not isinstance(self.span, Span):
+            yield "span", "must be a Span or None"
+
+
+@attrs.frozen(kw_only=True)
+class FollowUp:
+    """A dated action that a policy asks somebody to take.
+
+    Attributes:
+        policy: name of the policy that planned it.
+        key: idempotency key, stable across runs for the same situation; a new
+            situation gets a new key.
+        account: the account's id.
+        due: when it should be done.
+        action: what to do, as an instruction.
+        reason: why, in plain words.
+        priority: low, normal, high or urgent.
+        evidence: ids of the records it rests on.
+    """
+
+    policy: str
+    key: str
+    account: str
+    due: datetime
+    action: str
+    reason: str
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=_to_priority)
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("policy", self.policy, required=True)
+        yield from text_issue("key", self.key, required=True)
+        yield from text_issue("account", self.account, required=True)
+        yield from aware_issue("due", self.due, optional=False)
+        yield from text_issue("action", self.action, required=True)
+        yield from text_issue("reason", self.reason, required=True)
+        yield from enum_issue("priority", self.priority, Priority)
+
+
+@attrs.frozen(kw_only=True)
+class PluginFailure:
+    """A plugin that raised; the run went on without it (unless ``strict=True``).
+
+    Attributes:
+        plugin: the registered name of the scorer, check or policy.
+        kind: ``scorer``, ``check`` or ``policy``.
+        error: the exception type and message.
+        origin: the pluggy plugin that registered it.
+    """
+
+    plugin: str
+    kind: str
+    error: str
+    origin: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Driver:
+    """A signal that moves the score, in plain words.
+
+    Attributes:
+        text: the explanation shown to people.
+        dimension: the dimension it moves.
+        impact: signed points it moves the 0-100 score by, roughly.
+        scorer: the scorer behind it.
+        evidence: ids of the records it rests on.
+    """
+
+    text: str
+    dimension: Dimension
+    impact: float
+    scorer: str
+    evidence: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True, hash=False)
+class PerceivedOutcome:
+    """The customer's perceived outcome, as estimated and explained.
+
+    Attributes:
+        account: the account's id.
+        as_of: the time the assessment describes.
+        score: 0 (worst) to 100 (best).
+        band: the score in words.
+        confidence: 0 to 1, from the amount and age of the evidence.
+        dimensions: per-dimension value in [-1, 1] for dimensions with evidence.
+        signals: every signal the scorers produced.
+        drivers: the few signals that move the score most, in plain words.
+        findings: findings of the checks on the team's outbound messages.
+        followups: follow-ups planned for the account, when asked for.
+        failures: plugins that raised during the assessment.
+        diagnosis: a sentence when the outcome contradicts the delivery record
+            (everything delivered, still at risk), naming the likely causes.
+    """
+
+    account: str
+    as_of: datetime
+    score: float
+    band: Band = attrs.field(converter=_to_band)
+    confidence: float
+    dimensions: Mapping[Dimension, float] = attrs.field(factory=dict, converter=dict)
+    signals: tuple[Signal, ...] = attrs.field(default=(), converter=as_tuple)
+    drivers: tuple[Driver, ...] = attrs.field(default=(), converter=as_tuple)
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=as_tuple)
+    followups: tuple[FollowUp, ...] = attrs.field(default=(), converter=as_tuple)
+    failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
+    diagnosis: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("account", self.account, required=True)
+        yield from aware_issue("as_of", self.as_of, optional=False)
+        yield from number_issue("score", self.score, low=0.0, high=100.0)
+        yield from enum_issue("band", self.band, Band)
+        yield from number_issue("confidence", self.confidence, low=0.0, high=1.0)
+        for dimension, value in self.dimensions.items():
+            yield from number_issue(f"dimensions.{dimension}", value, low=-1.0, high=1.0)
+
+
+@attrs.frozen(kw_only=True)
+class MessageReport:
+    """What the checks found in one message.
+
+    Attributes:
+        length: the message's length in characters.
+        sentiment: the whole message's sentiment.
+        sentences: each sentence's span and sentiment.
+        findings: what the checks found, ordered by position.
+        failures: checks that raised.
+        silenced: checks turned off for this message by an inline marker.
+    """
+
+    length: int
+    sentiment: Sentiment
+    sentences: tuple[SentenceScore, ...] = attrs.field(default=(), converter=as_tuple)
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=as_tuple)
+    failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
+    silenced: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def worst(self) -> Severity | None:
+        """The highest severity among the findings, or ``None`` when clean."""
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=lambda s: s.rank)
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpPlan:
+    """The follow-ups the policies planned for one account.
+
+    Attributes:
+        account: the account's id.
+        as_of: the time of planning.
+        followups: planned follow-ups, by due time then priority.
+        failures: policies that raised.
+    """
+
+    account: str
+    as_of: datetime
+    followups: tuple[FollowUp, ...] = attrs.field(default=(), converter=as_tuple)
+    failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
