@@ -1,0 +1,39 @@
+"""Shared fixtures.
+
+Tests that need the public labelled data use the ``shared_data`` fixture: it points at
+``../shared/data`` beside the project (or ``$PERCEPTION_SHARED_DATA``) and fails with a
+clear message when the folder is missing, rather than skipping silently.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shared_data_dir() -> Path:
+    override = os.environ.get("PERCEPTION_SHARED_DATA")
+    return Path(override) if override else ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of public labelled data (``../shared/data``)."""
+    folder = _shared_data_dir()
+    if not folder.is_dir():
+        pytest.fail(
+            f"shared data not found at {folder}: clone the project with the 'shared' folder "
+            "beside it, or set PERCEPTION_SHARED_DATA to its 'data' folder",
+            pytrace=False,
+        )
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _no_entry_point_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep tests independent of whatever plugins happen to be installed."""
+    monkeypatch.delenv("PERCEPTION_BLOCK_PLUGINS", raising=False)
