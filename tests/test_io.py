@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 
-from perception import ValidationError
+from perception import ValidationError, assess
 from perception.io import (
     dump_account,
     dump_json,
@@ -17,7 +18,7 @@ from perception.io import (
     read_interactions_csv,
     write_jsonl,
 )
-from perception.testing import make_account
+from perception.testing import T0, make_account
 from strategies import accounts
 
 GOOD = {
@@ -185,21 +186,16 @@ def test_merge_rejects_unknown_accounts():
 @settings(max_examples=30, deadline=None)
 @given(accounts())
 def test_schema_accepts_every_valid_account(account):
-    jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(dump_account(account), json_schema())
 
 
 def test_schema_rejects_what_the_loader_rejects():
-    import jsonschema
-
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad_account(), json_schema())
 
 
 def test_dump_json_of_outcome_is_plain_json():
-    from perception import assess
-
-    outcome = assess(make_account(), as_of=__import__("perception.testing").testing.T0)
+    outcome = assess(make_account(), as_of=T0)
     data = json.loads(dump_json(outcome))
     assert data["account"] == "acme"
     assert data["band"] == "neutral"
