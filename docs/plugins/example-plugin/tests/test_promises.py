@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import perception_promises
 import pytest
 
-import perception_promises
 from perception import Config, ConfigError, assess, check, get_registry, plan_followups
 from perception.testing import T0, make_account, message
 
@@ -44,7 +44,7 @@ def test_unknown_option_is_a_configuration_error(promises):
         config.validate(promises)
 
 
-def account_with_promise(later_reply: bool):
+def account_with_promise(*, later_reply: bool):
     items = [
         message("m1", "Is the export fixed?"),
         message("m2", "We'll get back to you shortly.", inbound=False, days=0.1),
@@ -55,8 +55,10 @@ def account_with_promise(later_reply: bool):
 
 
 def test_unchased_promise_lowers_assurance(promises):
-    kept = assess(account_with_promise(True), as_of=T0 + timedelta(days=3), strict=True)
-    broken = assess(account_with_promise(False), as_of=T0 + timedelta(days=3), strict=True)
+    kept = assess(account_with_promise(later_reply=True), as_of=T0 + timedelta(days=3), strict=True)
+    broken = assess(
+        account_with_promise(later_reply=False), as_of=T0 + timedelta(days=3), strict=True
+    )
     assert not [s for s in kept.signals if s.scorer == "promise-keeping"]
     (signal,) = [s for s in broken.signals if s.scorer == "promise-keeping"]
     assert signal.evidence == ("m2",)
@@ -64,7 +66,7 @@ def test_unchased_promise_lowers_assurance(promises):
 
 
 def test_policy_plans_a_stable_follow_up(promises):
-    account = account_with_promise(False)
+    account = account_with_promise(later_reply=False)
     first = plan_followups(account, as_of=T0 + timedelta(days=3), strict=True)
     again = plan_followups(account, as_of=T0 + timedelta(days=4), strict=True)
     keys = [f.key for f in first.followups if f.policy == "chase-vague-promise"]
