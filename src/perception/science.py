@@ -131,25 +131,37 @@ def zone_disconfirmation(
     return clamp(inside + (1.0 - inside) * (x - high) / unit)
 
 
+def _intensity(value: float, weight: float, loss_aversion: float) -> float:
+    return abs(value) * weight * (loss_aversion if value < 0 else 1.0)
+
+
 def peak_end(
-    values: Sequence[float], *, peak_weight: float = 0.5, end_weight: float = 0.5
+    values: Sequence[float],
+    *,
+    peak_weight: float = 0.5,
+    end_weight: float = 0.5,
+    loss_aversion: float = 1.0,
 ) -> float:
     """The remembered value of an episode: its most intense moment and its end.
 
     Kahneman, Fredrickson, Schreiber & Redelmeier (1993) found that people judge an
     episode by the average of its peak (most intense) moment and its final moment,
     neglecting its duration: adding milder moments does not change the memory.  The
-    peak is the value furthest from 0; of two equally intense ones, the negative.
+    peak is the most intense moment: the value furthest from 0, a negative one counting
+    *loss_aversion* times its size (bad moments are felt more strongly than good ones of
+    the same size: Tversky & Kahneman 1992; Baumeister et al. 2001); of two equally
+    intense moments, the negative.
 
     :param values: the moments, oldest first, each in ``[-1, 1]``.
     :param peak_weight: weight of the peak.
     :param end_weight: weight of the last moment.
+    :param loss_aversion: how much more intense a negative moment is (1: symmetric).
     :return: ``(peak_weight * peak + end_weight * end) / (peak_weight + end_weight)``,
         or 0 for no moments.
     """
     if not values:
         return 0.0
-    peak = min(values, key=lambda v: (-abs(v), v))
+    peak = min(values, key=lambda v: (-_intensity(v, 1.0, loss_aversion), v))
     total = peak_weight + end_weight
     if total <= 0:
         return 0.0
@@ -162,6 +174,7 @@ def weighted_peak_end(
     *,
     peak_weight: float = 0.5,
     end_weight: float = 0.5,
+    loss_aversion: float = 1.0,
 ) -> tuple[float, int, int]:
     """:func:`peak_end` where each moment's intensity is scaled by a weight (its recency).
 
@@ -170,7 +183,10 @@ def weighted_peak_end(
     """
     if not values or len(values) != len(weights):
         return 0.0, -1, -1
-    peak_index = min(range(len(values)), key=lambda i: (-abs(values[i]) * weights[i], values[i]))
+    peak_index = min(
+        range(len(values)),
+        key=lambda i: (-_intensity(values[i], weights[i], loss_aversion), values[i]),
+    )
     end_index = len(values) - 1
     peak = values[peak_index] * weights[peak_index]
     end = values[end_index] * weights[end_index]

@@ -496,6 +496,8 @@ class SentimentScorer:
     Each inbound message is scored with VADER (Hutto & Gilbert 2014); the episode is
     remembered by its most intense and its latest message (peak-end, Kahneman et al.
     1993), each faded by its age (``half_life_days``), not by the mean of all messages.
+    A negative message is ``loss_aversion`` times as intense as a positive one of the
+    same size when the peak is chosen.
     The sentence names a run of negative messages at the end, which is what a customer's
     next decision follows most.
     """
@@ -507,6 +509,7 @@ class SentimentScorer:
         "half_life_days": 30.0,
         "peak_weight": 0.5,
         "end_weight": 0.5,
+        "loss_aversion": science.LOSS_AVERSION,
         "max_messages": 200,
     }
 
@@ -525,6 +528,7 @@ class SentimentScorer:
             weights,
             peak_weight=float(opts["peak_weight"]),
             end_weight=float(opts["end_weight"]),
+            loss_aversion=float(opts["loss_aversion"]),
         )
         trailing = 0
         for v in reversed(values):
