@@ -67,6 +67,27 @@ _DELIVERY = frozenset({"disconfirmation"})
 _CAUSE_VALUE = -0.1
 
 
+#: Texts longer than this are analysed afresh each time rather than kept in the cache.
+_CACHED_TEXT_LIMIT = 20_000
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_message(text: str) -> Message:
+    return Message(text)
+
+
+def _shared_message(text: str) -> Message:
+    """A :class:`Message` for *text*, shared by every assessment that sees the same text.
+
+    A message's analyses (sentences, words, sentiment) depend on its text alone, so an
+    account assessed at several moments (a trajectory) or a portfolio of templated
+    messages tokenises and scores each distinct text once.
+    """
+    if len(text) > _CACHED_TEXT_LIMIT:
+        return Message(text)
+    return _cached_message(text)
+
+
 def _registry(plugins: Plugins) -> Registry:
     if isinstance(plugins, Registry):
         return plugins
@@ -331,7 +352,7 @@ def assess(
         if interaction.id not in reports:
             reply_to = view.interaction(interaction.in_reply_to)
             reports[interaction.id] = _check_message(
-                Message(interaction.text),
+                _shared_message(interaction.text),
                 registry,
                 config,
                 strict=strict,

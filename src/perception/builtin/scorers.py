@@ -693,7 +693,7 @@ class CommunicationScorer:
     description = "Findings of the message checks on the team's messages to the customer."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,
-        "max_messages": 20,
+        "max_messages": 10,
         "half_life_days": 60.0,
         "penalty": 1.0,
         "clean_value": 0.2,
@@ -883,7 +883,8 @@ class RecoveryScorer:
     recovered, and a recovered failure can leave the customer better disposed than no
     failure at all (the service recovery paradox: McCollough, Berry & Yadav 2000; Smith,
     Bolton & Wagner 1999).  One unanswered, slow, or unacknowledged failure is a loss.
-    A positive next message from the customer confirms the recovery.
+    A positive next message from the customer confirms the recovery.  Only the latest
+    ``max_episodes`` failures are judged; older ones have faded.
     """
 
     name = "recovery"
@@ -898,6 +899,7 @@ class RecoveryScorer:
         "confirmed_bonus": 0.3,
         "acknowledgement_check": "acknowledgement",
         "half_life_days": 90.0,
+        "max_episodes": 10,
     }
 
     def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
@@ -922,12 +924,15 @@ class RecoveryScorer:
         outbound = [m for m in timeline if not m.inbound]
         inbound = [m for m in timeline if m.inbound]
         handled_until: datetime | None = None
+        episodes: list[tuple[tuple[datetime, str, str, str], Interaction | None]] = []
         for at, record_id, author, message, what in failures:
             if handled_until is not None and at <= handled_until:
                 continue  # part of an episode already being answered
             reply = self._reply(outbound, at, message)
             handled_until = reply.at if reply is not None else ctx.as_of
-            episode = (at, record_id, author, what)
+            episodes.append(((at, record_id, author, what), reply))
+        # Old episodes have faded; judging only the latest bounds the work per account.
+        for episode, reply in episodes[-int(opts["max_episodes"]) :]:
             signal = self._signal(account, ctx, episode, reply, inbound, fast)
             if signal is not None:
                 yield signal
