@@ -462,3 +462,18 @@ def test_silence_grows_after_the_limit():
     [long] = signals(acc, "silence", at(60))
     assert long.value < some.value < 0
     assert "No contact with the customer for 60 days (since 1 March)" in long.explanation
+
+
+def test_untrusted_text_does_not_break_scoring():
+    odd = ("<b>x</b> \x00\x07 \u202e\u200b \U0001f600 ?? " * 2000)[:60_000]
+    acc = account(
+        interactions=[
+            inbound("big", at(0), odd, author="dana"),
+            outbound("reply", at(0, 30), odd, reply_to="big"),
+        ],
+        feedback=[Feedback(id="f", at=at(1), kind="complaint", text=odd)],
+    )
+    outcome = perception.assess(acc, as_of=at(3), strict=True)
+    assert 0 <= outcome.score <= 100
+    voice = next(s for s in outcome.signals if s.scorer == "voice")
+    assert len(voice.explanation) < 200  # long comments are cut in explanations
