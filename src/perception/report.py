@@ -1,12 +1,38 @@
-"""Rendering outcomes, message reports and follow-ups for people."""
+"""Rendering outcomes, message reports and follow-ups for people.
+
+Plain text for the terminal, Markdown for tickets and wikis, and one self-contained HTML
+file (inline CSS and SVG, no scripts, no network) for sharing.  Every piece of customer
+text is escaped in Markdown and HTML output.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
-from perception.outcome import FollowUp, MessageReport, PerceivedOutcome
+from perception.config import Config
+from perception.engine import Plugins, assess
+from perception.model import Account
+from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
-__all__ = ["account_text", "findings_text", "followups_table", "portfolio_table"]
+__all__ = [
+    "Trajectory",
+    "account_markdown",
+    "account_text",
+    "findings_text",
+    "followups_table",
+    "portfolio_html",
+    "portfolio_markdown",
+    "portfolio_table",
+    "risk_order",
+    "trajectory",
+    "trajectory_svg",
+]
+
+#: Points of an account's score over time: ``(as_of, score)``, oldest first.
+Trajectory = Sequence[tuple[datetime, float]]
 
 
 def _cut(text: str, width: int) -> str:
@@ -14,9 +40,14 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+def risk_order(outcomes: Sequence[PerceivedOutcome]) -> list[PerceivedOutcome]:
+    """*outcomes* most at risk first: worst band, then lowest score, then account id."""
+    return sorted(outcomes, key=lambda o: (-o.band.rank, o.score, o.account))
+
+
 def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int = 70) -> str:
     """A plain-text table of outcomes, worst first: account, score, band, confidence, driver."""
-    rows = sorted(outcomes, key=lambda o: (o.score, o.account))
+    rows = risk_order(outcomes)
     width = max([len("ACCOUNT")] + [len(o.account) for o in rows])
     lines = [f"{'ACCOUNT':<{width}}  SCORE  {'BAND':<9}  CONF  TOP DRIVER"]
     for o in rows:
@@ -98,3 +129,264 @@ def followups_table(followups: Sequence[FollowUp]) -> str:
         )
         lines.append(f"{'':<10}  {'':<8}  {'':<{width}}  why: {f.reason} [{f.key}]")
     return "\n".join(lines)
+
+
+# -- trajectories -----------------------------------------------------------------------
+
+
+def trajectory(
+    account: Account,
+    *,
+    as_of: datetime,
+    points: int = 8,
+    span_days: float = 120.0,
+    config: Config | None = None,
+    plugins: Plugins = None,
+) -> list[tuple[datetime, float]]:
+    """The account's score at *points* moments over the *span_days* before *as_of*.
+
+    Each point is a full assessment as of that moment (later records ignored), so the
+    curve shows how the perceived outcome moved.  The span starts no earlier than the
+    account's first record.
+    """
+    first = _first_record(account)
+    start = as_of - timedelta(days=span_days)
+    if first is not None and first > start:
+        start = min(first, as_of)
+    points = max(2, points)
+    step = (as_of - start) / (points - 1)
+    result: list[tuple[datetime, float]] = []
+    for index in range(points):
+        moment = start + step * index
+        outcome = assess(account, as_of=moment, config=config, plugins=plugins)
+        result.append((moment, outcome.score))
+    return result
+
+
+def _first_record(account: Account) -> datetime | None:
+    times = [i.at for i in account.interactions] + [f.at for f in account.feedback]
+    times += [d.delivered_at for d in account.deliverables if d.delivered_at is not None]
+    return min(times) if times else None
+
+
+def trajectory_svg(points: Trajectory, *, width: int = 240, height: int = 60) -> str:
+    """An inline SVG line chart of a trajectory (0-100 scale), with band guide lines."""
+    pad = 4
+    inner_w, inner_h = width - 2 * pad, height - 2 * pad
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="score over time">'
+        ),
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fafafa"/>',
+    ]
+    for level in (25, 45, 65, 80):
+        y = pad + inner_h * (1 - level / 100)
+        parts.append(
+            f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
+            'stroke="#ddd" stroke-width="1"/>'
+        )
+    if points:
+        t0 = points[0][0]
+        total = (points[-1][0] - t0).total_seconds() or 1.0
+        coords = [
+            (
+                pad + inner_w * ((t - t0).total_seconds() / total if len(points) > 1 else 0.5),
+                pad + inner_h * (1 - max(0.0, min(100.0, score)) / 100),
+            )
+            for t, score in points
+        ]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#1f5f99" stroke-width="2"/>')
+        x, y = coords[-1]
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#1f5f99"/>')
+        first, last = points[0], points[-1]
+        parts.append(
+            f"<title>{first[0]:%Y-%m-%d}: {first[1]:.0f} to {last[0]:%Y-%m-%d}: "
+            f"{last[1]:.0f}</title>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# -- Markdown ---------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
+
+
+def _md(text: str) -> str:
+    """*text* safe inside a Markdown table cell or paragraph: one line, no markup, no HTML."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def portfolio_markdown(outcomes: Sequence[PerceivedOutcome]) -> str:
+    """A Markdown table of outcomes, most at risk first."""
+    lines = [
+        "| Account | Score | Band | Confidence | Top driver |",
+        "|---|---:|---|---:|---|",
+    ]
+    for o in risk_order(outcomes):
+        driver = _md(o.drivers[0].text) if o.drivers else "-"
+        lines.append(
+            f"| {_md(o.account)} | {o.score:.1f} | {o.band.value} | {o.confidence:.2f} | {driver} |"
+        )
+    return "\n".join(lines)
+
+
+def account_markdown(outcome: PerceivedOutcome) -> str:
+    """One account's outcome explained, in Markdown."""
+    lines = [
+        f"## {_md(outcome.account)}: {outcome.score:.1f}/100, {outcome.band.value}",
+        "",
+        f"Confidence {outcome.confidence:.2f}, as of {outcome.as_of.isoformat()}.",
+    ]
+    if outcome.diagnosis:
+        lines += ["", f"> {_md(outcome.diagnosis)}"]
+    if outcome.drivers:
+        lines += ["", "### What drives it", ""]
+        lines += [f"- **{d.impact:+.1f}** {_md(d.text)}" for d in outcome.drivers]
+    if outcome.dimensions:
+        lines += ["", "### By dimension", "", "| Dimension | Value |", "|---|---:|"]
+        lines += [
+            f"| {d.value} | {v:+.2f} |"
+            for d, v in sorted(outcome.dimensions.items(), key=lambda kv: kv[1])
+        ]
+    if outcome.findings:
+        lines += ["", f"### Findings in the team's messages ({len(outcome.findings)})", ""]
+        lines += [
+            f"- `{_md(f.check)}` {_md(', '.join(f.evidence))}: {_md(f.message)}"
+            for f in outcome.findings[:20]
+        ]
+    if outcome.failures:
+        lines += ["", "### Plugin failures", ""]
+        lines += [f"- {f.kind} `{_md(f.plugin)}`: {_md(f.error)}" for f in outcome.failures]
+    return "\n".join(lines)
+
+
+# -- HTML -------------------------------------------------------------------------------
+
+_BAND_COLOURS: Mapping[Band, str] = {
+    Band.DELIGHTED: "#1b7f3b",
+    Band.SATISFIED: "#4d9a3a",
+    Band.NEUTRAL: "#8a8a2a",
+    Band.AT_RISK: "#c16a00",
+    Band.CRITICAL: "#b3261e",
+}
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
+max-width:70rem}
+table{border-collapse:collapse;width:100%;margin:1rem 0}
+th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.band{color:#fff;border-radius:.25rem;padding:.05rem .4rem;font-size:.85em;white-space:nowrap}
+section{border-top:2px solid #eee;margin-top:2rem;padding-top:.5rem}
+.diagnosis{background:#fff4e5;border-left:4px solid #c16a00;padding:.5rem .75rem}
+.meta{color:#666;font-size:.9em}
+"""
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _band(band: Band) -> str:
+    return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_h(band.value)}</span>'
+
+
+def _anchor(account: str) -> str:
+    return "acct-" + re.sub(r"[^A-Za-z0-9_-]", "-", account)
+
+
+def portfolio_html(
+    outcomes: Sequence[PerceivedOutcome],
+    *,
+    trajectories: Mapping[str, Trajectory] | None = None,
+    title: str = "Perceived outcomes",
+) -> str:
+    """One self-contained HTML page: the risk table, then each account explained.
+
+    No scripts, no external resources; all text is escaped.  When *trajectories* has an
+    account's scores over time, its section shows them as an inline SVG chart.
+    """
+    trajectories = trajectories or {}
+    ordered = risk_order(outcomes)
+    rows = []
+    for o in ordered:
+        driver = _h(o.drivers[0].text) if o.drivers else "-"
+        chart = (
+            trajectory_svg(trajectories[o.account], width=120, height=30)
+            if (o.account in trajectories)
+            else ""
+        )
+        rows.append(
+            f'<tr><td><a href="#{_h(_anchor(o.account))}">{_h(o.account)}</a></td>'
+            f'<td class="num">{o.score:.1f}</td><td>{_band(o.band)}</td>'
+            f'<td class="num">{o.confidence:.2f}</td><td>{chart}</td><td>{driver}</td></tr>'
+        )
+    sections = [_account_html(o, trajectories.get(o.account)) for o in ordered]
+    as_of = ordered[0].as_of.isoformat() if ordered else ""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_h(title)}</h1>",
+            f'<p class="meta">{len(ordered)} accounts, as of {_h(as_of)}, most at risk first.</p>',
+            (
+                "<table><thead><tr><th>Account</th><th>Score</th><th>Band</th><th>Confidence</th>"
+                "<th>Trend</th><th>Top driver</th></tr></thead><tbody>"
+            ),
+            *rows,
+            "</tbody></table>",
+            *sections,
+            "</body></html>",
+        ]
+    )
+
+
+def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
+    parts = [
+        f'<section id="{_h(_anchor(outcome.account))}">',
+        f"<h2>{_h(outcome.account)} {_band(outcome.band)}</h2>",
+        (
+            f'<p class="meta">Score {outcome.score:.1f}/100, confidence '
+            f"{outcome.confidence:.2f}, as of {_h(outcome.as_of.isoformat())}</p>"
+        ),
+    ]
+    if points:
+        parts.append(
+            f'<figure>{trajectory_svg(points)}<figcaption class="meta">Score from '
+            f"{points[0][0]:%Y-%m-%d} to {points[-1][0]:%Y-%m-%d}</figcaption></figure>"
+        )
+    if outcome.diagnosis:
+        parts.append(f'<p class="diagnosis">{_h(outcome.diagnosis)}</p>')
+    if outcome.drivers:
+        parts.append("<h3>What drives it</h3><ul>")
+        parts += [f"<li><b>{d.impact:+.1f}</b> {_h(d.text)}</li>" for d in outcome.drivers]
+        parts.append("</ul>")
+    if outcome.dimensions:
+        parts.append("<h3>By dimension</h3><table><tbody>")
+        parts += [
+            f'<tr><td>{_h(d.value)}</td><td class="num">{v:+.2f}</td></tr>'
+            for d, v in sorted(outcome.dimensions.items(), key=lambda kv: kv[1])
+        ]
+        parts.append("</tbody></table>")
+    if outcome.findings:
+        parts.append(f"<h3>Findings in the team's messages ({len(outcome.findings)})</h3><ul>")
+        parts += [
+            f"<li><code>{_h(f.check)}</code> {_h(', '.join(f.evidence))}: {_h(f.message)}</li>"
+            for f in outcome.findings[:20]
+        ]
+        parts.append("</ul>")
+    if outcome.failures:
+        parts.append("<h3>Plugin failures</h3><ul>")
+        parts += [
+            f"<li>{_h(f.kind)} <code>{_h(f.plugin)}</code>: {_h(f.error)}</li>"
+            for f in outcome.failures
+        ]
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "\n".join(parts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from perception.cli import (  # noqa: F401  # importing registers the commands
     assess,
+    calibrate,
     check,
     demo,
     followups,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -11,7 +11,15 @@ from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, 
 from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument, read_portfolio
 from perception.engine import assess_many
 from perception.io import dump_json
-from perception.report import account_text, portfolio_table
+from perception.report import (
+    account_markdown,
+    account_text,
+    portfolio_html,
+    portfolio_markdown,
+    portfolio_table,
+    risk_order,
+    trajectory,
+)
 
 
 @main.command("assess")
@@ -19,7 +27,27 @@ from perception.report import account_text, portfolio_table
 @interactions_option
 @click.option("--as-of", type=AWARE_DATETIME, help="Assess as of this time (default: now).")
 @click.option("--account", "account_id", help="Explain this one account in full.")
-@format_option("table", "json", default="table")
+@format_option("table", "json", "markdown", "html", default="table")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--trend-points",
+    type=click.IntRange(min=0, max=52),
+    default=8,
+    show_default=True,
+    help="Points of each account's score trajectory in the HTML report (0: none).",
+)
+@click.option(
+    "--trend-days",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Days of history the HTML trajectory covers.",
+)
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes to use."
 )
@@ -34,28 +62,72 @@ def assess_command(
     as_of: datetime | None,
     account_id: str | None,
     fmt: str,
+    out_path: Path | None,
+    trend_points: int,
+    trend_days: float,
     workers: int,
     fail_under: float | None,
 ) -> None:
-    """Assess every account in PATH (JSON or JSONL) and list them, worst first.
+    """Assess every account in PATH (JSON or JSONL) and list them, most at risk first.
 
-    With --account, explain that account: its drivers, dimensions and findings.
+    The table shows each account's score (0-100), band, confidence and top driver.
+    With --account, explain that account: its diagnosis, drivers, dimensions and
+    findings.  --format html writes one self-contained page with each account's score
+    trajectory over time.
     """
     accounts = read_portfolio(path, interactions_csv)
     if account_id is not None:
         accounts = [a for a in accounts if a.id == account_id]
         if not accounts:
             fail(f"{path}: no account with id {account_id!r}")
+    as_of = as_of or datetime.now(timezone.utc)
+    config, registry = state.config(), state.registry()
     outcomes = list(
-        assess_many(
-            accounts, workers=workers, as_of=as_of, config=state.config(), plugins=state.registry()
-        )
+        assess_many(accounts, workers=workers, as_of=as_of, config=config, plugins=registry)
     )
+    single = account_id is not None
     if fmt == "json":
-        click.echo(dump_json(outcomes if account_id is None else outcomes[0]))
-    elif account_id is not None:
-        click.echo(account_text(outcomes[0]))
+        output = dump_json(outcomes[0] if single else risk_order(outcomes))
+    elif fmt == "markdown":
+        output = (
+            account_markdown(outcomes[0])
+            if single
+            else "\n\n".join(
+                [
+                    "# Perceived outcomes",
+                    portfolio_markdown(outcomes),
+                    *(account_markdown(o) for o in risk_order(outcomes)),
+                ]
+            )
+        )
+    elif fmt == "html":
+        trends = {}
+        if trend_points:
+            trends = {
+                a.id: trajectory(
+                    a,
+                    as_of=as_of,
+                    points=trend_points,
+                    span_days=trend_days,
+                    config=config,
+                    plugins=registry,
+                )
+                for a in accounts
+            }
+        output = portfolio_html(
+            outcomes, trajectories=trends, title=f"Perceived outcomes: {path.name}"
+        )
+    elif single:
+        output = account_text(outcomes[0])
     else:
-        click.echo(portfolio_table(outcomes))
+        output = portfolio_table(outcomes)
+    if out_path is not None:
+        try:
+            out_path.write_text(output + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+        click.echo(f"Wrote {len(outcomes)} assessed accounts to {out_path}", err=True)
+    else:
+        click.echo(output)
     if fail_under is not None and any(o.score < fail_under for o in outcomes):
         raise click.exceptions.Exit(EXIT_FAILED)

@@ -1,0 +1,251 @@
+"""Pure functions from the science of how perception forms.
+
+Every function here is pure (no I/O, no clock, no randomness), documented and cited, so
+that a score can be traced back to a published finding.  The defaults are the published
+parameters; each scorer exposes them as options.  The references are listed in full in
+``docs/explanation/science.md``.
+
+* :func:`prospect_value` and :func:`felt_value`: the prospect-theory value function
+  (Tversky & Kahneman 1992): outcomes are felt relative to a reference point, with
+  diminishing sensitivity (``alpha = 0.88``) and losses weighing more than equal gains
+  (``loss_aversion = 2.25``).
+* :func:`zone_disconfirmation`: expectation-disconfirmation (Oliver 1980) measured
+  against a zone of tolerance (Zeithaml, Berry & Parasuraman 1993).
+* :func:`peak_end`: an episode is remembered by its most intense moment and its end, not
+  its average (Kahneman, Fredrickson, Schreiber & Redelmeier 1993).
+* :func:`decay`: older evidence fades with a half-life.
+* :func:`response_time_value`: the asymmetric effect of waiting shorter or longer than
+  expected (Caruelle, Lervik-Olsen & Gustafsson 2023).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = [
+    "ALPHA",
+    "LOSS_AVERSION",
+    "clamp",
+    "decay",
+    "felt_value",
+    "peak_end",
+    "prospect_value",
+    "response_time_value",
+    "weighted_peak_end",
+    "zone_disconfirmation",
+]
+
+#: Diminishing sensitivity of the value function (Tversky & Kahneman 1992, median estimate).
+ALPHA = 0.88
+#: Loss aversion: a loss weighs this many times an equal gain (Tversky & Kahneman 1992).
+LOSS_AVERSION = 2.25
+
+
+def clamp(value: float, low: float = -1.0, high: float = 1.0) -> float:
+    """*value* limited to ``[low, high]``; NaN becomes 0."""
+    if math.isnan(value):
+        return 0.0
+    return max(low, min(high, value))
+
+
+def prospect_value(
+    x: float,
+    *,
+    alpha: float = ALPHA,
+    beta: float | None = None,
+    loss_aversion: float = LOSS_AVERSION,
+) -> float:
+    """The prospect-theory value of an outcome *x* relative to the reference point.
+
+    ``v(x) = x ** alpha`` for gains and ``v(x) = -loss_aversion * (-x) ** beta`` for
+    losses (``beta`` defaults to ``alpha``), as estimated by Tversky & Kahneman (1992):
+    sensitivity diminishes away from the reference point, and a loss hurts about 2.25
+    times as much as an equal gain pleases.
+
+    :param x: the outcome relative to the reference point (0); any real number.
+    :return: its subjective value; unbounded, with ``v(0) = 0``.
+    """
+    beta = alpha if beta is None else beta
+    if x >= 0:
+        return float(x**alpha)
+    return float(-loss_aversion * (-x) ** beta)
+
+
+def felt_value(
+    x: float,
+    *,
+    alpha: float = ALPHA,
+    loss_aversion: float = LOSS_AVERSION,
+) -> float:
+    """:func:`prospect_value` squashed into ``(-1, 1)`` with ``tanh``, for a :class:`Signal`.
+
+    ``tanh`` keeps the sign, the order and the asymmetry (a loss still moves the value
+    more than an equal gain) while bounding the result: a disconfirmation of +1 gives
+    about +0.76, one of -1 about -0.98.
+    """
+    return math.tanh(prospect_value(clamp(x), alpha=alpha, loss_aversion=loss_aversion))
+
+
+def zone_disconfirmation(
+    level: float,
+    adequate: float,
+    desired: float,
+    *,
+    higher_is_better: bool = True,
+    inside: float = 0.15,
+    scale: float | None = None,
+) -> float:
+    """How far *level* falls below or rises above the zone of tolerance, in ``[-1, 1]``.
+
+    Expectation-disconfirmation (Oliver 1980) says satisfaction follows the gap between
+    performance and expectation.  Zeithaml, Berry & Parasuraman (1993) split the
+    expectation into an *adequate* level (the least the customer accepts) and a *desired*
+    level (what they hope for); between the two lies the zone of tolerance, where
+    performance has little effect.  So:
+
+    * below ``adequate``: a loss, growing with the shortfall, reaching -1 at one
+      ``scale`` below it;
+    * inside the zone: from 0 at ``adequate`` up to ``inside`` at ``desired``;
+    * beyond ``desired``: a gain from ``inside`` up to 1 at one ``scale`` beyond it.
+
+    :param level: the performance achieved.
+    :param adequate: the adequate level.
+    :param desired: the desired level (equal to *adequate* for a point expectation).
+    :param higher_is_better: ``False`` for levels such as hours of waiting.
+    :param inside: the largest value inside the zone (a small effect), in ``[0, 1]``.
+    :param scale: the distance that counts as a full loss or gain (default: the width
+        of the zone, or ``|adequate|``, or 1).
+    :return: the disconfirmation, negative for a loss, positive for a gain.
+    """
+    sign = 1.0 if higher_is_better else -1.0
+    x, low, high = sign * level, sign * adequate, sign * desired
+    if high < low:  # inconsistent zone: treat the better end as desired
+        low, high = high, low
+    width = high - low
+    unit = scale if scale is not None and scale > 0 else width or abs(adequate) or 1.0
+    if x < low:
+        return clamp(-(low - x) / unit)
+    if x <= high:
+        return clamp(inside * (x - low) / width) if width > 0 else inside
+    return clamp(inside + (1.0 - inside) * (x - high) / unit)
+
+
+def _intensity(value: float, weight: float, loss_aversion: float) -> float:
+    return abs(value) * weight * (loss_aversion if value < 0 else 1.0)
+
+
+def peak_end(
+    values: Sequence[float],
+    *,
+    peak_weight: float = 0.5,
+    end_weight: float = 0.5,
+    loss_aversion: float = 1.0,
+) -> float:
+    """The remembered value of an episode: its most intense moment and its end.
+
+    Kahneman, Fredrickson, Schreiber & Redelmeier (1993) found that people judge an
+    episode by the average of its peak (most intense) moment and its final moment,
+    neglecting its duration: adding milder moments does not change the memory.  The
+    peak is the most intense moment: the value furthest from 0, a negative one counting
+    *loss_aversion* times its size (bad moments are felt more strongly than good ones of
+    the same size: Tversky & Kahneman 1992; Baumeister et al. 2001); of two equally
+    intense moments, the negative.
+
+    :param values: the moments, oldest first, each in ``[-1, 1]``.
+    :param peak_weight: weight of the peak.
+    :param end_weight: weight of the last moment.
+    :param loss_aversion: how much more intense a negative moment is (1: symmetric).
+    :return: ``(peak_weight * peak + end_weight * end) / (peak_weight + end_weight)``,
+        or 0 for no moments.
+    """
+    if not values:
+        return 0.0
+    peak = min(values, key=lambda v: (-_intensity(v, 1.0, loss_aversion), v))
+    total = peak_weight + end_weight
+    if total <= 0:
+        return 0.0
+    return clamp((peak_weight * peak + end_weight * values[-1]) / total)
+
+
+def weighted_peak_end(
+    values: Sequence[float],
+    weights: Sequence[float],
+    *,
+    peak_weight: float = 0.5,
+    end_weight: float = 0.5,
+    loss_aversion: float = 1.0,
+) -> tuple[float, int, int]:
+    """:func:`peak_end` where each moment's intensity is scaled by a weight (its recency).
+
+    A faded moment can still be the peak only if it was far more intense.  Returns the
+    remembered value and the indexes of the peak and the end moment.
+    """
+    if not values or len(values) != len(weights):
+        return 0.0, -1, -1
+    peak_index = min(
+        range(len(values)),
+        key=lambda i: (-_intensity(values[i], weights[i], loss_aversion), values[i]),
+    )
+    end_index = len(values) - 1
+    peak = values[peak_index] * weights[peak_index]
+    end = values[end_index] * weights[end_index]
+    total = peak_weight + end_weight
+    if total <= 0:
+        return 0.0, peak_index, end_index
+    return clamp((peak_weight * peak + end_weight * end) / total), peak_index, end_index
+
+
+def decay(age_days: float, half_life_days: float) -> float:
+    """Weight of evidence *age_days* old: halves every *half_life_days*.
+
+    Recent experience weighs more than old experience in a customer's judgement; an
+    exponential half-life is the simplest model with that property.  A future event
+    (negative age) counts fully; a half-life of 0 or less turns decay off.
+
+    :return: a weight in ``(0, 1]``.
+    """
+    if half_life_days <= 0 or age_days <= 0:
+        return 1.0
+    return max(math.pow(0.5, age_days / half_life_days), 1e-12)
+
+
+def response_time_value(
+    hours: float,
+    *,
+    adequate: float,
+    desired: float | None = None,
+    max_gain: float = 0.6,
+    inside: float = 0.15,
+    tolerance: float = 3.0,
+    steepness: float = 1.5,
+) -> float:
+    """The value of waiting *hours* for an answer when *adequate* hours were expected.
+
+    Caruelle, Lervik-Olsen & Gustafsson (2023) found the response to waiting asymmetric
+    the other way from prospect theory: waiting *shorter* than expected raises
+    satisfaction substantially, waiting a *little longer* lowers it only a little, and
+    only a wait *much longer* than expected lowers it a lot.  So:
+
+    * at or under ``desired`` (default: ``adequate``): a concave gain from ``inside`` up
+      to ``max_gain`` for an instant answer;
+    * between ``desired`` and ``adequate``: a small gain falling linearly to 0;
+    * over ``adequate``: a loss ``-((hours / adequate - 1) / tolerance) ** steepness``,
+      small at first and reaching -1 at ``(1 + tolerance)`` times the adequate wait.
+
+    :param hours: the wait, in hours (or any unit shared with the expectations).
+    :param adequate: the longest acceptable wait (> 0).
+    :param desired: the hoped-for wait (<= *adequate*).
+    :return: the value in ``[-1, max_gain]``; non-increasing in *hours*.
+    """
+    adequate = max(adequate, 1e-9)
+    desired = adequate if desired is None else max(0.0, min(desired, adequate))
+    hours = max(0.0, hours)
+    if hours > adequate:
+        excess = (hours / adequate - 1.0) / max(tolerance, 1e-9)
+        return clamp(-(excess**steepness))
+    if hours > desired:
+        return inside * (adequate - hours) / (adequate - desired)
+    if desired <= 0:
+        return max_gain
+    return inside + (max_gain - inside) * math.sqrt(1.0 - hours / desired)

@@ -1,0 +1,66 @@
+"""``perception assess`` on the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from perception.cli import main
+from perception.examples import sample_path
+
+AS_OF = "2026-03-20T09:00:00Z"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["assess", str(sample_path()), "--as-of", AS_OF, *args])
+
+
+def test_table_sorted_by_risk():
+    result = run()
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("ACCOUNT")
+    assert lines[1].startswith("northwind-logistics")
+    assert "critical" in lines[1]
+
+
+def test_json_lists_outcomes_most_at_risk_first():
+    result = run("--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data[0]["account"] == "northwind-logistics"
+    assert data[0]["diagnosis"].startswith("Every explicit commitment was delivered")
+
+
+def test_one_account_explained():
+    result = run("--account", "northwind-logistics")
+    assert result.exit_code == 0, result.output
+    assert "What drives it:" in result.output
+    assert "never confirmed by Dana Whitfield" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_report_formats_to_file(tmp_path, fmt):
+    out = tmp_path / f"report.{fmt}"
+    result = run("--format", fmt, "--out", str(out), "--trend-points", "3")
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "northwind-logistics" in text
+    if fmt == "html":
+        assert text.count("<svg") >= 3
+        assert "<script" not in text
+    else:
+        assert text.startswith("# Perceived outcomes")
+
+
+def test_unknown_account_is_an_input_error():
+    result = run("--account", "nobody")
+    assert result.exit_code == 2
+    assert "no account with id 'nobody'" in result.output
+
+
+def test_fail_under():
+    assert run("--fail-under", "30").exit_code == 1
+    assert run("--fail-under", "5").exit_code == 0

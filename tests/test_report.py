@@ -1,0 +1,92 @@
+"""Rendering outcomes as text, Markdown and HTML."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import perception
+from perception import Account, Customer, Interaction
+from perception.model import Feedback
+from perception.report import (
+    account_markdown,
+    account_text,
+    portfolio_html,
+    portfolio_markdown,
+    portfolio_table,
+    risk_order,
+    trajectory,
+    trajectory_svg,
+)
+
+T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+EVIL = '<script>alert("x")</script> | **bold** [link](http://e.invalid) \x00\u202e'
+
+
+def make(id_: str, csat: int, text: str = "Thanks!") -> Account:
+    return Account(
+        customer=Customer(id=id_, name=id_),
+        interactions=[
+            Interaction(id="m", at=T0, direction="inbound", author="x", text=text),
+        ],
+        feedback=[Feedback(id="f", at=T0 + timedelta(days=1), kind="csat", value=csat, text=text)],
+    )
+
+
+def outcomes(text: str = "Thanks!"):
+    accounts = [make("good", 5), make("bad", 1, text), make("mid", 3)]
+    return [perception.assess(a, as_of=T0 + timedelta(days=2)) for a in accounts]
+
+
+def test_risk_order_and_table():
+    ordered = [o.account for o in risk_order(outcomes())]
+    assert ordered == ["bad", "mid", "good"]
+    table = portfolio_table(outcomes()).splitlines()
+    assert table[0].split()[:4] == ["ACCOUNT", "SCORE", "BAND", "CONF"]
+    assert table[1].startswith("bad")
+
+
+def test_markdown_escapes_customer_text():
+    rendered = portfolio_markdown(outcomes(EVIL))
+    assert "<script>" not in rendered
+    assert "&lt;script&gt;" in rendered
+    assert "\\|" in rendered  # a pipe cannot break the table
+    for line in rendered.splitlines()[2:]:
+        assert line.count(" | ") == 4  # five cells per row
+    explained = account_markdown(risk_order(outcomes(EVIL))[0])
+    assert "<script>" not in explained
+    assert "\\[link\\]" in explained
+
+
+def test_html_is_self_contained_and_escaped():
+    results = outcomes(EVIL)
+    page = portfolio_html(results, trajectories={"bad": [(T0, 40.0), (T0 + timedelta(1), 20.0)]})
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page
+    assert "&lt;script&gt;" in page
+    assert "http://e.invalid" in page  # shown as text only
+    assert 'href="http' not in page
+    assert "src=" not in page
+    assert page.count("<svg") == 2  # the table's sparkline and the section's chart
+    assert page.index('id="acct-bad"') < page.index('id="acct-good"')
+
+
+def test_trajectory_assesses_past_points():
+    account = make("bad", 1)
+    points = trajectory(account, as_of=T0 + timedelta(days=10), points=4, span_days=20)
+    assert len(points) == 4
+    assert points[0][0] == T0  # starts at the first record, not before
+    assert points[-1][1] < points[0][1]  # the bad CSAT arrives on day 1
+    svg = trajectory_svg(points)
+    assert svg.startswith("<svg")
+    assert "<polyline" in svg
+
+
+def test_empty_trajectory_and_portfolio_render():
+    assert "<polyline" not in trajectory_svg([])
+    assert "0 accounts" in portfolio_html([])
+
+
+def test_account_text_shows_diagnosis_and_drivers():
+    text = account_text(risk_order(outcomes())[0])
+    assert "What drives it:" in text
+    assert "gave a CSAT of 1/5" in text
