@@ -112,7 +112,7 @@ def collect_examples(
     config = config or Config()
     disabled: frozenset[str] = frozenset((*config.disable, *stated))
     held_out = Config(
-        disable=disabled,  # type: ignore[arg-type]  # attrs types a frozenset converter loosely
+        disable=disabled,
         weights=config.weights,
         bands=config.bands,
         options=config.options,

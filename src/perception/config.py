@@ -23,7 +23,7 @@ declare in its ``defaults`` and names no plugin registered.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,10 @@ _BAND_KEYS = {
 }
 
 
+def _names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 @attrs.frozen(kw_only=True, hash=False)
 class Config:
     """Validated settings for the engine.
@@ -71,7 +75,7 @@ class Config:
         source: where the settings came from, for error messages.
     """
 
-    disable: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    disable: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
     weights: Mapping[str, float] = attrs.field(factory=dict)
     bands: Mapping[Band, float] = attrs.field(factory=lambda: dict(DEFAULT_BANDS))
     options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
