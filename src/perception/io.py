@@ -38,6 +38,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from perception import model, outcome
 from perception.errors import Problem, ValidationError
 from perception.model import Account, Interaction
 from perception.outcome import FollowUpPlan, MessageReport, PerceivedOutcome
@@ -102,6 +103,10 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"must be one of {allowed}, not {value!r}") from None
 
 
+def _is_enum(obj: object) -> bool:
+    return isinstance(obj, type) and issubclass(obj, enum.Enum)
+
+
 def _strict(kind: type[T], name: str) -> Any:
     def structure(value: Any, _: type) -> T:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -113,6 +118,12 @@ def _strict(kind: type[T], name: str) -> Any:
     return structure
 
 
+_ENUMS: tuple[type[enum.Enum], ...] = (
+    *(getattr(model, name) for name in model.__all__ if _is_enum(getattr(model, name))),
+    *(getattr(outcome, name) for name in outcome.__all__ if _is_enum(getattr(outcome, name))),
+)
+
+
 def make_converter() -> cattrs.Converter:
     """A converter for perception's records: strict types, ISO date-times, enums by value.
 
@@ -121,9 +132,10 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
-    conv.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
-    )
+    # Each enum gets its own hook: they subclass str, and the strict str hook below
+    # would otherwise accept any string for them.
+    for enum_type in _ENUMS:
+        conv.register_structure_hook(enum_type, _structure_enum)
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )

@@ -142,6 +142,10 @@ def _to_feedbackkind(value: object) -> FeedbackKind:
     return lenient(FeedbackKind, value)
 
 
+def _to_glossary(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
 @attrs.frozen(kw_only=True)
 class Stakeholder:
     """A person on the customer's side.
@@ -188,7 +192,7 @@ class Customer:
     name: str
     segment: str = ""
     stakeholders: tuple[Stakeholder, ...] = attrs.field(default=(), converter=as_tuple)
-    glossary: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    glossary: Mapping[str, str] = attrs.field(factory=dict, converter=_to_glossary)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())

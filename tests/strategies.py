@@ -1,0 +1,118 @@
+"""Hypothesis strategies for valid perception records."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import strategies as st
+
+from perception.model import (
+    Account,
+    Better,
+    Channel,
+    Customer,
+    Deliverable,
+    Dimension,
+    Direction,
+    Expectation,
+    ExpectationKind,
+    Feedback,
+    FeedbackKind,
+    Interaction,
+    Seniority,
+    Stakeholder,
+)
+
+offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+aware = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=offsets
+)
+ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
+texts = st.text(max_size=40)
+names = st.text(min_size=1, max_size=20).filter(lambda s: s.strip() != "")
+numbers = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@st.composite
+def expectations(draw, eid):
+    a = draw(st.none() | numbers)
+    d = draw(st.none() | numbers)
+    better = draw(st.sampled_from(Better))
+    if a is not None and d is not None:
+        low, high = sorted((a, d))
+        a, d = (low, high) if better is Better.HIGHER else (high, low)
+    return Expectation(
+        id=eid,
+        dimension=draw(st.sampled_from(Dimension)),
+        description=draw(texts),
+        kind=draw(st.sampled_from(ExpectationKind)),
+        critical=draw(st.booleans()),
+        importance=draw(st.floats(0, 1)),
+        adequate=a,
+        desired=d,
+        unit=draw(texts),
+        better=better,
+        due=draw(st.none() | aware),
+        confirmed_at=draw(st.none() | aware),
+    )
+
+
+@st.composite
+def feedback(draw, fid):
+    kind = draw(st.sampled_from(FeedbackKind))
+    ranges = {FeedbackKind.CSAT: (1, 5), FeedbackKind.NPS: (0, 10), FeedbackKind.CES: (1, 7)}
+    value = draw(st.floats(*ranges[kind])) if kind in ranges else draw(st.none() | numbers)
+    return Feedback(id=fid, at=draw(aware), kind=kind, value=value, text=draw(texts))
+
+
+@st.composite
+def accounts(draw):
+    people = draw(st.lists(ids, max_size=3, unique=True))
+    customer = Customer(
+        id=draw(ids),
+        name=draw(names),
+        segment=draw(texts),
+        stakeholders=[
+            Stakeholder(id=p, name=draw(names), seniority=draw(st.sampled_from(Seniority)))
+            for p in people
+        ],
+        glossary=draw(st.dictionaries(names, texts, max_size=3)),
+    )
+    exp_ids = draw(st.lists(ids, max_size=4, unique=True))
+    exps = [draw(expectations(e)) for e in exp_ids]
+    dels = []
+    if exp_ids:
+        for did in draw(st.lists(ids, max_size=4, unique=True)):
+            delivered = draw(st.none() | aware)
+            accepted = None
+            if delivered is not None and draw(st.booleans()):
+                accepted = delivered + timedelta(hours=draw(st.integers(0, 1000)))
+            dels.append(
+                Deliverable(
+                    id=did,
+                    expectation=draw(st.sampled_from(exp_ids)),
+                    delivered_at=delivered,
+                    accepted_at=accepted,
+                    level=draw(st.none() | numbers),
+                )
+            )
+    msg_ids = draw(st.lists(ids, max_size=5, unique=True))
+    msgs = []
+    for index, mid in enumerate(msg_ids):
+        reply = draw(st.none() | st.sampled_from(msg_ids[:index])) if index else None
+        msgs.append(
+            Interaction(
+                id=mid,
+                at=draw(aware),
+                direction=draw(st.sampled_from(Direction)),
+                channel=draw(st.sampled_from(Channel)),
+                author=draw(texts),
+                text=draw(st.text(max_size=200)),
+                subject=draw(texts),
+                in_reply_to=reply,
+            )
+        )
+    fb = [draw(feedback(f)) for f in draw(st.lists(ids, max_size=3, unique=True))]
+    return Account(
+        customer=customer, expectations=exps, deliverables=dels, interactions=msgs, feedback=fb
+    )

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import attrs
+import pytest
+
+from perception import (
+    Account,
+    Customer,
+    Deliverable,
+    Dimension,
+    Direction,
+    Expectation,
+    Feedback,
+    FeedbackKind,
+    Interaction,
+    Seniority,
+    Stakeholder,
+    ValidationError,
+)
+from perception.testing import T0, make_account, message
+
+
+def test_strings_are_converted_to_enums():
+    person = Stakeholder(id="d", name="Dana", seniority="executive")
+    assert person.seniority is Seniority.EXECUTIVE
+    item = Interaction(id="m1", at=T0, direction="inbound")
+    assert item.direction is Direction.INBOUND
+
+
+def test_every_problem_of_a_record_is_reported_with_its_field():
+    with pytest.raises(ValidationError) as info:
+        Expectation(
+            id="",
+            dimension="speed",
+            importance=1.5,
+            adequate=10,
+            desired=5,
+            due=datetime(2026, 1, 1),  # naive
+        )
+    paths = {p.path for p in info.value.problems}
+    assert paths == {"id", "dimension", "importance", "adequate", "due"}
+    assert "timezone-aware" in str(info.value)
+    assert "must be <= desired" in str(info.value)
+
+
+def test_zone_of_tolerance_direction_depends_on_better():
+    Expectation(id="e", dimension="responsiveness", adequate=24, desired=4, better="lower")
+    with pytest.raises(ValidationError, match="must be >= desired"):
+        Expectation(id="e", dimension="responsiveness", adequate=4, desired=24, better="lower")
+
+
+def test_zone_fills_a_missing_end():
+    exp = Expectation(id="e", dimension="reliability", adequate=99.0)
+    assert exp.zone == (99.0, 99.0)
+    assert Expectation(id="e", dimension="reliability").zone is None
+
+
+def test_naive_datetime_is_an_error_not_a_guess():
+    with pytest.raises(ValidationError, match="timezone-aware"):
+        Interaction(id="m", at=datetime(2026, 1, 1, 9), direction="inbound")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "ok"),
+    [
+        ("csat", 5, True),
+        ("csat", 0, False),
+        ("nps", 10, True),
+        ("nps", 11, False),
+        ("ces", 7, True),
+        ("ces", None, False),
+        ("escalation", None, True),
+    ],
+)
+def test_feedback_value_ranges(kind, value, ok):
+    make = lambda: Feedback(id="f", at=T0, kind=kind, value=value)  # noqa: E731
+    if ok:
+        assert make().kind is FeedbackKind(kind)
+    else:
+        with pytest.raises(ValidationError, match="value"):
+            make()
+
+
+def test_account_checks_references_between_records():
+    with pytest.raises(ValidationError) as info:
+        make_account(
+            expectations=[Expectation(id="e1", dimension="reliability", stakeholder="ghost")],
+            deliverables=[Deliverable(id="d1", expectation="nope")],
+            interactions=[message("m1", "hi", in_reply_to="m0"), message("m1", "again")],
+        )
+    messages = {p.path: p.message for p in info.value.problems}
+    assert "no expectation with id 'nope'" in messages["deliverables[0].expectation"]
+    assert "no interaction with id 'm0'" in messages["interactions[0].in_reply_to"]
+    assert "duplicate id 'm1'" in messages["interactions[1].id"]
+    assert "no stakeholder" in messages["expectations[0].stakeholder"]
+
+
+def test_acceptance_needs_delivery_and_follows_it():
+    with pytest.raises(ValidationError, match="needs delivered_at"):
+        Deliverable(id="d", expectation="e", accepted_at=T0)
+    with pytest.raises(ValidationError, match="must not be before delivered_at"):
+        Deliverable(id="d", expectation="e", delivered_at=T0, accepted_at=T0 - timedelta(1))
+
+
+def test_records_are_frozen_and_evolve():
+    account = make_account()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        account.owner = "x"  # type: ignore[misc]
+    changed = attrs.evolve(account, owner="Sam")
+    assert changed.owner == "Sam"
+    assert account.owner == ""
+
+
+def test_account_helpers():
+    first = message("m1", "one", days=2)
+    second = message("m2", "two", days=1)
+    account = make_account(
+        expectations=[Expectation(id="e1", dimension=Dimension.RELIABILITY)],
+        deliverables=[Deliverable(id="d1", expectation="e1")],
+        interactions=[first, second],
+    )
+    assert account.id == "acme"
+    assert account.expectation("e1") is not None
+    assert account.deliverables_for("e1")[0].id == "d1"
+    assert [i.id for i in account.timeline()] == ["m2", "m1"]
+    assert account.interaction("m2") is second
+    assert account.customer.stakeholder("exec") is not None
+    assert account.customer.stakeholder("nobody") is None
+
+
+def test_customer_rejects_bad_glossary_and_duplicate_stakeholders():
+    with pytest.raises(ValidationError) as info:
+        Customer(
+            id="c",
+            name="C",
+            stakeholders=[Stakeholder(id="a", name="A"), Stakeholder(id="a", name="B")],
+            glossary={"": "empty"},
+        )
+    assert {p.path for p in info.value.problems} == {"stakeholders[1].id", "glossary"}
+
+
+def test_account_requires_a_customer():
+    with pytest.raises(ValidationError, match="must be a Customer"):
+        Account(customer="acme")  # type: ignore[arg-type]
+
+
+def test_other_offsets_are_kept():
+    tz = timezone(timedelta(hours=2))
+    item = Interaction(id="m", at=datetime(2026, 1, 1, 9, tzinfo=tz), direction="outbound")
+    assert item.at.utcoffset() == timedelta(hours=2)

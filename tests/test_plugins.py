@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import perception
+from perception import PerceptionError, PluginConflictError, hookimpl
+from perception.plugins import (
+    BLOCK_ENV,
+    DEFAULT_PLUGINS,
+    DISABLE_AUTOLOAD_ENV,
+    Registry,
+    get_plugin_manager,
+    get_registry,
+)
+
+
+class Named:
+    def __init__(self, name, description="A test object."):
+        self.name = name
+        self.description = description
+
+    def score(self, account, ctx):
+        return []
+
+    def check(self, message, ctx):
+        return []
+
+    def followups(self, account, outcome, ctx):
+        return []
+
+
+class ScorerPlugin:
+    def __init__(self, *objs):
+        self.objs = objs
+
+    @hookimpl
+    def perception_register_scorers(self, register):
+        for obj in self.objs:
+            register(obj)
+
+
+def test_builtins_are_registered_like_any_plugin():
+    pm = get_plugin_manager(load_entrypoints=False)
+    assert [pm.get_name(p) for p in pm.get_plugins() if pm.get_name(p) in DEFAULT_PLUGINS]
+    registry = get_registry(pm)
+    assert registry.scorers["voice"].origin == "perception.builtin.scorers"
+    assert registry.checks["personalization"].origin == "perception.builtin.checks"
+    assert registry.policies["break-silence"].origin == "perception.builtin.policies"
+
+
+def test_name_clash_names_both_plugins():
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(ScorerPlugin(Named("voice")), name="acme")
+    with pytest.raises(PluginConflictError) as info:
+        Registry.from_plugin_manager(pm)
+    assert "'acme'" in str(info.value)
+    assert "'perception.builtin.scorers'" in str(info.value)
+
+
+def test_names_are_unique_across_kinds():
+    class CheckPlugin:
+        @hookimpl
+        def perception_register_checks(self, register):
+            register(Named("break-silence"))
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(CheckPlugin(), name="acme")
+    with pytest.raises(PluginConflictError, match="clashes with the check of that name"):
+        Registry.from_plugin_manager(pm)
+
+
+@pytest.mark.parametrize(
+    ("obj", "message"),
+    [
+        (Named("Bad Name"), "lowercase"),
+        (Named("ok", description=None), "description"),
+        (object(), "name"),
+    ],
+)
+def test_malformed_registrations_are_reported_with_the_plugin(obj, message):
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(ScorerPlugin(obj), name="acme")
+    with pytest.raises(PerceptionError, match=message) as info:
+        Registry.from_plugin_manager(pm)
+    assert "'acme'" in str(info.value)
+
+
+def test_missing_method_is_reported():
+    class NoMethod:
+        name = "lazy"
+        description = "Does nothing."
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(ScorerPlugin(NoMethod()), name="acme")
+    with pytest.raises(PerceptionError, match=r"needs a score\(\) method"):
+        Registry.from_plugin_manager(pm)
+
+
+def test_registration_hook_that_raises_is_named():
+    class Broken:
+        @hookimpl
+        def perception_register_policies(self, register):
+            raise RuntimeError("boom")
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(Broken(), name="broken")
+    with pytest.raises(PerceptionError, match=r"plugin 'broken' failed.*boom"):
+        Registry.from_plugin_manager(pm)
+
+
+def test_block_env_blocks_builtins(monkeypatch):
+    monkeypatch.setenv(BLOCK_ENV, "perception.builtin.checks, perception.builtin.policies")
+    registry = get_registry(get_plugin_manager(load_entrypoints=False))
+    assert set(registry.checks) == set()
+    assert set(registry.policies) == set()
+    assert "voice" in registry.scorers
+
+
+def test_autoload_env_switch(monkeypatch):
+    calls = []
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
+    monkeypatch.setattr(
+        "pluggy.PluginManager.load_setuptools_entrypoints",
+        lambda self, group: calls.append(group),
+    )
+    get_plugin_manager()
+    assert calls == []
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "0")
+    get_plugin_manager()
+    assert calls == ["perception"]
+
+
+def test_registry_cache_follows_registration():
+    pm = get_plugin_manager(load_entrypoints=False)
+    first = get_registry(pm)
+    assert get_registry(pm) is first
+    plugin = ScorerPlugin(Named("extra"))
+    pm.register(plugin)
+    assert "extra" in get_registry(pm).scorers
+    pm.unregister(plugin)
+    assert "extra" not in get_registry(pm).scorers
+
+
+def test_fixture_registers_for_one_test(perception_plugin):
+    registry = perception_plugin(ScorerPlugin(Named("temporary")))
+    assert "temporary" in registry.scorers
+    assert "temporary" in get_registry().scorers
+
+
+def test_fixture_unregistered_after_the_test():
+    assert "temporary" not in get_registry().scorers
+
+
+def test_import_does_not_load_heavy_modules():
+    code = (
+        "import sys, perception; "
+        "print(sorted(m for m in ('nltk', 'importlib.metadata', 'vaderSentiment') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_api_is_explicit():
+    assert sorted(perception.__all__) == perception.__all__
+    for name in perception.__all__:
+        assert hasattr(perception, name)
