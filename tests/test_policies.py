@@ -476,4 +476,6 @@ def test_planning_any_messages_is_deterministic_and_keys_are_unique(texts, as_of
     assert first == second
     keys = [f.key for f in first.followups]
     assert len(keys) == len(set(keys))
-    assert all(k.startswith(f"{f.policy}:acme:") for k, f in zip(keys, first.followups))
+    assert all(
+        k.startswith(f"{f.policy}:acme:") for k, f in zip(keys, first.followups, strict=True)
+    )

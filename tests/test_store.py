@@ -147,7 +147,7 @@ def test_status_changes_follow_the_rules(ledger):
     assert reopened.closed_by is None
     assert ledger.dismiss(key).status is Status.DISMISSED
     with pytest.raises(ValueError, match="timezone-aware"):
-        ledger.snooze(fu(2).key, until=datetime(2026, 4, 1))  # noqa: DTZ001
+        ledger.snooze(fu(2).key, until=datetime(2026, 4, 1))
     assert ledger.get(fu(2).key).status is Status.OPEN
 
 
