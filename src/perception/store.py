@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import functools
 import json
 import sqlite3
 import time
@@ -72,6 +73,7 @@ APPLICATION_ID: Final = 0x50524350
 SCHEMA_VERSION: Final = 2
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_CLOSED = frozenset({"done", "dismissed"})
 #: Rows compared and written per statement group inside one transaction.
 _CHUNK = 500
 #: Attempts at a write transaction before giving up with LedgerBusyError.
@@ -263,10 +265,12 @@ _TABLES: Final = {"followups": 1, "outcomes": 2}
 
 def _iso(moment: datetime) -> str:
     """UTC ISO 8601 with a fixed width, so that text order is time order."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        msg = f"{moment!r} must be timezone-aware"
-        raise ValueError(msg)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not timezone.utc:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            msg = f"{moment!r} must be timezone-aware"
+            raise ValueError(msg)
+        moment = moment.astimezone(timezone.utc)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def _parse(text: str) -> datetime:
@@ -315,8 +319,13 @@ def _content(item: FollowUp) -> tuple[str, str, str, str, str]:
         item.action,
         item.reason,
         item.priority.value,
-        json.dumps(list(item.evidence), ensure_ascii=False),
+        _evidence_json(item.evidence),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _evidence_json(evidence: tuple[str, ...]) -> str:
+    return json.dumps(list(evidence), ensure_ascii=False)
 
 
 def _followups_of(
@@ -494,20 +503,22 @@ class Ledger:
             for chunk in _chunks(items):
                 marks = ",".join("?" * len(chunk))
                 stored = {
-                    row[0]: row[1:]
+                    row[0]: row
                     for row in db.execute(
-                        "SELECT key, due, action, reason, priority, evidence, status "  # noqa: S608  # only ? marks
+                        "SELECT key, status, due, action, reason, priority, evidence "  # noqa: S608  # only ? marks
                         f"FROM followups WHERE key IN ({marks})",
                         [f.key for f in chunk],
                     )
                 }
                 inserts, updates = [], []
                 for item in chunk:
-                    content = _content(item)
                     row = stored.get(item.key)
                     if row is None:
+                        content = _content(item)
                         inserts.append((item.key, item.account, item.policy, *content, now, now))
-                    elif row[5] in ("open", "snoozed") and tuple(row[:5]) != content:
+                    elif row[1] in _CLOSED:
+                        unchanged += 1  # a closed follow-up is never changed by planning
+                    elif row[2:] != (content := _content(item)):
                         updates.append((*content, now, item.key))
                     else:
                         unchanged += 1
