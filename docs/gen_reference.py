@@ -106,14 +106,14 @@ def cli_commands() -> list[str]:
 
 
 def _help(path: list[str], command: click.Command) -> str:
-    parent = None
-    ctx = click.Context(main, info_name="perception")
+    # make_context applies each command's context_settings (such as -h for help), as
+    # running the real command line does.
+    ctx = main.make_context("perception", [], resilient_parsing=True)
     for part in path[1:]:
-        parent = ctx
         assert isinstance(ctx.command, click.Group)
         sub = ctx.command.get_command(ctx, part)
         assert sub is not None
-        ctx = click.Context(sub, info_name=part, parent=parent)
+        ctx = sub.make_context(part, [], parent=ctx, resilient_parsing=True)
     ctx.terminal_width = 88
     ctx.max_content_width = 88
     return command.get_help(ctx)

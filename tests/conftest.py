@@ -14,6 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The suite tests perception's own plugins: third-party plugins installed in the same
+# environment must not change its results.  Tests of entry-point loading ask for it
+# explicitly (``get_plugin_manager(load_entrypoints=True)``).
+os.environ["PERCEPTION_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
 
 def _shared_data_dir() -> Path:
     override = os.environ.get("PERCEPTION_SHARED_DATA")
@@ -31,9 +36,3 @@ def shared_data() -> Path:
             pytrace=False,
         )
     return folder
-
-
-@pytest.fixture(autouse=True)
-def _no_entry_point_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep tests independent of whatever plugins happen to be installed."""
-    monkeypatch.delenv("PERCEPTION_BLOCK_PLUGINS", raising=False)

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from perception import hookimpl
 from perception.cli import EXIT_FAILED, EXIT_INPUT, EXIT_OK, main
 from perception.examples import sample_path
 from perception.io import json_schema
@@ -190,3 +192,19 @@ def test_invalid_input_file_is_exit_2(run, tmp_path):
     result = run("assess", bad)
     assert result.exit_code == EXIT_INPUT
     assert "bad.jsonl:1" in result.output
+
+
+def test_plugin_command_errors_are_reported(run, perception_plugin):
+    class Replaces:
+        @hookimpl
+        def perception_register_commands(self, cli):
+            cli.add_command(click.Command("assess", callback=lambda: None))
+
+    perception_plugin(Replaces(), name="replacer")
+    try:
+        main._plugins_loaded = False  # load plugin commands again, with this plugin
+        result = run("plugins")
+        assert result.exit_code == EXIT_INPUT
+        assert "plugin 'replacer' tried to replace the command 'assess'" in result.output
+    finally:
+        main._plugins_loaded = False

@@ -55,7 +55,7 @@ def installed(tmp_path_factory):
 
 @pytest.fixture
 def registry(installed):
-    return get_registry(get_plugin_manager())
+    return get_registry(get_plugin_manager(load_entrypoints=True))
 
 
 def test_entry_point_plugin_is_discovered(registry):
@@ -76,11 +76,12 @@ def test_entry_point_plugin_takes_part_everywhere(registry):
 
 def test_blocked_by_environment(installed, monkeypatch):
     monkeypatch.setenv("PERCEPTION_BLOCK_PLUGINS", "acme")
-    assert "acme-renewal" not in get_registry(get_plugin_manager()).scorers
+    assert "acme-renewal" not in get_registry(get_plugin_manager(load_entrypoints=True)).scorers
 
 
 def run_cli(installed, *args):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(installed), *sys.path])}
+    env.pop("PERCEPTION_DISABLE_PLUGIN_AUTOLOAD", None)
     return subprocess.run(
         [sys.executable, "-m", "perception", *args],
         capture_output=True,

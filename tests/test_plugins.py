@@ -122,15 +122,12 @@ def test_block_env_blocks_builtins(monkeypatch):
 def test_autoload_env_switch(monkeypatch):
     calls = []
     monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
-    monkeypatch.setattr(
-        "pluggy.PluginManager.load_setuptools_entrypoints",
-        lambda self, group: calls.append(group),
-    )
+    monkeypatch.setattr("perception.plugins._load_entrypoints", calls.append)
     get_plugin_manager()
     assert calls == []
     monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "0")
-    get_plugin_manager()
-    assert calls == ["perception"]
+    pm = get_plugin_manager()
+    assert calls == [pm]
 
 
 def test_registry_cache_follows_registration():
@@ -168,3 +165,17 @@ def test_public_api_is_explicit():
     assert sorted(perception.__all__) == perception.__all__
     for name in perception.__all__:
         assert hasattr(perception, name)
+
+
+def test_broken_entry_point_is_named(monkeypatch):
+    class BrokenEntryPoint:
+        name = "shaky"
+        value = "shaky_plugin:main"
+        dist = None
+
+        def load(self):
+            raise ImportError("No module named 'shaky_plugin'")
+
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [BrokenEntryPoint()])
+    with pytest.raises(PerceptionError, match=r"cannot load plugin 'shaky' = 'shaky_plugin:main'"):
+        get_plugin_manager(load_entrypoints=True)

@@ -88,9 +88,30 @@ def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.Plugin
     if load_entrypoints is None:
         load_entrypoints = os.environ.get(DISABLE_AUTOLOAD_ENV, "") in ("", "0")
     if load_entrypoints:
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    pm.check_pending()
+        _load_entrypoints(pm)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PerceptionError(f"plugin {exc.plugin!r} implements an unknown hook: {exc}") from exc
     return pm
+
+
+def _load_entrypoints(pm: pluggy.PluginManager) -> None:
+    """Register every plugin of the ``perception`` entry-point group, naming any that fails."""
+    from importlib.metadata import entry_points  # noqa: PLC0415  # slow; only when needed
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+            continue
+        dist = f" (distribution {ep.dist.name})" if ep.dist is not None else ""
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as exc:
+            msg = (
+                f"cannot load plugin {ep.name!r} = {ep.value!r}{dist}: {type(exc).__name__}: {exc}"
+            )
+            raise PerceptionError(msg) from exc
 
 
 _default_pm: pluggy.PluginManager | None = None

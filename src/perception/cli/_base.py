@@ -61,14 +61,21 @@ class PerceptionGroup(click.Group):
                     msg = f"plugin {impl.plugin_name!r} tried to replace the command {name!r}"
                     raise PerceptionError(msg)
 
+    def _load_or_exit(self, ctx: click.Context) -> None:
+        try:
+            self._load_plugin_commands()
+        except PerceptionError as exc:
+            click.echo(f"perception: error: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Built-in and plugin commands, sorted."""
-        self._load_plugin_commands()
+        self._load_or_exit(ctx)
         return super().list_commands(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """A command by name, loading plugin commands first."""
-        self._load_plugin_commands()
+        self._load_or_exit(ctx)
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -1,0 +1,49 @@
+"""Every bundled example runs as ``python -m perception.examples.NAME`` and says what it should."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_example(name: str) -> str:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", f"perception.examples.{name}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+    return result.stdout
+
+
+def test_portfolio_review():
+    out = run_example("portfolio_review")
+    table = out.split("Most at risk, explained:")[0]
+    rows = [line.split() for line in table.splitlines() if line[:1].isalpha()]
+    scores = [float(r[1]) for r in rows if r[0] != "ACCOUNT" and not r[0].startswith("Portfolio")]
+    assert len(scores) == 12
+    assert scores == sorted(scores), "the risk table lists the worst account first"
+    assert "northwind-logistics:" in out.split("Most at risk, explained:")[1]
+
+
+def test_custom_plugin():
+    out = run_example("custom_plugin")
+    assert "scorer meeting-cadence" in out
+    assert "check  release-promise" in out
+    assert "policy quarterly-review" in out
+    assert "[release-promise] 'next release'" in out
+    assert "Hold the Q1 business review with Northwind Logistics." in out
+
+
+@pytest.mark.parametrize("name", ["portfolio_review", "custom_plugin"])
+def test_examples_have_a_docstring_saying_how_to_run_them(name):
+    module = __import__(f"perception.examples.{name}", fromlist=["run"])
+    assert f"python -m perception.examples.{name}" in (module.__doc__ or "")
