@@ -220,3 +220,24 @@ def test_a_ledger_from_a_newer_version_is_refused_untouched(tmp_path):
     with pytest.raises(SchemaVersionError, match=r"schema version 99, newer .* upgrade"):
         Ledger.open(path)
     assert _bytes(path) == before
+
+
+def test_a_lock_held_too_long_is_a_clear_busy_error_not_database_is_locked(tmp_path):
+    from perception.store import LedgerBusyError  # noqa: PLC0415
+
+    path = tmp_path / "ledger.db"
+    with Ledger.open(path) as ledger:
+        ledger.record([])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that never lets go
+    try:
+        with Ledger.open(path, timeout=0.01) as ledger:
+            assert ledger.count() == 0  # reading is not blocked by a writer (WAL)
+            with pytest.raises(LedgerBusyError, match="stayed locked by another process") as info:
+                ledger.record([])
+            assert "database is locked" not in str(info.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.record([]).total == 0  # usable again once the lock is released
