@@ -31,19 +31,21 @@ _WRITER = textwrap.dedent(
     from perception.outcome import FollowUp
     from perception.store import Ledger
 
-    path, first, last, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    path, first, last, folder = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    go = os.path.join(folder, "go")
     t0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
     items = [
         FollowUp(policy="p", key=f"p:acme:{n}", account="acme", due=t0 + timedelta(hours=n),
                  action="Call.", reason=f"Situation {n}.")
         for n in range(first, last)
     ]
+    open(os.path.join(folder, f"ready-{first}"), "w").close()
     while not os.path.exists(go):
-        time.sleep(0.005)
+        time.sleep(0.001)
     totals = {"new": 0, "unchanged": 0}
     with Ledger.open(path, timeout=5) as ledger:
-        for start in range(0, len(items), 20):
-            counts = ledger.record(items[start:start + 20])
+        for start in range(0, len(items), 5):
+            counts = ledger.record(items[start:start + 5])
             totals["new"] += counts.new
             totals["unchanged"] += counts.unchanged
             ledger.list(account="acme", due_before=t0)
@@ -107,10 +109,11 @@ def _snapshot(path: Path) -> list[tuple[object, ...]]:
 
 def test_two_processes_planning_at_once_lose_nothing_and_duplicate_nothing(tmp_path):
     path = tmp_path / "ledger.db"  # created by whichever process gets there first
-    go = tmp_path / "go"
-    writers = [_python(_WRITER, path, 0, 600, go), _python(_WRITER, path, 300, 900, go)]
-    time.sleep(0.3)  # let both import and wait at the start line
-    go.touch()
+    writers = [_python(_WRITER, path, 0, 600, tmp_path), _python(_WRITER, path, 300, 900, tmp_path)]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)  # both imported and waiting at the start line
+    (tmp_path / "go").touch()
     results = []
     for writer in writers:
         out, err = writer.communicate(timeout=120)
