@@ -35,6 +35,7 @@ from __future__ import annotations
 import builtins
 import enum
 import functools
+import hashlib
 import json
 import sqlite3
 import time
@@ -74,8 +75,10 @@ SCHEMA_VERSION: Final = 2
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CLOSED = frozenset({"done", "dismissed"})
+_PRIORITY_TEXT: Final = {p: p.value for p in Priority}
+_BAND_TEXT: Final = {b: b.value for b in Band}
 #: Rows compared and written per statement group inside one transaction.
-_CHUNK = 500
+_CHUNK = 900
 #: Attempts at a write transaction before giving up with LedgerBusyError.
 _ATTEMPTS = 5
 
@@ -233,6 +236,7 @@ _MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
             reason        TEXT NOT NULL,
             priority      TEXT NOT NULL,
             evidence      TEXT NOT NULL DEFAULT '[]',
+            digest        BLOB NOT NULL DEFAULT x'',
             status        TEXT NOT NULL DEFAULT 'open'
                           CHECK (status IN ('open', 'done', 'snoozed', 'dismissed')),
             created_at    TEXT NOT NULL,
@@ -318,9 +322,21 @@ def _content(item: FollowUp) -> tuple[str, str, str, str, str]:
         _iso(item.due),
         item.action,
         item.reason,
-        item.priority.value,
+        _PRIORITY_TEXT[item.priority],
         _evidence_json(item.evidence),
     )
+
+
+def _digest(item: FollowUp) -> bytes:
+    """A fingerprint of the columns a re-plan may change: equal content, equal digest.
+
+    Comparing 8 bytes instead of every column keeps re-planning unchanged data cheap.
+    """
+    text = (
+        f"{item.due.timestamp()!r}\x1f{item.action}\x1f{item.reason}\x1f"
+        f"{_PRIORITY_TEXT[item.priority]}\x1f{_evidence_json(item.evidence)}"
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -505,7 +521,7 @@ class Ledger:
                 stored = {
                     row[0]: row
                     for row in db.execute(
-                        "SELECT key, status, due, action, reason, priority, evidence "  # noqa: S608  # only ? marks
+                        "SELECT key, status, digest "  # noqa: S608  # only ? marks
                         f"FROM followups WHERE key IN ({marks})",
                         [f.key for f in chunk],
                     )
@@ -514,25 +530,34 @@ class Ledger:
                 for item in chunk:
                     row = stored.get(item.key)
                     if row is None:
-                        content = _content(item)
-                        inserts.append((item.key, item.account, item.policy, *content, now, now))
+                        inserts.append(
+                            (
+                                item.key,
+                                item.account,
+                                item.policy,
+                                *_content(item),
+                                _digest(item),
+                                now,
+                                now,
+                            )
+                        )
                     elif row[1] in _CLOSED:
                         unchanged += 1  # a closed follow-up is never changed by planning
-                    elif row[2:] != (content := _content(item)):
-                        updates.append((*content, now, item.key))
+                    elif row[2] != (digest := _digest(item)):
+                        updates.append((*_content(item), digest, now, item.key))
                     else:
                         unchanged += 1
                 if inserts:
                     db.executemany(
                         "INSERT INTO followups (key, account, policy, due, action, reason, "
-                        "priority, evidence, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "priority, evidence, digest, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         inserts,
                     )
                 if updates:
                     db.executemany(
                         "UPDATE followups SET due = ?, action = ?, reason = ?, priority = ?, "
-                        "evidence = ?, updated_at = ? WHERE key = ?",
+                        "evidence = ?, digest = ?, updated_at = ? WHERE key = ?",
                         updates,
                     )
                 new += len(inserts)
@@ -755,7 +780,7 @@ def _history_row(outcome: PerceivedOutcome) -> tuple[str, str, float, str, float
         outcome.account,
         _iso(outcome.as_of),
         float(outcome.score),
-        outcome.band.value,
+        _BAND_TEXT[outcome.band],
         float(outcome.confidence),
     )
 
