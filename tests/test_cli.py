@@ -158,7 +158,7 @@ def test_followups_plan(run):
     data = json.loads(
         run("followups", "plan", sample_path(), "--as-of", "2026-06-01", "--format", "json").output
     )
-    assert {f["policy"] for f in data} == {"break-silence"}
+    assert "break-silence" in {f["policy"] for f in data}
 
 
 def test_demo_runs_on_bundled_data(run):

@@ -54,7 +54,10 @@ def test_validate_against_registry(registry):
     assert "disable: no scorer, check or policy is named 'nope'" in text
     assert "weights.break-silence: no scorer is named" in text
     assert "options.break-silence.days: must be int, not str" in text
-    assert "options.break-silence.colour: unknown option (allowed: at_risk_days, days)" in text
+    assert (
+        "options.break-silence.colour: unknown option (allowed: at_risk_days, days, inbound_only)"
+        in text
+    )
     assert "options.ghost: no scorer" in text
 
 

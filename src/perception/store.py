@@ -1,0 +1,919 @@
+"""The follow-up ledger: planned follow-ups and outcome history in SQLite.
+
+The ledger keeps every follow-up the policies plan until somebody does it, so that none
+is lost and none is sent twice::
+
+    from perception.store import Ledger
+
+    with Ledger.open("ledger.db") as ledger:
+        counts = ledger.record(plan, outcomes=[outcome])   # new / updated / unchanged
+        for entry in ledger.list(due_before=now):
+            ...
+        ledger.done(entry.key, by="sam")
+
+Guarantees:
+
+* **Idempotent.**  A follow-up is stored once per key.  Recording the same plan again
+  writes nothing; a follow-up that is done, dismissed or snoozed keeps its status (a
+  situation that recurs gets a new key from its policy, hence a new row).
+* **Atomic.**  Each call that writes is one transaction (``BEGIN IMMEDIATE``): a
+  process killed in the middle leaves the ledger as it was before the call.
+* **Concurrent.**  WAL mode and a busy timeout let several processes read and write
+  the same file; a writer waits for the lock (and retries), and gives up with a
+  :class:`LedgerBusyError` rather than a raw ``database is locked``.
+* **Safe to point at the wrong file.**  A file that is not a SQLite database, a SQLite
+  database of another application or one written by a newer version of perception is
+  refused with a clear error, before anything is written to it.
+
+The schema version is kept in ``PRAGMA user_version`` and older ledgers are migrated
+forward when opened; the file is marked as a perception ledger with
+``PRAGMA application_id``.  The core never imports this module.
+"""
+
+from __future__ import annotations
+
+import builtins
+import enum
+import functools
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import attrs
+
+from perception._validation import lenient
+from perception.errors import PerceptionError
+from perception.outcome import Band, FollowUp, FollowUpPlan, PerceivedOutcome, Priority
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "CorruptLedgerError",
+    "ForeignDatabaseError",
+    "HistoryPoint",
+    "Ledger",
+    "LedgerBusyError",
+    "LedgerEntry",
+    "LedgerError",
+    "LedgerStateError",
+    "RecordCounts",
+    "SchemaVersionError",
+    "Status",
+    "UnknownFollowUpError",
+]
+
+#: ``PRAGMA application_id`` of a perception ledger ("PRCP" in ASCII).
+APPLICATION_ID: Final = 0x50524350
+#: The schema version this code writes; ``PRAGMA user_version`` of an up-to-date ledger.
+SCHEMA_VERSION: Final = 2
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_CLOSED = frozenset({"done", "dismissed"})
+_PRIORITY_TEXT: Final = {p: p.value for p in Priority}
+_BAND_TEXT: Final = {b: b.value for b in Band}
+#: Rows compared and written per statement group inside one transaction.
+_CHUNK = 900
+#: Attempts at a write transaction before giving up with LedgerBusyError.
+_ATTEMPTS = 5
+
+
+# --- errors --------------------------------------------------------------------------
+
+
+class LedgerError(PerceptionError):
+    """Base class of the ledger's errors."""
+
+
+class UnknownFollowUpError(LedgerError, LookupError):
+    """No follow-up with that key in the ledger."""
+
+
+class LedgerStateError(LedgerError):
+    """The follow-up's status does not allow the change (snoozing a done follow-up)."""
+
+
+class CorruptLedgerError(LedgerError):
+    """The file is not a SQLite database, or the database is damaged."""
+
+
+class ForeignDatabaseError(LedgerError):
+    """The file is a SQLite database, but not a perception ledger."""
+
+
+class SchemaVersionError(LedgerError):
+    """The ledger was written by a newer version of perception."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another process held the ledger's write lock for longer than the timeout."""
+
+
+# --- records -------------------------------------------------------------------------
+
+
+class Status(str, enum.Enum):
+    """Where a follow-up stands.
+
+    ``open`` until somebody does it (``done``), decides not to (``dismissed``) or puts
+    it off (``snoozed`` until a time, after which it is due again).
+    """
+
+    OPEN = "open"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    DISMISSED = "dismissed"
+
+    @property
+    def closed(self) -> bool:
+        """True for done and dismissed."""
+        return self in (Status.DONE, Status.DISMISSED)
+
+
+def _to_status(value: object) -> Status:
+    return lenient(Status, value)
+
+
+@attrs.frozen(kw_only=True)
+class RecordCounts:
+    """What :meth:`Ledger.record` did.
+
+    Attributes:
+        new: follow-ups stored for the first time.
+        updated: open or snoozed follow-ups whose due time, text, priority or evidence
+            changed (their status is kept).
+        unchanged: follow-ups already stored as planned, or already closed.
+        outcomes: outcome history points stored (new or changed).
+    """
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    outcomes: int = 0
+
+    @property
+    def total(self) -> int:
+        """Follow-ups seen: new + updated + unchanged."""
+        return self.new + self.updated + self.unchanged
+
+
+@attrs.frozen(kw_only=True)
+class LedgerEntry:
+    """A follow-up as stored in the ledger, with its status.
+
+    Attributes:
+        followup: the follow-up as last planned.
+        status: open, done, snoozed or dismissed.
+        created_at: when it was first recorded.
+        updated_at: when its row last changed.
+        closed_at: when it was done or dismissed.
+        closed_by: who did or dismissed it, if given.
+        snoozed_until: when a snoozed follow-up is due again.
+    """
+
+    followup: FollowUp
+    status: Status = attrs.field(converter=_to_status)
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    snoozed_until: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """The follow-up's idempotency key."""
+        return self.followup.key
+
+    @property
+    def account(self) -> str:
+        """The account's id."""
+        return self.followup.account
+
+    @property
+    def due(self) -> datetime:
+        """When it is due: the planned due time, or the end of the snooze if later."""
+        if self.status is Status.SNOOZED and self.snoozed_until is not None:
+            return max(self.followup.due, self.snoozed_until)
+        return self.followup.due
+
+
+@attrs.frozen(kw_only=True)
+class HistoryPoint:
+    """One assessed outcome of an account, as kept in the history.
+
+    Attributes:
+        account: the account's id.
+        as_of: the time the assessment describes.
+        score: 0 to 100.
+        band: the score in words.
+        confidence: 0 to 1.
+    """
+
+    account: str
+    as_of: datetime
+    score: float
+    band: Band
+    confidence: float
+
+
+# --- schema --------------------------------------------------------------------------
+
+_MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
+    (
+        1,
+        """
+        CREATE TABLE followups (
+            key           TEXT PRIMARY KEY,
+            account       TEXT NOT NULL,
+            policy        TEXT NOT NULL,
+            due           TEXT NOT NULL,
+            action        TEXT NOT NULL,
+            reason        TEXT NOT NULL,
+            priority      TEXT NOT NULL,
+            evidence      TEXT NOT NULL DEFAULT '[]',
+            digest        BLOB NOT NULL DEFAULT x'',
+            status        TEXT NOT NULL DEFAULT 'open'
+                          CHECK (status IN ('open', 'done', 'snoozed', 'dismissed')),
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            closed_at     TEXT,
+            closed_by     TEXT,
+            snoozed_until TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX followups_by_due ON followups (status, due);
+        CREATE INDEX followups_by_account ON followups (account, status);
+        """,
+    ),
+    (
+        2,
+        """
+        CREATE TABLE outcomes (
+            account     TEXT NOT NULL,
+            as_of       TEXT NOT NULL,
+            score       REAL NOT NULL,
+            band        TEXT NOT NULL,
+            confidence  REAL NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (account, as_of)
+        ) WITHOUT ROWID;
+        """,
+    ),
+)
+_TABLES: Final = {"followups": 1, "outcomes": 2}
+
+
+def _iso(moment: datetime) -> str:
+    """UTC ISO 8601 with a fixed width, so that text order is time order."""
+    if moment.tzinfo is not timezone.utc:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            msg = f"{moment!r} must be timezone-aware"
+            raise ValueError(msg)
+        moment = moment.astimezone(timezone.utc)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def _parse_optional(text: str | None) -> datetime | None:
+    return _parse(text) if text is not None else None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+_SELECT = (
+    "SELECT key, account, policy, due, action, reason, priority, evidence, status, "
+    "created_at, updated_at, closed_at, closed_by, snoozed_until FROM followups"
+)
+
+
+def _entry(row: Sequence[Any]) -> LedgerEntry:
+    return LedgerEntry(
+        followup=FollowUp(
+            key=row[0],
+            account=row[1],
+            policy=row[2],
+            due=_parse(row[3]),
+            action=row[4],
+            reason=row[5],
+            priority=Priority(row[6]),
+            evidence=tuple(json.loads(row[7])),
+        ),
+        status=Status(row[8]),
+        created_at=_parse(row[9]),
+        updated_at=_parse(row[10]),
+        closed_at=_parse_optional(row[11]),
+        closed_by=row[12],
+        snoozed_until=_parse_optional(row[13]),
+    )
+
+
+def _content(item: FollowUp) -> tuple[str, str, str, str, str]:
+    """The columns a re-plan may change, as stored."""
+    return (
+        _iso(item.due),
+        item.action,
+        item.reason,
+        _PRIORITY_TEXT[item.priority],
+        _evidence_json(item.evidence),
+    )
+
+
+def _digest(item: FollowUp) -> bytes:
+    """A fingerprint of the columns a re-plan may change: equal content, equal digest.
+
+    Comparing 8 bytes instead of every column keeps re-planning unchanged data cheap.
+    """
+    text = (
+        f"{item.due.timestamp()!r}\x1f{item.action}\x1f{item.reason}\x1f"
+        f"{_PRIORITY_TEXT[item.priority]}\x1f{_evidence_json(item.evidence)}"
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _evidence_json(evidence: tuple[str, ...]) -> str:
+    return json.dumps(list(evidence), ensure_ascii=False)
+
+
+def _followups_of(
+    items: FollowUpPlan | Iterable[FollowUp | FollowUpPlan],
+) -> Iterator[FollowUp]:
+    if isinstance(items, FollowUpPlan):
+        yield from items.followups
+        return
+    for item in items:
+        if isinstance(item, FollowUpPlan):
+            yield from item.followups
+        elif isinstance(item, FollowUp):
+            yield item
+        else:
+            msg = f"record() takes FollowUp or FollowUpPlan items, not {type(item).__name__}"
+            raise TypeError(msg)
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+# --- the ledger ----------------------------------------------------------------------
+
+
+class Ledger:
+    """A follow-up ledger in one SQLite file (or in memory).
+
+    Open it with :meth:`Ledger.open`; use it as a context manager or call
+    :meth:`close`.  A ledger object belongs to the thread that opened it; open one per
+    thread or process (they may share the file).
+    """
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        *,
+        path: str,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        """Wrap an open, checked and migrated connection; use :meth:`open` instead."""
+        self._db = connection
+        self.path = path
+        self._clock = clock
+        #: Testing hook: called with the number of rows written so far, inside the
+        #: transaction of :meth:`record`, after each group of rows.
+        self._after_chunk: Callable[[int], None] | None = None
+
+    # opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path = ":memory:",
+        *,
+        create: bool = True,
+        timeout: float = 30.0,
+        clock: Callable[[], datetime] = _now,
+    ) -> Ledger:
+        """Open (and, with *create*, create) the ledger at *path*.
+
+        :param path: a file, or ``":memory:"`` for a private in-memory ledger.
+        :param create: create the file when it does not exist; with ``False`` a missing
+            file is a :class:`LedgerError`.
+        :param timeout: seconds to wait for another process's write lock.
+        :param clock: the current time, for the ledger's timestamps (for tests).
+        :raises CorruptLedgerError: the file is not a SQLite database or is damaged.
+        :raises ForeignDatabaseError: the file is another application's database.
+        :raises SchemaVersionError: the ledger was written by a newer version.
+        """
+        name = str(path)
+        memory = name == ":memory:"
+        if not memory:
+            _precheck(Path(name), create=create)
+        try:
+            connection = sqlite3.connect(name, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{name}: cannot open the ledger: {exc}") from exc
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            _inspect(connection, name)
+            if not memory:
+                _retry(lambda: _set_wal(connection), name, timeout)
+            _retry(lambda: _migrate(connection, name), name, timeout)
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            connection.close()
+            raise
+        return cls(connection, path=name, clock=clock)
+
+    def close(self) -> None:
+        """Close the connection; the ledger object is unusable afterwards."""
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({self.path!r})"
+
+    @property
+    def schema_version(self) -> int:
+        """The ledger's schema version (``PRAGMA user_version``)."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # transactions -------------------------------------------------------------------
+
+    def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run *work* in one ``BEGIN IMMEDIATE`` transaction, retrying while busy."""
+
+        def attempt() -> Any:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(self._db)
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            return result
+
+        return _retry(attempt, self.path, None)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        def attempt() -> list[Any]:
+            return self._db.execute(sql, params).fetchall()
+
+        result: list[Any] = _retry(attempt, self.path, None)
+        return result
+
+    # recording ----------------------------------------------------------------------
+
+    def record(
+        self,
+        followups: FollowUpPlan | Iterable[FollowUp | FollowUpPlan] = (),
+        *,
+        outcomes: Iterable[PerceivedOutcome] = (),
+    ) -> RecordCounts:
+        """Store planned follow-ups (and outcomes) in one transaction.
+
+        A key seen for the first time is stored as ``open``.  A key already stored keeps
+        its status and timestamps; while it is open or snoozed, a change of its due
+        time, action, reason, priority or evidence is written (``updated``).  A closed
+        follow-up is never reopened by planning.
+
+        :param followups: a plan, or follow-ups and plans in any mix.
+        :param outcomes: assessed outcomes to add to the history (see
+            :meth:`record_outcomes`).
+        :return: how many follow-ups were new, updated or unchanged.
+        """
+        unique: dict[str, FollowUp] = {}
+        for item in _followups_of(followups):
+            unique.setdefault(item.key, item)
+        items = list(unique.values())
+        history = [_history_row(o) for o in outcomes]
+
+        def work(db: sqlite3.Connection) -> RecordCounts:
+            now = _iso(self._clock())
+            new = updated = unchanged = written = 0
+            for chunk in _chunks(items):
+                marks = ",".join("?" * len(chunk))
+                stored = {
+                    row[0]: row
+                    for row in db.execute(
+                        "SELECT key, status, digest "  # noqa: S608  # only ? marks
+                        f"FROM followups WHERE key IN ({marks})",
+                        [f.key for f in chunk],
+                    )
+                }
+                inserts, updates = [], []
+                for item in chunk:
+                    row = stored.get(item.key)
+                    if row is None:
+                        inserts.append(
+                            (
+                                item.key,
+                                item.account,
+                                item.policy,
+                                *_content(item),
+                                _digest(item),
+                                now,
+                                now,
+                            )
+                        )
+                    elif row[1] in _CLOSED:
+                        unchanged += 1  # a closed follow-up is never changed by planning
+                    elif row[2] != (digest := _digest(item)):
+                        updates.append((*_content(item), digest, now, item.key))
+                    else:
+                        unchanged += 1
+                if inserts:
+                    db.executemany(
+                        "INSERT INTO followups (key, account, policy, due, action, reason, "
+                        "priority, evidence, digest, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        inserts,
+                    )
+                if updates:
+                    db.executemany(
+                        "UPDATE followups SET due = ?, action = ?, reason = ?, priority = ?, "
+                        "evidence = ?, digest = ?, updated_at = ? WHERE key = ?",
+                        updates,
+                    )
+                new += len(inserts)
+                updated += len(updates)
+                written += len(inserts) + len(updates)
+                if self._after_chunk is not None:
+                    self._after_chunk(written)
+            stored_outcomes = _write_history(db, history, now)
+            return RecordCounts(
+                new=new, updated=updated, unchanged=unchanged, outcomes=stored_outcomes
+            )
+
+        counts: RecordCounts = self._write(work)
+        return counts
+
+    def record_outcomes(self, outcomes: Iterable[PerceivedOutcome]) -> int:
+        """Add outcomes to the history in one transaction.
+
+        One point per account and ``as_of``: recording the same assessment again
+        changes nothing; a different score for the same time replaces the old one.
+
+        :return: how many points were stored (new or changed).
+        """
+        history = [_history_row(o) for o in outcomes]
+
+        def work(db: sqlite3.Connection) -> int:
+            return _write_history(db, history, _iso(self._clock()))
+
+        stored: int = self._write(work)
+        return stored
+
+    def record_outcome(self, outcome: PerceivedOutcome) -> bool:
+        """Add one outcome to the history; ``True`` when it was new or changed."""
+        return self.record_outcomes([outcome]) > 0
+
+    # reading ------------------------------------------------------------------------
+
+    def get(self, key: str) -> LedgerEntry:
+        """The follow-up with *key*.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        """
+        rows = self._read(_SELECT + " WHERE key = ?", (key,))
+        if not rows:
+            raise UnknownFollowUpError(f"{self.path}: no follow-up with key {key!r}")
+        return _entry(rows[0])
+
+    def list(
+        self,
+        *,
+        due_before: datetime | None = None,
+        account: str | None = None,
+        status: Status | str | Iterable[Status | str] | None = None,
+        policy: str | None = None,
+    ) -> builtins.list[LedgerEntry]:
+        """Follow-ups by due time (a snoozed one is due when its snooze ends).
+
+        :param due_before: only those due strictly before this time.
+        :param account: only this account's.
+        :param status: a status or several (default: open and snoozed, the ones still
+            to do); pass ``list(Status)`` for all.
+        :param policy: only those planned by this policy.
+        """
+        if status is None:
+            wanted = {Status.OPEN, Status.SNOOZED}
+        elif isinstance(status, (Status, str)):
+            wanted = {Status(status)}
+        else:
+            wanted = {Status(s) for s in status}
+        order = sorted(wanted, key=list(Status).index)
+        due = "CASE WHEN status = 'snoozed' AND snoozed_until > due THEN snoozed_until ELSE due END"
+        clauses = [f"status IN ({','.join('?' * len(order))})"]
+        params: list[Any] = [s.value for s in order]
+        if account is not None:
+            clauses.append("account = ?")
+            params.append(account)
+        if policy is not None:
+            clauses.append("policy = ?")
+            params.append(policy)
+        if due_before is not None:
+            clauses.append(f"{due} < ?")
+            params.append(_iso(due_before))
+        rows = self._read(
+            f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY {due}, key",
+            params,
+        )
+        entries = [_entry(row) for row in rows]
+        entries.sort(key=lambda e: (e.due, -e.followup.priority.rank, e.key))
+        return entries
+
+    def count(self, status: Status | str | None = None) -> int:
+        """How many follow-ups are stored (with this status, if given)."""
+        if status is None:
+            rows = self._read("SELECT count(*) FROM followups")
+        else:
+            rows = self._read(
+                "SELECT count(*) FROM followups WHERE status = ?", (Status(status).value,)
+            )
+        return int(rows[0][0])
+
+    def history(self, account: str) -> builtins.list[HistoryPoint]:
+        """The account's outcome history, oldest first."""
+        rows = self._read(
+            "SELECT account, as_of, score, band, confidence FROM outcomes "
+            "WHERE account = ? ORDER BY as_of",
+            (account,),
+        )
+        return [
+            HistoryPoint(
+                account=row[0],
+                as_of=_parse(row[1]),
+                score=float(row[2]),
+                band=Band(row[3]),
+                confidence=float(row[4]),
+            )
+            for row in rows
+        ]
+
+    # changing status ----------------------------------------------------------------
+
+    def _transition(
+        self,
+        key: str,
+        target: Status,
+        *,
+        by: str | None = None,
+        at: datetime | None = None,
+        until: datetime | None = None,
+    ) -> LedgerEntry:
+        moment = _iso(at if at is not None else self._clock())
+
+        def work(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT status FROM followups WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                raise UnknownFollowUpError(f"{self.path}: no follow-up with key {key!r}")
+            current = Status(row[0])
+            if current is target and target.closed:
+                return  # doing it twice is harmless
+            if current.closed and target is not Status.OPEN:
+                msg = (
+                    f"follow-up {key!r} is {current.value}; reopen it before marking it "
+                    f"{target.value}"
+                )
+                raise LedgerStateError(msg)
+            if target is Status.OPEN and not current.closed and current is not Status.SNOOZED:
+                return
+            closed = target.closed
+            db.execute(
+                "UPDATE followups SET status = ?, updated_at = ?, closed_at = ?, "
+                "closed_by = ?, snoozed_until = ? WHERE key = ?",
+                (
+                    target.value,
+                    moment,
+                    moment if closed else None,
+                    by if closed else None,
+                    _iso(until) if until is not None else None,
+                    key,
+                ),
+            )
+
+        self._write(work)
+        return self.get(key)
+
+    def done(self, key: str, *, by: str | None = None, at: datetime | None = None) -> LedgerEntry:
+        """Mark the follow-up done (by whom, when: default now).
+
+        Marking a done follow-up done again changes nothing.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        :raises LedgerStateError: it was dismissed (reopen it first).
+        """
+        return self._transition(key, Status.DONE, by=by, at=at)
+
+    def dismiss(
+        self, key: str, *, by: str | None = None, at: datetime | None = None
+    ) -> LedgerEntry:
+        """Dismiss the follow-up: it will not be done, and planning will not revive it.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        :raises LedgerStateError: it was done (reopen it first).
+        """
+        return self._transition(key, Status.DISMISSED, by=by, at=at)
+
+    def snooze(self, key: str, *, until: datetime) -> LedgerEntry:
+        """Put the follow-up off: it is due again at *until*.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        :raises LedgerStateError: it is done or dismissed.
+        :raises ValueError: *until* is not timezone-aware.
+        """
+        _iso(until)  # a naive time is refused before anything is written
+        return self._transition(key, Status.SNOOZED, until=until)
+
+    def reopen(self, key: str) -> LedgerEntry:
+        """Make a done, dismissed or snoozed follow-up open again.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        """
+        return self._transition(key, Status.OPEN)
+
+    def check(self) -> None:
+        """Run SQLite's integrity check over the whole file.
+
+        :raises CorruptLedgerError: the database is damaged.
+        """
+        try:
+            rows = self._db.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CorruptLedgerError(f"{self.path}: damaged database: {exc}") from exc
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        if problems:
+            raise CorruptLedgerError(f"{self.path}: damaged database: {'; '.join(problems[:5])}")
+
+
+# --- helpers of the ledger -----------------------------------------------------------
+
+
+def _history_row(outcome: PerceivedOutcome) -> tuple[str, str, float, str, float]:
+    return (
+        outcome.account,
+        _iso(outcome.as_of),
+        float(outcome.score),
+        _BAND_TEXT[outcome.band],
+        float(outcome.confidence),
+    )
+
+
+def _write_history(
+    db: sqlite3.Connection, rows: Sequence[tuple[str, str, float, str, float]], now: str
+) -> int:
+    if not rows:
+        return 0
+    before = db.total_changes
+    db.executemany(
+        "INSERT INTO outcomes (account, as_of, score, band, confidence, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (account, as_of) DO UPDATE SET score = excluded.score, "
+        "band = excluded.band, confidence = excluded.confidence, "
+        "recorded_at = excluded.recorded_at "
+        "WHERE score IS NOT excluded.score OR band IS NOT excluded.band "
+        "OR confidence IS NOT excluded.confidence",
+        [(*row, now) for row in rows],
+    )
+    return db.total_changes - before
+
+
+def _retry(attempt: Callable[[], Any], path: str, timeout: float | None) -> Any:
+    """Call *attempt*, retrying while the database is busy; map SQLite's errors."""
+    delay = 0.05
+    for number in range(1, _ATTEMPTS + 1):
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                if "malformed" in str(exc) or "not a database" in str(exc):
+                    raise CorruptLedgerError(f"{path}: damaged database: {exc}") from exc
+                raise LedgerError(f"{path}: {exc}") from exc
+            if number == _ATTEMPTS:
+                waited = f" for {timeout:g} s" if timeout is not None else ""
+                msg = (
+                    f"{path}: the ledger stayed locked by another process{waited} "
+                    f"({_ATTEMPTS} attempts); try again later"
+                )
+                raise LedgerBusyError(msg) from exc
+            time.sleep(delay)
+            delay *= 2
+        except sqlite3.DatabaseError as exc:
+            raise CorruptLedgerError(f"{path}: damaged database: {exc}") from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _precheck(path: Path, *, create: bool) -> None:
+    """Refuse a missing (unless *create*) or non-SQLite file without touching it."""
+    if path.is_dir():
+        raise LedgerError(f"{path}: is a directory, not a ledger file")
+    if not path.exists():
+        if not create:
+            raise LedgerError(f"{path}: no ledger here (plan into it first to create it)")
+        if not path.parent.is_dir():
+            raise LedgerError(f"{path}: the folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise LedgerError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if header and not header.startswith(_SQLITE_MAGIC):
+        msg = f"{path}: not a perception ledger: the file is not a SQLite database"
+        raise CorruptLedgerError(msg)
+    if header and len(header) < 100:
+        raise CorruptLedgerError(f"{path}: damaged database: the header is truncated")
+
+
+def _inspect(connection: sqlite3.Connection, path: str) -> None:
+    """Check what the file is, by reading only: a fresh file, a ledger, or refuse it."""
+    try:
+        application = int(connection.execute("PRAGMA application_id").fetchone()[0])
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        names = {
+            str(row[0])
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise LedgerBusyError(f"{path}: the ledger is locked by another process") from exc
+        raise CorruptLedgerError(f"{path}: damaged database: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise CorruptLedgerError(f"{path}: damaged database: {exc}") from exc
+    fresh = application == 0 and version == 0 and not names
+    if application != APPLICATION_ID and not fresh:
+        what = f"application id {application:#x}" if application else "no application id"
+        tables = ", ".join(sorted(names)[:5]) or "none"
+        msg = (
+            f"{path}: not a perception ledger: a SQLite database of another application "
+            f"({what}; tables: {tables}); it was left untouched"
+        )
+        raise ForeignDatabaseError(msg)
+    if version > SCHEMA_VERSION:
+        msg = (
+            f"{path}: the ledger has schema version {version}, newer than this version of "
+            f"perception understands ({SCHEMA_VERSION}); upgrade perception to use it"
+        )
+        raise SchemaVersionError(msg)
+    missing = [t for t, since in _TABLES.items() if since <= version and t not in names]
+    if missing:
+        msg = f"{path}: damaged ledger: missing table(s) {', '.join(missing)}"
+        raise CorruptLedgerError(msg)
+
+
+def _set_wal(connection: sqlite3.Connection) -> None:
+    mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        connection.execute("PRAGMA journal_mode = WAL")
+
+
+def _migrate(connection: sqlite3.Connection, path: str, target: int = SCHEMA_VERSION) -> None:
+    """Bring the schema up to *target*, one version at a time, in one transaction."""
+    if int(connection.execute("PRAGMA user_version").fetchone()[0]) >= target:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:  # a newer process got there first
+            msg = f"{path}: the ledger has schema version {version}, newer than {SCHEMA_VERSION}"
+            raise SchemaVersionError(msg)
+        if version == 0:
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for step, script in _MIGRATIONS:
+            if version < step <= target:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {step}")
+                version = step
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")

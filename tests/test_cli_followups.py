@@ -1,0 +1,177 @@
+"""``perception followups``: plan into a ledger, list, done, dismiss, snooze, reopen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from perception.cli import EXIT_INPUT, EXIT_OK, main
+from perception.examples import sample_path
+from perception.io import load_accounts
+from perception.store import Ledger, Status
+
+AS_OF = "2026-03-20"
+SILENCE = "break-silence:harbor-dental:hd-2"
+ACCOUNTS = len(load_accounts(sample_path()))
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no stray perception.toml is picked up
+    monkeypatch.delenv("PERCEPTION_LEDGER", raising=False)
+    (tmp_path / ".git").mkdir()
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def db(tmp_path, run):
+    path = tmp_path / "ledger.db"
+    result = run("followups", "plan", sample_path(), "--as-of", AS_OF, "--db", path)
+    assert result.exit_code == EXIT_OK, result.output
+    return path
+
+
+def _listed(run, db, *args):
+    result = run("followups", "list", "--db", db, "--format", "json", *args)
+    assert result.exit_code == EXIT_OK, result.output
+    return json.loads(result.stdout)
+
+
+def test_help_of_every_subcommand(run):
+    for name in ("plan", "list", "done", "dismiss", "snooze", "reopen"):
+        result = run("followups", name, "--help")
+        assert result.exit_code == EXIT_OK
+        assert "--db" in result.output
+
+
+def test_plan_records_once_and_replanning_changes_nothing(run, db):
+    with Ledger.open(db, create=False) as ledger:
+        stored = ledger.count()
+        assert stored > 3
+        assert len(ledger.history("northwind-logistics")) == 1
+    again = run(
+        "followups", "plan", sample_path(), "--as-of", AS_OF, "--db", db, "--format", "json"
+    )
+    assert again.exit_code == EXIT_OK
+    summary = json.loads(again.stdout)
+    assert summary["accounts"] == ACCOUNTS
+    assert summary["new"] == summary["updated"] == summary["outcomes"] == 0
+    assert summary["unchanged"] == stored
+    text = run("followups", "plan", sample_path(), "--as-of", AS_OF, "--db", db)
+    assert f"{stored} follow-ups for {ACCOUNTS} accounts: 0 new, 0 updated, {stored} unchanged" in (
+        text.output
+    )
+
+
+def test_plan_without_a_ledger_prints_the_plan_and_writes_nothing(run, tmp_path):
+    result = run("followups", "plan", sample_path(), "--as-of", AS_OF)
+    assert result.exit_code == EXIT_OK
+    assert SILENCE in result.output
+    assert not list(tmp_path.glob("*.db"))
+
+
+def test_list_filters(run, db):
+    everything = _listed(run, db)
+    assert {e["status"] for e in everything} == {"open"}
+    assert [e["due"] for e in everything] == sorted(e["due"] for e in everything)
+    assert {e["account"] for e in _listed(run, db, "--account", "harbor-dental")} == {
+        "harbor-dental"
+    }
+    early = _listed(run, db, "--due-before", "2026-02-10")
+    assert [e["key"] for e in early] == [SILENCE]
+    assert {e["policy"] for e in _listed(run, db, "--policy", "confirm-critical")} == {
+        "confirm-critical"
+    }
+    table = run("followups", "list", "--db", db, "--account", "harbor-dental")
+    assert "DUE" in table.output
+    assert f"key: {SILENCE}" in table.output
+    assert "No follow-ups." in run("followups", "list", "--db", db, "--account", "zz").output
+
+
+def test_done_stays_done_after_replanning(run, db):
+    result = run("followups", "done", SILENCE, "--db", db, "--by", "sam")
+    assert result.exit_code == EXIT_OK
+    assert f"{SILENCE}: done by sam" in result.output
+    run("followups", "plan", sample_path(), "--as-of", AS_OF, "--db", db)
+    assert SILENCE not in {e["key"] for e in _listed(run, db)}
+    (entry,) = _listed(run, db, "--status", "done")
+    assert entry["key"] == SILENCE
+    assert entry["closed_by"] == "sam"
+    assert len(_listed(run, db, "--status", "all")) == len(_listed(run, db)) + 1
+
+
+def test_snooze_dismiss_and_reopen(run, db):
+    result = run("followups", "snooze", SILENCE, "--until", "2026-04-01", "--db", db)
+    assert result.exit_code == EXIT_OK
+    assert "snoozed until 2026-04-01" in result.output
+    assert SILENCE not in {e["key"] for e in _listed(run, db, "--due-before", "2026-03-25")}
+    (snoozed,) = _listed(run, db, "--status", "snoozed")
+    assert snoozed["due"].startswith("2026-04-01")
+    assert snoozed["planned_due"].startswith("2026-02-06")
+    assert run("followups", "dismiss", SILENCE, "--db", db).exit_code == EXIT_OK
+    blocked = run("followups", "done", SILENCE, "--db", db)
+    assert blocked.exit_code == EXIT_INPUT
+    assert "is dismissed; reopen it" in blocked.output
+    assert "open" in run("followups", "reopen", SILENCE, "--db", db).output
+    with Ledger.open(db, create=False) as ledger:
+        assert ledger.get(SILENCE).status is Status.OPEN
+
+
+def test_errors_are_exit_2_with_a_clear_message(run, db, tmp_path):
+    unknown = run("followups", "done", "no-such-key", "--db", db)
+    assert unknown.exit_code == EXIT_INPUT
+    assert "no follow-up with key 'no-such-key'" in unknown.output
+    missing = run("followups", "list", "--db", tmp_path / "absent.db")
+    assert missing.exit_code == EXIT_INPUT
+    assert "no ledger here" in missing.output
+    assert not (tmp_path / "absent.db").exists()
+    naive = run("followups", "snooze", SILENCE, "--until", "2026-04-01T09:00", "--db", db)
+    assert naive.exit_code == EXIT_INPUT
+    assert "no time zone" in naive.output
+    assert run("followups", "snooze", SILENCE, "--db", db).exit_code == EXIT_INPUT
+    assert run("followups", "list").exit_code == EXIT_INPUT  # --db is required
+
+
+def test_a_file_that_is_not_a_ledger_is_refused_untouched(run, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n" * 20)
+    before = notes.read_bytes()
+    for args in (
+        ("followups", "list", "--db", notes),
+        ("followups", "plan", sample_path(), "--db", notes),
+    ):
+        result = run(*args)
+        assert result.exit_code == EXIT_INPUT
+        assert "not a perception ledger" in result.output
+    assert notes.read_bytes() == before
+
+
+def test_the_ledger_can_come_from_the_environment(run, db, monkeypatch):
+    monkeypatch.setenv("PERCEPTION_LEDGER", str(db))
+    result = run("followups", "list", "--format", "json")
+    assert result.exit_code == EXIT_OK
+    assert SILENCE in {e["key"] for e in json.loads(result.stdout)}
+
+
+def test_untrusted_text_is_shown_without_control_characters(run, tmp_path):
+    account = {
+        "customer": {"id": "evil", "name": "Evil\x1b[31m <script>alert(1)</script>\u202eCo"},
+        "interactions": [
+            {"id": "m1", "at": "2026-01-01T00:00:00Z", "direction": "inbound", "text": "hi"}
+        ],
+    }
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps([account]))
+    db = tmp_path / "ledger.db"
+    assert run("followups", "plan", path, "--as-of", AS_OF, "--db", db).exit_code == EXIT_OK
+    table = run("followups", "list", "--db", db).output
+    assert "Evil" in table
+    assert "\x1b" not in table
+    assert "\u202e" not in table
