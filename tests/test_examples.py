@@ -43,7 +43,46 @@ def test_custom_plugin():
     assert "Hold the Q1 business review with Northwind Logistics." in out
 
 
-@pytest.mark.parametrize("name", ["portfolio_review", "custom_plugin"])
+def test_escalation_postmortem():
+    out = run_example("escalation_postmortem")
+    checklist = out.split("The checklist (explicit commitments):")[1].split("The customer's")[0]
+    assert "[x]" in checklist
+    assert "[ ]" not in checklist  # every commitment delivered ...
+    assert "[!]" not in checklist  # ... and on time
+    assert "Every explicit commitment was delivered on time, yet the outcome is" in out
+    assert "never confirmed by Dana Whitfield (CIO)" in out
+    weeks = [
+        float(line.split()[2])
+        for line in out.split("Week by week:")[1].splitlines()
+        if line.strip() and line.split()[0].isdigit()
+    ]
+    assert len(weeks) == 7
+    assert weeks[-1] < max(weeks), "the perception fell over the last weeks"
+
+
+def test_follow_up_day(tmp_path):
+    path = tmp_path / "ledger.db"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "perception.examples.follow_up_day", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    morning, afternoon = result.stdout.split("Afternoon:")
+    new = int(morning.split("recorded: ")[1].split(" new")[0])
+    assert new > 10
+    assert f"recorded: 0 new, 0 updated, {new} unchanged" in afternoon
+    assert morning.count("done: ") == 2
+    assert "still done: 2" in afternoon
+    assert path.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["portfolio_review", "custom_plugin", "escalation_postmortem", "follow_up_day"]
+)
 def test_examples_have_a_docstring_saying_how_to_run_them(name):
     module = __import__(f"perception.examples.{name}", fromlist=["run"])
     assert f"python -m perception.examples.{name}" in (module.__doc__ or "")
