@@ -95,30 +95,164 @@ _N_SCALAR = -0.74
 _PUNCT = string.punctuation
 _PUNCT_SET = frozenset(_PUNCT)
 _PUNC_LIST = frozenset(
-    (".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???")
-    + ("?!?", "!?!", "?!?!", "!?!?")
+    (
+        ".",
+        "!",
+        "?",
+        ",",
+        ";",
+        ":",
+        "-",
+        "'",
+        '"',
+        "!!",
+        "!!!",
+        "??",
+        "???",
+        "?!?",
+        "!?!",
+        "?!?!",
+        "!?!?",
+    )
 )
 _NEGATE = frozenset(
-    "aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't "
-    "daren't didn't doesn't dont hadnt hasnt havent isnt mightnt mustnt neither don't "
-    "hadn't hasn't haven't isn't mightn't mustn't neednt needn't never none nope nor not "
-    "nothing nowhere oughtnt shant shouldnt uhuh wasnt werent oughtn't shan't shouldn't "
-    "uh-uh wasn't weren't without wont wouldnt won't wouldn't rarely seldom despite".split()
+    [
+        "aint",
+        "arent",
+        "cannot",
+        "cant",
+        "couldnt",
+        "darent",
+        "didnt",
+        "doesnt",
+        "ain't",
+        "aren't",
+        "can't",
+        "couldn't",
+        "daren't",
+        "didn't",
+        "doesn't",
+        "dont",
+        "hadnt",
+        "hasnt",
+        "havent",
+        "isnt",
+        "mightnt",
+        "mustnt",
+        "neither",
+        "don't",
+        "hadn't",
+        "hasn't",
+        "haven't",
+        "isn't",
+        "mightn't",
+        "mustn't",
+        "neednt",
+        "needn't",
+        "never",
+        "none",
+        "nope",
+        "nor",
+        "not",
+        "nothing",
+        "nowhere",
+        "oughtnt",
+        "shant",
+        "shouldnt",
+        "uhuh",
+        "wasnt",
+        "werent",
+        "oughtn't",
+        "shan't",
+        "shouldn't",
+        "uh-uh",
+        "wasn't",
+        "weren't",
+        "without",
+        "wont",
+        "wouldnt",
+        "won't",
+        "wouldn't",
+        "rarely",
+        "seldom",
+        "despite",
+    ]
 )
 _BOOSTERS: dict[str, float] = dict.fromkeys(
-    "absolutely amazingly awfully completely considerably decidedly deeply effing "
-    "enormously entirely especially exceptionally extremely fabulously flipping flippin "
-    "fricking frickin frigging friggin fully fucking greatly hella highly hugely "
-    "incredibly intensely majorly more most particularly purely quite really remarkably "
-    "so substantially thoroughly totally tremendously uber unbelievably unusually "
-    "utterly very".split(),
+    [
+        "absolutely",
+        "amazingly",
+        "awfully",
+        "completely",
+        "considerably",
+        "decidedly",
+        "deeply",
+        "effing",
+        "enormously",
+        "entirely",
+        "especially",
+        "exceptionally",
+        "extremely",
+        "fabulously",
+        "flipping",
+        "flippin",
+        "fricking",
+        "frickin",
+        "frigging",
+        "friggin",
+        "fully",
+        "fucking",
+        "greatly",
+        "hella",
+        "highly",
+        "hugely",
+        "incredibly",
+        "intensely",
+        "majorly",
+        "more",
+        "most",
+        "particularly",
+        "purely",
+        "quite",
+        "really",
+        "remarkably",
+        "so",
+        "substantially",
+        "thoroughly",
+        "totally",
+        "tremendously",
+        "uber",
+        "unbelievably",
+        "unusually",
+        "utterly",
+        "very",
+    ],
     _B_INCR,
 )
 _BOOSTERS.update(
     dict.fromkeys(
         [
-            *"almost barely hardly kinda kindof kind-of less little marginally".split(),
-            *"occasionally partly scarcely slightly somewhat sorta sortof sort-of".split(),
+            *[
+                "almost",
+                "barely",
+                "hardly",
+                "kinda",
+                "kindof",
+                "kind-of",
+                "less",
+                "little",
+                "marginally",
+            ],
+            *[
+                "occasionally",
+                "partly",
+                "scarcely",
+                "slightly",
+                "somewhat",
+                "sorta",
+                "sortof",
+                "sort-of",
+            ],
             "just enough",
             "kind of",
             "sort of",
@@ -203,11 +337,7 @@ class VaderScorer:
                     token = rest  # noqa: PLW2901  # the stripped token replaces the raw one
             elif token[-1] in punct:
                 head = token.rstrip(punct)
-                if (
-                    len(head) > 1
-                    and token[len(head) :] in punc_list
-                    and punct_set.isdisjoint(head)
-                ):
+                if len(head) > 1 and token[len(head) :] in punc_list and punct_set.isdisjoint(head):
                     token = head  # noqa: PLW2901
             append(token)
         return words
@@ -233,9 +363,7 @@ class VaderScorer:
                 sentiments.append(sentiments[i])
                 continue
             lower = lowers[i]
-            if lower in boosters or (
-                lower == "kind" and i < count - 1 and lowers[i + 1] == "of"
-            ):
+            if lower in boosters or (lower == "kind" and i < count - 1 and lowers[i + 1] == "of"):
                 sentiments.append(0)
                 continue
             base = lexicon.get(lower)
@@ -404,9 +532,50 @@ _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
 _TERMINAL = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*\Z")
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs approx no mr mrs ms dr prof st jr sr inc ltd co corp dept est "
-    "fig jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
-    "a.m p.m".split()
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "approx",
+        "no",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "est",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "a.m",
+        "p.m",
+    ]
 )
 
 
@@ -489,7 +658,7 @@ def _weighted(parts: list[tuple[int, Sentiment]]) -> Sentiment:
         return _NEUTRAL
 
     def mean(attr: str) -> float:
-        return sum(weight * getattr(s, attr) for weight, s in parts) / total
+        return float(sum(weight * getattr(s, attr) for weight, s in parts)) / total
 
     return Sentiment(
         compound=max(-1.0, min(1.0, mean("compound"))),
@@ -557,9 +726,36 @@ class Message:
         return result
 
     @property
+    def word_bounds(self) -> tuple[tuple[int, int], ...]:
+        """``(start, end)`` of each word and punctuation mark (cheaper than :attr:`words`)."""
+        result: tuple[tuple[int, int], ...] = self._get(
+            "word_bounds", lambda: tuple(m.span() for m in _WORD.finditer(self.text))
+        )
+        return result
+
+    @property
     def words(self) -> tuple[Span, ...]:
         """Spans of the message's words and punctuation."""
-        result: tuple[Span, ...] = self._get("words", lambda: word_spans(self.text))
+        result: tuple[Span, ...] = self._get(
+            "words", lambda: tuple(Span(start=s, end=e) for s, e in self.word_bounds)
+        )
+        return result
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The text of each of :attr:`words`, in lower case (curly apostrophes made straight)."""
+
+        def compute() -> tuple[str, ...]:
+            text = self.text
+            return tuple(text[s:e].lower().replace("\u2019", "'") for s, e in self.word_bounds)
+
+        result: tuple[str, ...] = self._get("tokens", compute)
+        return result
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The set of :attr:`tokens`."""
+        result: frozenset[str] = self._get("vocabulary", lambda: frozenset(self.tokens))
         return result
 
     @property

@@ -1,26 +1,119 @@
-"""Built-in message checks."""
+"""Built-in message checks.
+
+Each check is a small class with a stable ``name``, a ``description``, its ``defaults``
+(the options a configuration may override) and ``check(message, ctx)``, which yields
+:class:`~perception.outcome.Finding` objects with a severity, a span inside the message,
+a message and a concrete suggestion.  The checks share the message's tokenisation and
+sentiment through :class:`~perception.text.Message`, and every pattern is compiled once,
+so checking a message costs about as much as scoring its sentiment.
+
+The word lists come from ``perception/data`` (see ``PROVENANCE.md`` there).
+"""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from importlib import resources
 from typing import Any, ClassVar
+
+import attrs
 
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
+from perception.model import Direction
 from perception.outcome import Finding, Severity, Span
-from perception.text import Message
+from perception.text import Message, sentiment
 
-__all__ = ["PersonalizationCheck"]
+__all__ = [
+    "AcknowledgementCheck",
+    "NegativeLanguageCheck",
+    "PersonalizationCheck",
+    "ReadabilityCheck",
+    "UnconfirmedCriticalPointCheck",
+    "UndefinedTermCheck",
+    "flesch_reading_ease",
+    "syllables",
+]
+
+# ------------------------------------------------------------------------- shared helpers
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    data = resources.files("perception").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(data)))
+
+
+_TOKENISE = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
+
+
+def _phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(t.lower().replace("\u2019", "'") for t in _TOKENISE.findall(phrase))
+
+
+@attrs.frozen
+class _Phrase:
+    tokens: tuple[str, ...]
+    text: str
+    suggestion: str
+    category: str = ""
+
+
+class _PhraseIndex:
+    """Multi-word phrases found by one pass over a message's tokens."""
+
+    def __init__(self, phrases: Iterable[_Phrase]) -> None:
+        self._by_first: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            if phrase.tokens:
+                self._by_first.setdefault(phrase.tokens[0], []).append(phrase)
+        for group in self._by_first.values():
+            group.sort(key=lambda p: -len(p.tokens))  # longest match first
+        self.firsts = frozenset(self._by_first)
+
+    def find(self, message: Message) -> Iterator[tuple[Span, _Phrase]]:
+        """Each phrase occurrence (longest match, not overlapping) and its span."""
+        tokens = message.tokens
+        if self.firsts.isdisjoint(message.vocabulary):
+            return
+        bounds = message.word_bounds
+        by_first = self._by_first
+        count = len(tokens)
+        index = 0
+        while index < count:
+            candidates = by_first.get(tokens[index])
+            if candidates is not None:
+                for phrase in candidates:
+                    size = len(phrase.tokens)
+                    if tokens[index : index + size] == phrase.tokens:
+                        yield Span(start=bounds[index][0], end=bounds[index + size - 1][1]), phrase
+                        index += size - 1
+                        break
+            index += 1
+
+
+def _first_sentence_span(message: Message) -> Span:
+    return message.sentences[0] if message.sentences else Span(start=0, end=0)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ------------------------------------------------------------------------ personalization
 
 _GREETING = re.compile(
     r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b[ \t,]*"
-    r"(?P<name>[^\s,!.:;]*)",
+    r"(?P<name>[^\n]{0,60})",
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(
     r"\b(?:regards|best|thanks|thank you|cheers|sincerely|kind regards|warm regards|"
-    r"best wishes|talk soon|speak soon)\b[^\n]*[,.!]?\s*\n?\s*\S*\s*$",
+    r"best wishes|talk soon|speak soon|all the best|many thanks)\b[^\n]*[,.!]?\s*\n?\s*\S*\s*$",
     re.IGNORECASE,
 )
 #: Only the head and tail of a message are searched, so any length is checked in bounded time.
@@ -36,10 +129,11 @@ class PersonalizationCheck:
 
     def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
         """Findings when the greeting or sign-off is missing."""
-        if not ctx.recipient or not message.text.strip():
+        if not ctx.recipient or not ctx.recipient.split() or not message.text.strip():
             return
         text = message.text
         head = text[:_WINDOW]
+        names = {part.casefold() for part in ctx.recipient.split() if len(part) > 1}
         first_name = ctx.recipient.split()[0]
         greeting = _GREETING.match(head)
         if greeting is None:
@@ -50,14 +144,17 @@ class PersonalizationCheck:
                 message=f"The message does not greet {ctx.recipient}.",
                 suggestion=f"Open with a greeting by name, such as 'Hi {first_name},'.",
             )
-        elif first_name.casefold() not in greeting.group("name").casefold():
-            yield Finding(
-                check=self.name,
-                severity=Severity.INFO,
-                span=Span(start=greeting.start(), end=greeting.end()),
-                message=f"The greeting does not address {ctx.recipient} by name.",
-                suggestion=f"Address the person: 'Hi {first_name},'.",
-            )
+        else:
+            greeted = {w.casefold() for w in re.findall(r"\w+", greeting.group("name"))}
+            if names.isdisjoint(greeted):
+                end = greeting.start("name")
+                yield Finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=Span(start=greeting.start(), end=max(end, greeting.start())),
+                    message=f"The greeting does not address {ctx.recipient} by name.",
+                    suggestion=f"Address the person: 'Hi {first_name},'.",
+                )
         tail_start = max(0, len(text) - _WINDOW)
         if ctx.options["require_sign_off"] and _SIGN_OFF.search(text[tail_start:]) is None:
             end = len(text.rstrip())
@@ -70,7 +167,786 @@ class PersonalizationCheck:
             )
 
 
+# ------------------------------------------------------------------------- undefined-term
+
+
+@attrs.frozen
+class _Acronym:
+    expansion: str
+    widely_known: bool
+
+
+@functools.cache
+def _acronyms() -> dict[str, _Acronym]:
+    return {
+        row["acronym"]: _Acronym(row["expansion"], row["widely_known"] == "1")
+        for row in _read_csv("acronyms.csv")
+    }
+
+
+@functools.cache
+def _jargon() -> _PhraseIndex:
+    return _PhraseIndex(
+        _Phrase(_phrase_tokens(r["phrase"]), r["phrase"], r["suggestion"], r["category"])
+        for r in _read_csv("jargon.csv")
+    )
+
+
+_ROMAN = re.compile(r"[IVXLCDM]+\Z")
+_PARENTHETICAL = re.compile(r"\(([^()\n]{1,150})\)")
+_DEFINING = re.compile(
+    r"\s*(?:,\s*)?(?:stands for|means|is short for|short for|refers to|is an? abbreviation for)\b",
+    re.IGNORECASE,
+)
+_URL_OR_EMAIL = re.compile(r"\w+://\S+|\S+@\S+\.\w+")
+_WORD_CHARS = re.compile(r"[\w&]+")
+
+
+def _acronym_core(token: str) -> str | None:
+    """The acronym in *token* (plural ``s`` removed), or ``None`` when it is not one."""
+    if not 2 <= len(token) <= 12 or not token[0].isalnum():
+        return None
+    core = token[:-1] if len(token) > 2 and token[-1] == "s" and token[-2].isupper() else token
+    upper = sum(1 for c in core if c.isupper())
+    if upper < 2:
+        return None
+    letters = sum(1 for c in core if c.isalpha())
+    if upper / letters < 0.6 and not core[-1].isupper():
+        return None
+    if _ROMAN.match(core):
+        return None
+    return core
+
+
+def _spells(short: str, long: str) -> bool:
+    """Whether *long* can be read as the expansion of *short* (Schwartz & Hearst 2003).
+
+    The short form's characters are matched right to left in the long form; its first
+    character must start a word.
+    """
+    chars = [c for c in short.lower() if c.isalnum()]
+    text = long.lower()
+    li = len(text) - 1
+    for si in range(len(chars) - 1, -1, -1):
+        c = chars[si]
+        while li >= 0 and (text[li] != c or (si == 0 and li > 0 and text[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return False
+        li -= 1
+    return True
+
+
+def _window_before(text: str, end: int, words: int) -> str:
+    """The last *words* words of ``text[:end]``."""
+    start = max(0, end - 20 * words)
+    parts = text[start:end].split()
+    return " ".join(parts[-words:])
+
+
+def _defined_acronyms(text: str, candidates: set[str]) -> set[str]:
+    """The acronyms among *candidates* that *text* defines.
+
+    Recognised: ``long form (SF)``, ``SF (long form)``, ``SF stands for / means ...``.
+    """
+    defined: set[str] = set()
+    if "(" in text:
+        for match in _PARENTHETICAL.finditer(text):
+            inner = match.group(1).strip()
+            inner_core = _acronym_core(inner) if " " not in inner else None
+            if inner_core in candidates:
+                assert inner_core is not None
+                size = min(len(inner_core) + 5, len(inner_core) * 2)
+                before = _window_before(text, match.start(), size)
+                if _spells(inner_core, before):
+                    defined.add(inner_core)
+                continue
+            before_words = _WORD_CHARS.findall(text[max(0, match.start() - 14) : match.start()])
+            if before_words:
+                core = _acronym_core(before_words[-1])
+                if core in candidates and len(inner) > len(core) and _spells(core, inner):
+                    assert core is not None
+                    defined.add(core)
+    for core in candidates - defined:
+        for found in re.finditer(re.escape(core), text):
+            if _DEFINING.match(
+                text, found.end() + (1 if text[found.end() : found.end() + 1] == "s" else 0)
+            ):
+                defined.add(core)
+                break
+    return defined
+
+
+def _first_acronyms(message: Message) -> dict[str, tuple[int, int]]:
+    """Each acronym's first ``(start, end)``; none when the message is in capitals."""
+    text = message.text
+    first: dict[str, tuple[int, int]] = {}
+    shouting = 0
+    alphabetic = 0
+    for start, end in message.word_bounds:
+        char = text[start]
+        if not char.isupper():
+            if char.isalpha():
+                alphabetic += 1
+            continue
+        alphabetic += 1
+        token = text[start:end]
+        if len(token) > 1 and token.isupper():
+            shouting += 1
+        core = _acronym_core(token)
+        if core is not None and core not in first:
+            first[core] = (start, end)
+    if alphabetic >= 6 and shouting * 2 > alphabetic:
+        return {}  # an all-capitals message is shouting, not a list of acronyms
+    return first
+
+
+class UndefinedTermCheck:
+    """Acronyms and jargon the customer may not know, unless defined or in the glossary."""
+
+    name = "undefined-term"
+    description = (
+        "Acronyms not defined in the message or the customer's glossary, and jargon "
+        "with a plain-language alternative."
+    )
+    defaults: ClassVar[dict[str, Any]] = {
+        "acronyms": True,
+        "jargon": True,
+        "known_terms": [],
+        "flag_widely_known": False,
+    }
+
+    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+        """One finding per undefined acronym (at its first use) and per jargon phrase."""
+        text = message.text
+        if not text:
+            return
+        glossary = {t.casefold() for t in ctx.customer.glossary} if ctx.customer else set()
+        glossary.update(str(t).casefold() for t in ctx.options["known_terms"])
+        if ctx.options["acronyms"]:
+            yield from self._acronyms(
+                message, glossary, flag_known=ctx.options["flag_widely_known"]
+            )
+        if ctx.options["jargon"]:
+            for span, phrase in _jargon().find(message):
+                if phrase.text.casefold() in glossary:
+                    continue
+                yield Finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=span,
+                    message=f"'{message.slice(span)}' is {phrase.category}: the customer "
+                    "may not know it, or may find it cold.",
+                    suggestion=f"Say it plainly: {phrase.suggestion}.",
+                )
+
+    def _acronyms(
+        self, message: Message, glossary: set[str], *, flag_known: bool
+    ) -> Iterator[Finding]:
+        text = message.text
+        first = _first_acronyms(message)
+        if not first:
+            return
+        known = _acronyms()
+        candidates = set()
+        for core in first:
+            entry = known.get(core)
+            if core.casefold() in glossary or (core + "s").casefold() in glossary:
+                continue
+            if entry is not None and entry.widely_known and not flag_known:
+                continue
+            candidates.add(core)
+        if not candidates:
+            return
+        if "://" in text or "@" in text:
+            hidden = [m.span() for m in _URL_OR_EMAIL.finditer(text)]
+            candidates = {c for c in candidates if not any(a <= first[c][0] < b for a, b in hidden)}
+        undefined = candidates - _defined_acronyms(text, candidates)
+        for core in sorted(undefined, key=lambda c: first[c]):
+            start = first[core][0]
+            entry = known.get(core)
+            if entry is not None:
+                example = f"'{entry.expansion} ({core})'"
+            else:
+                example = f"'<full name> ({core})'"
+            yield Finding(
+                check=self.name,
+                severity=Severity.WARNING,
+                span=Span(start=start, end=start + len(core)),
+                message=f"'{core}' is not defined in the message or the customer's glossary.",
+                suggestion=f"Spell it out on first use, as in {example}, or add it to the "
+                "customer's glossary.",
+            )
+
+
+# ------------------------------------------------------------------------ acknowledgement
+
+_ACKNOWLEDGES = re.compile(
+    r"\b(?:sorry|apologi[sz]e|apologies|apology|regret|unacceptable|"
+    r"(?:i|we)\s+(?:completely\s+|fully\s+|really\s+|totally\s+)?(?:understand|hear you|"
+    r"appreciate|realise|realize|recogni[sz]e)|understandabl[ey]|"
+    r"(?:i|we)\s+(?:can\s+)?(?:see|imagine)\s+(?:how|why|that)|"
+    r"(?:that|this)\s+(?:must|sounds|has been|is)\s+(?:\w+\s+){0,2}?"
+    r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient)|"
+    r"frustrat\w*|disappoint\w*|inconvenien\w*|you(?:'re|\u2019re|\s+are)\s+right|"
+    r"(?:my|our)\s+(?:fault|mistake|bad)|not\s+(?:good\s+enough|the\s+experience)|"
+    r"thank(?:s|\s+you)\s+for\s+(?:your\s+patience|raising|flagging|letting|bringing|"
+    r"reporting|telling|your\s+feedback|the\s+feedback|pointing|your\s+honesty))",
+    re.IGNORECASE,
+)
+
+
+def _greeting_only(message: Message, span: Span) -> bool:
+    return span.end - span.start <= 60 and _GREETING.match(message.slice(span)) is not None
+
+
+class AcknowledgementCheck:
+    """A reply to an unhappy customer should acknowledge their situation or apologise."""
+
+    name = "acknowledgement"
+    description = (
+        "A reply to a negative inbound message that neither acknowledges the customer's "
+        "situation nor apologises early on."
+    )
+    defaults: ClassVar[dict[str, Any]] = {
+        "threshold": -0.05,
+        "error_threshold": -0.6,
+        "within_sentences": 3,
+    }
+
+    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+        """A finding when the inbound message is negative and the reply does not acknowledge it."""
+        inbound = ctx.reply_to
+        if inbound is None or inbound.direction is not Direction.INBOUND or not inbound.text:
+            return
+        if not message.text.strip():
+            return
+        mood = sentiment(inbound.text[:20_000]).compound
+        if mood > ctx.options["threshold"]:
+            return
+        sentences = message.sentences
+        within = max(1, int(ctx.options["within_sentences"]))
+        skip = 1 if sentences and _greeting_only(message, sentences[0]) else 0
+        window = sentences[: skip + within]
+        end = window[-1].end if window else len(message.text)
+        if _ACKNOWLEDGES.search(message.text, 0, end):
+            return
+        severity = Severity.ERROR if mood <= ctx.options["error_threshold"] else Severity.WARNING
+        span = sentences[skip] if len(sentences) > skip else Span(start=0, end=0)
+        yield Finding(
+            check=self.name,
+            severity=severity,
+            span=span,
+            message=f"The customer's message is negative (sentiment {mood:+.2f}) and the "
+            f"reply does not acknowledge it in its first {within} sentences.",
+            suggestion="Open by naming what happened and how it affected them, and "
+            "apologise where we are at fault: 'I'm sorry the export failed again; I know "
+            "your team relies on it.'",
+        )
+
+
+# --------------------------------------------------------------------- negative-language
+
+
+@attrs.frozen
+class _Rule:
+    triggers: frozenset[str]
+    pattern: re.Pattern[str]
+    severity: Severity
+    message: str
+    suggestion: str
+
+
+def _rule(triggers: str, pattern: str, severity: Severity, message: str, suggestion: str) -> _Rule:
+    return _Rule(
+        frozenset(triggers.split()),
+        re.compile(pattern, re.IGNORECASE),
+        severity,
+        message,
+        suggestion,
+    )
+
+
+_W = Severity.WARNING
+_I = Severity.INFO
+_NEGATIVE_RULES: tuple[_Rule, ...] = (
+    _rule(
+        "failed forgot neglected didn't did not",
+        r"\byou\s+(?:have\s+|had\s+)?(?:failed|forgot|neglected|didn't|did\s+not)\s+to\b",
+        _W,
+        "Blames the customer.",
+        "Describe what happened and the next step: 'The form is missing the order "
+        "number; could you add it?'",
+    ),
+    _rule(
+        "should",
+        r"\byou\s+should\s+have\b",
+        _W,
+        "Tells the customer what they should have done.",
+        "Say what will help now: 'Next time, attaching the log lets us act faster.'",
+    ),
+    _rule(
+        "policy",
+        r"\b(?:that(?:'s|\u2019s|\s+is)|it(?:'s|\u2019s|\s+is))\s+(?:our|the|company)\s+policy\b"
+        r"|\b(?:company|our)\s+policy\s+(?:says|states|does\s+not|doesn't)\b",
+        _W,
+        "Hides behind policy.",
+        "Explain the reason and offer what you can do: 'To protect your data we need a "
+        "signed request; I can send you the form now.'",
+    ),
+    _rule(
+        "unfortunately",
+        r"\bunfortunately,?\s+(?:we|i)\s+(?:can't|can\u2019t|cannot|can\s+not|are\s+unable|"
+        r"am\s+unable|won't|won\u2019t|will\s+not|don't|do\s+not)\b",
+        _I,
+        "Leads with what cannot be done.",
+        "Lead with what you can do: 'What we can do is ...'.",
+    ),
+    _rule(
+        "nothing",
+        r"\bthere(?:'s|\u2019s|\s+is)\s+nothing\s+(?:we|i)\s+can\s+do\b",
+        _W,
+        "Closes the door on the customer.",
+        "Offer the closest alternative: 'Here is what I can do instead: ...'.",
+    ),
+    _rule(
+        "fault problem responsibility",
+        r"\b(?:not\s+our|isn't\s+our|is\s+not\s+our)\s+(?:fault|problem|responsibility)\b"
+        r"|\byour\s+(?:fault|mistake|problem)\b",
+        _W,
+        "Assigns blame.",
+        "Focus on the fix: 'Let's get this working; here is what we will do.'",
+    ),
+    _rule(
+        "said stated mentioned explained per",
+        r"\bas\s+(?:i|we)\s+(?:already\s+|previously\s+)?(?:said|stated|mentioned|explained)\b"
+        r"|\bas\s+(?:previously|already)\s+(?:stated|mentioned|explained)\b"
+        r"|\bper\s+my\s+(?:last|previous)\s+(?:email|message|mail)\b",
+        _W,
+        "Sounds impatient with the customer.",
+        "Restate the point briefly without the reproach: 'To recap, ...'.",
+    ),
+    _rule(
+        "misunderstood wrong confused claim",
+        r"\byou\s+(?:have\s+)?(?:misunderstood|are\s+wrong|(?:'re|\u2019re)\s+wrong|"
+        r"are\s+confused|(?:'re|\u2019re)\s+confused|claim)\b",
+        _W,
+        "Contradicts or doubts the customer.",
+        "Clarify without blame: 'I may not have been clear; what I meant is ...'.",
+    ),
+    _rule(
+        "calm",
+        r"\bcalm\s+down\b",
+        _W,
+        "Dismisses the customer's feelings.",
+        "Acknowledge the feeling: 'I understand this is frustrating.'",
+    ),
+    _rule(
+        "impossible possible",
+        r"\b(?:that(?:'s|\u2019s|\s+is)|it(?:'s|\u2019s|\s+is))\s+(?:impossible|not\s+possible)\b",
+        _I,
+        "Flat refusal.",
+        "Say what is possible: 'We can't do X, but we can do Y by Friday.'",
+    ),
+    _rule(
+        "must need have",
+        r"\byou\s+(?:must|need\s+to|have\s+to)\s+(?:understand|realise|realize|accept)\b",
+        _W,
+        "Lectures the customer.",
+        "Explain the constraint and its reason instead.",
+    ),
+    _rule(
+        "regret inform",
+        r"\bwe\s+regret\s+to\s+inform\s+you\b",
+        _I,
+        "Formal, distant bad news.",
+        "Be direct and human: 'I'm sorry to tell you that ...'.",
+    ),
+    _rule(
+        "can't cannot can't",
+        r"\b(?:we|i)\s+(?:can't|can\u2019t|cannot)\s+(?:help|do\s+anything|do\s+that)\b",
+        _W,
+        "Refuses without an alternative.",
+        "Offer the closest alternative or who can help: 'I can't change the invoice "
+        "myself, but I've asked our billing team to do it today.'",
+    ),
+)
+
+
+@functools.cache
+def _condescending() -> _PhraseIndex:
+    return _PhraseIndex(
+        _Phrase(_phrase_tokens(r["phrase"]), r["phrase"], r["suggestion"], "condescending")
+        for r in _read_csv("condescending.csv")
+    )
+
+
+class NegativeLanguageCheck:
+    """Blaming, refusing or condescending phrasing, with a positive rewording."""
+
+    name = "negative-language"
+    description = "Blaming or negative phrasing ('you failed to', 'that's our policy')."
+    defaults: ClassVar[dict[str, Any]] = {
+        "condescending": True,
+        "sentence_threshold": -0.6,
+    }
+
+    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+        """A finding per blaming or negative phrase, and per strongly negative sentence."""
+        text = message.text
+        if not text:
+            return
+        vocabulary = message.vocabulary
+        flagged: list[tuple[int, int]] = []
+        for rule in _NEGATIVE_RULES:
+            if rule.triggers.isdisjoint(vocabulary):
+                continue
+            for match in rule.pattern.finditer(text):
+                a, b = match.span()
+                if any(a < y and x < b for x, y in flagged):
+                    continue  # one finding per stretch of text
+                flagged.append((a, b))
+                yield Finding(
+                    check=self.name,
+                    severity=rule.severity,
+                    span=Span(start=match.start(), end=match.end()),
+                    message=f"'{_quote(match.group())}': {rule.message}",
+                    suggestion=rule.suggestion,
+                )
+        if ctx.options["condescending"]:
+            for span, phrase in _condescending().find(message):
+                yield Finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=span,
+                    message=f"'{message.slice(span)}' can sound condescending: what is "
+                    "obvious or easy to us may not be to the customer.",
+                    suggestion=f"{phrase.suggestion[0].upper()}{phrase.suggestion[1:]}.",
+                )
+        threshold = float(ctx.options["sentence_threshold"])
+        for score in message.sentence_scores:
+            span = score.span
+            if score.sentiment.compound > threshold:
+                continue
+            if any(a < span.end and span.start < b for a, b in flagged):
+                continue
+            if _ACKNOWLEDGES.search(text, span.start, span.end):
+                continue  # an apology or acknowledgement is negative by nature
+            yield Finding(
+                check=self.name,
+                severity=Severity.INFO,
+                span=span,
+                message=f"This sentence reads as strongly negative "
+                f"(sentiment {score.sentiment.compound:+.2f}).",
+                suggestion="Say what will happen next rather than only what went wrong.",
+            )
+
+
+# ------------------------------------------------------------- unconfirmed-critical-point
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_CRITICAL: Mapping[str, re.Pattern[str]] = {
+    "date": re.compile(
+        rf"\b(?:(?:on|by|until|from|before|after)\s+(?:{_DAYS})\b"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+        r"|\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
+        r"|(?:by|until|before)\s+(?:tomorrow|end\s+of\s+(?:day|week|month|quarter)|"
+        r"next\s+(?:week|month)|eod|eow|cob)\b|go[\s-]live|deadline|launch\s+date)",
+        re.IGNORECASE,
+    ),
+    "price": re.compile(
+        r"(?:[$\u20ac\u00a3\u00a5]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b"
+        r"|\b(?:price|pricing|fee|fees|invoice|invoiced|charge|charged|discount|cost|costs|"
+        r"rate|quote)\b(?:\s+\w+){0,3}\s+(?:will|is|are|has|have|of|to|increase|change|rise))",
+        re.IGNORECASE,
+    ),
+    "decision": re.compile(
+        r"\b(?:we(?:'ve|\u2019ve|\s+have)?\s+decided|we\s+will\s+(?:go|proceed|move|switch|"
+        r"replace|cancel|stop|discontinue|postpone|delay)|we(?:'ll|\u2019ll)\s+(?:go|proceed|"
+        r"move|switch|replace|cancel|stop|postpone|delay)|the\s+decision\s+(?:is|was)|"
+        r"we\s+are\s+going\s+to\s+(?:go|proceed|move|switch|replace|cancel|stop|postpone|delay)|"
+        r"final\s+decision|has\s+been\s+(?:postponed|delayed|cancell?ed|moved|rescheduled))\b",
+        re.IGNORECASE,
+    ),
+    "scope": re.compile(
+        r"\b(?:out\s+of\s+scope|in\s+scope|scope|descoped?|no\s+longer\s+(?:include|support|"
+        r"offer|provide|be\s+included|available)\w*|(?:will|won't|will\s+not)\s+(?:not\s+)?"
+        r"(?:include|cover)|change\s+request|additional\s+(?:work|features?|scope|cost))\b",
+        re.IGNORECASE,
+    ),
+}
+_CRITICAL_TRIGGERS = frozenset(
+    [
+        "on",
+        "by",
+        "until",
+        "from",
+        "before",
+        "after",
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "june",
+        "jun",
+        "july",
+        "jul",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "go-live",
+        "go",
+        "live",
+        "deadline",
+        "launch",
+        "price",
+        "pricing",
+        "fee",
+        "fees",
+        "invoice",
+        "invoiced",
+        "charge",
+        "charged",
+        "discount",
+        "cost",
+        "costs",
+        "rate",
+        "quote",
+        "usd",
+        "eur",
+        "gbp",
+        "dollars",
+        "euros",
+        "pounds",
+        "decided",
+        "will",
+        "we'll",
+        "decision",
+        "going",
+        "final",
+        "postponed",
+        "delayed",
+        "cancelled",
+        "canceled",
+        "moved",
+        "rescheduled",
+        "scope",
+        "descope",
+        "descoped",
+        "longer",
+        "won't",
+        "change",
+        "additional",
+        "$",
+        "€",
+        "£",
+        "¥",
+    ]
+)
+_HAS_DIGIT_DATE = re.compile(r"\d{1,2}/\d|\d{4}-\d")
+_CONFIRMS = re.compile(
+    r"\b(?:please\s+confirm|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:confirm|"
+    r"approve|let\s+(?:me|us)\s+know|reply|agree|check)|confirm\s+(?:that|this|whether|if|by)|"
+    r"let\s+(?:me|us)\s+know\s+(?:if|whether|by|when|that|your)|does\s+(?:this|that|it)\s+"
+    r"(?:work|suit|sound)|do\s+you\s+agree|(?:is|are)\s+(?:this|that|these|you)\s+"
+    r"(?:ok|okay|fine|acceptable|alright|all\s+right|happy|comfortable)|"
+    r"please\s+(?:approve|reply|sign\s+off|let\s+(?:me|us)\s+know)|your\s+(?:approval|"
+    r"confirmation|sign-?off|go-ahead|ok|okay)|reply\s+(?:to\s+)?confirm\w*|"
+    r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)",
+    re.IGNORECASE,
+)
+
+
+class UnconfirmedCriticalPointCheck:
+    """A decision, date, price or scope change should come with a request to confirm it."""
+
+    name = "unconfirmed-critical-point"
+    description = (
+        "A message stating a decision, date, price or scope change without asking the "
+        "customer to confirm it."
+    )
+    defaults: ClassVar[dict[str, Any]] = {"kinds": ["decision", "date", "price", "scope"]}
+
+    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+        """One finding per message, at the first critical statement, listing the kinds."""
+        text = message.text
+        if not text or (
+            _CRITICAL_TRIGGERS.isdisjoint(message.vocabulary) and not _HAS_DIGIT_DATE.search(text)
+        ):
+            return
+        found: list[tuple[int, int, str]] = []
+        for kind in ctx.options["kinds"]:
+            pattern = _CRITICAL.get(str(kind))
+            if pattern is None:
+                continue
+            match = pattern.search(text)
+            if match is not None:
+                found.append((match.start(), match.end(), str(kind)))
+        if not found or _CONFIRMS.search(text):
+            return
+        found.sort()
+        start, end, _ = found[0]
+        kinds = ", ".join(dict.fromkeys(kind for _, _, kind in found))
+        yield Finding(
+            check=self.name,
+            severity=Severity.WARNING,
+            span=Span(start=start, end=end),
+            message=f"The message states a critical point ({kinds}) without asking the "
+            "customer to confirm it.",
+            suggestion="Ask for an explicit confirmation: 'Could you confirm that this "
+            "works for you by Thursday?'",
+        )
+
+
+# -------------------------------------------------------------------------- readability
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+@functools.lru_cache(maxsize=65_536)
+def syllables(word: str) -> int:
+    """Estimated syllables of an English *word* (vowel groups, silent final ``e``)."""
+    word = word.lower()
+    count = len(_VOWEL_GROUPS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    if (
+        word.endswith(("ed", "es"))
+        and count > 1
+        and not word.endswith(("ted", "ded", "ses", "zes", "ces", "ges"))
+    ):
+        count -= 1
+    return max(1, count)
+
+
+def flesch_reading_ease(words: int, sentences: int, syllable_count: int) -> float:
+    """Flesch (1948) reading ease: 206.835 - 1.015 words/sentence - 84.6 syllables/word."""
+    if words <= 0 or sentences <= 0:
+        return 100.0
+    return 206.835 - 1.015 * (words / sentences) - 84.6 * (syllable_count / words)
+
+
+@functools.cache
+def _plain_words() -> _PhraseIndex:
+    return _PhraseIndex(
+        _Phrase(_phrase_tokens(r["term"]), r["term"], r["suggestion"], "plain")
+        for r in _read_csv("plain_words.csv")
+    )
+
+
+def _is_word(token: str) -> bool:
+    return token[0].isalpha()
+
+
+class ReadabilityCheck:
+    """Sentences that are too long and messages that are hard to read."""
+
+    name = "readability"
+    description = "Sentences that are too long, and messages with a low Flesch reading ease."
+    defaults: ClassVar[dict[str, Any]] = {
+        "max_sentence_words": 30,
+        "min_reading_ease": 50.0,
+        "min_words": 40,
+        "plain_words": False,
+    }
+
+    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+        """A finding per long sentence; one for the message when its reading ease is low."""
+        if not message.text.strip():
+            return
+        options = ctx.options
+        tokens = message.tokens
+        bounds = message.word_bounds
+        max_words = int(options["max_sentence_words"])
+        total_words = 0
+        total_syllables = 0
+        sentences = 0
+        index = 0
+        count = len(tokens)
+        for span in message.sentences:
+            while index < count and bounds[index][0] < span.start:
+                index += 1
+            words = 0
+            while index < count and bounds[index][1] <= span.end:
+                token = tokens[index]
+                if _is_word(token):
+                    words += 1
+                    total_syllables += syllables(token)
+                index += 1
+            if not words:
+                continue
+            sentences += 1
+            total_words += words
+            if words > max_words:
+                yield Finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=span,
+                    message=f"This sentence has {words} words (more than {max_words}).",
+                    suggestion="Split it into shorter sentences, one idea each.",
+                )
+        plain = list(_plain_words().find(message)) if total_words else []
+        if options["plain_words"]:
+            for span, phrase in plain:
+                yield Finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=span,
+                    message=f"'{message.slice(span)}' has a simpler alternative.",
+                    suggestion=f"Consider: {phrase.suggestion}.",
+                )
+        if total_words < int(options["min_words"]):
+            return
+        ease = flesch_reading_ease(total_words, sentences, total_syllables)
+        if ease >= float(options["min_reading_ease"]):
+            return
+        swaps = "; ".join(
+            f"'{message.slice(s)}' -> '{p.suggestion}'"
+            for s, p in list({p.text: (s, p) for s, p in plain}.values())[:3]
+        )
+        suggestion = "Use shorter sentences and everyday words"
+        suggestion += f", for example {swaps}." if swaps else "."
+        yield Finding(
+            check=self.name,
+            severity=Severity.INFO,
+            span=Span(start=0, end=len(message.text)),
+            message=f"The message is hard to read (Flesch reading ease {ease:.0f}, "
+            f"below {float(options['min_reading_ease']):.0f}; "
+            f"{total_words / sentences:.0f} words a sentence).",
+            suggestion=suggestion,
+        )
+
+
+#: The built-in checks, in the order they run.
+BUILTIN_CHECKS: Sequence[Callable[[], Check]] = (
+    UndefinedTermCheck,
+    AcknowledgementCheck,
+    NegativeLanguageCheck,
+    UnconfirmedCriticalPointCheck,
+    ReadabilityCheck,
+    PersonalizationCheck,
+)
+
+
 @hookimpl
 def perception_register_checks(register: Callable[[Check], None]) -> None:
     """Register the built-in checks."""
-    register(PersonalizationCheck())
+    for factory in BUILTIN_CHECKS:
+        register(factory())
