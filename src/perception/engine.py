@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 import multiprocessing
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -40,9 +41,9 @@ from perception.outcome import (
     Signal,
 )
 from perception.plugins import Registered, Registry, get_registry
-from perception.text import Message
+from perception.text import DEFAULT_CHUNK_CHARS, Message
 
-__all__ = ["aggregate", "assess", "assess_many", "check", "plan_followups"]
+__all__ = ["aggregate", "assess", "assess_many", "check", "check_many", "plan_followups"]
 
 T = TypeVar("T")
 Plugins = Registry | pluggy.PluginManager | None
@@ -323,6 +324,22 @@ def assess_many(
         yield from pool.imap(_assess_in_worker, accounts, chunksize)
 
 
+_SILENCE = re.compile(r"perception:\s*ignore(?:\[(?P<names>[^\]\n]{0,500})\])?", re.IGNORECASE)
+
+
+def _silenced(text: str, names: Iterable[str]) -> frozenset[str]:
+    """Checks silenced by inline markers: ``perception: ignore`` or ``ignore[a, b]``."""
+    if "erception" not in text and "ERCEPTION" not in text:
+        return frozenset()
+    silenced: set[str] = set()
+    for match in _SILENCE.finditer(text):
+        listed = match.group("names")
+        if listed is None:
+            return frozenset(names)
+        silenced.update(n.strip() for n in listed.split(",") if n.strip())
+    return frozenset(silenced)
+
+
 def _check_message(
     message: Message,
     registry: Registry,
@@ -337,7 +354,12 @@ def _check_message(
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    for entry in _enabled(registry.checks.values(), config):
+    enabled = _enabled(registry.checks.values(), config)
+    silenced = _silenced(message.text, [e.name for e in enabled])
+    length = len(message.text)
+    for entry in enabled:
+        if entry.name in silenced:
+            continue
         ctx = CheckContext(
             options=config.options_for(entry.name, entry.defaults),
             config=config,
@@ -355,18 +377,20 @@ def _check_message(
         )
         for finding in produced:
             span = finding.span
-            if span is not None and span.end > len(message.text):
-                span = None  # a check's bad span must not point outside the message
-            findings.append(
-                attrs.evolve(finding, span=span, evidence=(*evidence, *finding.evidence))
-            )
+            if span is not None and span.end > length:
+                # a check's bad span must not point outside the message
+                finding = attrs.evolve(finding, span=None)  # noqa: PLW2901
+            if evidence:
+                finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
+            findings.append(finding)
     findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
     return MessageReport(
-        length=len(message.text),
+        length=length,
         sentiment=message.sentiment,
         sentences=message.sentence_scores,
         findings=findings,
         failures=failures,
+        silenced=tuple(sorted(silenced)),
     )
 
 
@@ -380,14 +404,22 @@ def check(
     config: Config | None = None,
     plugins: Plugins = None,
     strict: bool = False,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
 ) -> MessageReport:
     """Check a message before it is sent.
+
+    A check is skipped for this message when the text holds the marker
+    ``perception: ignore[check-name]`` (several names separated by commas), and every
+    check is skipped with a bare ``perception: ignore``; the report's ``silenced``
+    names them.
 
     :param text: the draft message.
     :param account: the customer's account, for context (glossary, history).
     :param customer: the customer (default: the account's).
     :param reply_to: the message being answered, or its id in *account*.
     :param recipient: the name of the person addressed, if known.
+    :param chunk_chars: texts longer than this are analysed in chunks, so the time
+        grows linearly with the length.
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
     config = config or Config()
@@ -404,7 +436,7 @@ def check(
         person = customer.stakeholder(reply_to.author) if customer is not None else None
         recipient = person.name if person is not None else None
     return _check_message(
-        Message(text),
+        Message(text, chunk_chars=chunk_chars),
         registry,
         config,
         strict=strict,
@@ -413,6 +445,52 @@ def check(
         reply_to=reply_to,
         recipient=recipient,
     )
+
+
+def _check_in_worker(text: str) -> MessageReport:
+    return check(text, **_worker_state)
+
+
+def check_many(
+    texts: Iterable[str],
+    *,
+    workers: int = 1,
+    chunksize: int = 64,
+    account: Account | None = None,
+    customer: Customer | None = None,
+    reply_to: Interaction | str | None = None,
+    recipient: str | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
+) -> Iterator[MessageReport]:
+    """Check many messages with the same context, yielding reports in input order.
+
+    With ``workers > 1`` the messages are spread over that many processes, *chunksize*
+    at a time; the registry and config are sent to each worker once.  The other
+    keywords are those of :func:`check`.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
+    options: dict[str, Any] = {
+        "account": account,
+        "customer": customer,
+        "reply_to": reply_to,
+        "recipient": recipient,
+        "config": config or Config(),
+        "plugins": _registry(plugins),
+        "strict": strict,
+        "chunk_chars": chunk_chars,
+    }
+    if workers == 1:
+        for text in texts:
+            yield check(text, **options)
+        return
+    with multiprocessing.get_context().Pool(
+        workers, initializer=_init_worker, initargs=(options,)
+    ) as pool:
+        yield from pool.imap(_check_in_worker, texts, chunksize)
 
 
 def plan_followups(

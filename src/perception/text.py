@@ -528,9 +528,9 @@ def sentiment(text: str) -> Sentiment:
 
 # ------------------------------------------------------------------ sentences and words
 
-_TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
-_TERMINAL = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*\Z")
+_BOUNDARY = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*(?=\s|\Z)|(?P<gap>\n[^\S\n]*\n\s*)")
+_NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ABBREVIATIONS = frozenset(
     [
         "e.g",
@@ -590,28 +590,38 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
 
 
 def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
-    begin = -1
-    end = -1
-    pending = False  # the previous token ended with terminal punctuation
-    for match in _TOKEN.finditer(text, start, stop):
-        token_start = match.start()
-        if begin >= 0:
-            gap = text.count("\n", end, token_start) >= 2
-            if gap or (pending and not match.group()[0].islower()):
-                yield begin, end
-                begin = -1
-        if begin < 0:
-            begin = token_start
-        token = match.group()
-        end = match.end()
-        pending = False
-        if token[-1] in ".?!\u2026\"'\u2019\u201d)]" and _TERMINAL.search(token):
-            stem = token.rstrip(".?!\u2026\"'\u2019\u201d)]").lower()
-            pending = not (token.endswith(".") and stem in _ABBREVIATIONS) and not (
-                token.endswith(".") and len(stem) == 1 and stem.isalpha()
-            )
-    if begin >= 0:
-        yield begin, end
+    """``(start, end)`` of each sentence of ``text[start:stop]``, trimmed of white space."""
+    begin = start
+    for match in _BOUNDARY.finditer(text, start, stop):
+        if match.group("gap") is None:
+            cut = match.end()
+            after = _NEXT_VISIBLE.match(text, cut, stop)
+            if after is not None and after.group(1).islower():
+                continue  # "... 3 p.m. today" or "ok... so": no new sentence
+            before = text[max(begin, match.start() - 12) : match.start()].split()
+            stem = before[-1].lower() if before else ""
+            if match.group().startswith(".") and (
+                stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha())
+            ):
+                continue
+        else:
+            cut = match.start()
+        bounds = _trim(text, begin, cut)
+        if bounds is not None:
+            yield bounds
+        begin = match.end() if match.group("gap") is not None else cut
+    bounds = _trim(text, begin, stop)
+    if bounds is not None:
+        yield bounds
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    segment = text[start:end]
+    stripped = segment.strip()
+    if not stripped:
+        return None
+    offset = start + (len(segment) - len(segment.lstrip()))
+    return offset, offset + len(stripped)
 
 
 def word_spans(text: str) -> tuple[Span, ...]:
@@ -757,6 +767,20 @@ class Message:
         """The set of :attr:`tokens`."""
         result: frozenset[str] = self._get("vocabulary", lambda: frozenset(self.tokens))
         return result
+
+    def positions(self, token: str) -> list[int]:
+        """Indexes into :attr:`tokens` where *token* (lower case) occurs, in order."""
+        index: dict[str, list[int]] | None = self._cache.get("positions")
+        if index is None:
+            index = {}
+            for i, tok in enumerate(self.tokens):
+                found = index.get(tok)
+                if found is None:
+                    index[tok] = [i]
+                else:
+                    found.append(i)
+            self._cache["positions"] = index
+        return index.get(token, [])
 
     @property
     def sentiment(self) -> Sentiment:

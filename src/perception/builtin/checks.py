@@ -16,7 +16,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -26,7 +26,7 @@ from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.model import Direction
 from perception.outcome import Finding, Severity, Span
-from perception.text import Message, sentiment
+from perception.text import Message
 
 __all__ = [
     "AcknowledgementCheck",
@@ -76,23 +76,26 @@ class _PhraseIndex:
 
     def find(self, message: Message) -> Iterator[tuple[Span, _Phrase]]:
         """Each phrase occurrence (longest match, not overlapping) and its span."""
-        tokens = message.tokens
-        if self.firsts.isdisjoint(message.vocabulary):
+        present = self.firsts & message.vocabulary
+        if not present:
             return
+        tokens = message.tokens
         bounds = message.word_bounds
-        by_first = self._by_first
-        count = len(tokens)
-        index = 0
-        while index < count:
-            candidates = by_first.get(tokens[index])
-            if candidates is not None:
-                for phrase in candidates:
+        hits: list[tuple[int, int, _Phrase]] = []
+        for first in present:
+            for index in message.positions(first):
+                for phrase in self._by_first[first]:
                     size = len(phrase.tokens)
                     if tokens[index : index + size] == phrase.tokens:
-                        yield Span(start=bounds[index][0], end=bounds[index + size - 1][1]), phrase
-                        index += size - 1
+                        hits.append((index, size, phrase))
                         break
-            index += 1
+        hits.sort(key=lambda hit: (hit[0], -hit[1]))
+        taken = -1
+        for index, size, phrase in hits:
+            if index <= taken:
+                continue
+            taken = index + size - 1
+            yield Span(start=bounds[index][0], end=bounds[taken][1]), phrase
 
 
 def _first_sentence_span(message: Message) -> Span:
@@ -396,6 +399,12 @@ _ACKNOWLEDGES = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _inbound_mood(text: str) -> float:
+    """Compound sentiment of an inbound message (cached: many replies answer one message)."""
+    return Message(text).sentiment.compound
+
+
 def _greeting_only(message: Message, span: Span) -> bool:
     return span.end - span.start <= 60 and _GREETING.match(message.slice(span)) is not None
 
@@ -421,7 +430,7 @@ class AcknowledgementCheck:
             return
         if not message.text.strip():
             return
-        mood = sentiment(inbound.text[:20_000]).compound
+        mood = _inbound_mood(inbound.text)
         if mood > ctx.options["threshold"]:
             return
         sentences = message.sentences
@@ -644,123 +653,225 @@ class NegativeLanguageCheck:
 
 # ------------------------------------------------------------- unconfirmed-critical-point
 
-_MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_CRITICAL: Mapping[str, re.Pattern[str]] = {
-    "date": re.compile(
-        rf"\b(?:(?:on|by|until|from|before|after)\s+(?:{_DAYS})\b"
-        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
-        r"|\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b"
-        r"|(?:by|until|before)\s+(?:tomorrow|end\s+of\s+(?:day|week|month|quarter)|"
-        r"next\s+(?:week|month)|eod|eow|cob)\b|go[\s-]live|deadline|launch\s+date)",
-        re.IGNORECASE,
-    ),
-    "price": re.compile(
-        r"(?:[$\u20ac\u00a3\u00a5]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b"
-        r"|\b(?:price|pricing|fee|fees|invoice|invoiced|charge|charged|discount|cost|costs|"
-        r"rate|quote)\b(?:\s+\w+){0,3}\s+(?:will|is|are|has|have|of|to|increase|change|rise))",
-        re.IGNORECASE,
-    ),
-    "decision": re.compile(
-        r"\b(?:we(?:'ve|\u2019ve|\s+have)?\s+decided|we\s+will\s+(?:go|proceed|move|switch|"
-        r"replace|cancel|stop|discontinue|postpone|delay)|we(?:'ll|\u2019ll)\s+(?:go|proceed|"
-        r"move|switch|replace|cancel|stop|postpone|delay)|the\s+decision\s+(?:is|was)|"
-        r"we\s+are\s+going\s+to\s+(?:go|proceed|move|switch|replace|cancel|stop|postpone|delay)|"
-        r"final\s+decision|has\s+been\s+(?:postponed|delayed|cancell?ed|moved|rescheduled))\b",
-        re.IGNORECASE,
-    ),
-    "scope": re.compile(
-        r"\b(?:out\s+of\s+scope|in\s+scope|scope|descoped?|no\s+longer\s+(?:include|support|"
-        r"offer|provide|be\s+included|available)\w*|(?:will|won't|will\s+not)\s+(?:not\s+)?"
-        r"(?:include|cover)|change\s+request|additional\s+(?:work|features?|scope|cost))\b",
-        re.IGNORECASE,
-    ),
-}
-_CRITICAL_TRIGGERS = frozenset(
+_MONTH_WORDS = frozenset(
     [
-        "on",
-        "by",
-        "until",
-        "from",
-        "before",
-        "after",
-        "jan",
         "january",
-        "feb",
         "february",
-        "mar",
         "march",
-        "apr",
         "april",
-        "may",
         "june",
-        "jun",
         "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
         "jul",
         "aug",
-        "august",
         "sep",
         "sept",
-        "september",
         "oct",
-        "october",
         "nov",
-        "november",
         "dec",
-        "december",
-        "go-live",
-        "go",
-        "live",
-        "deadline",
-        "launch",
+        "may",
+    ]
+)
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+_DATE_PREPOSITIONS = frozenset(
+    ["on", "by", "until", "till", "before", "after", "from", "next", "this", "due"]
+)
+_DATE_WORDS = frozenset(["tomorrow", "deadline", "go-live", "eod", "eow", "cob"])
+_PERIODS = frozenset(["day", "week", "month", "quarter", "year"])
+_CURRENCY_SIGNS = frozenset("$\u20ac\u00a3\u00a5")
+_CURRENCY_WORDS = frozenset(["usd", "eur", "gbp", "dollars", "euros", "pounds"])
+_PRICE_WORDS = frozenset(
+    [
         "price",
+        "prices",
         "pricing",
         "fee",
         "fees",
-        "invoice",
-        "invoiced",
-        "charge",
-        "charged",
-        "discount",
         "cost",
         "costs",
         "rate",
-        "quote",
-        "usd",
-        "eur",
-        "gbp",
-        "dollars",
-        "euros",
-        "pounds",
-        "decided",
-        "will",
-        "we'll",
-        "decision",
-        "going",
-        "final",
-        "postponed",
-        "delayed",
-        "cancelled",
-        "canceled",
-        "moved",
-        "rescheduled",
-        "scope",
-        "descope",
-        "descoped",
-        "longer",
-        "won't",
-        "change",
-        "additional",
-        "$",
-        "€",
-        "£",
-        "¥",
+        "rates",
+        "charge",
+        "charges",
+        "subscription",
+        "licence",
+        "license",
     ]
 )
-_HAS_DIGIT_DATE = re.compile(r"\d{1,2}/\d|\d{4}-\d")
+_PRICE_CHANGES = frozenset(
+    [
+        "will",
+        "increase",
+        "increases",
+        "increasing",
+        "change",
+        "changes",
+        "changing",
+        "rise",
+        "rises",
+        "drop",
+        "drops",
+        "reduce",
+        "reduced",
+        "go",
+        "goes",
+        "going",
+    ]
+)
+_DECISION_VERBS = frozenset(
+    [
+        "go",
+        "proceed",
+        "move",
+        "switch",
+        "replace",
+        "cancel",
+        "stop",
+        "discontinue",
+        "postpone",
+        "delay",
+        "pause",
+        "remove",
+        "retire",
+        "drop",
+        "close",
+    ]
+)
+_DECIDED_SUBJECTS = frozenset(["we", "i", "we've", "i've", "have", "has"])
+_CHANGED = frozenset(["postponed", "delayed", "cancelled", "canceled", "rescheduled"])
+_BE = frozenset(["been", "be", "is", "are", "was", "were"])
+_SCOPE_WORDS = frozenset(["scope", "descope", "descoped"])
+_NO_LONGER = frozenset(
+    [
+        "include",
+        "includes",
+        "support",
+        "supports",
+        "offer",
+        "provide",
+        "be",
+        "available",
+        "cover",
+        "covers",
+    ]
+)
+_EXTRAS = frozenset(["work", "feature", "features", "scope", "cost", "costs", "charge", "charges"])
+_DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\Z")
+_DIGIT_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b")
+_CRITICAL_FIRSTS = (
+    _MONTH_WORDS
+    | _WEEKDAYS
+    | _DATE_WORDS
+    | _CURRENCY_SIGNS
+    | _CURRENCY_WORDS
+    | _PRICE_WORDS
+    | _SCOPE_WORDS
+    | _CHANGED
+    | frozenset(["end", "decided", "decision", "we", "we'll", "change", "no", "won't"])
+    | frozenset(["will", "additional", "launch"])
+)
+
+
+def _at(tokens: Sequence[str], index: int) -> str:
+    return tokens[index] if 0 <= index < len(tokens) else ""
+
+
+def _critical_kind(tokens: Sequence[str], i: int) -> tuple[str, int] | None:  # noqa: PLR0911, PLR0912  # one branch per rule reads best
+    """The kind of critical statement starting at token *i*, and its last token."""
+    tok = tokens[i]
+    prev, nxt, nxt2 = _at(tokens, i - 1), _at(tokens, i + 1), _at(tokens, i + 2)
+    if tok in _MONTH_WORDS:
+        if _DAY_NUMBER.match(nxt) or (len(nxt) == 4 and nxt.isdigit()):
+            return "date", i + 1
+        if _DAY_NUMBER.match(prev) and tok != "may":
+            return "date", i
+    elif tok in _WEEKDAYS:
+        if prev in _DATE_PREPOSITIONS:
+            return "date", i
+    elif tok in _DATE_WORDS:
+        return "date", i
+    elif tok == "end":
+        if nxt == "of" and nxt2 in _PERIODS:
+            return "date", i + 2
+    elif tok == "launch":
+        if nxt == "date":
+            return "date", i + 1
+    elif tok in _CURRENCY_SIGNS:
+        if nxt[:1].isdigit():
+            return "price", i + 1
+    elif tok in _CURRENCY_WORDS:
+        if prev[:1].isdigit():
+            return "price", i
+    elif tok in _PRICE_WORDS:
+        for j in range(i + 1, min(len(tokens), i + 5)):
+            if tokens[j] in _PRICE_CHANGES or tokens[j] in _CURRENCY_SIGNS:
+                return "price", j
+    elif tok == "decided":
+        if _DECIDED_SUBJECTS.intersection(tokens[max(0, i - 2) : i]):
+            return "decision", i
+    elif tok == "decision":
+        if prev == "final" or nxt in ("is", "was", "has"):
+            return "decision", i
+    elif tok == "we":
+        if nxt == "will" and nxt2 in _DECISION_VERBS:
+            return "decision", i + 2
+        if nxt == "are" and nxt2 == "going" and _at(tokens, i + 4) in _DECISION_VERBS:
+            return "decision", i + 4
+    elif tok == "we'll":
+        if nxt in _DECISION_VERBS:
+            return "decision", i + 1
+    elif tok in _CHANGED:
+        if prev in _BE:
+            return "decision", i
+    elif tok in _SCOPE_WORDS:
+        return "scope", i
+    elif tok == "change":
+        if nxt in ("request", "requests"):
+            return "scope", i + 1
+    elif tok == "no":
+        if nxt == "longer" and nxt2 in _NO_LONGER:
+            return "scope", i + 2
+    elif tok in ("won't", "will"):
+        after = nxt2 if nxt == "not" else nxt
+        if (tok == "won't" or nxt == "not") and after in ("include", "cover"):
+            return "scope", i + (2 if nxt == "not" else 1)
+    elif tok == "additional" and nxt in _EXTRAS:
+        return "scope", i + 1
+    return None
+
+
+def _critical_points(message: Message, kinds: set[str]) -> dict[str, Span]:
+    """The first statement of each critical kind in *message*."""
+    found: dict[str, tuple[int, int]] = {}
+    tokens = message.tokens
+    bounds = message.word_bounds
+    starts = sorted(
+        i for first in _CRITICAL_FIRSTS & message.vocabulary for i in message.positions(first)
+    )
+    for i in starts:
+        hit = _critical_kind(tokens, i)
+        if hit is not None and hit[0] in kinds and hit[0] not in found:
+            found[hit[0]] = (bounds[i][0], bounds[hit[1]][1])
+    if "date" in kinds and "date" not in found:
+        match = (
+            _DIGIT_DATE.search(message.text) if "/" in message.text or "-" in message.text else None
+        )
+        if match is not None:
+            found["date"] = match.span()
+    return {kind: Span(start=a, end=b) for kind, (a, b) in found.items()}
+
+
 _CONFIRMS = re.compile(
     r"\b(?:please\s+confirm|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:confirm|"
     r"approve|let\s+(?:me|us)\s+know|reply|agree|check)|confirm\s+(?:that|this|whether|if|by)|"
@@ -771,6 +882,36 @@ _CONFIRMS = re.compile(
     r"confirmation|sign-?off|go-ahead|ok|okay)|reply\s+(?:to\s+)?confirm\w*|"
     r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)",
     re.IGNORECASE,
+)
+
+_CONFIRM_TRIGGERS = frozenset(
+    [
+        "confirm",
+        "confirmation",
+        "approve",
+        "approval",
+        "agree",
+        "work",
+        "suit",
+        "sound",
+        "ok",
+        "okay",
+        "fine",
+        "acceptable",
+        "alright",
+        "right",
+        "happy",
+        "comfortable",
+        "reply",
+        "know",
+        "sign-off",
+        "signoff",
+        "sign",
+        "go-ahead",
+        "check",
+        "objections",
+        "concerns",
+    ]
 )
 
 
@@ -786,28 +927,19 @@ class UnconfirmedCriticalPointCheck:
 
     def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
         """One finding per message, at the first critical statement, listing the kinds."""
-        text = message.text
-        if not text or (
-            _CRITICAL_TRIGGERS.isdisjoint(message.vocabulary) and not _HAS_DIGIT_DATE.search(text)
-        ):
+        if not message.text:
             return
-        found: list[tuple[int, int, str]] = []
-        for kind in ctx.options["kinds"]:
-            pattern = _CRITICAL.get(str(kind))
-            if pattern is None:
-                continue
-            match = pattern.search(text)
-            if match is not None:
-                found.append((match.start(), match.end(), str(kind)))
-        if not found or _CONFIRMS.search(text):
+        found = _critical_points(message, {str(k) for k in ctx.options["kinds"]})
+        if not found:
             return
-        found.sort()
-        start, end, _ = found[0]
-        kinds = ", ".join(dict.fromkeys(kind for _, _, kind in found))
+        if not _CONFIRM_TRIGGERS.isdisjoint(message.vocabulary) and _CONFIRMS.search(message.text):
+            return
+        ordered = sorted(found.items(), key=lambda item: item[1].start)
+        kinds = ", ".join(kind for kind, _ in ordered)
         yield Finding(
             check=self.name,
             severity=Severity.WARNING,
-            span=Span(start=start, end=end),
+            span=ordered[0][1],
             message=f"The message states a critical point ({kinds}) without asking the "
             "customer to confirm it.",
             suggestion="Ask for an explicit confirmation: 'Could you confirm that this "
