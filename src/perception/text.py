@@ -31,7 +31,7 @@ import re
 import string
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from perception.outcome import SentenceScore, Sentiment, Span
 
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 _LEXICON_NAME = "vader_lexicon.txt"
+_T = TypeVar("_T")
 
 #: Texts longer than this many characters are analysed in chunks (see :class:`Message`).
 DEFAULT_CHUNK_CHARS = 20_000
@@ -272,6 +273,29 @@ _IDIOMS: dict[str, float] = {
 _SO_THIS = ("so", "this")
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _vader_token(token: str) -> str | None:
+    """One white-space token as VADER keeps it: ``None`` when shorter than two characters;
+    one run of leading or trailing punctuation removed when it is in VADER's list."""
+    if len(token) < 2:
+        return None
+    if token[0] in _PUNCT:
+        rest = token.lstrip(_PUNCT)
+        if (
+            len(rest) > 1
+            and token[: len(token) - len(rest)] in _PUNC_LIST
+            and _PUNCT_SET.isdisjoint(rest)
+        ):
+            return rest
+    elif token[-1] in _PUNCT:
+        head = token.rstrip(_PUNCT)
+        if len(head) > 1 and token[len(head) :] in _PUNC_LIST and _PUNCT_SET.isdisjoint(head):
+            return head
+    return token
+
+
 def _negated(word: str) -> bool:
     lower = word.lower()
     return lower in _NEGATE or "n't" in lower
@@ -319,66 +343,54 @@ class VaderScorer:
 
     def words(self, text: str) -> list[str]:
         """VADER's tokens: white-space split, one run of edge punctuation removed."""
-        words: list[str] = []
-        append = words.append
-        punct = _PUNCT
-        punct_set = _PUNCT_SET
-        punc_list = _PUNC_LIST
-        for token in text.split():
-            if len(token) < 2:
-                continue
-            if token[0] in punct:
-                rest = token.lstrip(punct)
-                if (
-                    len(rest) > 1
-                    and token[: len(token) - len(rest)] in punc_list
-                    and punct_set.isdisjoint(rest)
-                ):
-                    token = rest  # noqa: PLW2901  # the stripped token replaces the raw one
-            elif token[-1] in punct:
-                head = token.rstrip(punct)
-                if len(head) > 1 and token[len(head) :] in punc_list and punct_set.isdisjoint(head):
-                    token = head  # noqa: PLW2901
-            append(token)
-        return words
+        return [w for w in map(_vader_token, text.split()) if w is not None]
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """``{"neg", "neu", "pos", "compound"}`` exactly as nltk's analyser returns them."""
-        words = self.words(text)
+        return self.score_words(self.words(text), text)
+
+    def score_words(self, words: list[str], text: str) -> dict[str, float]:
+        """Scores of *text* from its :meth:`words`.
+
+        Only words in the lexicon can score, so only they are visited; the rest count
+        as neutral, exactly as in nltk (adding a zero leaves a float sum unchanged).
+        """
         count = len(words)
-        upper = 0
-        for word in words:
-            if word.isupper():
-                upper += 1
+        if not count:
+            return _score_valence([], 0, text)
+        lowers = list(map(str.lower, words))
+        values = list(map(self.lexicon.get, lowers))
+        hits = [i for i, value in enumerate(values) if value is not None]
+        if not hits:
+            return _score_valence([], count, text)
+        upper = sum(map(str.isupper, words))
         is_cap_diff = 0 < count - upper < count
-        lowers = [w.lower() for w in words]
-        lexicon = self.lexicon
         boosters = _BOOSTERS
         first_index: dict[str, int] = {}
-        sentiments: list[float] = []
-        for idx, item in enumerate(words):
+        scored: dict[int, float] = {}
+        for idx in hits:
+            item = words[idx]
             i = first_index.setdefault(item, idx)
             if i != idx:
                 # nltk scores a repeated token in the context of its first occurrence.
-                sentiments.append(sentiments[i])
+                scored[idx] = scored[i]
                 continue
             lower = lowers[i]
             if lower in boosters or (lower == "kind" and i < count - 1 and lowers[i + 1] == "of"):
-                sentiments.append(0)
+                scored[idx] = 0
                 continue
-            base = lexicon.get(lower)
-            if base is None:
-                sentiments.append(0)
-                continue
-            sentiments.append(self._valence(base, item, i, words, lowers, is_cap_diff))
+            base = values[i]
+            assert base is not None
+            scored[idx] = self._valence(base, item, i, words, lowers, is_cap_diff)
         if "but" in lowers:
             bi = lowers.index("but")
-            for sidx, value in enumerate(sentiments):
+            for sidx, value in scored.items():
                 if sidx < bi:
-                    sentiments[sidx] = value * 0.5
+                    scored[sidx] = value * 0.5
                 elif sidx > bi:
-                    sentiments[sidx] = value * 1.5
-        return _score_valence(sentiments, text)
+                    scored[sidx] = value * 1.5
+        nonzero = [value for value in scored.values() if value != 0]
+        return _score_valence(nonzero, count - len(nonzero), text)
 
     def _valence(
         self,
@@ -453,8 +465,9 @@ def _idioms_check(valence: float, words: list[str], i: int) -> float:
     return valence
 
 
-def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
-    if not sentiments:
+def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[str, float]:
+    """nltk's ``score_valence`` from the non-zero valences (in order) and the zeros' count."""
+    if not sentiments and not neu_count:
         return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
     sum_s = float(sum(sentiments))
     ep_count = min(text.count("!"), 4)
@@ -469,14 +482,11 @@ def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
     compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
     pos_sum = 0.0
     neg_sum = 0.0
-    neu_count = 0
     for score in sentiments:
         if score > 0:
             pos_sum += float(score) + 1
         if score < 0:
             neg_sum += float(score) - 1
-        if score == 0:
-            neu_count += 1
     if pos_sum > math.fabs(neg_sum):
         pos_sum += amplifier
     elif pos_sum < math.fabs(neg_sum):
@@ -501,11 +511,26 @@ def polarity_scores(text: str) -> dict[str, float]:
     return vader_scorer().polarity_scores(text)
 
 
+def _trusted(cls: type[_T], **values: object) -> _T:
+    """An instance of the frozen record *cls* built without re-validating *values*.
+
+    Only for values this module computed and knows to be in range (VADER's arithmetic
+    keeps the compound in [-1, 1] and the proportions in [0, 1]; spans come from
+    offsets into the text): validating thousands of them per second would cost more
+    than scoring the text.
+    """
+    record = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(record, name, value)
+    return record
+
+
 def _to_sentiment(scores: Mapping[str, float]) -> Sentiment:
     neutral = scores["neu"]
     if scores["pos"] == 0 and scores["neg"] == 0 and neutral == 0:
         neutral = 1.0  # nothing scorable: neutral, not "no proportions at all"
-    return Sentiment(
+    return _trusted(
+        Sentiment,
         compound=scores["compound"],
         positive=scores["pos"],
         neutral=neutral,
@@ -727,7 +752,7 @@ class Message:
         def compute() -> tuple[Span, ...]:
             text = self.text
             return tuple(
-                Span(start=s, end=e)
+                _trusted(Span, start=s, end=e)
                 for chunk in self.chunks
                 for s, e in _sentence_bounds(text, chunk.start, chunk.end)
             )
@@ -756,8 +781,7 @@ class Message:
         """The text of each of :attr:`words`, in lower case (curly apostrophes made straight)."""
 
         def compute() -> tuple[str, ...]:
-            text = self.text
-            return tuple(text[s:e].lower().replace("\u2019", "'") for s, e in self.word_bounds)
+            return tuple(map(str.lower, _WORD.findall(self.text.replace("\u2019", "'"))))
 
         result: tuple[str, ...] = self._get("tokens", compute)
         return result
@@ -798,16 +822,14 @@ class Message:
     @property
     def sentence_scores(self) -> tuple[SentenceScore, ...]:
         """Each sentence's span and sentiment."""
-
-        def compute() -> tuple[SentenceScore, ...]:
-            text = self.text
-            return tuple(
-                SentenceScore(span=span, sentiment=sentiment(text[span.start : span.end]))
-                for span in self.sentences
-            )
-
-        result: tuple[SentenceScore, ...] = self._get("sentence_scores", compute)
+        result: tuple[SentenceScore, ...] = self._get("sentence_scores", self._score_sentences)
         return result
+
+    def _score_sentences(self) -> tuple[SentenceScore, ...]:
+        return tuple(
+            _trusted(SentenceScore, span=span, sentiment=sentiment(self.slice(span)))
+            for span in self.sentences
+        )
 
     def slice(self, span: Span) -> str:
         """The text of *span*."""

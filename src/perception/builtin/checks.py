@@ -115,8 +115,8 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _SIGN_OFF = re.compile(
-    r"\b(?:regards|best|thanks|thank you|cheers|sincerely|kind regards|warm regards|"
-    r"best wishes|talk soon|speak soon|all the best|many thanks)\b[^\n]*[,.!]?\s*\n?\s*\S*\s*$",
+    r"\b(?:regards|best|thanks|thank you|cheers|sincerely|talk soon|speak soon|"
+    r"best wishes|all the best|yours)\b",
     re.IGNORECASE,
 )
 #: Only the head and tail of a message are searched, so any length is checked in bounded time.
@@ -158,8 +158,12 @@ class PersonalizationCheck:
                     message=f"The greeting does not address {ctx.recipient} by name.",
                     suggestion=f"Address the person: 'Hi {first_name},'.",
                 )
-        tail_start = max(0, len(text) - _WINDOW)
-        if ctx.options["require_sign_off"] and _SIGN_OFF.search(text[tail_start:]) is None:
+        # the sign-off is on one of the last two lines ("Best regards,\nSam")
+        tail = text[max(0, len(text) - _WINDOW) :].rstrip().rsplit("\n", 2)[-2:]
+        if (
+            ctx.options["require_sign_off"]
+            and _SIGN_OFF.search("\n".join(line[-80:] for line in tail)) is None
+        ):
             end = len(text.rstrip())
             yield Finding(
                 check=self.name,
@@ -280,26 +284,23 @@ def _defined_acronyms(text: str, candidates: set[str]) -> set[str]:
     return defined
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w&]*[A-Z][\w&]*")
+_ALPHA_START = re.compile(r"\b[^\W\d_]")
+
+
 def _first_acronyms(message: Message) -> dict[str, tuple[int, int]]:
     """Each acronym's first ``(start, end)``; none when the message is in capitals."""
     text = message.text
     first: dict[str, tuple[int, int]] = {}
     shouting = 0
-    alphabetic = 0
-    for start, end in message.word_bounds:
-        char = text[start]
-        if not char.isupper():
-            if char.isalpha():
-                alphabetic += 1
-            continue
-        alphabetic += 1
-        token = text[start:end]
-        if len(token) > 1 and token.isupper():
+    for match in _CAPITALISED.finditer(text):
+        token = match.group()
+        if token.isupper():
             shouting += 1
         core = _acronym_core(token)
         if core is not None and core not in first:
-            first[core] = (start, end)
-    if alphabetic >= 6 and shouting * 2 > alphabetic:
+            first[core] = match.span()
+    if shouting >= 3 and shouting * 2 > len(_ALPHA_START.findall(text)):
         return {}  # an all-capitals message is shouting, not a list of acronyms
     return first
 
@@ -950,6 +951,7 @@ class UnconfirmedCriticalPointCheck:
 # -------------------------------------------------------------------------- readability
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_ALPHA_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -983,10 +985,6 @@ def _plain_words() -> _PhraseIndex:
     )
 
 
-def _is_word(token: str) -> bool:
-    return token[0].isalpha()
-
-
 class ReadabilityCheck:
     """Sentences that are too long and messages that are hard to read."""
 
@@ -1004,34 +1002,24 @@ class ReadabilityCheck:
         if not message.text.strip():
             return
         options = ctx.options
-        tokens = message.tokens
-        bounds = message.word_bounds
+        text = message.text
         max_words = int(options["max_sentence_words"])
         total_words = 0
         total_syllables = 0
         sentences = 0
-        index = 0
-        count = len(tokens)
         for span in message.sentences:
-            while index < count and bounds[index][0] < span.start:
-                index += 1
-            words = 0
-            while index < count and bounds[index][1] <= span.end:
-                token = tokens[index]
-                if _is_word(token):
-                    words += 1
-                    total_syllables += syllables(token)
-                index += 1
+            words = _ALPHA_WORD.findall(text, span.start, span.end)
             if not words:
                 continue
             sentences += 1
-            total_words += words
-            if words > max_words:
+            total_words += len(words)
+            total_syllables += sum(map(syllables, words))
+            if len(words) > max_words:
                 yield Finding(
                     check=self.name,
                     severity=Severity.INFO,
                     span=span,
-                    message=f"This sentence has {words} words (more than {max_words}).",
+                    message=f"This sentence has {len(words)} words (more than {max_words}).",
                     suggestion="Split it into shorter sentences, one idea each.",
                 )
         plain = list(_plain_words().find(message)) if total_words else []
