@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
@@ -202,7 +203,8 @@ def _jargon() -> _PhraseIndex:
 _ROMAN = re.compile(r"[IVXLCDM]+\Z")
 _PARENTHETICAL = re.compile(r"\(([^()\n]{1,150})\)")
 _DEFINING = re.compile(
-    r"\s*(?:,\s*)?(?:stands for|means|is short for|short for|refers to|is an? abbreviation for)\b",
+    r"\s*(?:,\s*)?(?:stands for|means|is short for|short for|refers to|"
+    r"is an? abbreviation for|denotes|=)",
     re.IGNORECASE,
 )
 _URL_OR_EMAIL = re.compile(r"\w+://\S+|\S+@\S+\.\w+")
@@ -245,10 +247,53 @@ def _spells(short: str, long: str) -> bool:
 
 
 def _window_before(text: str, end: int, words: int) -> str:
-    """The last *words* words of ``text[:end]``."""
-    start = max(0, end - 20 * words)
-    parts = text[start:end].split()
+    """The last *words* words of ``text[:end]`` (punctuation does not count as a word)."""
+    start = max(0, end - 30 * words)
+    parts = _WORD_CHARS.findall(text[start:end])
     return " ".join(parts[-words:])
+
+
+_SKIPPED = frozenset(["of", "and", "the", "for", "to", "in", "on", "a", "an", "or", "&"])
+_COMPOUND = re.compile(r"\s*-\s*")
+
+
+def _initials(short: str, words: Sequence[str]) -> bool:
+    """Whether the initials of *words* (short function words optional) spell *short*."""
+    letters = [c for c in short.lower() if c.isalnum()]
+    wanted = len(letters)
+    content = [w for w in words if w]
+    if not content:
+        return False
+    # try the last k words for every k, allowing function words to be skipped
+    for size in range(wanted, min(len(content), 2 * wanted) + 1):
+        window = content[-size:]
+        initials = [w[0].lower() for w in window if w.lower() not in _SKIPPED]
+        if initials == letters and window[0][0].lower() == letters[0]:
+            return True
+    return False
+
+
+def _spelled_nearby(text: str, start: int, end: int, short: str) -> bool:
+    """Whether the words right before or right after ``text[start:end]`` spell *short*.
+
+    For long forms without brackets: "the Uniform Limit Theorem ULT", "Text Annotation
+    Graphs, or TAG", "GMC, grid-based motion clustering".
+    """
+    span = 2 * len(short) + 2
+    before = _COMPOUND.sub("-", text[max(0, start - 25 * span) : start])
+    words = [w for w in _WORD_CHARS.findall(before.replace("-", "")) if w.lower() != "or"]
+    if _initials(short, words[-span:]):
+        return True
+    after = _COMPOUND.sub("-", text[end : end + 25 * span])
+    if not after.lstrip().startswith((",", ":", "-", "=")):
+        return False
+    words = _WORD_CHARS.findall(after.replace("-", ""))[: len(short) + 3]
+    return any(_initials(short, words[:k]) for k in range(len(short), len(words) + 1))
+
+
+#: At most this many distinct acronyms are looked up per message (bounds the work on
+#: huge or adversarial input; the others are reported without a definition search).
+_MAX_ACRONYMS = 200
 
 
 def _defined_acronyms(text: str, candidates: set[str]) -> set[str]:
@@ -260,7 +305,8 @@ def _defined_acronyms(text: str, candidates: set[str]) -> set[str]:
     if "(" in text:
         for match in _PARENTHETICAL.finditer(text):
             inner = match.group(1).strip()
-            inner_core = _acronym_core(inner) if " " not in inner else None
+            head = inner.split()[0] if inner.split() else ""
+            inner_core = _acronym_core(head.rstrip(",;:"))
             if inner_core in candidates:
                 assert inner_core is not None
                 size = min(len(inner_core) + 5, len(inner_core) * 2)
@@ -274,10 +320,11 @@ def _defined_acronyms(text: str, candidates: set[str]) -> set[str]:
                 if core in candidates and len(inner) > len(core) and _spells(core, inner):
                     assert core is not None
                     defined.add(core)
-    for core in candidates - defined:
-        for found in re.finditer(re.escape(core), text):
-            if _DEFINING.match(
-                text, found.end() + (1 if text[found.end() : found.end() + 1] == "s" else 0)
+    for core in sorted(candidates - defined)[:_MAX_ACRONYMS]:
+        for found in itertools.islice(re.finditer(re.escape(core), text), 20):
+            after = found.end() + (1 if text[found.end() : found.end() + 1] == "s" else 0)
+            if _DEFINING.match(text, after) or _spelled_nearby(
+                text, found.start(), found.end(), core
             ):
                 defined.add(core)
                 break
