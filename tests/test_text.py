@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,11 +24,58 @@ from perception.text import (
 # Words that exercise VADER's rules: boosters, negations, "but", idioms, "least",
 # capitals, punctuation and emoticons.
 VADER_WORDS = [
-    "good", "GOOD", "bad", "BAD", "not", "isn't", "never", "so", "this", "very", "kind",
-    "of", "sort", "but", "BUT", "least", "at", "the", "shit", "bomb", "yeah", "right",
-    "cut", "mustard", "kiss", "death", "extremely", "barely", "love", "hate", "!", "?",
-    "!!", "?!?", ":)", ":(", "'great'", '"awful"', "-nice", "nice,", "...", "no", "lol",
-    "without", "despite", "kinda", "hand", "to", "mouth", "a", "I", "fine.",
+    "good",
+    "GOOD",
+    "bad",
+    "BAD",
+    "not",
+    "isn't",
+    "never",
+    "so",
+    "this",
+    "very",
+    "kind",
+    "of",
+    "sort",
+    "but",
+    "BUT",
+    "least",
+    "at",
+    "the",
+    "shit",
+    "bomb",
+    "yeah",
+    "right",
+    "cut",
+    "mustard",
+    "kiss",
+    "death",
+    "extremely",
+    "barely",
+    "love",
+    "hate",
+    "!",
+    "?",
+    "!!",
+    "?!?",
+    ":)",
+    ":(",
+    "'great'",
+    '"awful"',
+    "-nice",
+    "nice,",
+    "...",
+    "no",
+    "lol",
+    "without",
+    "despite",
+    "kinda",
+    "hand",
+    "to",
+    "mouth",
+    "a",
+    "I",
+    "fine.",
 ]
 
 texts = st.one_of(
@@ -95,7 +144,14 @@ def test_sentences_end_at_terminal_punctuation_and_blank_lines():
 def test_words_keep_contractions_and_hyphens():
     text = "We'll follow-up on 3.5 items, ok?"
     assert [text[s.start : s.end] for s in word_spans(text)] == [
-        "We'll", "follow-up", "on", "3.5", "items", ",", "ok", "?",
+        "We'll",
+        "follow-up",
+        "on",
+        "3.5",
+        "items",
+        ",",
+        "ok",
+        "?",
     ]
 
 
@@ -105,7 +161,7 @@ def test_chunks_cover_the_text_in_order(text, limit):
     chunks = chunk_spans(text, limit)
     assert chunks[0].start == 0
     assert chunks[-1].end == len(text)
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         assert before.end == after.start
         assert before.end > before.start
 

@@ -12,6 +12,7 @@ The word lists come from ``perception/data`` (see ``PROVENANCE.md`` there).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -81,7 +82,6 @@ class _PhraseIndex:
         if not present:
             return
         tokens = message.tokens
-        bounds = message.word_bounds
         hits: list[tuple[int, int, _Phrase]] = []
         for first in present:
             for index in message.positions(first):
@@ -90,6 +90,9 @@ class _PhraseIndex:
                     if tokens[index : index + size] == phrase.tokens:
                         hits.append((index, size, phrase))
                         break
+        if not hits:
+            return
+        bounds = message.word_bounds
         hits.sort(key=lambda hit: (hit[0], -hit[1]))
         taken = -1
         for index, size, phrase in hits:
@@ -630,6 +633,25 @@ _NEGATIVE_RULES: tuple[_Rule, ...] = (
 )
 
 
+class _Intervals:
+    """Disjoint ``[start, end)`` ranges, with an overlap test in logarithmic time."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a stored range."""
+        i = bisect.bisect_left(self._starts, end)  # ranges starting before *end*
+        return i > 0 and self._ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Store ``[start, end)``, which must not overlap a stored range."""
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
 @functools.cache
 def _condescending() -> _PhraseIndex:
     return _PhraseIndex(
@@ -654,15 +676,15 @@ class NegativeLanguageCheck:
         if not text:
             return
         vocabulary = message.vocabulary
-        flagged: list[tuple[int, int]] = []
+        flagged = _Intervals()
         for rule in _NEGATIVE_RULES:
             if rule.triggers.isdisjoint(vocabulary):
                 continue
             for match in rule.pattern.finditer(text):
                 a, b = match.span()
-                if any(a < y and x < b for x, y in flagged):
+                if flagged.overlaps(a, b):
                     continue  # one finding per stretch of text
-                flagged.append((a, b))
+                flagged.add(a, b)
                 yield Finding(
                     check=self.name,
                     severity=rule.severity,
@@ -685,7 +707,7 @@ class NegativeLanguageCheck:
             span = score.span
             if score.sentiment.compound > threshold:
                 continue
-            if any(a < span.end and span.start < b for a, b in flagged):
+            if flagged.overlaps(span.start, span.end):
                 continue
             if _ACKNOWLEDGES.search(text, span.start, span.end):
                 continue  # an apology or acknowledgement is negative by nature
