@@ -49,8 +49,19 @@ def check_command(
     Prints one finding a line as FILE:LINE:COL: SEVERITY [CHECK] MESSAGE, with a
     suggestion under it.  Exit 0 when clean, 1 when a finding is at or above
     --fail-on, 2 on usage or input errors.
+
+    Checks are switched off with `disable = [...]` and tuned with
+    `[options.CHECK-NAME]` in the settings file; the marker
+    `perception: ignore[CHECK-NAME]` in the message silences a check for that
+    message, and a bare `perception: ignore` silences them all.
     """
-    text = file.read()
+    name = str(getattr(file, "name", "<stdin>"))
+    try:
+        text = file.read()
+    except UnicodeDecodeError as exc:
+        fail(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})")
+    except OSError as exc:
+        fail(f"{name}: cannot read: {exc.strerror or exc}")
     account = None
     if context_path is not None:
         accounts = load_accounts(context_path)
@@ -76,10 +87,11 @@ def check_command(
     if fmt == "json":
         click.echo(dump_json(report))
     else:
-        name = str(getattr(file, "name", "<stdin>"))
         output = findings_text(report, text, filename=name)
         if output:
             click.echo(output)
+        if report.silenced:
+            click.echo(f"{name}: silenced by marker: {', '.join(report.silenced)}", err=True)
     threshold = Severity(fail_on).rank
     if any(f.severity.rank >= threshold for f in report.findings):
         raise click.exceptions.Exit(EXIT_FAILED)
