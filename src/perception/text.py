@@ -296,6 +296,21 @@ def _vader_token(token: str) -> str | None:
     return token
 
 
+class _TokenCache(dict[str, "str | None"]):
+    """:func:`_vader_token` of each token seen, kept for the next texts (bounded)."""
+
+    limit = 200_000
+
+    def __missing__(self, token: str) -> str | None:
+        value = _vader_token(token)
+        if len(self) < self.limit:
+            self[token] = value
+        return value
+
+
+_TOKENS = _TokenCache()
+
+
 def _negated(word: str) -> bool:
     lower = word.lower()
     return lower in _NEGATE or "n't" in lower
@@ -343,7 +358,7 @@ class VaderScorer:
 
     def words(self, text: str) -> list[str]:
         """VADER's tokens: white-space split, one run of edge punctuation removed."""
-        return [w for w in map(_vader_token, text.split()) if w is not None]
+        return [w for w in map(_TOKENS.__getitem__, text.split()) if w is not None]
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """``{"neg", "neu", "pos", "compound"}`` exactly as nltk's analyser returns them."""
@@ -774,6 +789,20 @@ class Message:
         result: tuple[Span, ...] = self._get(
             "words", lambda: tuple(Span(start=s, end=e) for s, e in self.word_bounds)
         )
+        return result
+
+    @property
+    def lowered(self) -> str | None:
+        """The text in lower case, or ``None`` when lower-casing changes its length.
+
+        Offsets into it are offsets into the text whenever it is not ``None``.
+        """
+
+        def compute() -> str | None:
+            lowered = self.text.lower()
+            return lowered if len(lowered) == len(self.text) else None
+
+        result: str | None = self._get("lowered", compute)
         return result
 
     @property
