@@ -21,7 +21,8 @@ import itertools
 import math
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -345,6 +346,22 @@ def _silenced(text: str, names: Iterable[str]) -> frozenset[str]:
     return frozenset(silenced)
 
 
+_OPTIONS: dict[tuple[int, str], tuple[Config, Mapping[str, Any]]] = {}
+
+
+def _check_options(config: Config, entry: Registered[Any]) -> Mapping[str, Any]:
+    """A check's options under *config*, merged once per config and shared read-only."""
+    key = (id(config), entry.name)
+    cached = _OPTIONS.get(key)
+    if cached is not None and cached[0] is config:
+        return cached[1]
+    if len(_OPTIONS) > 512:
+        _OPTIONS.clear()
+    options = types.MappingProxyType(config.options_for(entry.name, entry.defaults))
+    _OPTIONS[key] = (config, options)
+    return options
+
+
 def _check_message(
     message: Message,
     registry: Registry,
@@ -366,7 +383,7 @@ def _check_message(
         if entry.name in silenced:
             continue
         ctx = CheckContext(
-            options=config.options_for(entry.name, entry.defaults),
+            options=_check_options(config, entry),
             config=config,
             customer=customer,
             account=account,

@@ -296,6 +296,23 @@ def _vader_token(token: str) -> str | None:
     return token
 
 
+class _WordValues(dict[str, "float | None"]):
+    """The lexicon valence of each word as written (``None`` when not in the lexicon),
+    kept for the next texts (bounded)."""
+
+    limit = 200_000
+
+    def __init__(self, lexicon: dict[str, float]) -> None:
+        super().__init__()
+        self._lexicon = lexicon
+
+    def __missing__(self, word: str) -> float | None:
+        value = self._lexicon.get(word.lower())
+        if len(self) < self.limit:
+            self[word] = value
+        return value
+
+
 class _TokenCache(dict[str, "str | None"]):
     """:func:`_vader_token` of each token seen, kept for the next texts (bounded)."""
 
@@ -338,10 +355,11 @@ class VaderScorer:
     :param lexicon: word to valence, as read from ``vader_lexicon.txt``.
     """
 
-    __slots__ = ("lexicon",)
+    __slots__ = ("_values", "lexicon")
 
     def __init__(self, lexicon: Mapping[str, float]) -> None:
         self.lexicon = dict(lexicon)
+        self._values = _WordValues(self.lexicon)
 
     @classmethod
     def from_nltk_resource(cls) -> VaderScorer:
@@ -373,11 +391,11 @@ class VaderScorer:
         count = len(words)
         if not count:
             return _score_valence([], 0, text)
-        lowers = list(map(str.lower, words))
-        values = list(map(self.lexicon.get, lowers))
+        values = list(map(self._values.__getitem__, words))
         hits = [i for i, value in enumerate(values) if value is not None]
         if not hits:
-            return _score_valence([], count, text)
+            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+        lowers = list(map(str.lower, words))
         upper = sum(map(str.isupper, words))
         is_cap_diff = 0 < count - upper < count
         boosters = _BOOSTERS
@@ -544,13 +562,14 @@ def _to_sentiment(scores: Mapping[str, float]) -> Sentiment:
     neutral = scores["neu"]
     if scores["pos"] == 0 and scores["neg"] == 0 and neutral == 0:
         neutral = 1.0  # nothing scorable: neutral, not "no proportions at all"
-    return _trusted(
-        Sentiment,
-        compound=scores["compound"],
-        positive=scores["pos"],
-        neutral=neutral,
-        negative=scores["neg"],
-    )
+    # built without re-validation, as in _trusted (VADER keeps every value in range)
+    record = object.__new__(Sentiment)
+    setattr_ = object.__setattr__
+    setattr_(record, "compound", scores["compound"])
+    setattr_(record, "positive", scores["pos"])
+    setattr_(record, "neutral", neutral)
+    setattr_(record, "negative", scores["neg"])
+    return record
 
 
 _NEUTRAL = Sentiment(compound=0.0, positive=0.0, neutral=1.0, negative=0.0)
@@ -778,10 +797,11 @@ class Message:
     @property
     def word_bounds(self) -> tuple[tuple[int, int], ...]:
         """``(start, end)`` of each word and punctuation mark (cheaper than :attr:`words`)."""
-        result: tuple[tuple[int, int], ...] = self._get(
-            "word_bounds", lambda: tuple(m.span() for m in _WORD.finditer(self.text))
-        )
+        result: tuple[tuple[int, int], ...] = self._get("word_bounds", self._word_bounds)
         return result
+
+    def _word_bounds(self) -> tuple[tuple[int, int], ...]:
+        return tuple([m.span() for m in _WORD.finditer(self.text)])
 
     @property
     def words(self) -> tuple[Span, ...]:
