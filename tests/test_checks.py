@@ -350,6 +350,8 @@ ODD_TEXT = st.one_of(
                 "perception: ignore[",
                 "\u2019",
                 "\ufeff",
+                "\u0130",
+                "You FAILED to",
                 "We will",
                 "confirm",
                 "sorry",
@@ -393,3 +395,9 @@ def test_megabyte_inputs_are_checked(text):
     assert report.length == len(text)
     assert report.failures == ()
     assert all(f.span is None or f.span.end <= len(text) for f in report.findings)
+
+
+def test_patterns_work_when_lower_casing_changes_the_length():
+    text = "\u0130stanbul office: You FAILED to attach the logs."
+    findings = only(check(text), "negative-language")
+    assert [text[f.span.start : f.span.end] for f in findings] == ["You FAILED to"]
