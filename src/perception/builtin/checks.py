@@ -64,32 +64,65 @@ class _Phrase:
     category: str = ""
 
 
+#: Words too common to look a phrase up by; a phrase is indexed by its first other word.
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "in",
+        "it",
+        "is",
+        "at",
+        "by",
+        "for",
+        "of",
+        "to",
+        "on",
+        "as",
+        "be",
+        "with",
+        "this",
+        "that",
+        "and",
+        "or",
+        "we",
+        "you",
+        "i",
+        "our",
+        "your",
+        "please",
+    ]
+)
+
+
 class _PhraseIndex:
-    """Multi-word phrases found by one pass over a message's tokens."""
+    """Multi-word phrases, found through the positions of one telling word of each."""
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
-        self._by_first: dict[str, list[_Phrase]] = {}
+        self._by_anchor: dict[str, list[tuple[int, _Phrase]]] = {}
         for phrase in phrases:
-            if phrase.tokens:
-                self._by_first.setdefault(phrase.tokens[0], []).append(phrase)
-        for group in self._by_first.values():
-            group.sort(key=lambda p: -len(p.tokens))  # longest match first
-        self.firsts = frozenset(self._by_first)
+            if not phrase.tokens:
+                continue
+            offset = next((i for i, t in enumerate(phrase.tokens) if t not in _COMMON), 0)
+            self._by_anchor.setdefault(phrase.tokens[offset], []).append((offset, phrase))
+        self.anchors = frozenset(self._by_anchor)
 
     def find(self, message: Message) -> Iterator[tuple[Span, _Phrase]]:
         """Each phrase occurrence (longest match, not overlapping) and its span."""
-        present = self.firsts & message.vocabulary
+        present = self.anchors & message.vocabulary
         if not present:
             return
         tokens = message.tokens
         hits: list[tuple[int, int, _Phrase]] = []
-        for first in present:
-            for index in message.positions(first):
-                for phrase in self._by_first[first]:
-                    size = len(phrase.tokens)
-                    if tokens[index : index + size] == phrase.tokens:
-                        hits.append((index, size, phrase))
-                        break
+        for anchor in present:
+            positions = message.positions(anchor)
+            for offset, phrase in self._by_anchor[anchor]:
+                size = len(phrase.tokens)
+                for index in positions:
+                    start = index - offset
+                    if start >= 0 and tokens[start : start + size] == phrase.tokens:
+                        hits.append((start, size, phrase))
         if not hits:
             return
         bounds = message.word_bounds
