@@ -362,6 +362,43 @@ def _check_options(config: Config, entry: Registered[Any]) -> Mapping[str, Any]:
     return options
 
 
+#: The contexts built for the last message, reused while messages share their context
+#: (a batch of drafts to one customer): ``(key objects, contexts)``.
+_LAST_CONTEXTS: list[tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext]]]] = []
+
+
+def _check_contexts(
+    registry: Registry,
+    config: Config,
+    customer: Customer | None,
+    account: Account | None,
+    reply_to: Interaction | None,
+    recipient: str | None,
+) -> list[tuple[Registered[Any], CheckContext]]:
+    """Each enabled check with its context for one message."""
+    key = (registry, config, customer, account, reply_to, recipient)
+    if _LAST_CONTEXTS:
+        last_key, contexts = _LAST_CONTEXTS[0]
+        if all(a is b for a, b in zip(key, last_key, strict=True)):
+            return contexts
+    contexts = [
+        (
+            entry,
+            CheckContext(
+                options=_check_options(config, entry),
+                config=config,
+                customer=customer,
+                account=account,
+                reply_to=reply_to,
+                recipient=recipient,
+            ),
+        )
+        for entry in _enabled(registry.checks.values(), config)
+    ]
+    _LAST_CONTEXTS[:] = [(key, contexts)]
+    return contexts
+
+
 def _check_message(
     message: Message,
     registry: Registry,
@@ -376,20 +413,12 @@ def _check_message(
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    enabled = _enabled(registry.checks.values(), config)
-    silenced = _silenced(message.text, [e.name for e in enabled])
+    contexts = _check_contexts(registry, config, customer, account, reply_to, recipient)
+    silenced = _silenced(message.text, [entry.name for entry, _ in contexts])
     length = len(message.text)
-    for entry in enabled:
+    for entry, ctx in contexts:
         if entry.name in silenced:
             continue
-        ctx = CheckContext(
-            options=_check_options(config, entry),
-            config=config,
-            customer=customer,
-            account=account,
-            reply_to=reply_to,
-            recipient=recipient,
-        )
         produced = _run(
             entry,
             functools.partial(entry.obj.check, message, ctx),

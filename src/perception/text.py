@@ -652,35 +652,32 @@ def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, in
     """``(start, end)`` of each sentence of ``text[start:stop]``, trimmed of white space."""
     begin = start
     for match in _BOUNDARY.finditer(text, start, stop):
-        if match.group("gap") is None:
-            cut = match.end()
-            after = _NEXT_VISIBLE.match(text, cut, stop)
+        end = match.end()
+        if match.lastgroup is None:  # terminal punctuation
+            after = _NEXT_VISIBLE.match(text, end, stop)
             if after is not None and after.group(1).islower():
                 continue  # "... 3 p.m. today" or "ok... so": no new sentence
-            before = text[max(begin, match.start() - 12) : match.start()].split()
-            stem = before[-1].lower() if before else ""
-            if match.group().startswith(".") and (
-                stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha())
-            ):
-                continue
-        else:
+            head = match.start()
+            if text[head] == ".":
+                before = text[max(begin, head - 12) : head].split()
+                stem = before[-1].lower() if before else ""
+                if stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
+                    continue
+            cut = next_begin = end
+        else:  # a blank line
             cut = match.start()
-        bounds = _trim(text, begin, cut)
-        if bounds is not None:
-            yield bounds
-        begin = match.end() if match.group("gap") is not None else cut
-    bounds = _trim(text, begin, stop)
-    if bounds is not None:
-        yield bounds
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    segment = text[start:end]
-    stripped = segment.strip()
-    if not stripped:
-        return None
-    offset = start + (len(segment) - len(segment.lstrip()))
-    return offset, offset + len(stripped)
+            next_begin = end
+        segment = text[begin:cut]
+        stripped = segment.lstrip()
+        if stripped:
+            first = cut - len(stripped)
+            yield first, first + len(stripped.rstrip())
+        begin = next_begin
+    segment = text[begin:stop]
+    stripped = segment.lstrip()
+    if stripped:
+        first = stop - len(stripped)
+        yield first, first + len(stripped.rstrip())
 
 
 def word_spans(text: str) -> tuple[Span, ...]:
