@@ -105,6 +105,29 @@ def build_messages(count: int, seed: int) -> list[str]:
     return messages
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def machine_ceiling() -> float:
+    """Speed-up of 2 processes over 1 on a pure-Python loop: what the machine allows."""
+    import multiprocessing  # noqa: PLC0415
+
+    work = [2_000_000] * 8
+    start = time.perf_counter()
+    for n in work:
+        _spin(n)
+    one = time.perf_counter() - start
+    with multiprocessing.Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_spin, work)
+        two = time.perf_counter() - start
+    return one / two
+
+
 def rate(label: str, count: int, seconds: float) -> float:
     per_second = count / seconds
     print(f"{label:<44} {per_second:>10,.0f} msgs/s  ({seconds:6.2f} s)")
@@ -115,6 +138,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--rounds", type=int, default=3, help="best of this many runs")
     args = parser.parse_args()
     messages = build_messages(args.messages, args.seed)
     reply_to = Interaction(
@@ -135,40 +159,60 @@ def main() -> int:
     polarity_scores(messages[0])
     check(messages[0], recipient="Dana Lee", reply_to=reply_to)
 
-    start = time.perf_counter()
-    for text in messages:
-        nltk_vader.polarity_scores(text)
-    base = rate("nltk VADER polarity_scores", len(messages), time.perf_counter() - start)
+    def run_nltk():
+        for text in messages:
+            nltk_vader.polarity_scores(text)
 
-    start = time.perf_counter()
-    for text in messages:
-        vader.polarity_scores(text)
-    vs_rate = rate("vaderSentiment polarity_scores", len(messages), time.perf_counter() - start)
+    def run_vader():
+        for text in messages:
+            vader.polarity_scores(text)
 
-    start = time.perf_counter()
-    for text in messages:
-        polarity_scores(text)
-    own = rate("perception.text.polarity_scores", len(messages), time.perf_counter() - start)
+    def run_own():
+        for text in messages:
+            polarity_scores(text)
 
-    start = time.perf_counter()
-    findings = 0
-    for text in messages:
-        findings += len(check(text, recipient="Dana Lee", reply_to=reply_to).findings)
-    elapsed = time.perf_counter() - start
-    one = rate("perception.check, all checks, 1 process", len(messages), elapsed)
+    counts = []
 
-    start = time.perf_counter()
-    reports = list(
-        check_many(messages, workers=2, chunksize=256, recipient="Dana Lee", reply_to=reply_to)
-    )
-    two = rate("perception.check_many, 2 processes", len(messages), time.perf_counter() - start)
-    assert sum(len(r.findings) for r in reports) == findings
+    def run_check():
+        counts.append(
+            sum(len(check(t, recipient="Dana Lee", reply_to=reply_to).findings) for t in messages)
+        )
+
+    def run_many():
+        reports = check_many(messages, workers=2, recipient="Dana Lee", reply_to=reply_to)
+        counts.append(sum(len(r.findings) for r in reports))
+
+    paths = {
+        "nltk VADER polarity_scores": run_nltk,
+        "vaderSentiment polarity_scores": run_vader,
+        "perception.text.polarity_scores": run_own,
+        "perception.check, all checks, 1 process": run_check,
+        "perception.check_many, 2 processes": run_many,
+    }
+    # Rounds interleave the paths, so that a slow moment of the machine does not fall
+    # on one path only; the best round of each path is reported.
+    best = dict.fromkeys(paths, float("inf"))
+    for _ in range(args.rounds):
+        for label, run in paths.items():
+            start = time.perf_counter()
+            run()
+            best[label] = min(best[label], time.perf_counter() - start)
+    rates = {label: rate(label, len(messages), seconds) for label, seconds in best.items()}
+    base = rates["nltk VADER polarity_scores"]
+    vs_rate = rates["vaderSentiment polarity_scores"]
+    own = rates["perception.text.polarity_scores"]
+    one = rates["perception.check, all checks, 1 process"]
+    two = rates["perception.check_many, 2 processes"]
+    assert len(set(counts)) == 1, "the batch path found different findings"
+    findings = counts[0]
+    ceiling = machine_ceiling()
 
     print()
     print(f"vaderSentiment / nltk VADER:                 {vs_rate / base:5.2f}x")
     print(f"perception polarity_scores / nltk VADER:     {own / base:5.2f}x")
     print(f"perception.check (1 process) / nltk VADER:   {one / base:5.2f}x  (target >= 1.0x)")
     print(f"check_many (2 processes) / check (1):        {two / one:5.2f}x  (target >= 1.7x)")
+    print(f"2 processes / 1 on a pure-Python loop (this machine's ceiling): {ceiling:5.2f}x")
     print(f"findings: {findings:,} ({findings / len(messages):.2f} a message)")
 
     tracemalloc.start()

@@ -206,3 +206,13 @@ def test_message_rejects_non_text():
 def test_message_slice():
     message = Message("Hello world")
     assert message.slice(Span(start=6, end=11)) == "world"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.lists(st.integers(min_value=0, max_value=300), max_size=20))
+def test_token_bounds_agree_with_word_bounds(text, indexes):
+    message = Message(text)
+    count = len(message.tokens)
+    wanted = [i for i in indexes if i < count]
+    expected = Message(text).word_bounds
+    assert message.token_bounds(wanted) == {i: expected[i] for i in wanted}

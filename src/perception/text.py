@@ -26,10 +26,11 @@ time grows linearly with the length.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -796,6 +797,22 @@ class Message:
         """``(start, end)`` of each word and punctuation mark (cheaper than :attr:`words`)."""
         result: tuple[tuple[int, int], ...] = self._get("word_bounds", self._word_bounds)
         return result
+
+    def token_bounds(self, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """``(start, end)`` of the tokens at *indexes* (cheaper than :attr:`word_bounds`
+        when a check needs the offsets of a few tokens only)."""
+        wanted = sorted(set(indexes))
+        if "word_bounds" in self._cache or len(wanted) > 16:
+            bounds = self.word_bounds
+            return {i: bounds[i] for i in wanted}
+        found: dict[int, tuple[int, int]] = {}
+        matches = _WORD.finditer(self.text)
+        position = -1
+        for index in wanted:
+            match = next(itertools.islice(matches, index - position - 1, None))
+            found[index] = match.span()
+            position = index
+        return found
 
     def _word_bounds(self) -> tuple[tuple[int, int], ...]:
         return tuple([m.span() for m in _WORD.finditer(self.text)])

@@ -125,14 +125,16 @@ class _PhraseIndex:
                         hits.append((start, size, phrase))
         if not hits:
             return
-        bounds = message.word_bounds
         hits.sort(key=lambda hit: (hit[0], -hit[1]))
+        kept: list[tuple[int, int, _Phrase]] = []
         taken = -1
         for index, size, phrase in hits:
-            if index <= taken:
-                continue
-            taken = index + size - 1
-            yield Span(start=bounds[index][0], end=bounds[taken][1]), phrase
+            if index > taken:
+                taken = index + size - 1
+                kept.append((index, taken, phrase))
+        bounds = message.token_bounds([i for first, last, _ in kept for i in (first, last)])
+        for first, last, phrase in kept:
+            yield Span(start=bounds[first][0], end=bounds[last][1]), phrase
 
 
 class _Pattern:
@@ -989,11 +991,14 @@ def _critical_points(message: Message, kinds: set[str]) -> dict[str, Span]:
     starts = sorted(
         i for first in _CRITICAL_FIRSTS & message.vocabulary for i in message.positions(first)
     )
+    hits: dict[str, tuple[int, int]] = {}
     for i in starts:
         hit = _critical_kind(tokens, i)
-        if hit is not None and hit[0] in kinds and hit[0] not in found:
-            bounds = message.word_bounds
-            found[hit[0]] = (bounds[i][0], bounds[hit[1]][1])
+        if hit is not None and hit[0] in kinds and hit[0] not in hits:
+            hits[hit[0]] = (i, hit[1])
+    if hits:
+        bounds = message.token_bounds([i for pair in hits.values() for i in pair])
+        found = {kind: (bounds[a][0], bounds[b][1]) for kind, (a, b) in hits.items()}
     if "date" in kinds and "date" not in found:
         match = (
             _DIGIT_DATE.search(message.text) if "/" in message.text or "-" in message.text else None
