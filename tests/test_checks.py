@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from perception.builtin.checks import (
 from perception.config import Config
 from perception.engine import check, check_many
 from perception.model import Account, Customer, Direction, Interaction, Stakeholder
-from perception.outcome import Severity
+from perception.outcome import Finding, Sentiment, Severity, Span
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 ANGRY = Interaction(
@@ -36,6 +37,26 @@ CUSTOMER = Customer(
     glossary={"QBR": "quarterly business review"},
 )
 ACCOUNT = Account(customer=CUSTOMER, interactions=[ANGRY, HAPPY])
+
+
+def revalidated(report):
+    """Every record of *report* rebuilt through its validating constructor."""
+    for f in report.findings:
+        span = None if f.span is None else Span(start=f.span.start, end=f.span.end)
+        rebuilt = Finding(
+            check=f.check,
+            severity=f.severity,
+            message=f.message,
+            suggestion=f.suggestion,
+            span=span,
+            evidence=f.evidence,
+        )
+        assert rebuilt == f
+    for s in (report.sentiment, *(x.sentiment for x in report.sentences)):
+        assert Sentiment(**attrs.asdict(s)) == s
+    for x in report.sentences:
+        assert Span(start=x.span.start, end=x.span.end) == x.span
+    return True
 
 
 def names(report, check_name=None):
@@ -307,6 +328,7 @@ def test_unknown_reply_to_is_an_error():
 
 def test_findings_are_ordered_by_position():
     report = check("Obviously you failed to read the SLA. The price will increase to $9.")
+    assert revalidated(report)
     starts = [f.span.start for f in report.findings if f.span is not None]
     assert starts == sorted(starts)
 
@@ -368,9 +390,10 @@ ODD_TEXT = st.one_of(
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ODD_TEXT)
 def test_any_text_gives_a_report_with_spans_inside_it(text):
-    report = check(text, account=ACCOUNT, reply_to="in-1")
+    report = check(text, account=ACCOUNT, reply_to="in-1", recipient="Dana Lee")
     assert report.failures == ()
     assert report.length == len(text)
+    assert revalidated(report)
     for finding in report.findings:
         if finding.span is not None:
             assert 0 <= finding.span.start <= finding.span.end <= len(text)
@@ -394,6 +417,7 @@ def test_megabyte_inputs_are_checked(text):
     report = check(text, recipient="Dana Lee")
     assert report.length == len(text)
     assert report.failures == ()
+    assert revalidated(report)
     assert all(f.span is None or f.span.end <= len(text) for f in report.findings)
 
 

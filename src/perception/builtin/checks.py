@@ -44,6 +44,35 @@ __all__ = [
 # ------------------------------------------------------------------------- shared helpers
 
 
+def _span(*, start: int, end: int) -> Span:
+    """A span the checks computed from offsets into the text (in range by construction).
+
+    Built without re-validation: a message can yield thousands of findings, and the
+    test suite re-validates every finding the built-in checks produce.
+    """
+    span = object.__new__(Span)
+    object.__setattr__(span, "start", start)
+    object.__setattr__(span, "end", end)
+    return span
+
+
+def _finding(
+    *, check: str, severity: Severity, span: Span, message: str, suggestion: str
+) -> Finding:
+    """A finding of a built-in check, built without re-validation (see :func:`_span`)."""
+    finding = object.__new__(Finding)
+    for name, value in (
+        ("check", check),
+        ("severity", severity),
+        ("message", message),
+        ("suggestion", suggestion),
+        ("span", span),
+        ("evidence", ()),
+    ):
+        object.__setattr__(finding, name, value)
+    return finding
+
+
 def _read_csv(name: str) -> list[dict[str, str]]:
     data = resources.files("perception").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(data)))
@@ -134,7 +163,7 @@ class _PhraseIndex:
                 kept.append((index, taken, phrase))
         bounds = message.token_bounds([i for first, last, _ in kept for i in (first, last)])
         for first, last, phrase in kept:
-            yield Span(start=bounds[first][0], end=bounds[last][1]), phrase
+            yield _span(start=bounds[first][0], end=bounds[last][1]), phrase
 
 
 class _Pattern:
@@ -167,7 +196,7 @@ class _Pattern:
 
 
 def _first_sentence_span(message: Message) -> Span:
-    return message.sentences[0] if message.sentences else Span(start=0, end=0)
+    return message.sentences[0] if message.sentences else _span(start=0, end=0)
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -208,10 +237,10 @@ class PersonalizationCheck:
         first_name = ctx.recipient.split()[0]
         greeting = _GREETING.match(head)
         if greeting is None:
-            yield Finding(
+            yield _finding(
                 check=self.name,
                 severity=Severity.INFO,
-                span=Span(start=0, end=0),
+                span=_span(start=0, end=0),
                 message=f"The message does not greet {ctx.recipient}.",
                 suggestion=f"Open with a greeting by name, such as 'Hi {first_name},'.",
             )
@@ -219,10 +248,10 @@ class PersonalizationCheck:
             greeted = {w.casefold() for w in re.findall(r"\w+", greeting.group("name"))}
             if names.isdisjoint(greeted):
                 end = greeting.start("name")
-                yield Finding(
+                yield _finding(
                     check=self.name,
                     severity=Severity.INFO,
-                    span=Span(start=greeting.start(), end=max(end, greeting.start())),
+                    span=_span(start=greeting.start(), end=max(end, greeting.start())),
                     message=f"The greeting does not address {ctx.recipient} by name.",
                     suggestion=f"Address the person: 'Hi {first_name},'.",
                 )
@@ -233,10 +262,10 @@ class PersonalizationCheck:
             and _SIGN_OFF.search("\n".join(line[-80:] for line in tail)) is None
         ):
             end = len(text.rstrip())
-            yield Finding(
+            yield _finding(
                 check=self.name,
                 severity=Severity.INFO,
-                span=Span(start=end, end=end),
+                span=_span(start=end, end=end),
                 message="The message ends without a sign-off.",
                 suggestion="Close with a sign-off and your name, such as 'Best regards, Sam'.",
             )
@@ -449,7 +478,7 @@ class UndefinedTermCheck:
             for span, phrase in _jargon().find(message):
                 if phrase.text.casefold() in glossary:
                     continue
-                yield Finding(
+                yield _finding(
                     check=self.name,
                     severity=Severity.INFO,
                     span=span,
@@ -487,10 +516,10 @@ class UndefinedTermCheck:
                 example = f"'{entry.expansion} ({core})'"
             else:
                 example = f"'<full name> ({core})'"
-            yield Finding(
+            yield _finding(
                 check=self.name,
                 severity=Severity.WARNING,
-                span=Span(start=start, end=start + len(core)),
+                span=_span(start=start, end=start + len(core)),
                 message=f"'{core}' is not defined in the message or the customer's glossary.",
                 suggestion=f"Spell it out on first use, as in {example}, or add it to the "
                 "customer's glossary.",
@@ -555,8 +584,8 @@ class AcknowledgementCheck:
         if _ACKNOWLEDGES.search(message, 0, end):
             return
         severity = Severity.ERROR if mood <= ctx.options["error_threshold"] else Severity.WARNING
-        span = sentences[skip] if len(sentences) > skip else Span(start=0, end=0)
-        yield Finding(
+        span = sentences[skip] if len(sentences) > skip else _span(start=0, end=0)
+        yield _finding(
             check=self.name,
             severity=severity,
             span=span,
@@ -748,16 +777,16 @@ class NegativeLanguageCheck:
                 if flagged.overlaps(a, b):
                     continue  # one finding per stretch of text
                 flagged.add(a, b)
-                yield Finding(
+                yield _finding(
                     check=self.name,
                     severity=rule.severity,
-                    span=Span(start=match.start(), end=match.end()),
+                    span=_span(start=match.start(), end=match.end()),
                     message=f"'{_quote(match.group())}': {rule.message}",
                     suggestion=rule.suggestion,
                 )
         if ctx.options["condescending"]:
             for span, phrase in _condescending().find(message):
-                yield Finding(
+                yield _finding(
                     check=self.name,
                     severity=Severity.INFO,
                     span=span,
@@ -774,7 +803,7 @@ class NegativeLanguageCheck:
                 continue
             if _ACKNOWLEDGES.search(message, span.start, span.end):
                 continue  # an apology or acknowledgement is negative by nature
-            yield Finding(
+            yield _finding(
                 check=self.name,
                 severity=Severity.INFO,
                 span=span,
@@ -1005,7 +1034,7 @@ def _critical_points(message: Message, kinds: set[str]) -> dict[str, Span]:
         )
         if match is not None:
             found["date"] = match.span()
-    return {kind: Span(start=a, end=b) for kind, (a, b) in found.items()}
+    return {kind: _span(start=a, end=b) for kind, (a, b) in found.items()}
 
 
 _CONFIRMS = _Pattern(
@@ -1071,7 +1100,7 @@ class UnconfirmedCriticalPointCheck:
             return
         ordered = sorted(found.items(), key=lambda item: item[1].start)
         kinds = ", ".join(kind for kind, _ in ordered)
-        yield Finding(
+        yield _finding(
             check=self.name,
             severity=Severity.WARNING,
             span=ordered[0][1],
@@ -1149,7 +1178,7 @@ class ReadabilityCheck:
             total_words += len(words)
             total_syllables += sum(map(syllables, words))
             if len(words) > max_words:
-                yield Finding(
+                yield _finding(
                     check=self.name,
                     severity=Severity.INFO,
                     span=span,
@@ -1159,7 +1188,7 @@ class ReadabilityCheck:
         plain = list(_plain_words().find(message)) if total_words else []
         if options["plain_words"]:
             for span, phrase in plain:
-                yield Finding(
+                yield _finding(
                     check=self.name,
                     severity=Severity.INFO,
                     span=span,
@@ -1177,10 +1206,10 @@ class ReadabilityCheck:
         )
         suggestion = "Use shorter sentences and everyday words"
         suggestion += f", for example {swaps}." if swaps else "."
-        yield Finding(
+        yield _finding(
             check=self.name,
             severity=Severity.INFO,
-            span=Span(start=0, end=len(message.text)),
+            span=_span(start=0, end=len(message.text)),
             message=f"The message is hard to read (Flesch reading ease {ease:.0f}, "
             f"below {float(options['min_reading_ease']):.0f}; "
             f"{total_words / sentences:.0f} words a sentence).",
