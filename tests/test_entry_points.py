@@ -69,7 +69,7 @@ def test_entry_point_plugin_takes_part_everywhere(registry):
     outcome = assess(account, as_of=T0, plugins=registry)
     assert "acme-renewal" in {s.scorer for s in outcome.signals}
     report = check("This is URGENT now.", plugins=registry)
-    assert [f.check for f in report.findings] == ["acme-shouting"]
+    assert "acme-shouting" in {f.check for f in report.findings}
     plan = plan_followups(account, outcome, plugins=registry)
     assert [f.key for f in plan.followups] == ["acme-quarterly:acme:2026-Q1"]
 

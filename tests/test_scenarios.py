@@ -6,16 +6,13 @@ Assertions are on band order, named drivers and the diagnosis, never on exact fl
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import ClassVar
 
 import pytest
 
 import perception
 from perception import Account, Band, Customer, Interaction, Stakeholder
 from perception.config import Config
-from perception.hookspecs import hookimpl
 from perception.model import Deliverable, Expectation, Feedback
-from perception.outcome import Finding
 from perception.plugins import Registry, get_plugin_manager
 
 UTC = timezone.utc
@@ -28,35 +25,10 @@ def at(days: float, hours: float = 0) -> datetime:
     return T0 + timedelta(days=days, hours=hours)
 
 
-class UndefinedAcronymCheck:
-    """A stand-in for the jargon check: flags known acronyms."""
-
-    name = "undefined-term"
-    description = "Acronyms the customer may not know."
-    defaults: ClassVar[dict] = {}
-
-    def check(self, message, ctx):
-        for acronym in ACRONYMS:
-            start = message.text.find(acronym)
-            if start >= 0:
-                yield Finding(
-                    check=self.name,
-                    severity="warning",
-                    message=f"'{acronym}' is used without a definition.",
-                )
-
-
-class _Checks:
-    @hookimpl
-    def perception_register_checks(self, register):
-        register(UndefinedAcronymCheck())
-
-
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    pm = get_plugin_manager(load_entrypoints=False)
-    pm.register(_Checks(), name="scenario-checks")
-    return Registry.from_plugin_manager(pm)
+    """The built-in plugins only: the real checks feed the communication scorer."""
+    return Registry.from_plugin_manager(get_plugin_manager(load_entrypoints=False))
 
 
 def customer(id_: str) -> Customer:

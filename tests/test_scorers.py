@@ -311,9 +311,16 @@ class _FakeChecks:
         register(JargonCheck())
 
 
+def only_test_checks():
+    """Built-in scorers and policies, but none of the built-in checks."""
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.set_blocked("perception.builtin.checks")
+    return pm
+
+
 @pytest.fixture
 def registry_with_fake_check():
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = only_test_checks()
     pm.register(_FakeChecks(), name="fake-checks")
     return Registry.from_plugin_manager(pm)
 
@@ -365,7 +372,7 @@ def test_info_findings_weigh_less_than_warnings(registry_with_fake_check):
         def perception_register_checks(self, register):
             register(InfoCheck())
 
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = only_test_checks()
     pm.register(_Info(), name="info")
     registry = Registry.from_plugin_manager(pm)
     acc = account(interactions=[outbound("a", at(0), "Per the SOW.")])

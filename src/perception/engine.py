@@ -17,9 +17,12 @@ nearest ``perception.toml``).  A plugin that raises is reported in the result's
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -39,12 +42,24 @@ from perception.outcome import (
     MessageReport,
     PerceivedOutcome,
     PluginFailure,
+    SentenceScore,
+    Sentiment,
+    Severity,
     Signal,
+    Span,
 )
 from perception.plugins import Registered, Registry, get_registry
-from perception.text import Message
+from perception.text import DEFAULT_CHUNK_CHARS, Message
 
-__all__ = ["aggregate", "assess", "assess_many", "check", "diagnose", "plan_followups"]
+__all__ = [
+    "aggregate",
+    "assess",
+    "assess_many",
+    "check",
+    "check_many",
+    "diagnose",
+    "plan_followups",
+]
 
 T = TypeVar("T")
 Plugins = Registry | pluggy.PluginManager | None
@@ -457,6 +472,75 @@ def assess_many(
         yield from pool.imap(_assess_in_worker, accounts, chunksize)
 
 
+_SILENCE = re.compile(r"perception:\s*ignore(?:\[(?P<names>[^\]\n]{0,500})\])?", re.IGNORECASE)
+
+
+def _silenced(text: str, names: Iterable[str]) -> frozenset[str]:
+    """Checks silenced by inline markers: ``perception: ignore`` or ``ignore[a, b]``."""
+    if "erception" not in text and "ERCEPTION" not in text:
+        return frozenset()
+    silenced: set[str] = set()
+    for match in _SILENCE.finditer(text):
+        listed = match.group("names")
+        if listed is None:
+            return frozenset(names)
+        silenced.update(n.strip() for n in listed.split(",") if n.strip())
+    return frozenset(silenced)
+
+
+_OPTIONS: dict[tuple[int, str], tuple[Config, Mapping[str, Any]]] = {}
+
+
+def _check_options(config: Config, entry: Registered[Any]) -> Mapping[str, Any]:
+    """A check's options under *config*, merged once per config and shared read-only."""
+    key = (id(config), entry.name)
+    cached = _OPTIONS.get(key)
+    if cached is not None and cached[0] is config:
+        return cached[1]
+    if len(_OPTIONS) > 512:
+        _OPTIONS.clear()
+    options = types.MappingProxyType(config.options_for(entry.name, entry.defaults))
+    _OPTIONS[key] = (config, options)
+    return options
+
+
+#: The contexts built for the last message, reused while messages share their context
+#: (a batch of drafts to one customer): ``(key objects, contexts)``.
+_LAST_CONTEXTS: list[tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext]]]] = []
+
+
+def _check_contexts(
+    registry: Registry,
+    config: Config,
+    customer: Customer | None,
+    account: Account | None,
+    reply_to: Interaction | None,
+    recipient: str | None,
+) -> list[tuple[Registered[Any], CheckContext]]:
+    """Each enabled check with its context for one message."""
+    key = (registry, config, customer, account, reply_to, recipient)
+    if _LAST_CONTEXTS:
+        last_key, contexts = _LAST_CONTEXTS[0]
+        if all(a is b for a, b in zip(key, last_key, strict=True)):
+            return contexts
+    contexts = [
+        (
+            entry,
+            CheckContext(
+                options=_check_options(config, entry),
+                config=config,
+                customer=customer,
+                account=account,
+                reply_to=reply_to,
+                recipient=recipient,
+            ),
+        )
+        for entry in _enabled(registry.checks.values(), config)
+    ]
+    _LAST_CONTEXTS[:] = [(key, contexts)]
+    return contexts
+
+
 def _check_message(
     message: Message,
     registry: Registry,
@@ -471,15 +555,12 @@ def _check_message(
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    for entry in _enabled(registry.checks.values(), config):
-        ctx = CheckContext(
-            options=config.options_for(entry.name, entry.defaults),
-            config=config,
-            customer=customer,
-            account=account,
-            reply_to=reply_to,
-            recipient=recipient,
-        )
+    contexts = _check_contexts(registry, config, customer, account, reply_to, recipient)
+    silenced = _silenced(message.text, [entry.name for entry, _ in contexts])
+    length = len(message.text)
+    for entry, ctx in contexts:
+        if entry.name in silenced:
+            continue
         produced = _run(
             entry,
             functools.partial(entry.obj.check, message, ctx),
@@ -489,18 +570,20 @@ def _check_message(
         )
         for finding in produced:
             span = finding.span
-            if span is not None and span.end > len(message.text):
-                span = None  # a check's bad span must not point outside the message
-            findings.append(
-                attrs.evolve(finding, span=span, evidence=(*evidence, *finding.evidence))
-            )
+            if span is not None and span.end > length:
+                # a check's bad span must not point outside the message
+                finding = attrs.evolve(finding, span=None)  # noqa: PLW2901
+            if evidence:
+                finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
+            findings.append(finding)
     findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
     return MessageReport(
-        length=len(message.text),
+        length=length,
         sentiment=message.sentiment,
         sentences=message.sentence_scores,
         findings=findings,
         failures=failures,
+        silenced=tuple(sorted(silenced)),
     )
 
 
@@ -514,14 +597,22 @@ def check(
     config: Config | None = None,
     plugins: Plugins = None,
     strict: bool = False,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
 ) -> MessageReport:
     """Check a message before it is sent.
+
+    A check is skipped for this message when the text holds the marker
+    ``perception: ignore[check-name]`` (several names separated by commas), and every
+    check is skipped with a bare ``perception: ignore``; the report's ``silenced``
+    names them.
 
     :param text: the draft message.
     :param account: the customer's account, for context (glossary, history).
     :param customer: the customer (default: the account's).
     :param reply_to: the message being answered, or its id in *account*.
     :param recipient: the name of the person addressed, if known.
+    :param chunk_chars: texts longer than this are analysed in chunks, so the time
+        grows linearly with the length.
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
     config = config or Config()
@@ -538,7 +629,7 @@ def check(
         person = customer.stakeholder(reply_to.author) if customer is not None else None
         recipient = person.name if person is not None else None
     return _check_message(
-        Message(text),
+        Message(text, chunk_chars=chunk_chars),
         registry,
         config,
         strict=strict,
@@ -547,6 +638,127 @@ def check(
         reply_to=reply_to,
         recipient=recipient,
     )
+
+
+def _revive(cls: type[T], **values: object) -> T:
+    """A record rebuilt from the fields of one that a worker validated already."""
+    record = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(record, name, value)
+    return record
+
+
+def _pack_span(span: Span | None) -> tuple[int, int] | None:
+    return None if span is None else (span.start, span.end)
+
+
+def _unpack_span(packed: tuple[int, int] | None) -> Span | None:
+    return None if packed is None else _revive(Span, start=packed[0], end=packed[1])
+
+
+def _pack_sentiment(value: Sentiment) -> tuple[float, float, float, float]:
+    return (value.compound, value.positive, value.neutral, value.negative)
+
+
+def _unpack_sentiment(packed: tuple[float, float, float, float]) -> Sentiment:
+    c, p, n, g = packed
+    return _revive(Sentiment, compound=c, positive=p, neutral=n, negative=g)
+
+
+def _pack_report(report: MessageReport) -> tuple[Any, ...]:
+    """*report* as plain tuples: pickled many times faster than the records."""
+    return (
+        report.length,
+        _pack_sentiment(report.sentiment),
+        tuple((_pack_span(s.span), _pack_sentiment(s.sentiment)) for s in report.sentences),
+        tuple(
+            (f.check, f.severity.value, f.message, f.suggestion, _pack_span(f.span), f.evidence)
+            for f in report.findings
+        ),
+        report.failures,
+        report.silenced,
+    )
+
+
+def _unpack_report(packed: tuple[Any, ...]) -> MessageReport:
+    length, whole, sentences, findings, failures, silenced = packed
+    return _revive(
+        MessageReport,
+        length=length,
+        sentiment=_unpack_sentiment(whole),
+        sentences=tuple(
+            _revive(SentenceScore, span=_unpack_span(span), sentiment=_unpack_sentiment(value))
+            for span, value in sentences
+        ),
+        findings=tuple(
+            _revive(
+                Finding,
+                check=name,
+                severity=Severity(severity),
+                message=message,
+                suggestion=suggestion,
+                span=_unpack_span(span),
+                evidence=evidence,
+            )
+            for name, severity, message, suggestion, span, evidence in findings
+        ),
+        failures=failures,
+        silenced=silenced,
+    )
+
+
+def _check_batch_in_worker(texts: list[str]) -> list[tuple[Any, ...]]:
+    return [_pack_report(check(text, **_worker_state)) for text in texts]
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(texts)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def check_many(
+    texts: Iterable[str],
+    *,
+    workers: int = 1,
+    chunksize: int = 64,
+    account: Account | None = None,
+    customer: Customer | None = None,
+    reply_to: Interaction | str | None = None,
+    recipient: str | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
+) -> Iterator[MessageReport]:
+    """Check many messages with the same context, yielding reports in input order.
+
+    With ``workers > 1`` the messages are spread over that many processes, *chunksize*
+    at a time; the registry and config are sent to each worker once.  The other
+    keywords are those of :func:`check`.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
+    options: dict[str, Any] = {
+        "account": account,
+        "customer": customer,
+        "reply_to": reply_to,
+        "recipient": recipient,
+        "config": config or Config(),
+        "plugins": _registry(plugins),
+        "strict": strict,
+        "chunk_chars": chunk_chars,
+    }
+    if workers == 1:
+        for text in texts:
+            yield check(text, **options)
+        return
+    with multiprocessing.get_context().Pool(
+        workers, initializer=_init_worker, initargs=(options,)
+    ) as pool:
+        for batch in pool.imap(_check_batch_in_worker, _batches(texts, chunksize)):
+            for packed in batch:
+                yield _unpack_report(packed)
 
 
 def plan_followups(

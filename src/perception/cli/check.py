@@ -10,8 +10,26 @@ import click
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
 from perception.engine import check
 from perception.io import dump_json, load_accounts
+from perception.model import Account
 from perception.outcome import Severity
 from perception.report import findings_text
+
+
+def _context_account(
+    context_path: Path | None, customer_id: str | None, reply_to: str | None
+) -> Account | None:
+    """The account named by --context and --customer, or ``None``."""
+    if context_path is None:
+        if customer_id or reply_to:
+            fail("--customer and --reply-to need --context")
+        return None
+    accounts = load_accounts(context_path)
+    if customer_id is None and len(accounts) == 1:
+        return accounts[0]
+    account = next((a for a in accounts if a.id == customer_id), None)
+    if account is None:
+        fail(f"{context_path}: no account with id {customer_id!r} (use --customer)")
+    return account
 
 
 @main.command("check")
@@ -49,19 +67,20 @@ def check_command(
     Prints one finding a line as FILE:LINE:COL: SEVERITY [CHECK] MESSAGE, with a
     suggestion under it.  Exit 0 when clean, 1 when a finding is at or above
     --fail-on, 2 on usage or input errors.
+
+    Checks are switched off with `disable = [...]` and tuned with
+    `[options.CHECK-NAME]` in the settings file; the marker
+    `perception: ignore[CHECK-NAME]` in the message silences a check for that
+    message, and a bare `perception: ignore` silences them all.
     """
-    text = file.read()
-    account = None
-    if context_path is not None:
-        accounts = load_accounts(context_path)
-        if customer_id is None and len(accounts) == 1:
-            account = accounts[0]
-        else:
-            account = next((a for a in accounts if a.id == customer_id), None)
-            if account is None:
-                fail(f"{context_path}: no account with id {customer_id!r} (use --customer)")
-    elif customer_id or reply_to:
-        fail("--customer and --reply-to need --context")
+    name = str(getattr(file, "name", "<stdin>"))
+    try:
+        text = file.read()
+    except UnicodeDecodeError as exc:
+        fail(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})")
+    except OSError as exc:
+        fail(f"{name}: cannot read: {exc.strerror or exc}")
+    account = _context_account(context_path, customer_id, reply_to)
     try:
         report = check(
             text,
@@ -76,10 +95,11 @@ def check_command(
     if fmt == "json":
         click.echo(dump_json(report))
     else:
-        name = str(getattr(file, "name", "<stdin>"))
         output = findings_text(report, text, filename=name)
         if output:
             click.echo(output)
+        if report.silenced:
+            click.echo(f"{name}: silenced by marker: {', '.join(report.silenced)}", err=True)
     threshold = Severity(fail_on).rank
     if any(f.severity.rank >= threshold for f in report.findings):
         raise click.exceptions.Exit(EXIT_FAILED)

@@ -1,0 +1,218 @@
+"""Tests of perception.text: the VADER re-implementation, sentences, words, chunks."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from perception.outcome import Sentiment, Span
+from perception.text import (
+    Message,
+    VaderScorer,
+    chunk_spans,
+    nltk_analyzer,
+    polarity_scores,
+    sentence_spans,
+    sentiment,
+    vader_scorer,
+    word_spans,
+)
+
+# Words that exercise VADER's rules: boosters, negations, "but", idioms, "least",
+# capitals, punctuation and emoticons.
+VADER_WORDS = [
+    "good",
+    "GOOD",
+    "bad",
+    "BAD",
+    "not",
+    "isn't",
+    "never",
+    "so",
+    "this",
+    "very",
+    "kind",
+    "of",
+    "sort",
+    "but",
+    "BUT",
+    "least",
+    "at",
+    "the",
+    "shit",
+    "bomb",
+    "yeah",
+    "right",
+    "cut",
+    "mustard",
+    "kiss",
+    "death",
+    "extremely",
+    "barely",
+    "love",
+    "hate",
+    "!",
+    "?",
+    "!!",
+    "?!?",
+    ":)",
+    ":(",
+    "'great'",
+    '"awful"',
+    "-nice",
+    "nice,",
+    "...",
+    "no",
+    "lol",
+    "without",
+    "despite",
+    "kinda",
+    "hand",
+    "to",
+    "mouth",
+    "a",
+    "I",
+    "fine.",
+]
+
+texts = st.one_of(
+    st.lists(st.sampled_from(VADER_WORDS), max_size=25).map(" ".join),
+    st.text(max_size=200),
+)
+
+
+def _close(ours: dict[str, float], theirs: dict[str, float]) -> bool:
+    return all(abs(ours[k] - theirs[k]) <= 1e-9 for k in ("neg", "neu", "pos", "compound"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_polarity_scores_match_nltk(text):
+    assert _close(polarity_scores(text), nltk_analyzer().polarity_scores(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "but",
+        "The movie was GOOD but the ending was BAD!!!",
+        "It was not the shit, yeah right.",
+        "at least it works; very least good",
+        "never so good, never this bad",
+        "kind of good, sort of great",
+        "good good good good bad",
+    ],
+)
+def test_polarity_scores_match_nltk_on_edge_cases(text):
+    assert _close(polarity_scores(text), nltk_analyzer().polarity_scores(text))
+
+
+def test_scorer_reads_the_lexicon_through_nltk():
+    scorer = vader_scorer()
+    assert isinstance(scorer, VaderScorer)
+    assert scorer.lexicon == nltk_analyzer().lexicon
+
+
+def test_sentiment_of_blank_text_is_neutral():
+    assert sentiment("") == Sentiment(compound=0.0, neutral=1.0)
+    assert sentiment("a b c").neutral == 1.0  # nothing scorable
+
+
+def test_sentiment_direction():
+    assert sentiment("I love this, thank you so much!").compound > 0.5
+    assert sentiment("This is terrible and I am furious.").compound < -0.5
+
+
+def test_sentences_end_at_terminal_punctuation_and_blank_lines():
+    text = "Hi Dana,\n\nI'm sorry. See e.g. the docs. Mr. Smith came! Was it OK?\nBest,\nSam"
+    got = [text[s.start : s.end] for s in sentence_spans(text)]
+    assert got == [
+        "Hi Dana,",
+        "I'm sorry.",
+        "See e.g. the docs.",
+        "Mr. Smith came!",
+        "Was it OK?",
+        "Best,\nSam",
+    ]
+
+
+def test_words_keep_contractions_and_hyphens():
+    text = "We'll follow-up on 3.5 items, ok?"
+    assert [text[s.start : s.end] for s in word_spans(text)] == [
+        "We'll",
+        "follow-up",
+        "on",
+        "3.5",
+        "items",
+        ",",
+        "ok",
+        "?",
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300), st.integers(min_value=1, max_value=50))
+def test_chunks_cover_the_text_in_order(text, limit):
+    chunks = chunk_spans(text, limit)
+    assert chunks[0].start == 0
+    assert chunks[-1].end == len(text)
+    for before, after in itertools.pairwise(chunks):
+        assert before.end == after.start
+        assert before.end > before.start
+
+
+def test_chunk_limit_must_be_positive():
+    with pytest.raises(ValueError, match="limit"):
+        chunk_spans("text", 0)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_message_analyses_stay_inside_the_text(text):
+    message = Message(text)
+    for span in (*message.sentences, *message.words):
+        assert 0 <= span.start <= span.end <= len(text)
+    for score in message.sentence_scores:
+        assert score.sentiment == sentiment(message.slice(score.span))
+    assert len(message.tokens) == len(message.words)
+    assert -1.0 <= message.sentiment.compound <= 1.0
+
+
+def test_message_sentiment_equals_text_sentiment_within_the_bound():
+    text = "The export failed again. I am disappointed, but the team was helpful."
+    assert Message(text).sentiment == sentiment(text)
+
+
+def test_long_message_is_analysed_in_chunks():
+    text = "The service was great. " * 400 + "The outage was awful. " * 400
+    message = Message(text, chunk_chars=1_000)
+    assert len(message.chunks) > 10
+    assert message.sentences[-1].end == len(text.rstrip())
+    assert -1.0 <= message.sentiment.compound <= 1.0
+    assert message.sentiment.positive > 0
+    assert message.sentiment.negative > 0
+
+
+def test_message_rejects_non_text():
+    with pytest.raises(TypeError, match="string"):
+        Message(b"bytes")  # type: ignore[arg-type]
+
+
+def test_message_slice():
+    message = Message("Hello world")
+    assert message.slice(Span(start=6, end=11)) == "world"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.lists(st.integers(min_value=0, max_value=300), max_size=20))
+def test_token_bounds_agree_with_word_bounds(text, indexes):
+    message = Message(text)
+    count = len(message.tokens)
+    wanted = [i for i in indexes if i < count]
+    expected = Message(text).word_bounds
+    assert message.token_bounds(wanted) == {i: expected[i] for i in wanted}
