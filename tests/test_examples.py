@@ -80,8 +80,18 @@ def test_follow_up_day(tmp_path):
     assert path.exists()
 
 
+def test_draft_check():
+    out = run_example("draft_check")
+    first, improved = out.split("improved-draft (")
+    for check in ("acknowledgement", "undefined-term", "negative-language", "personalization"):
+        assert f"[{check}]" in first
+    assert "worst finding: error" in first
+    assert improved.startswith("0 findings, clean")
+
+
 @pytest.mark.parametrize(
-    "name", ["portfolio_review", "custom_plugin", "escalation_postmortem", "follow_up_day"]
+    "name",
+    ["portfolio_review", "custom_plugin", "escalation_postmortem", "follow_up_day", "draft_check"],
 )
 def test_examples_have_a_docstring_saying_how_to_run_them(name):
     module = __import__(f"perception.examples.{name}", fromlist=["run"])
