@@ -362,6 +362,9 @@ def _check_options(config: Config, entry: Registered[Any]) -> Mapping[str, Any]:
     return options
 
 
+#: The settings of a check without a config (one instance, so that contexts are reused).
+_DEFAULT_CONFIG = Config()
+
 #: The contexts built for the last message, reused while messages share their context
 #: (a batch of drafts to one customer): ``(key objects, contexts)``.
 _LAST_CONTEXTS: list[tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext]]]] = []
@@ -473,7 +476,7 @@ def check(
         grows linearly with the length.
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
-    config = config or Config()
+    config = config or _DEFAULT_CONFIG
     registry = _registry(plugins)
     if isinstance(reply_to, str):
         found = account.interaction(reply_to) if account is not None else None
