@@ -425,3 +425,16 @@ def test_patterns_work_when_lower_casing_changes_the_length():
     text = "\u0130stanbul office: You FAILED to attach the logs."
     findings = only(check(text), "negative-language")
     assert [text[f.span.start : f.span.end] for f in findings] == ["You FAILED to"]
+
+
+def test_check_many_keeps_order_across_processes():
+    texts = [f"Message {i}: you failed to send the SLA by Friday." * (i % 3 + 1) for i in range(60)]
+    expected = [check(t) for t in texts]
+    assert list(check_many(iter(texts), workers=3, chunksize=4)) == expected
+
+
+def test_check_many_looks_up_reply_to_once():
+    with pytest.raises(ValueError, match="no interaction"):
+        next(check_many(["Hi"], account=ACCOUNT, reply_to="nope"))
+    reports = list(check_many(["The export runs again."], account=ACCOUNT, reply_to="in-1"))
+    assert only(reports[0], "acknowledgement")

@@ -504,6 +504,9 @@ def _check_options(config: Config, entry: Registered[Any]) -> Mapping[str, Any]:
     return options
 
 
+#: The settings of a check without a config (one instance, so that contexts are reused).
+_DEFAULT_CONFIG = Config()
+
 #: The contexts built for the last message, reused while messages share their context
 #: (a batch of drafts to one customer): ``(key objects, contexts)``.
 _LAST_CONTEXTS: list[tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext]]]] = []
@@ -587,6 +590,17 @@ def _check_message(
     )
 
 
+def _reply_to(account: Account | None, reply_to: Interaction | str | None) -> Interaction | None:
+    """The interaction *reply_to* names (an id is looked up in *account*)."""
+    if not isinstance(reply_to, str):
+        return reply_to
+    found = account.interaction(reply_to) if account is not None else None
+    if found is None:
+        msg = f"reply_to: no interaction with id {reply_to!r} in the account"
+        raise ValueError(msg)
+    return found
+
+
 def check(
     text: str,
     *,
@@ -615,14 +629,9 @@ def check(
         grows linearly with the length.
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
-    config = config or Config()
+    config = config or _DEFAULT_CONFIG
     registry = _registry(plugins)
-    if isinstance(reply_to, str):
-        found = account.interaction(reply_to) if account is not None else None
-        if found is None:
-            msg = f"reply_to: no interaction with id {reply_to!r} in the account"
-            raise ValueError(msg)
-        reply_to = found
+    reply_to = _reply_to(account, reply_to)
     if customer is None and account is not None:
         customer = account.customer
     if recipient is None and reply_to is not None and reply_to.direction is Direction.INBOUND:
@@ -640,12 +649,8 @@ def check(
     )
 
 
-def _revive(cls: type[T], **values: object) -> T:
-    """A record rebuilt from the fields of one that a worker validated already."""
-    record = object.__new__(cls)
-    for name, value in values.items():
-        object.__setattr__(record, name, value)
-    return record
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _pack_span(span: Span | None) -> tuple[int, int] | None:
@@ -653,16 +658,35 @@ def _pack_span(span: Span | None) -> tuple[int, int] | None:
 
 
 def _unpack_span(packed: tuple[int, int] | None) -> Span | None:
-    return None if packed is None else _revive(Span, start=packed[0], end=packed[1])
+    # Records are rebuilt without re-validation: a worker validated them already, and
+    # rebuilding them is what the parent process spends its time on.
+    if packed is None:
+        return None
+    span: Span = _new(Span)
+    _set(span, "start", packed[0])
+    _set(span, "end", packed[1])
+    return span
 
 
 def _pack_sentiment(value: Sentiment) -> tuple[float, float, float, float]:
     return (value.compound, value.positive, value.neutral, value.negative)
 
 
+#: Rebuilt sentiments by value (frozen records can be shared); bounded.
+_SENTIMENTS: dict[tuple[float, float, float, float], Sentiment] = {}
+
+
 def _unpack_sentiment(packed: tuple[float, float, float, float]) -> Sentiment:
-    c, p, n, g = packed
-    return _revive(Sentiment, compound=c, positive=p, neutral=n, negative=g)
+    value = _SENTIMENTS.get(packed)
+    if value is None:
+        value = _new(Sentiment)
+        _set(value, "compound", packed[0])
+        _set(value, "positive", packed[1])
+        _set(value, "neutral", packed[2])
+        _set(value, "negative", packed[3])
+        if len(_SENTIMENTS) < 4096:
+            _SENTIMENTS[packed] = value
+    return value
 
 
 def _pack_report(report: MessageReport) -> tuple[Any, ...]:
@@ -680,31 +704,33 @@ def _pack_report(report: MessageReport) -> tuple[Any, ...]:
     )
 
 
+def _unpack_sentence(packed: tuple[Any, Any]) -> SentenceScore:
+    score: SentenceScore = _new(SentenceScore)
+    _set(score, "span", _unpack_span(packed[0]))
+    _set(score, "sentiment", _unpack_sentiment(packed[1]))
+    return score
+
+
+def _unpack_finding(packed: tuple[Any, ...]) -> Finding:
+    finding: Finding = _new(Finding)
+    _set(finding, "check", packed[0])
+    _set(finding, "severity", Severity(packed[1]))
+    _set(finding, "message", packed[2])
+    _set(finding, "suggestion", packed[3])
+    _set(finding, "span", _unpack_span(packed[4]))
+    _set(finding, "evidence", packed[5])
+    return finding
+
+
 def _unpack_report(packed: tuple[Any, ...]) -> MessageReport:
-    length, whole, sentences, findings, failures, silenced = packed
-    return _revive(
-        MessageReport,
-        length=length,
-        sentiment=_unpack_sentiment(whole),
-        sentences=tuple(
-            _revive(SentenceScore, span=_unpack_span(span), sentiment=_unpack_sentiment(value))
-            for span, value in sentences
-        ),
-        findings=tuple(
-            _revive(
-                Finding,
-                check=name,
-                severity=Severity(severity),
-                message=message,
-                suggestion=suggestion,
-                span=_unpack_span(span),
-                evidence=evidence,
-            )
-            for name, severity, message, suggestion, span, evidence in findings
-        ),
-        failures=failures,
-        silenced=silenced,
-    )
+    report: MessageReport = _new(MessageReport)
+    _set(report, "length", packed[0])
+    _set(report, "sentiment", _unpack_sentiment(packed[1]))
+    _set(report, "sentences", tuple(map(_unpack_sentence, packed[2])))
+    _set(report, "findings", tuple(map(_unpack_finding, packed[3])))
+    _set(report, "failures", packed[4])
+    _set(report, "silenced", packed[5])
+    return report
 
 
 def _check_batch_in_worker(texts: list[str]) -> list[tuple[Any, ...]]:
@@ -715,6 +741,45 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
     iterator = iter(texts)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def _check_in_processes(
+    batches: Iterator[list[str]], options: dict[str, Any], workers: int
+) -> Iterator[MessageReport]:
+    """Reports for every batch, in order, from this process and ``workers - 1`` others."""
+    # The calling process is one of the workers: it checks a batch itself whenever
+    # the other processes have enough work queued, so no core waits on the parent.
+    pending: dict[int, Any] = {}  # batch number -> AsyncResult or list of reports
+    submitted = 0
+    emitted = 0
+    exhausted = False
+    with multiprocessing.get_context().Pool(
+        workers - 1, initializer=_init_worker, initargs=(options,)
+    ) as pool:
+        while True:
+            in_flight = sum(
+                1 for v in pending.values() if not isinstance(v, list) and not v.ready()
+            )
+            batch = None if exhausted else next(batches, None)
+            if batch is None:
+                exhausted = True
+            elif in_flight < 4 * (workers - 1):
+                pending[submitted] = pool.apply_async(_check_batch_in_worker, (batch,))
+            else:
+                pending[submitted] = [check(text, **options) for text in batch]
+            if batch is not None:
+                submitted += 1
+            while emitted in pending:
+                result = pending[emitted]
+                if not isinstance(result, list):
+                    if not exhausted and not result.ready():
+                        break
+                    result = [_unpack_report(packed) for packed in result.get()]
+                del pending[emitted]
+                emitted += 1
+                yield from result
+            if exhausted and not pending:
+                return
 
 
 def check_many(
@@ -734,15 +799,17 @@ def check_many(
     """Check many messages with the same context, yielding reports in input order.
 
     With ``workers > 1`` the messages are spread over that many processes, *chunksize*
-    at a time; the registry and config are sent to each worker once.  The other
-    keywords are those of :func:`check`.
+    at a time: the calling process and ``workers - 1`` child processes, to which the
+    registry and config are sent once (plugins registered in-process must be
+    picklable).  Messages are read from *texts* lazily.  The other keywords are those
+    of :func:`check`; a ``reply_to`` id is looked up once, in the calling process.
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, not {workers}")
     options: dict[str, Any] = {
         "account": account,
         "customer": customer,
-        "reply_to": reply_to,
+        "reply_to": _reply_to(account, reply_to),
         "recipient": recipient,
         "config": config or Config(),
         "plugins": _registry(plugins),
@@ -753,12 +820,7 @@ def check_many(
         for text in texts:
             yield check(text, **options)
         return
-    with multiprocessing.get_context().Pool(
-        workers, initializer=_init_worker, initargs=(options,)
-    ) as pool:
-        for batch in pool.imap(_check_batch_in_worker, _batches(texts, chunksize)):
-            for packed in batch:
-                yield _unpack_report(packed)
+    yield from _check_in_processes(_batches(texts, chunksize), options, workers)
 
 
 def plan_followups(

@@ -713,9 +713,9 @@ def chunk_spans(text: str, limit: int = DEFAULT_CHUNK_CHARS) -> tuple[Span, ...]
                 break
         if cut <= start:
             cut = stop
-        spans.append(Span(start=start, end=cut))
+        spans.append(_trusted(Span, start=start, end=cut))
         start = cut
-    spans.append(Span(start=start, end=length))
+    spans.append(_trusted(Span, start=start, end=length))
     return tuple(spans)
 
 
@@ -889,10 +889,43 @@ class Message:
         return result
 
     def _score_sentences(self) -> tuple[SentenceScore, ...]:
+        text = self.text
+        sentences = self.sentences
+        if len(self.chunks) == 1 and sentences:
+            scores = self._score_sentences_shared(text, sentences)
+            if scores is not None:
+                return scores
         return tuple(
             _trusted(SentenceScore, span=span, sentiment=sentiment(self.slice(span)))
-            for span in self.sentences
+            for span in sentences
         )
+
+    def _score_sentences_shared(
+        self, text: str, sentences: tuple[Span, ...]
+    ) -> tuple[SentenceScore, ...] | None:
+        """Sentence scores (and the message's) from one tokenisation of the whole text.
+
+        Sentences end at white space and only white space lies between them, so each
+        sentence's VADER tokens are a run of the text's.
+        """
+        scorer = vader_scorer()
+        raw = text.split()
+        tokens = list(map(_TOKENS.__getitem__, raw))
+        scores = []
+        at = 0
+        for span in sentences:
+            part = text[span.start : span.end]
+            size = len(part.split())
+            words = [w for w in tokens[at : at + size] if w is not None]
+            at += size
+            value = _to_sentiment(scorer.score_words(words, part))
+            scores.append(_trusted(SentenceScore, span=span, sentiment=value))
+        if at != len(raw):
+            return None  # not a partition of the text's tokens: score each sentence alone
+        if "sentiment" not in self._cache:
+            words = [w for w in tokens if w is not None]
+            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text))
+        return tuple(scores)
 
     def slice(self, span: Span) -> str:
         """The text of *span*."""

@@ -376,14 +376,14 @@ def _spelled_nearby(text: str, start: int, end: int, short: str) -> bool:
     Graphs, or TAG", "GMC, grid-based motion clustering".
     """
     span = 2 * len(short) + 2
-    before = _COMPOUND.sub("-", text[max(0, start - 25 * span) : start])
-    words = [w for w in _WORD_CHARS.findall(before.replace("-", "")) if w.lower() != "or"]
+    before = _COMPOUND.sub("", text[max(0, start - 15 * span) : start])
+    words = [w for w in _WORD_CHARS.findall(before) if w.lower() != "or"]
     if _initials(short, words[-span:]):
         return True
-    after = _COMPOUND.sub("-", text[end : end + 25 * span])
+    after = text[end : end + 15 * span]
     if not after.lstrip().startswith((",", ":", "-", "=")):
         return False
-    words = _WORD_CHARS.findall(after.replace("-", ""))[: len(short) + 3]
+    words = _WORD_CHARS.findall(_COMPOUND.sub("", after))[: len(short) + 3]
     return any(_initials(short, words[:k]) for k in range(len(short), len(words) + 1))
 
 
@@ -1185,9 +1185,8 @@ class ReadabilityCheck:
                     message=f"This sentence has {len(words)} words (more than {max_words}).",
                     suggestion="Split it into shorter sentences, one idea each.",
                 )
-        plain = list(_plain_words().find(message)) if total_words else []
         if options["plain_words"]:
-            for span, phrase in plain:
+            for span, phrase in _plain_words().find(message):
                 yield _finding(
                     check=self.name,
                     severity=Severity.INFO,
@@ -1200,6 +1199,7 @@ class ReadabilityCheck:
         ease = flesch_reading_ease(total_words, sentences, total_syllables)
         if ease >= float(options["min_reading_ease"]):
             return
+        plain = list(_plain_words().find(message))  # only for the suggestion
         swaps = "; ".join(
             f"'{message.slice(s)}' -> '{p.suggestion}'"
             for s, p in list({p.text: (s, p) for s, p in plain}.values())[:3]
