@@ -438,3 +438,20 @@ def test_check_many_looks_up_reply_to_once():
         next(check_many(["Hi"], account=ACCOUNT, reply_to="nope"))
     reports = list(check_many(["The export runs again."], account=ACCOUNT, reply_to="in-1"))
     assert only(reports[0], "acknowledgement")
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("This is URGENT now.", []),
+        ("We need this NOW. Thanks.", []),
+        ("IMPORTANT: the SLA applies.", ["SLA"]),
+        ("NOTE the CRM sync.", ["CRM"]),
+    ],
+)
+def test_words_in_capitals_for_emphasis_are_not_acronyms(text, flagged):
+    report = check(text)
+    found = [
+        text[f.span.start : f.span.end] for f in report.findings if f.check == "undefined-term"
+    ]
+    assert found == flagged

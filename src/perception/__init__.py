@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from perception.config import Config, load_config
 from perception.context import CheckContext, PolicyContext, ScoreContext
-from perception.engine import assess, assess_many, check, plan_followups
+from perception.engine import assess, assess_many, check, check_many, plan_followups
 from perception.errors import (
     ConfigError,
     PerceptionError,
@@ -100,6 +100,7 @@ __all__ = [
     "assess",
     "assess_many",
     "check",
+    "check_many",
     "get_plugin_manager",
     "get_registry",
     "hookimpl",

@@ -28,7 +28,7 @@ from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.model import Direction
 from perception.outcome import Finding, Severity, Span
-from perception.text import Message
+from perception.text import Message, vader_scorer
 
 __all__ = [
     "AcknowledgementCheck",
@@ -448,6 +448,30 @@ def _first_acronyms(message: Message) -> dict[str, tuple[int, int]]:
     return first
 
 
+#: Common English words written in capitals for emphasis ("please reply NOW"); with the
+#: words of the VADER lexicon they are not taken for acronyms.  Written for this project.
+_EMPHASIS_WORDS = frozenset(
+    """
+    about above again all also always and any anyone anything are asked back before both
+    but can cannot cant check closed date days deadline did do does done dont each end
+    ever every fact final first for from full had has have here how just last late least
+    make many may more most much must need needed never new next not note notice now off
+    once one only open or other our out over own reminder reply same see should since
+    soon still than that the their them then there these they this those today tomorrow
+    too under until update very was way week were what when where which while who why
+    will with within without would yes yet you your
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+
+
+def _is_emphasis(core: str) -> bool:
+    """Whether a capitalised token is an ordinary word written for emphasis."""
+    if not core.isalpha() or len(core) < 3:
+        return False
+    lower = core.lower()
+    return lower in _EMPHASIS_WORDS or lower in vader_scorer().lexicon
+
+
 class UndefinedTermCheck:
     """Acronyms and jargon the customer may not know, unless defined or in the glossary."""
 
@@ -501,6 +525,8 @@ class UndefinedTermCheck:
             if core.casefold() in glossary or (core + "s").casefold() in glossary:
                 continue
             if entry is not None and entry.widely_known and not flag_known:
+                continue
+            if entry is None and _is_emphasis(core):
                 continue
             candidates.add(core)
         if not candidates:
