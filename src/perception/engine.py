@@ -17,9 +17,11 @@ nearest ``perception.toml``).  A plugin that raises is reported in the result's
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import math
 import multiprocessing
+import multiprocessing.pool
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -426,6 +428,22 @@ def _init_worker(options: dict[str, Any]) -> None:
     _worker_state.update(options)
 
 
+def _pool(processes: int, options: dict[str, Any]) -> multiprocessing.pool.Pool:
+    """A pool whose workers start with *options* (see :func:`_init_worker`).
+
+    Objects that exist when the workers are forked are frozen out of the garbage
+    collector meanwhile: a child's collections would otherwise walk the parent's whole
+    heap, copying every page it touches.
+    """
+    gc.freeze()
+    try:
+        return multiprocessing.get_context().Pool(
+            processes, initializer=_init_worker, initargs=(options,)
+        )
+    finally:
+        gc.unfreeze()
+
+
 def _assess_in_worker(account: Account) -> PerceivedOutcome:
     return assess(account, **_worker_state)
 
@@ -466,9 +484,7 @@ def assess_many(
         for account in accounts:
             yield assess(account, **options)
         return
-    with multiprocessing.get_context().Pool(
-        workers, initializer=_init_worker, initargs=(options,)
-    ) as pool:
+    with _pool(workers, options) as pool:
         yield from pool.imap(_assess_in_worker, accounts, chunksize)
 
 
@@ -753,9 +769,7 @@ def _check_in_processes(
     submitted = 0
     emitted = 0
     exhausted = False
-    with multiprocessing.get_context().Pool(
-        workers - 1, initializer=_init_worker, initargs=(options,)
-    ) as pool:
+    with _pool(workers - 1, options) as pool:
         while True:
             in_flight = sum(
                 1 for v in pending.values() if not isinstance(v, list) and not v.ready()
