@@ -455,3 +455,18 @@ def test_words_in_capitals_for_emphasis_are_not_acronyms(text, flagged):
         text[f.span.start : f.span.end] for f in report.findings if f.check == "undefined-term"
     ]
     assert found == flagged
+
+
+def test_one_sharply_negative_sentence_makes_the_inbound_message_negative():
+    inbound = Interaction(
+        id="in",
+        at=datetime(2026, 3, 18, 7, 30, tzinfo=timezone.utc),
+        direction=Direction.INBOUND,
+        text="I am disappointed. My team learns about changes second hand. "
+        "I expect a call with your leadership this week.",
+    )
+    account = Account(customer=Customer(id="c", name="C"), interactions=[inbound])
+    report = check("Ticket closed.", account=account, reply_to="in")
+    assert [f.check for f in report.findings if f.check == "acknowledgement"] == ["acknowledgement"]
+    kind = check("Hi, I'm sorry we let you down.", account=account, reply_to="in")
+    assert "acknowledgement" not in {f.check for f in kind.findings}

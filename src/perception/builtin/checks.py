@@ -569,9 +569,21 @@ _ACKNOWLEDGES = _Pattern(
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)
 def _inbound_mood(text: str) -> float:
-    """Compound sentiment of an inbound message (cached: many replies answer one message)."""
-    return Message(text).sentiment.compound
+    """How negative an inbound message reads: the lower of its overall compound sentiment
+    and that of its most negative sentence.
+
+    One sharp sentence ("I am disappointed.") in an otherwise matter-of-fact message is
+    what the customer meant, and what they will remember writing (the peak of the
+    episode), so it is not averaged away.  Cached: many replies answer one message.
+    """
+    message = Message(text)
+    overall = message.sentiment.compound
+    sentences = message.sentence_scores
+    if len(sentences) < 2:
+        return overall
+    return min(overall, *(s.sentiment.compound for s in sentences))
 
 
 def _greeting_only(message: Message, span: Span) -> bool:
