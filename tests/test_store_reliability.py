@@ -116,9 +116,17 @@ def test_two_processes_planning_at_once_lose_nothing_and_duplicate_nothing(tmp_p
     while len(list(tmp_path.glob("ready-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)  # both imported and waiting at the start line
     (tmp_path / "go").touch()
+    finished = []
+    try:
+        for writer in writers:
+            finished.append((writer, *writer.communicate(timeout=120)))
+    finally:
+        for writer in writers:  # never leave a writer running, even when one failed
+            if writer.poll() is None:
+                writer.kill()
+                writer.communicate()
     results = []
-    for writer in writers:
-        out, err = writer.communicate(timeout=120)
+    for writer, out, err in finished:
         assert writer.returncode == 0, err
         assert "locked" not in err
         results.append(json.loads(out))

@@ -854,12 +854,20 @@ def _precheck(path: Path, *, create: bool) -> None:
 def _inspect(connection: sqlite3.Connection, path: str) -> None:
     """Check what the file is, by reading only: a fresh file, a ledger, or refuse it."""
     try:
-        application = int(connection.execute("PRAGMA application_id").fetchone()[0])
-        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-        names = {
-            str(row[0])
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        # One read transaction, so that the three reads see one snapshot: read one at a
+        # time, they could straddle another process's commit of the first migration and
+        # see its tables without its application id.
+        connection.execute("BEGIN")
+        try:
+            names = {
+                str(row[0])
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            application = int(connection.execute("PRAGMA application_id").fetchone()[0])
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            if connection.in_transaction:
+                connection.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         if _is_busy(exc):
             raise LedgerBusyError(f"{path}: the ledger is locked by another process") from exc
