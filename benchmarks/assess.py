@@ -7,6 +7,8 @@ each, written as JSONL), then reports, all in the same run:
 
 * accounts/s on one core (``assess_many(workers=1)``);
 * accounts/s with ``assess_many(workers=2)`` and the ratio to one core;
+* the whole batch pipeline, ``assess_file`` from JSONL (read, validate, assess), on one
+  core and with two workers, where the workers also parse their lines;
 * peak memory (RSS) of a child process that streams the JSONL file through
   ``perception.io.iter_accounts`` and ``assess_many``, for N and 10 x N accounts, and the
   growth between the two.
@@ -17,6 +19,7 @@ Targets: >= 200 accounts/s on one core, >= 1.7x with two workers, < 10% memory g
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import subprocess
 import sys
@@ -177,6 +180,32 @@ def throughput(path: Path, workers: int, limit: int, warm: Path) -> tuple[int, f
     return int(count), float(seconds)
 
 
+_FILE = """
+import itertools, sys, time
+from datetime import datetime, timezone
+from perception.engine import assess_file, assess_many
+from perception.io import iter_accounts
+as_of = datetime(2026, 6, 1, tzinfo=timezone.utc)
+path, workers, warm = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+list(assess_many(itertools.islice(iter_accounts(warm), 3), as_of=as_of))
+start = time.perf_counter()
+count = sum(1 for _ in assess_file(path, workers=workers, as_of=as_of, chunksize=16))
+print(count, time.perf_counter() - start)
+"""
+
+
+def file_throughput(path: Path, workers: int, warm: Path) -> tuple[int, float]:
+    """Accounts read from JSONL, validated and assessed, and seconds, in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FILE, str(path), str(workers), str(warm)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    count, seconds = done.stdout.split()
+    return int(count), float(seconds)
+
+
 _STREAM = """
 import resource, sys
 from datetime import datetime, timezone
@@ -238,6 +267,19 @@ def main() -> None:
                 f"{label}: 2 workers: {count} accounts in {two:.2f}s = {rate_two:.0f} "
                 f"accounts/s, {rate_two / rate_one:.2f}x one core (target >= 1.7x)"
             )
+        # The whole batch pipeline: JSONL file -> parsed, validated, assessed outcomes.
+        prefix = Path(folder) / "prefix.jsonl"
+        with path.open(encoding="utf-8") as source, prefix.open("w", encoding="utf-8") as out:
+            out.writelines(itertools.islice(source, timed))
+        count, one = file_throughput(prefix, 1, warm)
+        rate_one = count / one
+        count, two = file_throughput(prefix, 2, warm)
+        rate_two = count / two
+        print(
+            f"file pipeline (assess_file: read, validate, assess): one core {rate_one:.0f} "
+            f"accounts/s; 2 workers {rate_two:.0f} accounts/s, {rate_two / rate_one:.2f}x "
+            "one core (target >= 1.7x)"
+        )
         if args.skip_memory:
             return
         small = Path(folder) / "small.jsonl"

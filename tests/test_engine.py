@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import pickle
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,15 +15,18 @@ from perception import (
     Feedback,
     Finding,
     FollowUp,
+    Problem,
     Signal,
     Span,
+    ValidationError,
     assess,
     assess_many,
     check,
     hookimpl,
     plan_followups,
 )
-from perception.engine import aggregate
+from perception.engine import aggregate, assess_file
+from perception.io import dump_account, write_jsonl
 from perception.plugins import Registry, get_plugin_manager, get_registry
 from perception.testing import T0, make_account, message
 
@@ -329,3 +334,46 @@ def test_registry_argument_types():
     by_pm = assess(make_account(), as_of=T0, plugins=pm)
     by_registry = assess(make_account(), as_of=T0, plugins=Registry.from_plugin_manager(pm))
     assert by_pm == by_registry
+
+
+def write_jsonl_with(tmp_path, accounts, bad_line=None):
+    path = tmp_path / "p.jsonl"
+    write_jsonl(accounts, path)
+    if bad_line is not None:
+        lines = path.read_text().splitlines()
+        lines.insert(bad_line, json.dumps({"customer": {"id": "bad"}}))
+        path.write_text("\n\n".join(lines) + "\n")  # blank lines keep their numbers
+    return path
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_assess_file_streams_in_order(tmp_path, workers):
+    accounts = [score_account(i) for i in range(9)]
+    path = write_jsonl_with(tmp_path, accounts)
+    outcomes = list(assess_file(path, as_of=T0, workers=workers, chunksize=2))
+    assert [o.account for o in outcomes] == [a.id for a in accounts]
+    expected = [o.score for o in assess_many(accounts, as_of=T0)]
+    assert [o.score for o in outcomes] == expected
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_assess_file_names_the_line_of_a_bad_record(tmp_path, workers):
+    path = write_jsonl_with(tmp_path, [score_account(i) for i in range(4)], bad_line=2)
+    with pytest.raises(ValidationError) as info:
+        list(assess_file(path, as_of=T0, workers=workers, chunksize=1))
+    # lines are 1, 3, 5 (bad), 7, 9: blank lines between them
+    assert {p.source for p in info.value.problems} == {f"{path}:5 (customer 'bad')"}
+    assert {p.path for p in info.value.problems} == {"customer.name"}
+
+
+def test_assess_file_reads_json_too(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps([dump_account(score_account(1))]))
+    assert [o.account for o in assess_file(path, as_of=T0, workers=2)] == ["a1"]
+
+
+def test_validation_error_survives_pickling():
+    error = ValidationError([Problem(path="a.b", message="bad", source="f:1")], summary="s")
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.problems == error.problems
+    assert str(copy) == str(error)

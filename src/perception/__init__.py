@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from perception.config import Config, load_config
 from perception.context import CheckContext, PolicyContext, ScoreContext
-from perception.engine import assess, assess_many, check, check_many, plan_followups
+from perception.engine import (
+    assess,
+    assess_file,
+    assess_many,
+    check,
+    check_many,
+    plan_followups,
+)
 from perception.errors import (
     ConfigError,
     PerceptionError,
@@ -98,6 +105,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "assess",
+    "assess_file",
     "assess_many",
     "check",
     "check_many",

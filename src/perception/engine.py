@@ -26,6 +26,7 @@ import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -56,6 +57,7 @@ from perception.text import DEFAULT_CHUNK_CHARS, Message
 __all__ = [
     "aggregate",
     "assess",
+    "assess_file",
     "assess_many",
     "check",
     "check_many",
@@ -486,6 +488,59 @@ def assess_many(
         return
     with _pool(workers, options) as pool:
         yield from pool.imap(_assess_in_worker, accounts, chunksize)
+
+
+def _assess_line_in_worker(item: tuple[str, int, str]) -> PerceivedOutcome:
+    from perception.io import account_from_line  # noqa: PLC0415  # cattrs loads on first use
+
+    source, number, line = item
+    return assess(account_from_line(line, source=f"{source}:{number}"), **_worker_state)
+
+
+def assess_file(
+    path: str | Path,
+    *,
+    workers: int = 1,
+    chunksize: int = 8,
+    as_of: datetime | None = None,
+    config: Config | None = None,
+    plugins: Plugins = None,
+    strict: bool = False,
+    plan: bool = False,
+) -> Iterator[PerceivedOutcome]:
+    """Assess every account of a JSON or JSONL file, yielding outcomes in file order.
+
+    A JSONL file is streamed in constant memory.  With ``workers > 1`` this process only
+    reads lines: each worker parses, validates and assesses its own, so reading the
+    input runs in parallel too (with :func:`assess_many` over
+    :func:`~perception.io.iter_accounts`, this process would parse every account and
+    send it on).  A ``.json`` file is read whole first.
+
+    The first invalid record raises :class:`~perception.errors.ValidationError` naming
+    the file, the line and every problem of that record; outcomes before it have been
+    yielded.  Use :func:`~perception.io.load_accounts` to validate a whole file first.
+    The other keywords are those of :func:`assess_many`.
+    """
+    from perception.io import iter_accounts, jsonl_lines  # noqa: PLC0415  # loads cattrs
+
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
+    path = Path(path)
+    options: dict[str, Any] = {
+        "as_of": _check_aware(as_of) if as_of is not None else _now(),
+        "config": config or Config(),
+        "plugins": _registry(plugins),
+        "strict": strict,
+        "plan": plan,
+    }
+    if workers == 1 or path.suffix.lower() != ".jsonl":
+        yield from assess_many(iter_accounts(path), workers=workers, chunksize=chunksize, **options)
+        return
+    if not path.is_file():
+        list(iter_accounts(path))  # raises the same "no such file" error as the loaders
+    items = ((str(path), number, line) for number, line in jsonl_lines(path))
+    with _pool(workers, options) as pool:
+        yield from pool.imap(_assess_line_in_worker, items, chunksize)
 
 
 _SILENCE = re.compile(r"perception:\s*ignore(?:\[(?P<names>[^\]\n]{0,500})\])?", re.IGNORECASE)

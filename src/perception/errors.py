@@ -10,6 +10,7 @@ the input came from a file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -75,6 +76,10 @@ class ValidationError(PerceptionError, ValueError):
         self.summary = summary
         super().__init__(self._render())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the problems (not the rendered message) when it crosses processes.
+        return (_rebuild_validation_error, (self.problems, self.summary))
+
     def _render(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
@@ -94,6 +99,10 @@ class ValidationError(PerceptionError, ValueError):
     def merge(cls, errors: Sequence[ValidationError], *, summary: str) -> ValidationError:
         """One error holding the problems of all *errors*."""
         return cls((p for e in errors for p in e.problems), summary=summary)
+
+
+def _rebuild_validation_error(problems: tuple[Problem, ...], summary: str) -> ValidationError:
+    return ValidationError(problems, summary=summary)
 
 
 class ConfigError(PerceptionError, ValueError):

@@ -45,11 +45,13 @@ from perception.outcome import FollowUpPlan, MessageReport, PerceivedOutcome
 
 __all__ = [
     "CSV_COLUMNS",
+    "account_from_line",
     "converter",
     "dump_account",
     "dump_json",
     "iter_accounts",
     "json_schema",
+    "jsonl_lines",
     "load_account",
     "load_accounts",
     "merge_interactions",
@@ -216,20 +218,39 @@ def _label(data: Any) -> str:
     return ""
 
 
+def jsonl_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` for each non-blank line of a JSONL file, read lazily."""
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, line
+
+
+def _parse_line(line: str, source: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        problem = Problem(path="", message=f"not valid JSON: {exc.msg}", source=source)
+        summary = f"cannot read {source.rsplit(':', 1)[0]}"
+        raise ValidationError([problem], summary=summary) from None
+
+
+def account_from_line(line: str, *, source: str) -> Account:
+    """The account on one JSONL line; problems name *source* (``file:line``)."""
+    data = _parse_line(line, source)
+    try:
+        return load_account(data)
+    except ValidationError as exc:
+        raise exc.located(source + _label(data)) from None
+
+
 def _records(path: Path) -> Iterator[tuple[str, str, Any]]:
     """Yield ``(source, field path, data)`` for each account record in the file."""
     if path.suffix.lower() == ".jsonl":
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                source = f"{path}:{number}"
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    problem = Problem(path="", message=f"not valid JSON: {exc.msg}", source=source)
-                    raise ValidationError([problem], summary=f"cannot read {path}") from None
-                yield source + _label(data), "", data
+        for number, line in jsonl_lines(path):
+            source = f"{path}:{number}"
+            data = _parse_line(line, source)
+            yield source + _label(data), "", data
         return
     try:
         with path.open(encoding="utf-8") as handle:
