@@ -450,6 +450,27 @@ def _assess_in_worker(account: Account) -> PerceivedOutcome:
     return assess(account, **_worker_state)
 
 
+def _batch_options(
+    workers: int,
+    as_of: datetime | None,
+    config: Config | None,
+    plugins: Plugins,
+    *,
+    strict: bool,
+    plan: bool,
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`assess` shared by every account of a batch."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
+    return {
+        "as_of": _check_aware(as_of) if as_of is not None else _now(),
+        "config": config or Config(),
+        "plugins": _registry(plugins),
+        "strict": strict,
+        "plan": plan,
+    }
+
+
 def assess_many(
     accounts: Iterable[Account],
     *,
@@ -472,16 +493,7 @@ def assess_many(
     :param chunksize: accounts sent to a worker at a time.
     :return: an iterator of outcomes, one per account, in the same order.
     """
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
-    as_of = _check_aware(as_of) if as_of is not None else _now()
-    options: dict[str, Any] = {
-        "as_of": as_of,
-        "config": config or Config(),
-        "plugins": _registry(plugins),
-        "strict": strict,
-        "plan": plan,
-    }
+    options = _batch_options(workers, as_of, config, plugins, strict=strict, plan=plan)
     if workers == 1:
         for account in accounts:
             yield assess(account, **options)
@@ -523,16 +535,8 @@ def assess_file(
     """
     from perception.io import iter_accounts, jsonl_lines  # noqa: PLC0415  # loads cattrs
 
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
+    options = _batch_options(workers, as_of, config, plugins, strict=strict, plan=plan)
     path = Path(path)
-    options: dict[str, Any] = {
-        "as_of": _check_aware(as_of) if as_of is not None else _now(),
-        "config": config or Config(),
-        "plugins": _registry(plugins),
-        "strict": strict,
-        "plan": plan,
-    }
     if workers == 1 or path.suffix.lower() != ".jsonl":
         yield from assess_many(iter_accounts(path), workers=workers, chunksize=chunksize, **options)
         return
