@@ -16,6 +16,7 @@ nearest ``perception.toml``).  A plugin that raises is reported in the result's
 
 from __future__ import annotations
 
+import collections
 import functools
 import gc
 import itertools
@@ -446,6 +447,33 @@ def _pool(processes: int, options: dict[str, Any]) -> multiprocessing.pool.Pool:
         gc.unfreeze()
 
 
+def _map_batch(func: Callable[[Any], T], batch: list[Any]) -> list[T]:
+    return [func(item) for item in batch]
+
+
+def _ordered_map(
+    pool: multiprocessing.pool.Pool,
+    func: Callable[[Any], T],
+    items: Iterable[Any],
+    chunksize: int,
+    workers: int,
+) -> Iterator[T]:
+    """``func`` over *items* in the pool, results in input order, little work in flight.
+
+    At most ``4 x workers`` batches are queued at a time, so the input is read as the
+    results are consumed (constant memory) and the pool's pipe never fills: when a
+    worker raises, the pool can be terminated without a feeder thread blocked on a
+    full pipe (``Pool.imap`` reads its whole input ahead and can hang there).
+    """
+    pending: collections.deque[multiprocessing.pool.AsyncResult[list[T]]] = collections.deque()
+    for batch in _batches(items, max(1, chunksize)):
+        pending.append(pool.apply_async(_map_batch, (func, batch)))
+        if len(pending) >= 4 * workers:
+            yield from pending.popleft().get()
+    while pending:
+        yield from pending.popleft().get()
+
+
 def _assess_in_worker(account: Account) -> PerceivedOutcome:
     return assess(account, **_worker_state)
 
@@ -499,7 +527,7 @@ def assess_many(
             yield assess(account, **options)
         return
     with _pool(workers, options) as pool:
-        yield from pool.imap(_assess_in_worker, accounts, chunksize)
+        yield from _ordered_map(pool, _assess_in_worker, accounts, chunksize, workers)
 
 
 def _assess_line_in_worker(item: tuple[str, int, str]) -> PerceivedOutcome:
@@ -544,7 +572,7 @@ def assess_file(
         list(iter_accounts(path))  # raises the same "no such file" error as the loaders
     items = ((str(path), number, line) for number, line in jsonl_lines(path))
     with _pool(workers, options) as pool:
-        yield from pool.imap(_assess_line_in_worker, items, chunksize)
+        yield from _ordered_map(pool, _assess_line_in_worker, items, chunksize, workers)
 
 
 _SILENCE = re.compile(r"perception:\s*ignore(?:\[(?P<names>[^\]\n]{0,500})\])?", re.IGNORECASE)
@@ -812,7 +840,7 @@ def _check_batch_in_worker(texts: list[str]) -> list[tuple[Any, ...]]:
     return [_pack_report(check(text, **_worker_state)) for text in texts]
 
 
-def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+def _batches(texts: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(texts)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
