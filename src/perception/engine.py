@@ -16,13 +16,8 @@ nearest ``perception.toml``).  A plugin that raises is reported in the result's
 
 from __future__ import annotations
 
-import collections
 import functools
-import gc
-import itertools
 import math
-import multiprocessing
-import multiprocessing.pool
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -33,7 +28,7 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from perception import science
+from perception import _parallel, science
 from perception.config import Config
 from perception.context import CheckContext, PolicyContext, ScoreContext
 from perception.model import Account, Better, Customer, Direction, ExpectationKind, Interaction
@@ -423,59 +418,30 @@ def assess(
     return outcome
 
 
-_worker_state: dict[str, Any] = {}
+def _assess_batch(options: dict[str, Any], accounts: list[Account]) -> list[PerceivedOutcome]:
+    return [assess(account, **options) for account in accounts]
 
 
-def _init_worker(options: dict[str, Any]) -> None:
-    _worker_state.clear()
-    _worker_state.update(options)
+def _assess_shared(
+    state: tuple[dict[str, Any], Sequence[Account]], indices: list[int]
+) -> list[PerceivedOutcome]:
+    options, accounts = state
+    return [assess(accounts[i], **options) for i in indices]
 
 
-def _pool(processes: int, options: dict[str, Any]) -> multiprocessing.pool.Pool:
-    """A pool whose workers start with *options* (see :func:`_init_worker`).
+def _assess_lines(
+    options: dict[str, Any], items: list[tuple[str, int, str]]
+) -> list[PerceivedOutcome]:
+    from perception.io import account_from_line  # noqa: PLC0415  # cattrs loads on first use
 
-    Objects that exist when the workers are forked are frozen out of the garbage
-    collector meanwhile: a child's collections would otherwise walk the parent's whole
-    heap, copying every page it touches.
-    """
-    gc.freeze()
-    try:
-        return multiprocessing.get_context().Pool(
-            processes, initializer=_init_worker, initargs=(options,)
-        )
-    finally:
-        gc.unfreeze()
+    return [
+        assess(account_from_line(line, source=f"{source}:{number}"), **options)
+        for source, number, line in items
+    ]
 
 
-def _map_batch(func: Callable[[Any], T], batch: list[Any]) -> list[T]:
-    return [func(item) for item in batch]
-
-
-def _ordered_map(
-    pool: multiprocessing.pool.Pool,
-    func: Callable[[Any], T],
-    items: Iterable[Any],
-    chunksize: int,
-    workers: int,
-) -> Iterator[T]:
-    """``func`` over *items* in the pool, results in input order, little work in flight.
-
-    At most ``4 x workers`` batches are queued at a time, so the input is read as the
-    results are consumed (constant memory) and the pool's pipe never fills: when a
-    worker raises, the pool can be terminated without a feeder thread blocked on a
-    full pipe (``Pool.imap`` reads its whole input ahead and can hang there).
-    """
-    pending: collections.deque[multiprocessing.pool.AsyncResult[list[T]]] = collections.deque()
-    for batch in _batches(items, max(1, chunksize)):
-        pending.append(pool.apply_async(_map_batch, (func, batch)))
-        if len(pending) >= 4 * workers:
-            yield from pending.popleft().get()
-    while pending:
-        yield from pending.popleft().get()
-
-
-def _assess_in_worker(account: Account) -> PerceivedOutcome:
-    return assess(account, **_worker_state)
+def _as_is(results: list[T]) -> list[T]:
+    return results
 
 
 def _batch_options(
@@ -517,24 +483,35 @@ def assess_many(
     many processes; the registry and config are sent to each worker once, so plugins
     registered in-process must be picklable (module-level classes are).
 
-    :param workers: processes to use; 1 runs in this process.
-    :param chunksize: accounts sent to a worker at a time.
+    When *accounts* is a sequence (a list of loaded accounts) and child processes are
+    forked (the default on Linux), the children read the accounts from the memory they
+    share with this process instead of receiving each one; the sequence is read as it
+    was when iteration began.
+
+    :param workers: processes to use, this one included; 1 runs in this process.
+    :param chunksize: accounts handed to a process at a time.
     :return: an iterator of outcomes, one per account, in the same order.
     """
     options = _batch_options(workers, as_of, config, plugins, strict=strict, plan=plan)
-    if workers == 1:
-        for account in accounts:
-            yield assess(account, **options)
+    if workers > 1 and isinstance(accounts, Sequence) and _parallel.start_method() == "fork":
+        shared = tuple(accounts)
+        job: _parallel.Job[Any, PerceivedOutcome] = _parallel.Job(
+            local=functools.partial(_assess_shared, (options, shared)),
+            remote=_assess_shared,
+            unpack=_as_is,
+            state=(options, shared),
+        )
+        yield from _parallel.ordered_map(
+            job, range(len(shared)), workers=workers, chunksize=chunksize
+        )
         return
-    with _pool(workers, options) as pool:
-        yield from _ordered_map(pool, _assess_in_worker, accounts, chunksize, workers)
-
-
-def _assess_line_in_worker(item: tuple[str, int, str]) -> PerceivedOutcome:
-    from perception.io import account_from_line  # noqa: PLC0415  # cattrs loads on first use
-
-    source, number, line = item
-    return assess(account_from_line(line, source=f"{source}:{number}"), **_worker_state)
+    job = _parallel.Job(
+        local=functools.partial(_assess_batch, options),
+        remote=_assess_batch,
+        unpack=_as_is,
+        state=options,
+    )
+    yield from _parallel.ordered_map(job, accounts, workers=workers, chunksize=chunksize)
 
 
 def assess_file(
@@ -550,9 +527,9 @@ def assess_file(
 ) -> Iterator[PerceivedOutcome]:
     """Assess every account of a JSON or JSONL file, yielding outcomes in file order.
 
-    A JSONL file is streamed in constant memory.  With ``workers > 1`` this process only
-    reads lines: each worker parses, validates and assesses its own, so reading the
-    input runs in parallel too (with :func:`assess_many` over
+    A JSONL file is streamed in constant memory.  With ``workers > 1`` the lines
+    themselves are handed out: each process parses, validates and assesses its own, so
+    reading the input runs in parallel too (with :func:`assess_many` over
     :func:`~perception.io.iter_accounts`, this process would parse every account and
     send it on).  A ``.json`` file is read whole first.
 
@@ -571,8 +548,13 @@ def assess_file(
     if not path.is_file():
         list(iter_accounts(path))  # raises the same "no such file" error as the loaders
     items = ((str(path), number, line) for number, line in jsonl_lines(path))
-    with _pool(workers, options) as pool:
-        yield from _ordered_map(pool, _assess_line_in_worker, items, chunksize, workers)
+    job: _parallel.Job[tuple[str, int, str], PerceivedOutcome] = _parallel.Job(
+        local=functools.partial(_assess_lines, options),
+        remote=_assess_lines,
+        unpack=_as_is,
+        state=options,
+    )
+    yield from _parallel.ordered_map(job, items, workers=workers, chunksize=chunksize)
 
 
 _SILENCE = re.compile(r"perception:\s*ignore(?:\[(?P<names>[^\]\n]{0,500})\])?", re.IGNORECASE)
@@ -836,51 +818,16 @@ def _unpack_report(packed: tuple[Any, ...]) -> MessageReport:
     return report
 
 
-def _check_batch_in_worker(texts: list[str]) -> list[tuple[Any, ...]]:
-    return [_pack_report(check(text, **_worker_state)) for text in texts]
+def _check_batch(options: dict[str, Any], texts: list[str]) -> list[MessageReport]:
+    return [check(text, **options) for text in texts]
 
 
-def _batches(texts: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(texts)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
+def _check_packed(options: dict[str, Any], texts: list[str]) -> list[tuple[Any, ...]]:
+    return [_pack_report(check(text, **options)) for text in texts]
 
 
-def _check_in_processes(
-    batches: Iterator[list[str]], options: dict[str, Any], workers: int
-) -> Iterator[MessageReport]:
-    """Reports for every batch, in order, from this process and ``workers - 1`` others."""
-    # The calling process is one of the workers: it checks a batch itself whenever
-    # the other processes have enough work queued, so no core waits on the parent.
-    pending: dict[int, Any] = {}  # batch number -> AsyncResult or list of reports
-    submitted = 0
-    emitted = 0
-    exhausted = False
-    with _pool(workers - 1, options) as pool:
-        while True:
-            in_flight = sum(
-                1 for v in pending.values() if not isinstance(v, list) and not v.ready()
-            )
-            batch = None if exhausted else next(batches, None)
-            if batch is None:
-                exhausted = True
-            elif in_flight < 4 * (workers - 1):
-                pending[submitted] = pool.apply_async(_check_batch_in_worker, (batch,))
-            else:
-                pending[submitted] = [check(text, **options) for text in batch]
-            if batch is not None:
-                submitted += 1
-            while emitted in pending:
-                result = pending[emitted]
-                if not isinstance(result, list):
-                    if not exhausted and not result.ready():
-                        break
-                    result = [_unpack_report(packed) for packed in result.get()]
-                del pending[emitted]
-                emitted += 1
-                yield from result
-            if exhausted and not pending:
-                return
+def _unpack_reports(packed: list[tuple[Any, ...]]) -> list[MessageReport]:
+    return [_unpack_report(p) for p in packed]
 
 
 def check_many(
@@ -907,7 +854,7 @@ def check_many(
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, not {workers}")
-    options: dict[str, Any] = {
+    options = {
         "account": account,
         "customer": customer,
         "reply_to": _reply_to(account, reply_to),
@@ -917,11 +864,13 @@ def check_many(
         "strict": strict,
         "chunk_chars": chunk_chars,
     }
-    if workers == 1:
-        for text in texts:
-            yield check(text, **options)
-        return
-    yield from _check_in_processes(_batches(texts, chunksize), options, workers)
+    job = _parallel.Job(
+        local=functools.partial(_check_batch, options),
+        remote=_check_packed,
+        unpack=_unpack_reports,
+        state=options,
+    )
+    yield from _parallel.ordered_map(job, texts, workers=workers, chunksize=chunksize)
 
 
 def plan_followups(
