@@ -24,6 +24,8 @@ import time
 import tracemalloc
 from datetime import datetime, timezone
 
+from _machine import machine_ceiling
+
 from perception.engine import check, check_many
 from perception.model import Direction, Interaction
 from perception.text import nltk_analyzer, polarity_scores
@@ -103,29 +105,6 @@ def build_messages(count: int, seed: int) -> list[str]:
         head, body = paragraphs[:1], " ".join(paragraphs[1:-1])
         messages.append("\n\n".join([*head, body, paragraphs[-1]]).strip())
     return messages
-
-
-def _spin(n: int) -> int:
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
-
-
-def machine_ceiling() -> float:
-    """Speed-up of 2 processes over 1 on a pure-Python loop: what the machine allows."""
-    import multiprocessing  # noqa: PLC0415
-
-    work = [2_000_000] * 8
-    start = time.perf_counter()
-    for n in work:
-        _spin(n)
-    one = time.perf_counter() - start
-    with multiprocessing.Pool(2) as pool:
-        start = time.perf_counter()
-        pool.map(_spin, work)
-        two = time.perf_counter() - start
-    return one / two
 
 
 def rate(label: str, count: int, seconds: float) -> float:

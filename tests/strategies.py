@@ -22,6 +22,15 @@ from perception.model import (
     Seniority,
     Stakeholder,
 )
+from perception.outcome import (
+    Finding,
+    MessageReport,
+    PluginFailure,
+    SentenceScore,
+    Sentiment,
+    Severity,
+    Span,
+)
 
 offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 aware = st.datetimes(
@@ -116,3 +125,40 @@ def accounts(draw):
     return Account(
         customer=customer, expectations=exps, deliverables=dels, interactions=msgs, feedback=fb
     )
+
+
+unit = st.floats(min_value=0.0, max_value=1.0)
+
+
+@st.composite
+def spans(draw):
+    start = draw(st.integers(0, 10_000))
+    return Span(start=start, end=start + draw(st.integers(0, 500)))
+
+
+sentiments = st.builds(
+    Sentiment,
+    compound=st.floats(min_value=-1.0, max_value=1.0),
+    positive=unit,
+    neutral=unit,
+    negative=unit,
+)
+findings = st.builds(
+    Finding,
+    check=names,
+    severity=st.sampled_from(Severity),
+    message=names,
+    suggestion=texts,
+    span=st.none() | spans(),
+    evidence=st.lists(ids, max_size=3).map(tuple),
+)
+failures = st.builds(PluginFailure, plugin=names, kind=st.just("check"), error=names)
+reports = st.builds(
+    MessageReport,
+    length=st.integers(0, 1_000_000),
+    sentiment=sentiments,
+    sentences=st.lists(st.builds(SentenceScore, span=spans(), sentiment=sentiments), max_size=6),
+    findings=st.lists(findings, max_size=6),
+    failures=st.lists(failures, max_size=2),
+    silenced=st.lists(names, max_size=2).map(tuple),
+)

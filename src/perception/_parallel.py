@@ -34,6 +34,11 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "DEPTH",
     "Job",
@@ -153,14 +158,29 @@ def _child_main(
             pass
         tasks.put(None)
 
+    results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        # Results go out on a thread too: a result larger than the pipe holds is written
+        # while the calling process finishes a batch of its own, and this process works on.
+        while (payload := results.get()) is not None:
+            try:
+                outbox.send_bytes(payload)
+            except OSError:
+                return  # the calling process has gone
+
     threading.Thread(target=receive, name="perception-inbox", daemon=True).start()
+    sender = threading.Thread(target=send, name="perception-outbox", daemon=True)
+    sender.start()
     while (data := tasks.get()) is not None:
         number, batch = pickle.loads(data)  # noqa: S301  # from the process that started us
         try:
             payload = _dumps((number, True, remote(state, batch)))
         except Exception as exc:  # noqa: BLE001  # reported to the calling process
             payload = _dumps((number, False, _portable(exc)))
-        outbox.send_bytes(payload)
+        results.put(payload)
+    results.put(None)
+    sender.join()
 
 
 @attrs.define(eq=False)
@@ -188,6 +208,20 @@ class _Child:
         return number, ok, value
 
 
+#: Bytes a pipe holds where the system lets it grow (Linux): a batch of accounts or of
+#: lines is then written at once, instead of in pieces each waiting for the reader.
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(connection: multiprocessing.connection.Connection) -> None:
+    """Let the pipe under *connection* hold :data:`_PIPE_BYTES`, where that is possible."""
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if resize is None:
+        return
+    with contextlib.suppress(OSError):  # above the system's limit: keep the default
+        fcntl.fcntl(connection.fileno(), resize, _PIPE_BYTES)
+
+
 def _start(job: Job[Any, Any], count: int) -> list[_Child]:
     context = multiprocessing.get_context()
     forked = context.get_start_method() == "fork"
@@ -195,12 +229,17 @@ def _start(job: Job[Any, Any], count: int) -> list[_Child]:
     ours: list[multiprocessing.connection.Connection] = []
     # Objects that exist when the children are forked are frozen out of the garbage
     # collector meanwhile: a child's collections would otherwise walk the parent's whole
-    # heap, copying every page it touches.
-    gc.freeze()
+    # heap, copying every page it touches.  A program that froze objects itself keeps
+    # its own arrangement.
+    freeze = forked and gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         for _ in range(count):
             their_inbox, our_inbox = context.Pipe(duplex=False)
             our_outbox, their_outbox = context.Pipe(duplex=False)
+            _widen(our_inbox)
+            _widen(our_outbox)
             ours += (our_inbox, our_outbox)
             process = context.Process(
                 target=_child_main,
@@ -224,7 +263,8 @@ def _start(job: Job[Any, Any], count: int) -> list[_Child]:
         _stop(children, finished=False)
         raise
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
     return children
 
 

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from perception import _parallel, science
+from perception import _parallel, _wire, science
 from perception.config import Config
 from perception.context import CheckContext, PolicyContext, ScoreContext
 from perception.model import Account, Better, Customer, Direction, ExpectationKind, Interaction
@@ -41,11 +41,7 @@ from perception.outcome import (
     MessageReport,
     PerceivedOutcome,
     PluginFailure,
-    SentenceScore,
-    Sentiment,
-    Severity,
     Signal,
-    Span,
 )
 from perception.plugins import Registered, Registry, get_registry
 from perception.text import DEFAULT_CHUNK_CHARS, Message
@@ -734,100 +730,12 @@ def check(
     )
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _pack_span(span: Span | None) -> tuple[int, int] | None:
-    return None if span is None else (span.start, span.end)
-
-
-def _unpack_span(packed: tuple[int, int] | None) -> Span | None:
-    # Records are rebuilt without re-validation: a worker validated them already, and
-    # rebuilding them is what the parent process spends its time on.
-    if packed is None:
-        return None
-    span: Span = _new(Span)
-    _set(span, "start", packed[0])
-    _set(span, "end", packed[1])
-    return span
-
-
-def _pack_sentiment(value: Sentiment) -> tuple[float, float, float, float]:
-    return (value.compound, value.positive, value.neutral, value.negative)
-
-
-#: Rebuilt sentiments by value (frozen records can be shared); bounded.
-_SENTIMENTS: dict[tuple[float, float, float, float], Sentiment] = {}
-
-
-def _unpack_sentiment(packed: tuple[float, float, float, float]) -> Sentiment:
-    value = _SENTIMENTS.get(packed)
-    if value is None:
-        value = _new(Sentiment)
-        _set(value, "compound", packed[0])
-        _set(value, "positive", packed[1])
-        _set(value, "neutral", packed[2])
-        _set(value, "negative", packed[3])
-        if len(_SENTIMENTS) < 4096:
-            _SENTIMENTS[packed] = value
-    return value
-
-
-def _pack_report(report: MessageReport) -> tuple[Any, ...]:
-    """*report* as plain tuples: pickled many times faster than the records."""
-    return (
-        report.length,
-        _pack_sentiment(report.sentiment),
-        tuple((_pack_span(s.span), _pack_sentiment(s.sentiment)) for s in report.sentences),
-        tuple(
-            (f.check, f.severity.value, f.message, f.suggestion, _pack_span(f.span), f.evidence)
-            for f in report.findings
-        ),
-        report.failures,
-        report.silenced,
-    )
-
-
-def _unpack_sentence(packed: tuple[Any, Any]) -> SentenceScore:
-    score: SentenceScore = _new(SentenceScore)
-    _set(score, "span", _unpack_span(packed[0]))
-    _set(score, "sentiment", _unpack_sentiment(packed[1]))
-    return score
-
-
-def _unpack_finding(packed: tuple[Any, ...]) -> Finding:
-    finding: Finding = _new(Finding)
-    _set(finding, "check", packed[0])
-    _set(finding, "severity", Severity(packed[1]))
-    _set(finding, "message", packed[2])
-    _set(finding, "suggestion", packed[3])
-    _set(finding, "span", _unpack_span(packed[4]))
-    _set(finding, "evidence", packed[5])
-    return finding
-
-
-def _unpack_report(packed: tuple[Any, ...]) -> MessageReport:
-    report: MessageReport = _new(MessageReport)
-    _set(report, "length", packed[0])
-    _set(report, "sentiment", _unpack_sentiment(packed[1]))
-    _set(report, "sentences", tuple(map(_unpack_sentence, packed[2])))
-    _set(report, "findings", tuple(map(_unpack_finding, packed[3])))
-    _set(report, "failures", packed[4])
-    _set(report, "silenced", packed[5])
-    return report
-
-
 def _check_batch(options: dict[str, Any], texts: list[str]) -> list[MessageReport]:
     return [check(text, **options) for text in texts]
 
 
-def _check_packed(options: dict[str, Any], texts: list[str]) -> list[tuple[Any, ...]]:
-    return [_pack_report(check(text, **options)) for text in texts]
-
-
-def _unpack_reports(packed: list[tuple[Any, ...]]) -> list[MessageReport]:
-    return [_unpack_report(p) for p in packed]
+def _check_packed(options: dict[str, Any], texts: list[str]) -> list[Any]:
+    return _wire.pack_reports(check(text, **options) for text in texts)
 
 
 def check_many(
@@ -867,7 +775,7 @@ def check_many(
     job = _parallel.Job(
         local=functools.partial(_check_batch, options),
         remote=_check_packed,
-        unpack=_unpack_reports,
+        unpack=_wire.unpack_reports,
         state=options,
     )
     yield from _parallel.ordered_map(job, texts, workers=workers, chunksize=chunksize)
