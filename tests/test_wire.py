@@ -16,7 +16,7 @@ from strategies import reports
 @given(batch=st.lists(reports, max_size=5))
 def test_reports_survive_packing_pickling_and_unpacking(batch):
     flat = pickle.loads(pickle.dumps(_wire.pack_reports(batch)))
-    rebuilt = _wire.unpack_reports(flat)
+    rebuilt = list(_wire.unpack_reports(flat))
     assert rebuilt == batch
     assert all(type(r) is MessageReport for r in rebuilt)
     # the rebuilt records are whole: every field of every record is set
@@ -26,4 +26,4 @@ def test_reports_survive_packing_pickling_and_unpacking(batch):
 
 def test_an_empty_batch_packs_to_a_count_of_zero():
     assert _wire.pack_reports([]) == [0]
-    assert _wire.unpack_reports([0]) == []
+    assert list(_wire.unpack_reports([0])) == []

@@ -52,9 +52,12 @@ __all__ = [
 I = TypeVar("I")  # noqa: E741  # an item
 R = TypeVar("R")
 
-#: Batches queued at a time for each child: one to work on and one waiting, so a child
-#: never waits for the calling process to finish a batch of its own.
-DEPTH = 2
+#: Batches queued at a time for each child: one to work on and two waiting, so a child
+#: does not wait while the calling process finishes a batch of its own, even when a
+#: garbage collection or another program holds the calling process up a while.  (With
+#: one waiting, children were idle 7-8% of the time in ``benchmarks/check.py``; with
+#: two, 3-5%; with three, no less, and the wait at the end grows.)
+DEPTH = 3
 #: Batches done but not yet yielded, per worker, before the calling process stops
 #: taking work and waits for the oldest (bounds memory when one batch is slow).
 _BACKLOG_PER_WORKER = 4
@@ -85,14 +88,14 @@ class Job(Generic[I, R]):
     :param remote: runs a batch in a child as ``remote(state, batch)``; a module-level
         function (it is pickled by reference), whose return value is pickled back.
     :param unpack: turns what *remote* returned into the batch's results, in the
-        calling process.
+        calling process; it may be lazy, rebuilding each result as it is taken.
     :param state: passed to *remote* in every child; sent once, when the child starts
         (inherited without pickling when children are forked).
     """
 
     local: Callable[[list[I]], list[R]]
     remote: Callable[[Any, list[I]], Any]
-    unpack: Callable[[Any], list[R]]
+    unpack: Callable[[Any], Iterable[R]]
     state: Any = None
 
 
@@ -362,10 +365,12 @@ class _Run(Generic[I, R]):
     def ready(self) -> Iterator[R]:
         """The results of the finished batches that come next in order."""
         while self.emitted in self.done or self.emitted in self.local:
+            results: Iterable[R]
             if self.emitted in self.local:
-                results = self.local.pop(self.emitted)
-                if isinstance(results, BaseException):
-                    raise results
+                here = self.local.pop(self.emitted)
+                if isinstance(here, BaseException):
+                    raise here
+                results = here
             else:
                 ok, value = self.done.pop(self.emitted)
                 if not ok:

@@ -17,7 +17,7 @@ evidence`` (``start`` and ``end`` are -1 for a finding without a span),
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from perception.outcome import Finding, MessageReport, SentenceScore, Sentiment, Severity, Span
@@ -104,10 +104,13 @@ def _span_of(start: int, end: int) -> Span:
     return span
 
 
-def unpack_reports(flat: list[Any]) -> list[MessageReport]:
-    """The reports :func:`pack_reports` packed into *flat*, rebuilt."""
+def unpack_reports(flat: list[Any]) -> Iterator[MessageReport]:
+    """The reports :func:`pack_reports` packed into *flat*, rebuilt one at a time.
+
+    Lazily: a caller that is done with each report before taking the next keeps few
+    records alive at once, so a batch does not set off garbage collections.
+    """
     take = iter(flat).__next__
-    reports: list[MessageReport] = []
     for _ in range(take()):
         report: MessageReport = _new(MessageReport)
         _length(report, take())
@@ -135,5 +138,4 @@ def unpack_reports(flat: list[Any]) -> list[MessageReport]:
         _findings(report, tuple(findings))
         _failures(report, take())
         _silenced(report, take())
-        reports.append(report)
-    return reports
+        yield report
