@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perception import _parallel, assess_many
-from perception._parallel import Job, RemoteTraceback, WorkerDiedError, batches, ordered_map
+from perception import WorkerDiedError, _parallel, assess_many
+from perception._parallel import Job, RemoteTraceback, batches, ordered_map
 from perception.testing import T0, make_account
 
 

@@ -22,6 +22,7 @@ from perception.errors import (
     PluginConflictError,
     Problem,
     ValidationError,
+    WorkerDiedError,
 )
 from perception.hookspecs import Check, Policy, Scorer, hookimpl
 from perception.model import (
@@ -103,6 +104,7 @@ __all__ = [
     "Span",
     "Stakeholder",
     "ValidationError",
+    "WorkerDiedError",
     "__version__",
     "assess",
     "assess_file",

@@ -6,15 +6,16 @@ working itself: whenever every child has :data:`DEPTH` batches queued, the calli
 runs the next batch in place, so on ``n`` cores no core waits on the process that hands out
 the work.
 
-Each child reads its batches on a small thread and works on its main thread; the calling
-process only ever runs on its own thread, and checks for finished batches between batches
-of its own.  A child's batch goes over a pipe as one pickled message and comes back as one
-(a job may pack its results into plain tuples, which pickle faster than records).
+Each child works on its main thread and reads batches and writes results on two small
+threads, so neither side of a pipe waits for the other; the calling process only ever runs
+on its own thread, and checks for finished batches between batches of its own.  A batch
+goes over a pipe as one pickled message and comes back as one (a job may pack its results
+into a compact form, which pickles faster than records).
 
 Failures keep their place in the order: the results of every batch before a failed one are
 yielded, then the batch's exception is raised in the calling process.  A child that dies
-raises :class:`WorkerDiedError`.  When the iterator is closed, exhausted or fails, the children
-are stopped and joined.
+raises :class:`~perception.errors.WorkerDiedError`.  When the iterator is closed, exhausted
+or fails, the children are stopped and joined.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from perception.errors import WorkerDiedError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover  # Windows
@@ -43,7 +46,6 @@ __all__ = [
     "DEPTH",
     "Job",
     "RemoteTraceback",
-    "WorkerDiedError",
     "batches",
     "ordered_map",
     "start_method",
@@ -63,10 +65,6 @@ DEPTH = 3
 _BACKLOG_PER_WORKER = 4
 #: Seconds a child is given to exit after its input is closed, before it is terminated.
 _JOIN_SECONDS = 5.0
-
-
-class WorkerDiedError(RuntimeError):
-    """A child process exited before returning the results of its batches."""
 
 
 class RemoteTraceback(Exception):  # noqa: N818  # it is a traceback, shown as a cause

@@ -441,7 +441,6 @@ def _as_is(results: list[T]) -> list[T]:
 
 
 def _batch_options(
-    workers: int,
     as_of: datetime | None,
     config: Config | None,
     plugins: Plugins,
@@ -450,8 +449,6 @@ def _batch_options(
     plan: bool,
 ) -> dict[str, Any]:
     """The keyword arguments of :func:`assess` shared by every account of a batch."""
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
     return {
         "as_of": _check_aware(as_of) if as_of is not None else _now(),
         "config": config or Config(),
@@ -476,8 +473,11 @@ def assess_many(
 
     Accounts are read from *accounts* lazily, so a generator over a large JSONL file is
     processed in constant memory.  With ``workers > 1`` the work is spread over that
-    many processes; the registry and config are sent to each worker once, so plugins
-    registered in-process must be picklable (module-level classes are).
+    many processes: this one and ``workers - 1`` children, to which the registry and
+    config are sent once, so plugins registered in-process must be picklable
+    (module-level classes are).  An error (with ``strict=True``, or from reading
+    *accounts*) is raised once the outcomes of the batches before it have been yielded;
+    a child that dies raises :class:`~perception.errors.WorkerDiedError`.
 
     When *accounts* is a sequence (a list of loaded accounts) and child processes are
     forked (the default on Linux), the children read the accounts from the memory they
@@ -485,10 +485,10 @@ def assess_many(
     was when iteration began.
 
     :param workers: processes to use, this one included; 1 runs in this process.
-    :param chunksize: accounts handed to a process at a time.
+    :param chunksize: accounts handed to a process at a time (>= 1).
     :return: an iterator of outcomes, one per account, in the same order.
     """
-    options = _batch_options(workers, as_of, config, plugins, strict=strict, plan=plan)
+    options = _batch_options(as_of, config, plugins, strict=strict, plan=plan)
     if workers > 1 and isinstance(accounts, Sequence) and _parallel.start_method() == "fork":
         shared = tuple(accounts)
         job: _parallel.Job[Any, PerceivedOutcome] = _parallel.Job(
@@ -530,13 +530,13 @@ def assess_file(
     send it on).  A ``.json`` file is read whole first.
 
     The first invalid record raises :class:`~perception.errors.ValidationError` naming
-    the file, the line and every problem of that record; outcomes before it have been
-    yielded.  Use :func:`~perception.io.load_accounts` to validate a whole file first.
-    The other keywords are those of :func:`assess_many`.
+    the file, the line and every problem of that record, once the outcomes of the
+    batches before it have been yielded.  Use :func:`~perception.io.load_accounts` to
+    validate a whole file first.  The other keywords are those of :func:`assess_many`.
     """
     from perception.io import iter_accounts, jsonl_lines  # noqa: PLC0415  # loads cattrs
 
-    options = _batch_options(workers, as_of, config, plugins, strict=strict, plan=plan)
+    options = _batch_options(as_of, config, plugins, strict=strict, plan=plan)
     path = Path(path)
     if workers == 1 or path.suffix.lower() != ".jsonl":
         yield from assess_many(iter_accounts(path), workers=workers, chunksize=chunksize, **options)
@@ -760,8 +760,6 @@ def check_many(
     picklable).  Messages are read from *texts* lazily.  The other keywords are those
     of :func:`check`; a ``reply_to`` id is looked up once, in the calling process.
     """
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
     options = {
         "account": account,
         "customer": customer,

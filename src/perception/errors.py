@@ -20,6 +20,7 @@ __all__ = [
     "PluginConflictError",
     "Problem",
     "ValidationError",
+    "WorkerDiedError",
 ]
 
 
@@ -111,3 +112,12 @@ class ConfigError(PerceptionError, ValueError):
 
 class PluginConflictError(PerceptionError):
     """Two plugins registered a scorer, check or policy under the same name."""
+
+
+class WorkerDiedError(PerceptionError, RuntimeError):
+    """A worker process of a batch run exited before returning its results.
+
+    Raised by ``assess_many``, ``assess_file`` and ``check_many`` with ``workers > 1``
+    when a child process dies (killed, out of memory, a crash in native code), in the
+    place of the first batch it did not finish; results before it have been yielded.
+    """
