@@ -24,7 +24,6 @@ Targets: >= 200 accounts/s on one core, >= 1.7x with two workers, < 10% memory g
 from __future__ import annotations
 
 import argparse
-import functools
 import itertools
 import random
 import subprocess
@@ -160,58 +159,48 @@ def write_portfolio(
             handle.write("\n")
 
 
-_THROUGHPUT = """
-import itertools, sys, time
-from datetime import datetime, timezone
-from perception.engine import assess_many
-from perception.io import iter_accounts
-as_of = datetime(2026, 6, 1, tzinfo=timezone.utc)
-path, workers, limit, warm = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-# Load the lexicon and tokenizers before timing, as a long-running process would have.
-list(assess_many(itertools.islice(iter_accounts(warm), 3), as_of=as_of))
-accounts = list(itertools.islice(iter_accounts(path), limit))
-start = time.perf_counter()
-count = sum(1 for _ in assess_many(accounts, workers=workers, as_of=as_of, chunksize=16))
-print(count, time.perf_counter() - start)
-"""
-
-
-def throughput(path: Path, workers: int, limit: int, warm: Path) -> tuple[int, float]:
-    """Accounts assessed and seconds taken, in a fresh process (no warm caches)."""
-    done = subprocess.run(
-        [sys.executable, "-c", _THROUGHPUT, str(path), str(workers), str(limit), str(warm)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    count, seconds = done.stdout.split()
-    return int(count), float(seconds)
-
-
-_FILE = """
-import itertools, sys, time
+# Each timed run starts a fresh process (no warm caches), which loads the lexicon and word
+# lists first, as a long-running process would have, then times one call and prints the
+# accounts, the seconds, and the CPU seconds of this process and of its worker children.
+_PRELUDE = """
+import itertools, resource, sys, time
 from datetime import datetime, timezone
 from perception.engine import assess_file, assess_many
 from perception.io import iter_accounts
 as_of = datetime(2026, 6, 1, tzinfo=timezone.utc)
-path, workers, warm = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-list(assess_many(itertools.islice(iter_accounts(warm), 3), as_of=as_of))
-start = time.perf_counter()
+def cpu():
+    here = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return here.ru_utime + here.ru_stime, children.ru_utime + children.ru_stime
+list(assess_many(itertools.islice(iter_accounts(sys.argv[1]), 3), as_of=as_of))
+"""
+_REPORT = """
+after = cpu()
+print(count, time.perf_counter() - start, after[0] - before[0], after[1] - before[1])
+"""
+_THROUGHPUT = """
+path, workers, limit = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+accounts = list(itertools.islice(iter_accounts(path), limit))
+before, start = cpu(), time.perf_counter()
+count = sum(1 for _ in assess_many(accounts, workers=workers, as_of=as_of, chunksize=16))
+"""
+_FILE = """
+path, workers = sys.argv[2], int(sys.argv[3])
+before, start = cpu(), time.perf_counter()
 count = sum(1 for _ in assess_file(path, workers=workers, as_of=as_of, chunksize=16))
-print(count, time.perf_counter() - start)
 """
 
 
-def file_throughput(path: Path, workers: int, warm: Path) -> tuple[int, float]:
-    """Accounts read from JSONL, validated and assessed, and seconds, in a fresh process."""
+def timed_run(script: str, warm: Path, *args: object) -> tuple[int, float, float]:
+    """Accounts done, seconds and CPU seconds in all of *script* run in a fresh process."""
     done = subprocess.run(
-        [sys.executable, "-c", _FILE, str(path), str(workers), str(warm)],
+        [sys.executable, "-c", _PRELUDE + script + _REPORT, str(warm), *map(str, args)],
         capture_output=True,
         text=True,
         check=True,
     )
-    count, seconds = done.stdout.split()
-    return int(count), float(seconds)
+    count, seconds, here, children = done.stdout.split()
+    return int(count), float(seconds), float(here) + float(children)
 
 
 _STREAM = """
@@ -246,7 +235,10 @@ def main() -> None:
         "--rounds", type=int, default=3, help="interleaved rounds; the best of each is kept"
     )
     parser.add_argument(
-        "--stream-small", type=int, default=1_000, help="accounts in the smaller streaming file"
+        "--stream-small",
+        type=int,
+        default=10_000,
+        help="accounts in the smaller streaming file (the larger has 10 x as many)",
     )
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
@@ -273,31 +265,30 @@ def main() -> None:
         runs = {}
         for label, source in (("unique texts", path), ("templated texts", templated)):
             for workers in (1, 2):
-                runs[label, workers] = functools.partial(throughput, source, workers, timed, warm)
+                runs[label, workers] = (_THROUGHPUT, source, workers, timed)
         for workers in (1, 2):
-            runs["file pipeline", workers] = functools.partial(
-                file_throughput, prefix, workers, warm
-            )
+            runs["file pipeline", workers] = (_FILE, prefix, workers)
         # Rounds interleave the runs, so that a slow moment of the machine does not fall
         # on one of them only; each run's best round is reported.
-        best = dict.fromkeys(runs, float("inf"))
-        counts = {}
+        best: dict[tuple[str, int], tuple[int, float, float]] = {}
         for _ in range(args.rounds):
-            for key, run in runs.items():
-                counts[key], seconds = run()
-                best[key] = min(best[key], seconds)
+            for key, (script, *script_args) in runs.items():
+                result = timed_run(script, warm, *script_args)
+                if key not in best or result[1] < best[key][1]:
+                    best[key] = result
         print(f"best of {args.rounds} interleaved rounds, each in a fresh process:")
         for label, what in (
             ("unique texts", "assess_many over accounts in memory"),
             ("templated texts", "assess_many over accounts in memory"),
             ("file pipeline", "assess_file: read, validate, assess"),
         ):
-            rate_one = counts[label, 1] / best[label, 1]
-            rate_two = counts[label, 2] / best[label, 2]
+            count, one, cpu_one = best[label, 1]
+            _, two, cpu_two = best[label, 2]
             print(
-                f"{label} ({what}): one core {rate_one:.0f} accounts/s (target >= 200); "
-                f"2 workers {rate_two:.0f} accounts/s, {rate_two / rate_one:.2f}x one core "
-                "(target >= 1.7x)"
+                f"{label} ({what}): one core {count / one:.0f} accounts/s (target >= 200); "
+                f"2 workers {count / two:.0f} accounts/s, {one / two:.2f}x one core "
+                f"(target >= 1.7x); CPU {cpu_two:.2f} s against {cpu_one:.2f} s "
+                f"({cpu_two / cpu_one - 1:+.0%}), idle {1 - cpu_two / (2 * two):.0%} of 2 x wall"
             )
         ceiling = machine_ceiling()
         print(f"2 processes / 1 on a pure-Python loop (this machine's ceiling): {ceiling:.2f}x")

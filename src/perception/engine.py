@@ -436,8 +436,23 @@ def _assess_lines(
     ]
 
 
-def _as_is(results: list[T]) -> list[T]:
-    return results
+def _outcomes_packed(
+    state: tuple[Callable[[Any, list[Any]], list[PerceivedOutcome]], Any], batch: list[Any]
+) -> list[Any]:
+    work, inner = state
+    return _wire.pack_outcomes(work(inner, batch))
+
+
+def _assess_job(
+    work: Callable[[Any, list[Any]], list[PerceivedOutcome]], state: Any
+) -> _parallel.Job[Any, PerceivedOutcome]:
+    """Run ``work(state, batch)`` here, or in a child that sends the outcomes packed."""
+    return _parallel.Job(
+        local=functools.partial(work, state),
+        remote=_outcomes_packed,
+        unpack=_wire.unpack_outcomes,
+        state=(work, state),
+    )
 
 
 def _batch_options(
@@ -491,22 +506,12 @@ def assess_many(
     options = _batch_options(as_of, config, plugins, strict=strict, plan=plan)
     if workers > 1 and isinstance(accounts, Sequence) and _parallel.start_method() == "fork":
         shared = tuple(accounts)
-        job: _parallel.Job[Any, PerceivedOutcome] = _parallel.Job(
-            local=functools.partial(_assess_shared, (options, shared)),
-            remote=_assess_shared,
-            unpack=_as_is,
-            state=(options, shared),
-        )
+        job = _assess_job(_assess_shared, (options, shared))
         yield from _parallel.ordered_map(
             job, range(len(shared)), workers=workers, chunksize=chunksize
         )
         return
-    job = _parallel.Job(
-        local=functools.partial(_assess_batch, options),
-        remote=_assess_batch,
-        unpack=_as_is,
-        state=options,
-    )
+    job = _assess_job(_assess_batch, options)
     yield from _parallel.ordered_map(job, accounts, workers=workers, chunksize=chunksize)
 
 
@@ -544,12 +549,7 @@ def assess_file(
     if not path.is_file():
         list(iter_accounts(path))  # raises the same "no such file" error as the loaders
     items = ((str(path), number, line) for number, line in jsonl_lines(path))
-    job: _parallel.Job[tuple[str, int, str], PerceivedOutcome] = _parallel.Job(
-        local=functools.partial(_assess_lines, options),
-        remote=_assess_lines,
-        unpack=_as_is,
-        state=options,
-    )
+    job = _assess_job(_assess_lines, options)
     yield from _parallel.ordered_map(job, items, workers=workers, chunksize=chunksize)
 
 
