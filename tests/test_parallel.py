@@ -225,3 +225,14 @@ def test_forked_children_read_a_list_of_accounts_from_shared_memory(monkeypatch)
     assert [o.score for o in outcomes] == expected
     assert sent
     assert all(isinstance(item, int) for item in sent)  # positions, not accounts
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_a_child_killed_from_outside_is_reported(started):
+    job = Job(local=list, remote=_identity, unpack=list)
+    results = ordered_map(job, range(100_000), workers=2, chunksize=1)
+    assert next(results) == 0
+    os.kill(started[0].process.pid, signal.SIGKILL)
+    started[0].process.join()
+    with pytest.raises(WorkerDiedError, match="exited with code -9"):
+        list(results)

@@ -192,21 +192,28 @@ class _Child:
     in_flight: deque[int] = attrs.field(factory=deque)
 
     def send(self, number: int, batch: list[Any]) -> None:
-        self.inbox.send_bytes(_dumps((number, batch)))
+        data = _dumps((number, batch))
+        try:
+            self.inbox.send_bytes(data)
+        except OSError as exc:  # the pipe broke: the child is gone
+            raise self._died() from exc
         self.in_flight.append(number)
 
     def receive(self) -> tuple[int, bool, Any]:
         try:
-            number, ok, value = pickle.loads(self.outbox.recv_bytes())  # noqa: S301  # our child
+            data = self.outbox.recv_bytes()
         except (EOFError, OSError) as exc:
-            self.process.join(_JOIN_SECONDS)
-            msg = (
-                f"worker process {self.process.pid} exited with code {self.process.exitcode} "
-                f"before finishing {len(self.in_flight)} batch(es)"
-            )
-            raise WorkerDiedError(msg) from exc
+            raise self._died() from exc
+        number, ok, value = pickle.loads(data)  # noqa: S301  # from our own child
         self.in_flight.remove(number)
         return number, ok, value
+
+    def _died(self) -> WorkerDiedError:
+        self.process.join(_JOIN_SECONDS)
+        return WorkerDiedError(
+            f"worker process {self.process.pid} exited with code {self.process.exitcode} "
+            f"before finishing {len(self.in_flight)} batch(es)"
+        )
 
 
 #: Bytes a pipe holds where the system lets it grow (Linux): a batch of accounts or of
