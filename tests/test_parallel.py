@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -103,6 +104,29 @@ def test_the_calling_process_and_the_children_share_the_work():
     pids = {pid for pid, _ in out}
     assert os.getpid() in pids
     assert len(pids) == 2
+
+
+def _sleep_then_pid(state, batch):
+    time.sleep(state)
+    return _pid_of_each(None, batch)
+
+
+def test_a_faster_child_gets_all_its_results_collected_and_more_work():
+    # This process takes 50 ms a batch and the child none: each time this process
+    # looks, every batch it gave the child is done, and the child is given DEPTH more.
+    # Collecting only one result at a time would give the child one batch per batch
+    # run here (half the work each); collecting all gives it DEPTH per batch run here.
+    job = Job(
+        local=lambda batch: _sleep_then_pid(0.05, batch),
+        remote=_sleep_then_pid,
+        unpack=list,
+        state=0.0,
+    )
+    batches_in_all = 8 * (_parallel.DEPTH + 1)
+    out = list(ordered_map(job, range(batches_in_all), workers=2, chunksize=1))
+    assert [x for _, x in out] == list(range(batches_in_all))
+    here = sum(pid == os.getpid() for pid, _ in out)
+    assert here <= batches_in_all // 3, f"{here} of {batches_in_all} batches ran here"
 
 
 @pytest.mark.parametrize(("workers", "chunksize"), [(0, 1), (2, 0)])

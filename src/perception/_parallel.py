@@ -208,6 +208,13 @@ class _Child:
         self.in_flight.remove(number)
         return number, ok, value
 
+    def ready(self) -> bool:
+        """Whether a result (or the end of the pipe) is waiting to be received."""
+        try:
+            return self.outbox.poll()
+        except (EOFError, OSError):
+            return True  # receive() reports the broken pipe
+
     def _died(self) -> WorkerDiedError:
         self.process.join(_JOIN_SECONDS)
         return WorkerDiedError(
@@ -355,10 +362,17 @@ class _Run(Generic[I, R]):
         busy = [c.outbox for c in self.children if c.in_flight]
         ready = multiprocessing.connection.wait(busy, None if block else 0)
         for child in self.children:
-            if child.outbox in ready:
+            if child.outbox not in ready:
+                continue
+            # Every result waiting, not just the first: a child that finished two
+            # batches while this process ran one of its own would otherwise be fed one
+            # batch per batch run here, and wait on this process.
+            while True:
                 number, ok, value = child.receive()
                 self.done[number] = (ok, value)
                 self.exhausted = self.exhausted or not ok
+                if not child.in_flight or not child.ready():
+                    break
 
     def feed(self) -> None:
         """Give every child batches until it has DEPTH of them."""
