@@ -9,6 +9,9 @@ each, written as JSONL), then reports, all in the same run:
 * accounts/s with ``assess_many(workers=2)`` and the ratio to one core;
 * the whole batch pipeline, ``assess_file`` from JSONL (read, validate, assess), on one
   core and with two workers, where the workers also parse their lines;
+* a control for the in-memory runs: the same accounts assessed in two forked processes,
+  half each, with nothing sent between them (the most two processes can do for this
+  work here: on a shared machine two busy cores each run slower than one);
 * the speed-up of 2 processes over 1 on a pure-Python loop, what this machine allows;
 * peak memory (RSS) of a child process that streams the JSONL file through
   ``perception.io.iter_accounts`` and ``assess_many``, for N and 10 x N accounts, and the
@@ -184,6 +187,26 @@ accounts = list(itertools.islice(iter_accounts(path), limit))
 before, start = cpu(), time.perf_counter()
 count = sum(1 for _ in assess_many(accounts, workers=workers, as_of=as_of, chunksize=16))
 """
+# The control: the same accounts in two forked processes, half each, nothing sent between
+# them and no results kept; the most two processes can do for this work on this machine.
+_HALVES = """
+import gc, os
+path, limit = sys.argv[2], int(sys.argv[4])
+accounts = list(itertools.islice(iter_accounts(path), limit))
+before, start = cpu(), time.perf_counter()
+half = len(accounts) // 2
+gc.freeze()
+pid = os.fork()
+if pid == 0:
+    for account in assess_many(accounts[half:], as_of=as_of):
+        pass
+    os._exit(0)
+gc.unfreeze()
+for account in assess_many(accounts[:half], as_of=as_of):
+    pass
+os.waitpid(pid, 0)
+count = len(accounts)
+"""
 _FILE = """
 path, workers = sys.argv[2], int(sys.argv[3])
 before, start = cpu(), time.perf_counter()
@@ -266,6 +289,7 @@ def main() -> None:
         for label, source in (("unique texts", path), ("templated texts", templated)):
             for workers in (1, 2):
                 runs[label, workers] = (_THROUGHPUT, source, workers, timed)
+            runs[label, 0] = (_HALVES, source, 2, timed)
         for workers in (1, 2):
             runs["file pipeline", workers] = (_FILE, prefix, workers)
         # Rounds interleave the runs, so that a slow moment of the machine does not fall
@@ -290,6 +314,13 @@ def main() -> None:
                 f"(target >= 1.7x); CPU {cpu_two:.2f} s against {cpu_one:.2f} s "
                 f"({cpu_two / cpu_one - 1:+.0%}), idle {1 - cpu_two / (2 * two):.0%} of 2 x wall"
             )
+            if (label, 0) in best:
+                _, halves, cpu_halves = best[label, 0]
+                print(
+                    f"    control, 2 forked halves with nothing sent: {one / halves:.2f}x one "
+                    f"core, CPU {cpu_halves / cpu_one - 1:+.0%}; 2 workers reach "
+                    f"{halves / two:.2f}x of it"
+                )
         ceiling = machine_ceiling()
         print(f"2 processes / 1 on a pure-Python loop (this machine's ceiling): {ceiling:.2f}x")
         if args.skip_memory:
