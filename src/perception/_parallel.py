@@ -208,7 +208,7 @@ class _Child:
         self.in_flight.remove(number)
         return number, ok, value
 
-    def ready(self) -> bool:
+    def has_result(self) -> bool:
         """Whether a result (or the end of the pipe) is waiting to be received."""
         try:
             return self.outbox.poll()
@@ -358,21 +358,17 @@ class _Run(Generic[I, R]):
         return batch
 
     def collect(self, *, block: bool) -> None:
-        """Store the results of the children that have finished a batch."""
-        busy = [c.outbox for c in self.children if c.in_flight]
-        ready = multiprocessing.connection.wait(busy, None if block else 0)
+        """Store every result the children have waiting; with *block*, wait for one first."""
+        if block:
+            multiprocessing.connection.wait([c.outbox for c in self.children if c.in_flight])
+        # Every result waiting, not just the first: a child that finished two batches
+        # while this process ran one of its own would otherwise be fed one batch per
+        # batch run here, and wait on this process.
         for child in self.children:
-            if child.outbox not in ready:
-                continue
-            # Every result waiting, not just the first: a child that finished two
-            # batches while this process ran one of its own would otherwise be fed one
-            # batch per batch run here, and wait on this process.
-            while True:
+            while child.in_flight and child.has_result():
                 number, ok, value = child.receive()
                 self.done[number] = (ok, value)
                 self.exhausted = self.exhausted or not ok
-                if not child.in_flight or not child.ready():
-                    break
 
     def feed(self) -> None:
         """Give every child batches until it has DEPTH of them."""
