@@ -24,7 +24,6 @@ from pathlib import Path
 
 import attrs
 
-from perception.builtin.scorers import feedback_value
 from perception.config import Config, load_config
 from perception.engine import Plugins, assess
 from perception.errors import ConfigError, PerceptionError
@@ -135,7 +134,7 @@ def collect_examples(
                     account=account.id,
                     feedback=item.id,
                     at=item.at,
-                    target=feedback_value(item),
+                    target=item.signed_value,
                     unhappy=_unhappy(item.kind, item.value),
                     features={k: (v[0], v[1]) for k, v in features.items()},
                 )

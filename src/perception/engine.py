@@ -45,6 +45,7 @@ from perception.outcome import (
 )
 from perception.plugins import Registered, Registry, get_registry
 from perception.text import DEFAULT_CHUNK_CHARS, Message
+from perception.text import message as shared_message
 
 __all__ = [
     "aggregate",
@@ -76,27 +77,6 @@ _STATED = frozenset({"voice"})
 _DELIVERY = frozenset({"disconfirmation"})
 #: A signal below this value counts as a cause in the diagnosis.
 _CAUSE_VALUE = -0.1
-
-
-#: Texts longer than this are analysed afresh each time rather than kept in the cache.
-_CACHED_TEXT_LIMIT = 20_000
-
-
-@functools.lru_cache(maxsize=4096)
-def _cached_message(text: str) -> Message:
-    return Message(text)
-
-
-def _shared_message(text: str) -> Message:
-    """A :class:`Message` for *text*, shared by every assessment that sees the same text.
-
-    A message's analyses (sentences, words, sentiment) depend on its text alone, so an
-    account assessed at several moments (a trajectory) or a portfolio of templated
-    messages tokenises and scores each distinct text once.
-    """
-    if len(text) > _CACHED_TEXT_LIMIT:
-        return Message(text)
-    return _cached_message(text)
 
 
 def _registry(plugins: Plugins) -> Registry:
@@ -363,7 +343,7 @@ def assess(
         if interaction.id not in reports:
             reply_to = view.interaction(interaction.in_reply_to)
             reports[interaction.id] = _check_message(
-                _shared_message(interaction.text),
+                shared_message(interaction.text),
                 registry,
                 config,
                 strict=strict,

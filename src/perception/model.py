@@ -425,6 +425,31 @@ class Feedback:
         else:
             yield from number_issue("value", self.value, optional=True)
 
+    @property
+    def signed_value(self) -> float:
+        """The feedback as a value in [-1, 1], negative for an unhappy customer.
+
+        CSAT 1-5 around 3; NPS 0-10 with promoters (9-10) positive and detractors (0-6)
+        negative (Reichheld 2003); CES 1-7 around 4, lower effort better; escalation -1,
+        complaint -0.7, praise +0.7.
+        """
+        value = self.value if self.value is not None else 0.0
+        if self.kind is FeedbackKind.CSAT:  # 1..5, 3 is neutral
+            return (value - 3.0) / 2.0
+        if self.kind is FeedbackKind.NPS:  # 0..10; promoters 9-10, detractors 0-6
+            return max(-1.0, min(1.0, (value - 7.5) / 2.5))
+        if self.kind is FeedbackKind.CES:  # 1 (easy) .. 7 (hard), 4 is neutral
+            return (4.0 - value) / 3.0
+        return _FIXED_FEEDBACK[self.kind]
+
+
+#: The value of feedback kinds that carry no score of their own.
+_FIXED_FEEDBACK: Mapping[FeedbackKind, float] = {
+    FeedbackKind.ESCALATION: -1.0,
+    FeedbackKind.COMPLAINT: -0.7,
+    FeedbackKind.PRAISE: 0.7,
+}
+
 
 @attrs.frozen(kw_only=True, hash=False)
 class Account:

@@ -45,6 +45,7 @@ __all__ = [
     "VaderScorer",
     "chunk_spans",
     "lexicon_path",
+    "message",
     "nltk_analyzer",
     "polarity_scores",
     "sentence_spans",
@@ -927,6 +928,49 @@ class Message:
             self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text))
         return tuple(scores)
 
+    @property
+    def mood(self) -> float:
+        """How negative the message reads: the lower of its overall compound sentiment and
+        that of its most negative sentence.
+
+        One sharp sentence ("I am disappointed.") in an otherwise matter-of-fact message
+        is what the writer meant, and what they will remember writing (the peak of the
+        episode), so it is not averaged away.
+        """
+
+        def compute() -> float:
+            overall = self.sentiment.compound
+            sentences = self.sentence_scores
+            if len(sentences) < 2:
+                return overall
+            return min(overall, *(s.sentiment.compound for s in sentences))
+
+        result: float = self._get("mood", compute)
+        return result
+
     def slice(self, span: Span) -> str:
         """The text of *span*."""
         return self.text[span.start : span.end]
+
+
+#: Texts longer than this are analysed afresh each time rather than kept in the cache.
+_CACHED_TEXT_LIMIT = 20_000
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_message(text: str) -> Message:
+    return Message(text)
+
+
+def message(text: str) -> Message:
+    """A :class:`Message` for *text*, shared by every caller that sees the same text.
+
+    A message's analyses (sentences, words, sentiment, mood) depend on its text alone,
+    so the scorers and checks of one assessment, an account assessed at several
+    moments, or a portfolio of templated messages analyse each distinct text once.
+    This is the one cache of message analyses: scorers and checks use it rather than
+    keeping their own.
+    """
+    if len(text) > _CACHED_TEXT_LIMIT:
+        return Message(text)
+    return _cached_message(text)

@@ -29,6 +29,7 @@ from perception.hookspecs import Check, hookimpl
 from perception.model import Direction
 from perception.outcome import Finding, Severity, Span
 from perception.text import Message, vader_scorer
+from perception.text import message as shared_message
 
 __all__ = [
     "AcknowledgementCheck",
@@ -568,22 +569,9 @@ _ACKNOWLEDGES = _Pattern(
 )
 
 
-@functools.lru_cache(maxsize=256)
-@functools.lru_cache(maxsize=1024)
 def _inbound_mood(text: str) -> float:
-    """How negative an inbound message reads: the lower of its overall compound sentiment
-    and that of its most negative sentence.
-
-    One sharp sentence ("I am disappointed.") in an otherwise matter-of-fact message is
-    what the customer meant, and what they will remember writing (the peak of the
-    episode), so it is not averaged away.  Cached: many replies answer one message.
-    """
-    message = Message(text)
-    overall = message.sentiment.compound
-    sentences = message.sentence_scores
-    if len(sentences) < 2:
-        return overall
-    return min(overall, *(s.sentiment.compound for s in sentences))
+    """How negative an inbound message reads (:attr:`Message.mood`, shared cache)."""
+    return shared_message(text).mood
 
 
 def _greeting_only(message: Message, span: Span) -> bool:

@@ -38,7 +38,7 @@ from perception.model import (
     Stakeholder,
 )
 from perception.outcome import Band, FollowUp, PerceivedOutcome, Priority
-from perception.text import sentiment
+from perception.text import message as shared_message
 
 __all__ = [
     "BUILTIN_POLICIES",
@@ -372,7 +372,7 @@ class RecoverNegativePolicy:
             else:
                 situation = "has not been answered"
                 evidence = (message.id,)
-            if sentiment(message.text).compound > threshold:
+            if shared_message(message.text).sentiment.compound > threshold:
                 continue  # checked last: sentiment is the costly part
             person = account.customer.stakeholder(message.author)
             executive = person is not None and person.seniority is Seniority.EXECUTIVE

@@ -42,7 +42,7 @@ from perception.model import (
     Seniority,
 )
 from perception.outcome import Severity, Signal
-from perception.text import sentiment as text_sentiment
+from perception.text import message as shared_message
 
 __all__ = [
     "BUILTIN_SCORERS",
@@ -78,10 +78,9 @@ _POSITIVE = 0.05
 # -- shared helpers ----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=32768)
 def compound(text: str) -> float:
-    """The VADER compound sentiment of *text*, cached by text (messages repeat)."""
-    return text_sentiment(text).compound
+    """The VADER compound sentiment of *text*, from the shared message cache."""
+    return shared_message(text).sentiment.compound
 
 
 def _days(later: datetime, earlier: datetime) -> float:
@@ -571,30 +570,9 @@ class SentimentScorer:
 
 
 def feedback_value(item: Feedback) -> float:
-    """Stated feedback as a value in [-1, 1].
+    """Stated feedback as a value in [-1, 1] (:attr:`Feedback.signed_value`)."""
+    return item.signed_value
 
-    CSAT 1-5 around 3; NPS 0-10 with promoters (9-10) positive and detractors (0-6)
-    negative (Reichheld 2003); CES 1-7 around 4, lower effort better; escalation -1,
-    complaint -0.7, praise +0.7.
-    """
-    value = item.value if item.value is not None else 0.0
-    if item.kind is FeedbackKind.CSAT:  # 1..5, 3 is neutral
-        return (value - 3.0) / 2.0
-    if item.kind is FeedbackKind.NPS:  # 0..10; promoters 9-10, detractors 0-6
-        return max(-1.0, min(1.0, (value - 7.5) / 2.5))
-    if item.kind is FeedbackKind.CES:  # 1 (easy) .. 7 (hard), 4 is neutral
-        return (4.0 - value) / 3.0
-    return _FIXED[item.kind]
-
-
-# Kept for code that imported the former private name.
-_feedback_value = feedback_value
-
-_FIXED: Mapping[FeedbackKind, float] = {
-    FeedbackKind.ESCALATION: -1.0,
-    FeedbackKind.COMPLAINT: -0.7,
-    FeedbackKind.PRAISE: 0.7,
-}
 
 _WORDS: Mapping[FeedbackKind, Callable[[Feedback], str]] = {
     FeedbackKind.CSAT: lambda f: f"gave a CSAT of {f.value:g}/5",
