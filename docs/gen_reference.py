@@ -75,9 +75,22 @@ def render_hooks() -> str:
                 doc = rst_to_markdown(inspect.cleandoc(attr.__doc__ or ""))
                 out.append(f"- `{member}{sig}`: {doc}\n")
         out.append(
-            "- `defaults` (optional): a mapping of option names to default values; users "
-            "override them in `[options.NAME]` and unknown options are configuration errors.\n\n"
+            "- `Options` (optional): a frozen attrs class of the options users set in "
+            "`[options.NAME]`, each field with a default (see `perception.options`); "
+            "`ctx.options` is an instance of it, checked when the configuration is "
+            "validated.\n"
+            "- `defaults` (optional, instead of `Options`): a mapping of option names to "
+            "default values; `ctx.options` is then a read-only mapping. Unknown options are "
+            "configuration errors either way.\n"
         )
+        if proto is hookspecs.Scorer:
+            out.append(
+                "- `weight` (optional): the base weight of the scorer's signals (default "
+                "1.0); a `[weights]` entry replaces it.\n"
+                "- `evidence_kind` (optional): an `EvidenceKind`, what kind of evidence the "
+                "signals are (default `inferred`).\n"
+            )
+        out.append("\n")
     return "".join(out).rstrip() + "\n"
 
 

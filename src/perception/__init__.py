@@ -24,7 +24,7 @@ from perception.errors import (
     ValidationError,
     WorkerDiedError,
 )
-from perception.hookspecs import Check, Policy, Scorer, hookimpl
+from perception.hookspecs import Check, EvidenceKind, Policy, Scorer, hookimpl
 from perception.model import (
     Account,
     Better,
@@ -76,6 +76,7 @@ __all__ = [
     "Dimension",
     "Direction",
     "Driver",
+    "EvidenceKind",
     "Expectation",
     "ExpectationKind",
     "Feedback",

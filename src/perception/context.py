@@ -1,10 +1,16 @@
-"""What the engine hands to each scorer, check and policy besides its main argument."""
+"""What the engine hands to each scorer, check and policy besides its main argument.
+
+Each context is generic in the type of its ``options``: the plugin's own ``Options``
+class when it declares one (see :mod:`perception.options`), else a read-only mapping.
+Annotate a built-in or third-party plugin's method as ``ctx: ScoreContext[MyScorer.Options]``
+and ``ctx.options.days`` is typed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 import attrs
 
@@ -14,19 +20,23 @@ from perception.outcome import MessageReport
 
 __all__ = ["CheckContext", "PolicyContext", "ScoreContext"]
 
+#: The type of a context's ``options``.
+OptionsT = TypeVar("OptionsT")
+
 
 @attrs.frozen(kw_only=True, hash=False)
-class ScoreContext:
+class ScoreContext(Generic[OptionsT]):
     """Context of one scorer's run on one account.
 
     Attributes:
         as_of: the time of the assessment; ignore evidence after it.
-        options: the scorer's ``defaults`` overlaid with its configured options.
+        options: the scorer's options: an instance of its ``Options`` class, or its
+            ``defaults`` overlaid with the configured options as a read-only mapping.
         config: the whole configuration.
     """
 
     as_of: datetime
-    options: Mapping[str, Any]
+    options: OptionsT
     config: Config
     _check: Callable[[Interaction], MessageReport] = attrs.field(alias="check_interaction")
 
@@ -39,11 +49,11 @@ class ScoreContext:
 
 
 @attrs.frozen(kw_only=True, hash=False)
-class CheckContext:
+class CheckContext(Generic[OptionsT]):
     """Context of one check's run on one message.
 
     Attributes:
-        options: the check's ``defaults`` overlaid with its configured options.
+        options: the check's options (see :class:`ScoreContext`).
         config: the whole configuration.
         customer: the customer the message is for, if known.
         account: the customer's account, if known.
@@ -51,7 +61,7 @@ class CheckContext:
         recipient: the person the message is addressed to, if known.
     """
 
-    options: Mapping[str, Any]
+    options: OptionsT
     config: Config
     customer: Customer | None = None
     account: Account | None = None
@@ -60,15 +70,15 @@ class CheckContext:
 
 
 @attrs.frozen(kw_only=True, hash=False)
-class PolicyContext:
+class PolicyContext(Generic[OptionsT]):
     """Context of one policy's run on one account.
 
     Attributes:
         as_of: the time of planning; a follow-up due before it is overdue.
-        options: the policy's ``defaults`` overlaid with its configured options.
+        options: the policy's options (see :class:`ScoreContext`).
         config: the whole configuration.
     """
 
     as_of: datetime
-    options: Mapping[str, Any]
+    options: OptionsT
     config: Config

@@ -570,7 +570,9 @@ _DEFAULT_CONFIG = Config()
 
 #: The contexts built for the last message, reused while messages share their context
 #: (a batch of drafts to one customer): ``(key objects, contexts)``.
-_LAST_CONTEXTS: list[tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext]]]] = []
+_LAST_CONTEXTS: list[
+    tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext[Any]]]]
+] = []
 
 
 def _check_contexts(
@@ -580,7 +582,7 @@ def _check_contexts(
     account: Account | None,
     reply_to: Interaction | None,
     recipient: str | None,
-) -> list[tuple[Registered[Any], CheckContext]]:
+) -> list[tuple[Registered[Any], CheckContext[Any]]]:
     """Each enabled check with its context for one message."""
     key = (registry, config, customer, account, reply_to, recipient)
     if _LAST_CONTEXTS:

@@ -6,13 +6,21 @@ is a *registration* hook: it receives a ``register`` callable and calls it once 
 it contributes.
 
 Registered objects satisfy a small protocol: a ``name`` (unique across all kinds), a
-one-line ``description``, an optional ``defaults`` mapping of options (what a user may set
-in ``[tool.perception.options.NAME]``), and one method.
+one-line ``description``, and one method.  Optionally:
+
+* ``Options``: a frozen attrs class of the options a user may set in
+  ``[options.NAME]`` (see :mod:`perception.options`); ``ctx.options`` is then an
+  instance of it, structured and range-checked once per configuration.  A plain
+  ``defaults`` mapping still works, and gives a read-only mapping.
+* for a scorer, ``weight``: the base weight of its signals (default 1.0), which the
+  ``[weights]`` table of the configuration replaces; and ``evidence_kind``: what kind of
+  evidence its signals are (:class:`EvidenceKind`, default ``inferred``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import enum
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PROJECT_NAME",
     "Check",
+    "EvidenceKind",
     "Policy",
     "Scorer",
     "hookimpl",
@@ -46,6 +55,23 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
+class EvidenceKind(str, enum.Enum):
+    """What kind of evidence a scorer's signals are, declared as its ``evidence_kind``.
+
+    The engine and calibration treat scorers by this, never by name, so a third-party
+    scorer takes part on equal terms with the built-in ones.
+    """
+
+    #: The customer's own word (surveys, complaints, escalations): the ground truth that
+    #: calibration predicts, never a predictor; never named as an implicit cause.
+    STATED = "stated"
+    #: Judges explicit delivery against commitments; the diagnosis "delivered but
+    #: perceived negatively" names the other scorers as causes.
+    DELIVERY = "delivery"
+    #: Inferred from behaviour and messages (the default).
+    INFERRED = "inferred"
+
+
 @runtime_checkable
 class Scorer(Protocol):
     """Turns an account into signals about how the customer perceives it.
@@ -62,7 +88,7 @@ class Scorer(Protocol):
     def description(self) -> str:
         """One line saying what it measures."""
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterable[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterable[Signal]:
         """Signals for *account* as of ``ctx.as_of``, with options in ``ctx.options``."""
 
 
@@ -78,7 +104,7 @@ class Check(Protocol):
     def description(self) -> str:
         """One line saying what it looks for."""
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterable[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterable[Finding]:
         """Findings for *message*; spans are offsets into ``message.text``."""
 
 
@@ -95,19 +121,13 @@ class Policy(Protocol):
         """One line saying when it asks for a follow-up."""
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterable[FollowUp]:
         """Follow-ups for *account* given its assessed *outcome*, as of ``ctx.as_of``.
 
         Each follow-up's ``key`` must be stable: the same situation gives the same key
         on every run, so the ledger never records it twice.
         """
-
-
-#: The type of the ``register`` argument of the registration hooks.
-Register = Callable[[Any], None]
-#: What ``defaults`` of a registered object looks like.
-Options = Mapping[str, Any]
 
 
 @hookspec

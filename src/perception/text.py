@@ -32,8 +32,9 @@ import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from perception._validation import trusted as _trusted
 from perception.outcome import SentenceScore, Sentiment, Span
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ __all__ = [
 ]
 
 _LEXICON_NAME = "vader_lexicon.txt"
-_T = TypeVar("_T")
 
 #: Texts longer than this many characters are analysed in chunks (see :class:`Message`).
 DEFAULT_CHUNK_CHARS = 20_000
@@ -544,20 +544,6 @@ def vader_scorer() -> VaderScorer:
 def polarity_scores(text: str) -> dict[str, float]:
     """VADER scores of *text*, equal to nltk's ``polarity_scores``."""
     return vader_scorer().polarity_scores(text)
-
-
-def _trusted(cls: type[_T], **values: object) -> _T:
-    """An instance of the frozen record *cls* built without re-validating *values*.
-
-    Only for values this module computed and knows to be in range (VADER's arithmetic
-    keeps the compound in [-1, 1] and the proportions in [0, 1]; spans come from
-    offsets into the text): validating thousands of them per second would cost more
-    than scoring the text.
-    """
-    record = object.__new__(cls)
-    for name, value in values.items():
-        object.__setattr__(record, name, value)
-    return record
 
 
 def _to_sentiment(scores: Mapping[str, float]) -> Sentiment:

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from perception._validation import trusted
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.model import Direction
@@ -46,32 +47,23 @@ __all__ = [
 
 
 def _span(*, start: int, end: int) -> Span:
-    """A span the checks computed from offsets into the text (in range by construction).
-
-    Built without re-validation: a message can yield thousands of findings, and the
-    test suite re-validates every finding the built-in checks produce.
-    """
-    span = object.__new__(Span)
-    object.__setattr__(span, "start", start)
-    object.__setattr__(span, "end", end)
-    return span
+    """A span the checks computed from offsets into the text (in range by construction)."""
+    return trusted(Span, start=start, end=end)
 
 
 def _finding(
     *, check: str, severity: Severity, span: Span, message: str, suggestion: str
 ) -> Finding:
-    """A finding of a built-in check, built without re-validation (see :func:`_span`)."""
-    finding = object.__new__(Finding)
-    for name, value in (
-        ("check", check),
-        ("severity", severity),
-        ("message", message),
-        ("suggestion", suggestion),
-        ("span", span),
-        ("evidence", ()),
-    ):
-        object.__setattr__(finding, name, value)
-    return finding
+    """A finding of a built-in check, built without re-validation (see ``trusted``)."""
+    return trusted(
+        Finding,
+        check=check,
+        severity=severity,
+        message=message,
+        suggestion=suggestion,
+        span=span,
+        evidence=(),
+    )
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -228,7 +220,7 @@ class PersonalizationCheck:
     description = "Greeting addressed to the recipient by name, and a sign-off."
     defaults: ClassVar[dict[str, Any]] = {"require_sign_off": True}
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         """Findings when the greeting or sign-off is missing."""
         if not ctx.recipient or not ctx.recipient.split() or not message.text.strip():
             return
@@ -488,7 +480,7 @@ class UndefinedTermCheck:
         "flag_widely_known": False,
     }
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         """One finding per undefined acronym (at its first use) and per jargon phrase."""
         text = message.text
         if not text:
@@ -592,7 +584,7 @@ class AcknowledgementCheck:
         "within_sentences": 3,
     }
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         """A finding when the inbound message is negative and the reply does not acknowledge it."""
         inbound = ctx.reply_to
         if inbound is None or inbound.direction is not Direction.INBOUND or not inbound.text:
@@ -788,7 +780,7 @@ class NegativeLanguageCheck:
         "sentence_threshold": -0.6,
     }
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         """A finding per blaming or negative phrase, and per strongly negative sentence."""
         text = message.text
         if not text:
@@ -1115,7 +1107,7 @@ class UnconfirmedCriticalPointCheck:
     )
     defaults: ClassVar[dict[str, Any]] = {"kinds": ["decision", "date", "price", "scope"]}
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         """One finding per message, at the first critical statement, listing the kinds."""
         if not message.text:
             return
@@ -1186,7 +1178,7 @@ class ReadabilityCheck:
         "plain_words": False,
     }
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         """A finding per long sentence; one for the message when its reading ease is low."""
         if not message.text.strip():
             return

@@ -73,7 +73,7 @@ def _day(moment: datetime) -> str:
     return moment.date().isoformat()
 
 
-def _number(ctx: PolicyContext, policy: str, option: str, *, minimum: float = 0.0) -> float:
+def _number(ctx: PolicyContext[Any], policy: str, option: str, *, minimum: float = 0.0) -> float:
     """A numeric option, checked: a clear error names the option when it is out of range."""
     value = ctx.options[option]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
@@ -82,7 +82,7 @@ def _number(ctx: PolicyContext, policy: str, option: str, *, minimum: float = 0.
     return float(value)
 
 
-def _bands(ctx: PolicyContext, policy: str, option: str) -> frozenset[Band]:
+def _bands(ctx: PolicyContext[Any], policy: str, option: str) -> frozenset[Band]:
     values = ctx.options[option]
     if not isinstance(values, (list, tuple)):
         raise ConfigError(f"options.{policy}.{option}: must be a list of band names")
@@ -97,7 +97,7 @@ def _bands(ctx: PolicyContext, policy: str, option: str) -> frozenset[Band]:
     return frozenset(bands)
 
 
-def _strings(ctx: PolicyContext, policy: str, option: str) -> tuple[str, ...]:
+def _strings(ctx: PolicyContext[Any], policy: str, option: str) -> tuple[str, ...]:
     values = ctx.options[option]
     if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
         raise ConfigError(f"options.{policy}.{option}: must be a list of strings")
@@ -146,7 +146,7 @@ class PostDeliveryCheckInPolicy:
     }
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         """One follow-up per recent delivery and one per recent acceptance."""
         after_delivery = timedelta(days=_number(ctx, self.name, "days_after_delivery"))
@@ -225,7 +225,7 @@ class ConfirmCriticalPolicy:
     defaults: ClassVar[dict[str, Any]] = {"lead_days": 5}
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         """One follow-up per unconfirmed critical expectation."""
         lead = timedelta(days=_number(ctx, self.name, "lead_days"))
@@ -339,7 +339,7 @@ class RecoverNegativePolicy:
     }
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         """One follow-up per negative inbound message that was not recovered in time."""
         threshold = ctx.options["negative_threshold"]
@@ -414,7 +414,7 @@ class BreakSilencePolicy:
     defaults: ClassVar[dict[str, Any]] = {"days": 21, "at_risk_days": 7, "inbound_only": False}
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         """One follow-up when the last contact is older than the allowed silence."""
         contacts = account.interactions
@@ -472,7 +472,7 @@ class ExecutiveTouchpointPolicy:
     }
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         """At most one follow-up: an executive-level contact."""
         if outcome.band not in _bands(ctx, self.name, "bands"):
@@ -661,7 +661,7 @@ class ShareRelevantNewsPolicy:
     }
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         """At most one follow-up: the item to share in the current period."""
         catalogue = parse_catalogue(self.name, ctx.options["catalogue"])

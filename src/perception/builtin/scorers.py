@@ -258,7 +258,7 @@ class DisconfirmationScorer:
         "loss_aversion": science.LOSS_AVERSION,
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal per expectation with something to judge."""
         opts = ctx.options
         by_expectation: dict[str, list[Deliverable]] = {}
@@ -289,7 +289,7 @@ class DisconfirmationScorer:
             )
 
     def _judge(
-        self, expectation: Expectation, items: list[Deliverable], ctx: ScoreContext
+        self, expectation: Expectation, items: list[Deliverable], ctx: ScoreContext[Any]
     ) -> tuple[float, str, tuple[str, ...], datetime, bool] | None:
         """``(disconfirmation, sentence, evidence, when, accepted)`` or ``None``."""
         opts = ctx.options
@@ -402,7 +402,7 @@ class ResponsivenessScorer:
         "half_life_days": 60.0,
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """A peak-end signal over answered messages, one per unanswered message."""
         opts = ctx.options
         adequate, desired, source = expected_response_hours(
@@ -512,7 +512,7 @@ class SentimentScorer:
         "max_messages": 200,
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal for the customer's messages, if there are any with text."""
         opts = ctx.options
         messages = [m for m in account.timeline() if m.inbound and m.text.strip()]
@@ -602,7 +602,7 @@ class VoiceScorer:
         "manager_factor": 1.5,
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal per feedback item."""
         opts = ctx.options
         half_life = float(opts["half_life_days"])
@@ -684,7 +684,7 @@ class CommunicationScorer:
         },
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal per check with findings, or one for a clean record."""
         opts = ctx.options
         outbound = [m for m in account.timeline() if not m.inbound and m.text.strip()]
@@ -784,7 +784,7 @@ class ConfirmationScorer:
         "urgent_days": 14.0,
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal per critical expectation."""
         opts = ctx.options
         for expectation in account.expectations:
@@ -880,7 +880,7 @@ class RecoveryScorer:
         "max_episodes": 10,
     }
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal per failure episode that has been answered or is overdue."""
         opts = ctx.options
         fast = float(opts["fast_hours"])
@@ -928,7 +928,7 @@ class RecoveryScorer:
     def _signal(
         self,
         account: Account,
-        ctx: ScoreContext,
+        ctx: ScoreContext[Any],
         episode: tuple[datetime, str, str, str],
         reply: Interaction | None,
         inbound: Sequence[Interaction],
@@ -1021,7 +1021,7 @@ class SilenceScorer:
     description = "No contact with the customer for longer than N days."
     defaults: ClassVar[dict[str, Any]] = {"weight": 1.0, "days": 21.0, "max_loss": 0.6}
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         """One signal when the last contact is older than ``days``."""
         opts = ctx.options
         if not account.interactions:

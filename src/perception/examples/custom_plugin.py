@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import perception
 from perception import (
@@ -39,7 +40,7 @@ class MeetingCadenceScorer:
     description = "Meetings in the last 60 days against a target of two."
     defaults = {"target": 2, "days": 60}  # noqa: RUF012  # read-only options
 
-    def score(self, account: Account, ctx: ScoreContext) -> Iterator[Signal]:
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
         since = ctx.as_of - timedelta(days=ctx.options["days"])
         meetings = [
             i for i in account.interactions if i.channel.value == "meeting" and i.at >= since
@@ -61,7 +62,7 @@ class ReleasePromiseCheck:
     name = "release-promise"
     description = "Promises tied to 'the next release' without a date."
 
-    def check(self, message: Message, ctx: CheckContext) -> Iterator[Finding]:
+    def check(self, message: Message, ctx: CheckContext[Any]) -> Iterator[Finding]:
         for match in RELEASE_PROMISE.finditer(message.text):
             yield Finding(
                 check=self.name,
@@ -79,7 +80,7 @@ class QuarterlyReviewPolicy:
     description = "One business review per account per quarter."
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext
+        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
     ) -> Iterator[FollowUp]:
         quarter = (ctx.as_of.month - 1) // 3 + 1
         yield FollowUp(
