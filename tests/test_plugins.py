@@ -46,7 +46,7 @@ def test_builtins_are_registered_like_any_plugin():
     pm = get_plugin_manager(load_entrypoints=False)
     assert [pm.get_name(p) for p in pm.get_plugins() if pm.get_name(p) in DEFAULT_PLUGINS]
     registry = get_registry(pm)
-    assert registry.scorers["voice"].origin == "perception.builtin.scorers"
+    assert registry.scorers["voice"].origin == "perception.builtin.scorers.voice"
     assert registry.checks["personalization"].origin == "perception.builtin.checks"
     assert registry.policies["break-silence"].origin == "perception.builtin.policies"
 
@@ -57,7 +57,7 @@ def test_name_clash_names_both_plugins():
     with pytest.raises(PluginConflictError) as info:
         Registry.from_plugin_manager(pm)
     assert "'acme'" in str(info.value)
-    assert "'perception.builtin.scorers'" in str(info.value)
+    assert "'perception.builtin.scorers.voice'" in str(info.value)
 
 
 def test_names_are_unique_across_kinds():

@@ -50,7 +50,14 @@ DISABLE_AUTOLOAD_ENV = "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD"
 
 #: Built-in plugins, by module name; each is registered under that name.
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "perception.builtin.scorers",
+    "perception.builtin.scorers.disconfirmation",
+    "perception.builtin.scorers.responsiveness",
+    "perception.builtin.scorers.sentiment",
+    "perception.builtin.scorers.voice",
+    "perception.builtin.scorers.communication",
+    "perception.builtin.scorers.confirmation",
+    "perception.builtin.scorers.recovery",
+    "perception.builtin.scorers.silence",
     "perception.builtin.checks",
     "perception.builtin.policies",
 )

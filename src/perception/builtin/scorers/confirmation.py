@@ -1,0 +1,105 @@
+"""The ``confirmation`` scorer: critical expectations the customer never confirmed.
+
+A critical point (a commitment, a changed date, a decision) that the customer never
+confirmed is a misunderstanding waiting to surface: the customer's expectation and the
+team's record can drift apart silently, to be found later as a disconfirmation
+(expectation-disconfirmation, Oliver 1980).  It bears on assurance, the SERVQUAL dimension
+of trust and confidence (Parasuraman, Zeithaml & Berry 1988).  Each unconfirmed
+critical expectation is a loss, larger when its due date is within ``urgent_days`` or
+past; each confirmed one a small gain, at half weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+from perception import science
+from perception.builtin.scorers._common import date_words, days_between, label, who
+from perception.context import ScoreContext
+from perception.hookspecs import Scorer, hookimpl
+from perception.model import Account, Dimension, Expectation
+from perception.outcome import Signal
+
+__all__ = ["ConfirmationScorer", "perception_register_scorers"]
+
+
+class ConfirmationScorer:
+    """Critical expectations the customer never confirmed.
+
+    One signal per critical expectation: a loss when unconfirmed (larger when due soon
+    or already due), a small gain when confirmed; see
+    :mod:`perception.builtin.scorers.confirmation`.
+    """
+
+    name = "confirmation"
+    description = "Critical expectations or decisions the customer never confirmed."
+    defaults: ClassVar[dict[str, Any]] = {
+        "weight": 1.0,
+        "unconfirmed_value": -0.5,
+        "urgent_value": -0.8,
+        "confirmed_value": 0.2,
+        "urgent_days": 14.0,
+    }
+
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+        """One signal per critical expectation."""
+        opts = ctx.options
+        for expectation in account.expectations:
+            if not expectation.critical:
+                continue
+            weight = float(opts["weight"]) * (0.5 + expectation.importance)
+            holder = (
+                who(account, expectation.stakeholder) if expectation.stakeholder else "the customer"
+            )
+            if expectation.confirmed_at is not None:
+                yield Signal(
+                    scorer=self.name,
+                    dimension=Dimension.ASSURANCE,
+                    value=float(opts["confirmed_value"]),
+                    weight=weight * 0.5,
+                    confidence=1.0,
+                    explanation=(
+                        f"{label(expectation)} (critical) was confirmed by {holder} on "
+                        f"{date_words(expectation.confirmed_at, ctx.as_of)}."
+                    ),
+                    evidence=(expectation.id,),
+                    at=expectation.confirmed_at,
+                )
+                continue
+            value, sentence = _unconfirmed(expectation, holder, ctx)
+            yield Signal(
+                scorer=self.name,
+                dimension=Dimension.ASSURANCE,
+                value=science.clamp(value),
+                weight=weight,
+                confidence=0.9,
+                explanation=sentence + ".",
+                evidence=(expectation.id,),
+                at=None,
+            )
+
+
+def _unconfirmed(
+    expectation: Expectation, holder: str, ctx: ScoreContext[Any]
+) -> tuple[float, str]:
+    """The value and sentence (without its full stop) of an unconfirmed critical point."""
+    opts = ctx.options
+    value = float(opts["unconfirmed_value"])
+    sentence = f"{label(expectation)} is critical and was never confirmed by {holder}"
+    due = expectation.due
+    if due is not None:
+        left = days_between(due, ctx.as_of)
+        if left < 0:
+            value = float(opts["urgent_value"])
+            sentence += f", though it was due on {date_words(due, ctx.as_of)}"
+        elif left <= float(opts["urgent_days"]):
+            value = float(opts["urgent_value"])
+            sentence += f", and it is due on {date_words(due, ctx.as_of)}"
+    return value, sentence
+
+
+@hookimpl
+def perception_register_scorers(register: Callable[[Scorer], None]) -> None:
+    """Register the ``confirmation`` scorer."""
+    register(ConfirmationScorer())

@@ -1,0 +1,194 @@
+"""The ``responsiveness`` scorer: reply times against the expected response time.
+
+The expected time comes from a responsiveness expectation measured in minutes, hours or
+days (its adequate and desired levels), else from ``adequate_hours`` and
+``desired_hours``.  Waiting is valued asymmetrically (Caruelle, Lervik-Olsen & Gustafsson
+2023): a fast answer pleases a lot, a slightly slow one displeases a little, a much slower
+one a lot.  Answered messages form one episode remembered by its worst and its latest wait
+(peak-end, Kahneman et al. 1993); each message still unanswered past the adequate time is
+a signal of its own.  Only messages that ask for something (a question, a request, a
+negative tone) need a reply.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar
+
+from perception import science
+from perception.builtin.scorers._common import (
+    HOUR,
+    capitalized,
+    date_words,
+    days_between,
+    duration_words,
+    expected_response_hours,
+    needs_reply,
+    plural,
+    possessive,
+    team_reply,
+    who,
+)
+from perception.context import ScoreContext
+from perception.hookspecs import Scorer, hookimpl
+from perception.model import Account, Dimension, Expectation, Interaction
+from perception.outcome import Signal
+
+__all__ = ["ResponsivenessScorer", "perception_register_scorers"]
+
+#: ``(customer message, team reply, hours waited)``.
+_Answered = tuple[Interaction, Interaction, float]
+
+
+class ResponsivenessScorer:
+    """Reply times to the customer's messages against the expected response time.
+
+    Valued asymmetrically (Caruelle, Lervik-Olsen & Gustafsson 2023) and remembered by
+    peak and end; see :mod:`perception.builtin.scorers.responsiveness`.  One signal over
+    the answered messages, one per message still unanswered past the adequate time.
+    """
+
+    name = "responsiveness"
+    description = "Reply times to the customer's messages against the expected response time."
+    defaults: ClassVar[dict[str, Any]] = {
+        "weight": 1.0,
+        "unanswered_weight": 1.0,
+        "adequate_hours": 24.0,
+        "desired_hours": 4.0,
+        "max_gain": 0.6,
+        "tolerance": 3.0,
+        "steepness": 1.5,
+        "half_life_days": 60.0,
+    }
+
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+        """A peak-end signal over answered messages, one per unanswered message."""
+        opts = ctx.options
+        adequate, desired, source = expected_response_hours(
+            account, float(opts["adequate_hours"]), float(opts["desired_hours"])
+        )
+        curve: Callable[[float], float] = functools.partial(
+            science.response_time_value,
+            adequate=adequate,
+            desired=desired,
+            max_gain=float(opts["max_gain"]),
+            tolerance=float(opts["tolerance"]),
+            steepness=float(opts["steepness"]),
+        )
+        expected = f"expected within {duration_words(adequate)}"
+        timeline = account.timeline()
+        answered: list[_Answered] = []
+        for index, message in enumerate(timeline):
+            if not message.inbound or not needs_reply(message):
+                continue
+            reply = team_reply(timeline, message, index)
+            if reply is not None:
+                answered.append((message, reply, (reply.at - message.at).total_seconds() / HOUR))
+                continue
+            waited = (ctx.as_of - message.at).total_seconds() / HOUR
+            if waited <= adequate:
+                continue  # still within the expected time
+            yield self._unanswered(account, ctx, message, curve(waited), waited, expected, source)
+        if answered:
+            yield self._answered(account, ctx, answered, curve, adequate, expected, source)
+
+    def _unanswered(
+        self,
+        account: Account,
+        ctx: ScoreContext[Any],
+        message: Interaction,
+        value: float,
+        waited: float,
+        expected: str,
+        source: Expectation | None,
+    ) -> Signal:
+        """One customer message still waiting past the adequate time."""
+        name = possessive(who(account, message.author, role=False))
+        return Signal(
+            scorer=self.name,
+            dimension=Dimension.RESPONSIVENESS,
+            value=value,
+            weight=float(ctx.options["unanswered_weight"]),
+            confidence=1.0,
+            explanation=capitalized(
+                f"{name} message of {date_words(message.at, ctx.as_of)} is still unanswered "
+                f"after {duration_words(waited)} ({expected})."
+            ),
+            evidence=(message.id,) + ((source.id,) if source else ()),
+            at=message.at,
+        )
+
+    def _answered(
+        self,
+        account: Account,
+        ctx: ScoreContext[Any],
+        answered: Sequence[_Answered],
+        curve: Callable[[float], float],
+        adequate: float,
+        expected: str,
+        source: Expectation | None,
+    ) -> Signal:
+        """The answered messages as one episode, remembered by its peak and its end."""
+        half_life = float(ctx.options["half_life_days"])
+        values = [curve(hours) for _, _, hours in answered]
+        weights = [science.decay(days_between(ctx.as_of, m.at), half_life) for m, _, _ in answered]
+        value, peak, end = science.weighted_peak_end(values, weights)
+        message, reply, _ = answered[peak]
+        evidence = [message.id, reply.id]
+        if end != peak:
+            evidence += [answered[end][0].id, answered[end][1].id]
+        if source is not None:
+            evidence.append(source.id)
+        return Signal(
+            scorer=self.name,
+            dimension=Dimension.RESPONSIVENESS,
+            value=value,
+            weight=float(ctx.options["weight"]),
+            confidence=1.0 - math.exp(-len(answered) / 2.0),
+            explanation=capitalized(
+                _episode_sentence(
+                    account, ctx, answered, peak, values[peak] < 0, adequate, expected
+                )
+            ),
+            evidence=tuple(evidence),
+            at=answered[end][1].at,
+        )
+
+
+def _episode_sentence(
+    account: Account,
+    ctx: ScoreContext[Any],
+    answered: Sequence[_Answered],
+    peak: int,
+    slow_peak: bool,
+    adequate: float,
+    expected: str,
+) -> str:
+    """The worst wait when it was too slow, else how fast every reply came."""
+    if slow_peak:
+        message, _, hours = answered[peak]
+        name = possessive(who(account, message.author, role=False))
+        slow = sum(1 for _, _, h in answered if h > adequate)
+        return (
+            f"{name} message of {date_words(message.at, ctx.as_of)} waited "
+            f"{duration_words(hours)} for a reply ({expected}); "
+            f"{slow} of {len(answered)} replies were slower than that."
+        )
+    slowest = max(h for _, _, h in answered)
+    if len(answered) == 1:
+        return (
+            f"The one reply came within the expected {duration_words(adequate)} "
+            f"(after {duration_words(slowest)})."
+        )
+    return (
+        f"All {plural(len(answered), 'reply')} came within the expected "
+        f"{duration_words(adequate)}; the slowest took {duration_words(slowest)}."
+    )
+
+
+@hookimpl
+def perception_register_scorers(register: Callable[[Scorer], None]) -> None:
+    """Register the ``responsiveness`` scorer."""
+    register(ResponsivenessScorer())

@@ -1,0 +1,121 @@
+"""The ``sentiment`` scorer: the customer's messages over time, by peak and end.
+
+Each inbound message is scored with VADER (Hutto & Gilbert 2014), read from the shared
+message cache; the episode is remembered by its most intense and its latest message
+(peak-end, Kahneman et al. 1993), each faded by its age (``half_life_days``), not by the
+mean of all messages.  A negative message is ``loss_aversion`` times as intense as a
+positive one of the same size when the peak is chosen (Tversky & Kahneman 1992).  The
+sentence names a run of negative messages at the end, which is what a customer's next
+decision follows most.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar
+
+from perception import science
+from perception.builtin.scorers._common import (
+    NEGATIVE,
+    POSITIVE,
+    compound,
+    date_words,
+    days_between,
+    possessive,
+    who,
+)
+from perception.context import ScoreContext
+from perception.hookspecs import Scorer, hookimpl
+from perception.model import Account, Dimension, Interaction
+from perception.outcome import Signal
+
+__all__ = ["SentimentScorer", "perception_register_scorers"]
+
+
+class SentimentScorer:
+    """The customer's messages over time, remembered by their peak and their end.
+
+    VADER sentiment of each inbound message, peak-end with recency; see
+    :mod:`perception.builtin.scorers.sentiment`.  One signal, if any message has text.
+    """
+
+    name = "sentiment"
+    description = "The customer's messages over time: peak, end and recency, not a mean."
+    defaults: ClassVar[dict[str, Any]] = {
+        "weight": 1.5,
+        "half_life_days": 30.0,
+        "peak_weight": 0.5,
+        "end_weight": 0.5,
+        "loss_aversion": science.LOSS_AVERSION,
+        "max_messages": 200,
+    }
+
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+        """One signal for the customer's messages, if there are any with text."""
+        opts = ctx.options
+        messages = [m for m in account.timeline() if m.inbound and m.text.strip()]
+        messages = messages[-int(opts["max_messages"]) :]
+        if not messages:
+            return
+        values = [compound(m.text) for m in messages]
+        half_life = float(opts["half_life_days"])
+        weights = [science.decay(days_between(ctx.as_of, m.at), half_life) for m in messages]
+        value, peak, end = science.weighted_peak_end(
+            values,
+            weights,
+            peak_weight=float(opts["peak_weight"]),
+            end_weight=float(opts["end_weight"]),
+            loss_aversion=float(opts["loss_aversion"]),
+        )
+        last = messages[-1]
+        sentence = _end_sentence(account, ctx, last, values)
+        if peak != end:
+            peak_message = messages[peak]
+            tone = "negative" if values[peak] < 0 else "positive"
+            sentence += (
+                f"; the most {tone} was "
+                f"{possessive(who(account, peak_message.author, role=False))} on "
+                f"{date_words(peak_message.at, ctx.as_of)}"
+            )
+        yield Signal(
+            scorer=self.name,
+            dimension=Dimension.EMPATHY,
+            value=value,
+            weight=float(opts["weight"]),
+            confidence=1.0 - math.exp(-len(messages) / 2.0),
+            explanation=sentence + ".",
+            evidence=tuple(dict.fromkeys((messages[peak].id, last.id))),
+            at=last.at,
+        )
+
+
+def _trailing_negatives(values: Sequence[float]) -> int:
+    """How many of the last *values* in a row are negative."""
+    trailing = 0
+    for v in reversed(values):
+        if v > NEGATIVE:
+            break
+        trailing += 1
+    return trailing
+
+
+def _end_sentence(
+    account: Account, ctx: ScoreContext[Any], last: Interaction, values: Sequence[float]
+) -> str:
+    """How the customer's messages end: a run of negative ones, or the last one's tone."""
+    trailing = _trailing_negatives(values)
+    last_words = f"{who(account, last.author, role=False)}, {date_words(last.at, ctx.as_of)}"
+    if trailing >= 2:
+        return f"The customer's last {trailing} messages were negative (latest: {last_words})"
+    if trailing == 1:
+        return f"The customer's last message ({last_words}) was negative"
+    if values[-1] >= POSITIVE:
+        return f"The customer's last message ({last_words}) was positive"
+    return f"The customer's last message ({last_words}) was neutral"
+
+
+@hookimpl
+def perception_register_scorers(register: Callable[[Scorer], None]) -> None:
+    """Register the ``sentiment`` scorer."""
+    register(SentimentScorer())

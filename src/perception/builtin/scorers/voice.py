@@ -1,0 +1,95 @@
+"""The ``voice`` scorer: stated feedback, the customer's own word.
+
+Surveys (CSAT, NPS, CES), complaints, praise and escalations, one signal each, valued by
+:attr:`~perception.model.Feedback.signed_value`.  Stated feedback outweighs inference
+(``weight`` 3 by default, against 1 for inferred signals), an executive's word counts
+three times a user's (``executive_factor``) and a manager's one and a half times
+(``manager_factor``), and older feedback fades with a half-life.  Calibration predicts
+these signals from the inferred ones; it never uses them as predictors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar
+
+from perception import science
+from perception.builtin.scorers._common import date_words, days_between
+from perception.context import ScoreContext
+from perception.hookspecs import Scorer, hookimpl
+from perception.model import Account, Dimension, Feedback, FeedbackKind, Seniority
+from perception.outcome import Signal
+
+__all__ = ["VoiceScorer", "feedback_value", "perception_register_scorers"]
+
+
+def feedback_value(item: Feedback) -> float:
+    """Stated feedback as a value in [-1, 1] (:attr:`Feedback.signed_value`)."""
+    return item.signed_value
+
+
+_WORDS: Mapping[FeedbackKind, Callable[[Feedback], str]] = {
+    FeedbackKind.CSAT: lambda f: f"gave a CSAT of {f.value:g}/5",
+    FeedbackKind.NPS: lambda f: f"gave an NPS answer of {f.value:g}/10",
+    FeedbackKind.CES: lambda f: f"rated effort {f.value:g}/7",
+    FeedbackKind.ESCALATION: lambda f: "escalated",
+    FeedbackKind.COMPLAINT: lambda f: "complained",
+    FeedbackKind.PRAISE: lambda f: "praised the team",
+}
+
+
+class VoiceScorer:
+    """Stated feedback: the customer's own word (surveys, complaints, praise, escalations).
+
+    Each item becomes one signal, weighted by the author's seniority and faded by age;
+    see :mod:`perception.builtin.scorers.voice`.
+    """
+
+    name = "voice"
+    description = "Surveys, complaints, praise and escalations: the customer's own word."
+    defaults: ClassVar[dict[str, Any]] = {
+        "weight": 3.0,
+        "half_life_days": 90.0,
+        "executive_factor": 3.0,
+        "manager_factor": 1.5,
+    }
+
+    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+        """One signal per feedback item."""
+        opts = ctx.options
+        half_life = float(opts["half_life_days"])
+        factors = {
+            Seniority.EXECUTIVE: float(opts["executive_factor"]),
+            Seniority.MANAGER: float(opts["manager_factor"]),
+        }
+        for item in account.feedback:
+            person = account.customer.stakeholder(item.author)
+            seniority = person.seniority if person is not None else None
+            factor = factors.get(seniority, 1.0) if seniority is not None else 1.0
+            decay = science.decay(days_between(ctx.as_of, item.at), half_life)
+            who = (
+                f"{person.name} ({person.role or person.seniority.value})"
+                if person
+                else "The customer"
+            )
+            comment = " ".join(item.text.split())[:80].rstrip(".")
+            quoted = f': "{comment}"' if comment else ""
+            yield Signal(
+                scorer=self.name,
+                dimension=Dimension.ASSURANCE
+                if item.kind is not FeedbackKind.CES
+                else Dimension.TANGIBLES,
+                value=feedback_value(item),
+                weight=float(opts["weight"]) * factor * decay,
+                confidence=1.0,
+                explanation=f"{who} {_WORDS[item.kind](item)} on "
+                f"{date_words(item.at, ctx.as_of)}{quoted}.",
+                evidence=(item.id,),
+                at=item.at,
+            )
+
+
+@hookimpl
+def perception_register_scorers(register: Callable[[Scorer], None]) -> None:
+    """Register the ``voice`` scorer."""
+    register(VoiceScorer())

@@ -1,0 +1,41 @@
+"""The ``confirmation`` scorer: critical expectations the customer never confirmed."""
+
+from __future__ import annotations
+
+from perception.model import Expectation
+
+from ._helpers import account, at, signals
+
+
+def cutover(confirmed_at=None, due=None):
+    return account(
+        expectations=[
+            Expectation(
+                id="exp-cutover",
+                dimension="assurance",
+                description="Cut-over weekend",
+                critical=True,
+                importance=0.8,
+                due=due,
+                confirmed_at=confirmed_at,
+                stakeholder="dana",
+            )
+        ]
+    )
+
+
+def test_unconfirmed_critical_point_is_a_loss_named_with_its_holder():
+    [signal] = signals(cutover(), "confirmation", at(0))
+    assert signal.value < 0
+    assert signal.explanation == (
+        "Cut-over weekend is critical and was never confirmed by Dana Whitfield (CIO)."
+    )
+    [soon] = signals(cutover(due=at(5)), "confirmation", at(0))
+    assert soon.value < signal.value
+    [confirmed] = signals(cutover(confirmed_at=at(-3)), "confirmation", at(0))
+    assert confirmed.value > 0
+
+
+def test_confirmation_after_as_of_does_not_count():
+    [signal] = signals(cutover(confirmed_at=at(10)), "confirmation", at(0))
+    assert signal.value < 0

@@ -1,0 +1,68 @@
+"""The ``responsiveness`` scorer: reply times against the expected response time."""
+
+from __future__ import annotations
+
+from perception.config import Config
+from perception.model import Expectation
+
+from ._helpers import account, at, inbound, outbound, signals
+
+
+def reply_expectation(adequate=24.0, desired=4.0):
+    return Expectation(
+        id="exp-reply",
+        dimension="responsiveness",
+        kind="implicit",
+        adequate=adequate,
+        desired=desired,
+        unit="hours",
+        better="lower",
+    )
+
+
+def conversation(reply_after_hours):
+    return account(
+        expectations=[reply_expectation()],
+        interactions=[
+            inbound("q1", at(0), "Can you send the report?"),
+            outbound("a1", at(0, reply_after_hours), "Here it is.", reply_to="q1"),
+        ],
+    )
+
+
+def test_fast_reply_pleases_slow_reply_displeases():
+    [fast] = signals(conversation(1), "responsiveness", at(5))
+    [slow] = signals(conversation(72), "responsiveness", at(5))
+    assert fast.value > 0.15
+    assert slow.value < 0
+    assert "waited 3 days for a reply (expected within 24 hours)" in slow.explanation
+    assert "exp-reply" in slow.evidence
+
+
+def test_unanswered_message_past_the_adequate_time():
+    acc = account(
+        expectations=[reply_expectation()],
+        interactions=[inbound("q1", at(0), "When will the fix ship?", author="marco")],
+    )
+    assert signals(acc, "responsiveness", at(0, 12)) == []  # still within 24 hours
+    [waiting] = signals(acc, "responsiveness", at(4))
+    assert waiting.value < 0
+    assert waiting.explanation.startswith("Marco Ruiz's message of 1 March is still unanswered")
+
+
+def test_thanks_needs_no_reply():
+    acc = account(interactions=[inbound("t", at(0), "Thanks a lot, great work!")])
+    assert signals(acc, "responsiveness", at(10)) == []
+
+
+def test_default_expected_time_is_an_option():
+    acc = account(
+        interactions=[
+            inbound("q1", at(0), "Can you help?"),
+            outbound("a1", at(0, 10), "Yes, done.", reply_to="q1"),
+        ]
+    )
+    config = Config(options={"responsiveness": {"adequate_hours": 8.0, "desired_hours": 2.0}})
+    [strict] = signals(acc, "responsiveness", at(2), config=config)
+    [lenient] = signals(acc, "responsiveness", at(2))
+    assert strict.value < 0 < lenient.value

@@ -1,0 +1,29 @@
+"""The ``sentiment`` scorer: the customer's messages over time, by peak and end."""
+
+from __future__ import annotations
+
+from ._helpers import account, at, inbound, signals
+
+
+def test_sentiment_follows_peak_and_end_not_the_mean():
+    happy = "Great work, thank you, this is excellent!"
+    acc = account(
+        interactions=[inbound(f"h{i}", at(i), happy) for i in range(6)]
+        + [
+            inbound("n1", at(7), "This is terrible and frustrating.", author="marco"),
+            inbound("n2", at(8), "I am angry, the portal is broken again.", author="dana"),
+        ]
+    )
+    [signal] = signals(acc, "sentiment", at(9))
+    assert signal.value < 0  # the mean of the messages is positive
+    assert "The customer's last 2 messages were negative (latest: Dana Whitfield" in (
+        signal.explanation
+    )
+    assert signal.evidence[-1] == "n2"
+
+
+def test_old_messages_fade():
+    acc = account(interactions=[inbound("n", at(0), "This is terrible and frustrating.")])
+    [recent] = signals(acc, "sentiment", at(1))
+    [old] = signals(acc, "sentiment", at(120))
+    assert recent.value < old.value < 0
