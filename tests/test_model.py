@@ -154,7 +154,10 @@ def test_other_offsets_are_kept():
 
 def test_as_of_leaves_out_later_records_and_returns_itself_when_nothing_is_later():
     account = make_account(
-        interactions=[message("q", "Any news?", days=1), message("r", "Yes.", inbound=False, days=3)]
+        interactions=[
+            message("q", "Any news?", days=1),
+            message("r", "Yes.", inbound=False, days=3),
+        ]
     )
     assert account.as_of(T0 + timedelta(days=5)) is account
     view = account.as_of(T0 + timedelta(days=2))
