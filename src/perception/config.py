@@ -4,7 +4,7 @@ Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.p
 
     disable = ["readability"]            # scorers, checks or policies to switch off
 
-    [weights]                            # multiply a scorer's signal weights
+    [weights]                            # a scorer's weight (replaces its default)
     voice = 2.0
 
     [bands]                              # lowest score of each band
@@ -17,11 +17,13 @@ Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.p
     days = 21
 
 Unknown keys are errors, never silently ignored; so are options a plugin does not
-declare in its ``defaults`` and names no plugin registered.
+declare (in its ``Options`` class or ``defaults``), values out of an option's range, and
+names no plugin registered.  The tables a plugin is handed are read-only.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from perception._frozen import FrozenMap, frozen_map
 from perception.errors import ConfigError
 from perception.outcome import Band
 
@@ -63,22 +66,38 @@ def _names(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def _read_only(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only copy of *value*: what plugins are handed cannot be changed behind the
+    caller's back."""
+    return frozen_map(value)
+
+
+def _read_only_tables(value: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    return FrozenMap({k: frozen_map(v) for k, v in value.items()})
+
+
 @attrs.frozen(kw_only=True, hash=False)
 class Config:
     """Validated settings for the engine.
 
     Attributes:
         disable: names of scorers, checks and policies that do not run.
-        weights: per-scorer multipliers of signal weights (default 1.0).
+        weights: per-scorer weights, replacing each scorer's declared ``weight``.
         bands: lowest score of each band.
         options: per-plugin options, by registered name.
+
+    The mappings are read-only.
         source: where the settings came from, for error messages.
     """
 
     disable: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
-    weights: Mapping[str, float] = attrs.field(factory=dict)
-    bands: Mapping[Band, float] = attrs.field(factory=lambda: dict(DEFAULT_BANDS))
-    options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    weights: Mapping[str, float] = attrs.field(factory=dict, converter=_read_only)
+    bands: Mapping[Band, float] = attrs.field(
+        factory=lambda: dict(DEFAULT_BANDS), converter=_read_only
+    )
+    options: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=_read_only_tables
+    )
     source: str = "<defaults>"
 
     @classmethod
@@ -100,8 +119,13 @@ class Config:
             disable = []
         weights = _table(data, "weights", problems)
         for name, value in weights.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                problems.append(f"weights.{name}: must be a number >= 0, not {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                problems.append(f"weights.{name}: must be a finite number >= 0, not {value!r}")
         bands = dict(DEFAULT_BANDS)
         for key, value in _table(data, "bands", problems).items():
             if key not in _BAND_KEYS:
@@ -129,9 +153,9 @@ class Config:
             source=source,
         )
 
-    def weight(self, scorer: str) -> float:
-        """The weight multiplier of *scorer*."""
-        return self.weights.get(scorer, 1.0)
+    def weight(self, scorer: str, default: float = 1.0) -> float:
+        """The configured weight of *scorer*, or *default* (its declared weight)."""
+        return self.weights.get(scorer, default)
 
     def band(self, score: float) -> Band:
         """The band of a 0-100 *score*."""
@@ -141,17 +165,23 @@ class Config:
         return Band.CRITICAL
 
     def options_for(self, name: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-        """*defaults* overlaid with the options configured for *name*."""
+        """*defaults* overlaid with the options configured for *name* (a plain copy)."""
         merged = dict(defaults)
         merged.update(self.options.get(name, {}))
         return merged
+
+    def render_problems(self, problems: list[str]) -> str:
+        """An error message listing *problems* of this configuration, naming its source."""
+        return _render(self.source, problems)
 
     def validate(self, registry: Registry) -> None:
         """Check every name and option against the plugins in *registry*.
 
         Raises :class:`~perception.errors.ConfigError` listing each unknown name, each
-        option a plugin does not declare and each option of the wrong type.
+        option a plugin does not declare and each value of the wrong type or out of range.
         """
+        from perception.plugins import structure_problems  # noqa: PLC0415  # import cycle
+
         known = registry.names()
         problems = [
             f"disable: no scorer, check or policy is named {name!r}"
@@ -168,29 +198,9 @@ class Config:
             if entry is None:
                 problems.append(f"options.{name}: no scorer, check or policy is named {name!r}")
                 continue
-            for key, value in values.items():
-                if key not in entry.defaults:
-                    allowed = ", ".join(sorted(entry.defaults)) or "none"
-                    problems.append(f"options.{name}.{key}: unknown option (allowed: {allowed})")
-                elif not _same_kind(entry.defaults[key], value):
-                    expected = type(entry.defaults[key]).__name__
-                    problems.append(
-                        f"options.{name}.{key}: must be {expected}, not {type(value).__name__}"
-                    )
+            problems.extend(structure_problems(entry, values))
         if problems:
             raise ConfigError(_render(self.source, problems))
-
-
-def _same_kind(default: object, value: object) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
-        return True
-    if default is None:
-        return True
-    if isinstance(default, (list, tuple)):
-        return isinstance(value, (list, tuple))
-    return isinstance(value, type(default))
 
 
 def _table(data: Mapping[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
@@ -221,11 +231,19 @@ def find_config(start: Path | None = None) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "perception" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and "perception" in _tool_table(pyproject):
             return pyproject
         if (candidate / ".git").exists():
             break
     return None
+
+
+def _tool_table(pyproject: Path) -> Mapping[str, Any]:
+    """The ``[tool]`` table of a ``pyproject.toml`` (empty when there is none)."""
+    tool = _read_toml(pyproject).get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{pyproject}: tool: must be a table, not {type(tool).__name__}")
+    return tool
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -235,6 +253,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = 1 + exc.object[: exc.start].count(b"\n")
+        message = f"{path}:{line}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x}"
+        raise ConfigError(message) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
@@ -253,6 +277,6 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     path = Path(path)
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("perception", {})
+        data = _tool_table(path).get("perception", {})
         return Config.from_mapping(data, source=f"{path} [tool.perception]")
     return Config.from_mapping(data, source=str(path))

@@ -23,7 +23,7 @@ import attrs
 from perception import science
 from perception.builtin.scorers._common import days_between, plural
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Interaction
 from perception.outcome import Severity, Signal
 
@@ -65,6 +65,7 @@ class CommunicationScorer:
     """
 
     name = "communication"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Findings of the message checks on the team's messages to the customer."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,

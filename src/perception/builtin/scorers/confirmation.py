@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between, label, who
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Expectation
 from perception.outcome import Signal
 
@@ -33,6 +33,7 @@ class ConfirmationScorer:
     """
 
     name = "confirmation"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Critical expectations or decisions the customer never confirmed."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between, label, plural
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Better, Deliverable, Expectation, ExpectationKind
 from perception.outcome import Signal
 
@@ -39,6 +39,7 @@ class DisconfirmationScorer:
     """
 
     name = "disconfirmation"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.DELIVERY
     description = "Each expectation against its deliverables: late, short, missing, early."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,

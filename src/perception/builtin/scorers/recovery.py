@@ -35,7 +35,7 @@ from perception.builtin.scorers._common import (
     who,
 )
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, FeedbackKind, Interaction
 from perception.outcome import Signal
 
@@ -70,6 +70,7 @@ class RecoveryScorer:
     """
 
     name = "recovery"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Failures answered fast with acknowledgement and a fix, scored as recovered."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,

@@ -32,7 +32,7 @@ from perception.builtin.scorers._common import (
     who,
 )
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Expectation, Interaction
 from perception.outcome import Signal
 
@@ -51,6 +51,7 @@ class ResponsivenessScorer:
     """
 
     name = "responsiveness"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Reply times to the customer's messages against the expected response time."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,

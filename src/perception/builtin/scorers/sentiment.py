@@ -26,7 +26,7 @@ from perception.builtin.scorers._common import (
     who,
 )
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Interaction
 from perception.outcome import Signal
 
@@ -41,6 +41,7 @@ class SentimentScorer:
     """
 
     name = "sentiment"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "The customer's messages over time: peak, end and recency, not a mean."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.5,

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between, plural
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension
 from perception.outcome import Signal
 
@@ -31,6 +31,7 @@ class SilenceScorer:
     """
 
     name = "silence"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "No contact with the customer for longer than N days."
     defaults: ClassVar[dict[str, Any]] = {"weight": 1.0, "days": 21.0, "max_loss": 0.6}
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Feedback, FeedbackKind, Seniority
 from perception.outcome import Signal
 
@@ -46,6 +46,7 @@ class VoiceScorer:
     """
 
     name = "voice"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.STATED
     description = "Surveys, complaints, praise and escalations: the customer's own word."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 3.0,
