@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 import perception
 from perception import Account, Customer, Interaction, Stakeholder
+from perception.config import Config
+from perception.errors import ConfigError
 
-__all__ = ["CUSTOMER", "T0", "UTC", "account", "at", "inbound", "outbound", "signals"]
+__all__ = [
+    "CUSTOMER",
+    "T0",
+    "UTC",
+    "account",
+    "at",
+    "inbound",
+    "outbound",
+    "refused",
+    "signals",
+]
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -47,3 +61,11 @@ def outbound(id_, when, text, reply_to=None) -> Interaction:
 def signals(acc: Account, scorer: str, as_of: datetime, **kwargs):
     outcome = perception.assess(acc, as_of=as_of, strict=True, **kwargs)
     return [s for s in outcome.signals if s.scorer == scorer]
+
+
+def refused(scorer: str, options: dict) -> str:
+    """The configuration error for *options* of *scorer* (it must be one)."""
+    config = Config.from_mapping({"options": {scorer: options}})
+    with pytest.raises(ConfigError) as info:
+        config.validate(perception.get_registry())
+    return str(info.value)

@@ -12,7 +12,7 @@ from perception.hookspecs import hookimpl
 from perception.outcome import Finding, Severity
 from perception.plugins import Registry, get_plugin_manager
 
-from ._helpers import account, at, inbound, outbound, signals
+from ._helpers import account, at, inbound, outbound, refused, signals
 
 
 class JargonCheck:
@@ -99,3 +99,11 @@ def test_info_findings_weigh_less_than_warnings(registry_with_fake_check):
     [info] = signals(acc, "communication", at(1), plugins=registry)
     [warning] = signals(acc, "communication", at(1), plugins=registry_with_fake_check)
     assert warning.value < info.value < 0
+
+
+def test_options_are_range_checked():
+    error = refused("communication", {"dimensions": {"jargon-test": "tone"}})
+    assert "options.communication.dimensions['jargon-test']: must be one of" in error
+    assert "options.communication.clean_value: must be from -1 to 1" in refused(
+        "communication", {"clean_value": 2}
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from perception.model import Expectation
 
-from ._helpers import account, at, signals
+from ._helpers import account, at, refused, signals
 
 
 def cutover(confirmed_at=None, due=None):
@@ -39,3 +39,9 @@ def test_unconfirmed_critical_point_is_a_loss_named_with_its_holder():
 def test_confirmation_after_as_of_does_not_count():
     [signal] = signals(cutover(confirmed_at=at(10)), "confirmation", at(0))
     assert signal.value < 0
+
+
+def test_options_are_range_checked():
+    assert "options.confirmation.urgent_value: must be from -1 to 1, not -2" in refused(
+        "confirmation", {"urgent_value": -2}
+    )

@@ -6,7 +6,7 @@ import pytest
 
 from perception.model import Deliverable, Expectation
 
-from ._helpers import T0, account, at, signals
+from ._helpers import T0, account, at, refused, signals
 
 
 def portal(delivered=None, due=T0, **expectation):
@@ -70,3 +70,12 @@ def test_critical_and_important_expectations_weigh_more():
 def test_implicit_expectations_count():
     [signal] = signals(portal(delivered=at(5), kind="implicit"), "disconfirmation", at(6))
     assert signal.value < 0
+
+
+def test_options_are_range_checked():
+    assert "options.disconfirmation.inside: must be from 0 to 1, not 1.5" in refused(
+        "disconfirmation", {"inside": 1.5}
+    )
+    assert "options.disconfirmation.grace_hours: must be >= 0" in refused(
+        "disconfirmation", {"grace_hours": -1}
+    )

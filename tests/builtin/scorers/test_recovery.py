@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from perception.model import Feedback
 
-from ._helpers import account, at, inbound, outbound, signals
+from ._helpers import account, at, inbound, outbound, refused, signals
 
 
 def failure(reply_text, reply_hours, follow_up=None):
@@ -43,3 +43,12 @@ def test_unanswered_escalation():
     [signal] = signals(acc, "recovery", at(3))
     assert signal.value < -0.5
     assert "escalation of 1 March has had no answer" in signal.explanation
+
+
+def test_options_are_range_checked():
+    assert "options.recovery.max_episodes: must be >= 1, not 0" in refused(
+        "recovery", {"max_episodes": 0}
+    )
+    assert "options.recovery.acknowledgement_check: must be a string" in refused(
+        "recovery", {"acknowledgement_check": 3}
+    )

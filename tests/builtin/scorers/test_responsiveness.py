@@ -5,7 +5,7 @@ from __future__ import annotations
 from perception.config import Config
 from perception.model import Expectation
 
-from ._helpers import account, at, inbound, outbound, signals
+from ._helpers import account, at, inbound, outbound, refused, signals
 
 
 def reply_expectation(adequate=24.0, desired=4.0):
@@ -66,3 +66,12 @@ def test_default_expected_time_is_an_option():
     [strict] = signals(acc, "responsiveness", at(2), config=config)
     [lenient] = signals(acc, "responsiveness", at(2))
     assert strict.value < 0 < lenient.value
+
+
+def test_options_are_range_checked():
+    assert "options.responsiveness.adequate_hours: must be >= 0, not -1" in refused(
+        "responsiveness", {"adequate_hours": -1}
+    )
+    assert "options.responsiveness.max_gain: must be from 0 to 1" in refused(
+        "responsiveness", {"max_gain": 2}
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._helpers import account, at, inbound, signals
+from ._helpers import account, at, inbound, refused, signals
 
 
 def test_sentiment_follows_peak_and_end_not_the_mean():
@@ -27,3 +27,12 @@ def test_old_messages_fade():
     [recent] = signals(acc, "sentiment", at(1))
     [old] = signals(acc, "sentiment", at(120))
     assert recent.value < old.value < 0
+
+
+def test_options_are_range_checked():
+    assert "options.sentiment.max_messages: must be >= 1, not 0" in refused(
+        "sentiment", {"max_messages": 0}
+    )
+    assert "options.sentiment.max_messages: must be a whole number" in refused(
+        "sentiment", {"max_messages": 2.5}
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._helpers import account, at, outbound, signals
+from ._helpers import account, at, outbound, refused, signals
 
 
 def test_silence_grows_after_the_limit():
@@ -12,3 +12,9 @@ def test_silence_grows_after_the_limit():
     [long] = signals(acc, "silence", at(60))
     assert long.value < some.value < 0
     assert "No contact with the customer for 60 days (since 1 March)" in long.explanation
+
+
+def test_options_are_range_checked():
+    assert "options.silence.max_loss: must be from 0 to 1, not 2" in refused(
+        "silence", {"max_loss": 2}
+    )

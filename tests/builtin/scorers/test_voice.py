@@ -8,7 +8,7 @@ import perception
 from perception.builtin import scorers
 from perception.model import Feedback
 
-from ._helpers import T0, account, at, inbound, signals
+from ._helpers import T0, account, at, inbound, refused, signals
 
 
 def test_executive_escalation_outweighs_user_complaint():
@@ -41,3 +41,9 @@ def test_stated_feedback_outweighs_inference():
     outcome = perception.assess(acc, as_of=at(1), strict=True)
     assert outcome.score > 50  # the customer's own word wins
     assert outcome.drivers[0].scorer == "voice"
+
+
+def test_options_are_range_checked():
+    assert "options.voice.executive_factor: must be >= 0, not -1" in refused(
+        "voice", {"executive_factor": -1}
+    )

@@ -16,15 +16,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from perception import science
+from perception._frozen import FrozenMap
 from perception.builtin.scorers._common import days_between, plural
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Interaction
+from perception.options import at_least, between, option
 from perception.outcome import Severity, Signal
 
 __all__ = ["CommunicationScorer", "perception_register_scorers"]
@@ -43,6 +45,22 @@ _SEVERITY_WEIGHT: Mapping[Severity, float] = {
     Severity.WARNING: 1.0,
     Severity.ERROR: 2.0,
 }
+
+
+#: The dimension each built-in check's signal bears on, when not communication.  A plain
+#: mapping, so that ``perception plugins --format json`` shows it; never changed, as each
+#: ``Options`` gets a read-only copy of its own.
+_DEFAULT_DIMENSIONS: Mapping[str, str] = {
+    "acknowledgement": "empathy",
+    "negative-language": "empathy",
+    "personalization": "empathy",
+    "unconfirmed-critical-point": "assurance",
+}
+
+
+def _dimensions(value: Mapping[str, str | Dimension]) -> Mapping[str, Dimension]:
+    """The ``dimensions`` option as a read-only map of check names to dimensions."""
+    return FrozenMap({check: Dimension(name) for check, name in value.items()})
 
 
 @attrs.define
@@ -65,40 +83,56 @@ class CommunicationScorer:
     """
 
     name = "communication"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Findings of the message checks on the team's messages to the customer."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 1.0,
-        "max_messages": 10,
-        "half_life_days": 60.0,
-        "penalty": 1.0,
-        "clean_value": 0.2,
-        "min_clean": 3,
-        "dimensions": {
-            "acknowledgement": "empathy",
-            "negative-language": "empathy",
-            "personalization": "empathy",
-            "unconfirmed-critical-point": "assurance",
-        },
-    }
+    #: Base weight of its signals; the ``[weights]`` entry ``communication`` replaces it.
+    weight: ClassVar[float] = 1.0
+    #: Inferred from behaviour and messages.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.communication]``."""
+
+        max_messages: int = option(
+            10, "most recent outbound messages checked (0: none)", validator=at_least(0)
+        )
+        half_life_days: float = option(
+            60.0, "age at which a message's weight halves (0: no fading)", validator=at_least(0)
+        )
+        penalty: float = option(
+            1.0, "multiplies the severity-weighted share of flagged messages", validator=at_least(0)
+        )
+        clean_value: float = option(0.2, "value of a clean record", validator=between(-1, 1))
+        min_clean: int = option(
+            3, "messages needed for a clean record to count", validator=at_least(0)
+        )
+        dimensions: Mapping[str, Dimension] = attrs.field(
+            default=_DEFAULT_DIMENSIONS,
+            converter=_dimensions,
+            metadata={
+                "help": "dimension of each check's signal, by check name (others: communication)"
+            },
+        )
+
+    def score(
+        self, account: Account, ctx: ScoreContext[CommunicationScorer.Options]
+    ) -> Iterator[Signal]:
         """One signal per check with findings, or one for a clean record."""
         opts = ctx.options
-        outbound = _recent_outbound(account, int(opts["max_messages"]))
+        outbound = _recent_outbound(account, opts.max_messages)
         if not outbound:
             return
-        half_life = float(opts["half_life_days"])
+        half_life = opts.half_life_days
         weights = [science.decay(days_between(ctx.as_of, m.at), half_life) for m in outbound]
         per_check, worst_overall = _tally(outbound, weights, ctx)
         confidence = 1.0 - math.exp(-len(outbound) / 3.0)
         yield from self._check_signals(outbound, per_check, sum(weights), confidence, ctx)
-        if worst_overall < Severity.WARNING.rank and len(outbound) >= int(opts["min_clean"]):
+        if worst_overall < Severity.WARNING.rank and len(outbound) >= opts.min_clean:
             yield Signal(
                 scorer=self.name,
                 dimension=Dimension.COMMUNICATION,
-                value=float(opts["clean_value"]),
-                weight=float(opts["weight"]),
+                value=opts.clean_value,
+                weight=1.0,
                 confidence=confidence,
                 explanation=(
                     f"Our last {plural(len(outbound), 'message')} to the customer had no "
@@ -114,21 +148,20 @@ class CommunicationScorer:
         per_check: Mapping[str, _Tally],
         total: float,
         confidence: float,
-        ctx: ScoreContext[Any],
+        ctx: ScoreContext[CommunicationScorer.Options],
     ) -> Iterator[Signal]:
         """One signal per check that flagged something, in order of the checks' names."""
         opts = ctx.options
-        dimensions: Mapping[str, Any] = opts["dimensions"]
         for check_name, tally in sorted(per_check.items()):
             rate = tally.sum / total if total > 0 else 0.0
-            value = -min(1.0, rate * float(opts["penalty"]))
+            value = -min(1.0, rate * opts.penalty)
             if value == 0.0:
                 continue
             yield Signal(
                 scorer=self.name,
-                dimension=_dimension(dimensions.get(check_name)),
+                dimension=opts.dimensions.get(check_name, Dimension.COMMUNICATION),
                 value=value,
-                weight=float(opts["weight"]),
+                weight=1.0,
                 confidence=confidence,
                 explanation=_sentence(check_name, tally, len(outbound)),
                 evidence=tuple(tally.ids),
@@ -143,7 +176,9 @@ def _recent_outbound(account: Account, most: int) -> list[Interaction]:
 
 
 def _tally(
-    outbound: Sequence[Interaction], weights: Sequence[float], ctx: ScoreContext[Any]
+    outbound: Sequence[Interaction],
+    weights: Sequence[float],
+    ctx: ScoreContext[CommunicationScorer.Options],
 ) -> tuple[dict[str, _Tally], int]:
     """Each check's findings over *outbound*, and the rank of the worst severity found."""
     per_check: dict[str, _Tally] = {}
@@ -184,14 +219,6 @@ def _latest(outbound: Sequence[Interaction], ids: Sequence[str]) -> datetime:
     """The time of the latest of *outbound* whose id is among *ids*."""
     chosen = set(ids)
     return max(m.at for m in outbound if m.id in chosen)
-
-
-def _dimension(value: object) -> Dimension:
-    """The configured dimension of a check's signal; communication when unknown."""
-    try:
-        return Dimension(str(value))
-    except ValueError:
-        return Dimension.COMMUNICATION
 
 
 @hookimpl

@@ -12,13 +12,16 @@ past; each confirmed one a small gain, at half weight.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between, label, who
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Expectation
+from perception.options import at_least, between, option
 from perception.outcome import Signal
 
 __all__ = ["ConfirmationScorer", "perception_register_scorers"]
@@ -33,23 +36,41 @@ class ConfirmationScorer:
     """
 
     name = "confirmation"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Critical expectations or decisions the customer never confirmed."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 1.0,
-        "unconfirmed_value": -0.5,
-        "urgent_value": -0.8,
-        "confirmed_value": 0.2,
-        "urgent_days": 14.0,
-    }
+    #: Base weight of its signals, times (0.5 + importance); the ``[weights]`` entry
+    #: ``confirmation`` replaces it.
+    weight: ClassVar[float] = 1.0
+    #: Inferred from behaviour and messages.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.confirmation]``."""
+
+        unconfirmed_value: float = option(
+            -0.5, "value of an unconfirmed critical point", validator=between(-1, 1)
+        )
+        urgent_value: float = option(
+            -0.8, "value when it is due soon or already due", validator=between(-1, 1)
+        )
+        confirmed_value: float = option(
+            0.2,
+            "value of a confirmed critical point (at half weight)",
+            validator=between(-1, 1),
+        )
+        urgent_days: float = option(
+            14.0, "days before the due date that make it urgent", validator=at_least(0)
+        )
+
+    def score(
+        self, account: Account, ctx: ScoreContext[ConfirmationScorer.Options]
+    ) -> Iterator[Signal]:
         """One signal per critical expectation."""
         opts = ctx.options
         for expectation in account.expectations:
             if not expectation.critical:
                 continue
-            weight = float(opts["weight"]) * (0.5 + expectation.importance)
+            weight = 0.5 + expectation.importance
             holder = (
                 who(account, expectation.stakeholder) if expectation.stakeholder else "the customer"
             )
@@ -57,7 +78,7 @@ class ConfirmationScorer:
                 yield Signal(
                     scorer=self.name,
                     dimension=Dimension.ASSURANCE,
-                    value=float(opts["confirmed_value"]),
+                    value=opts.confirmed_value,
                     weight=weight * 0.5,
                     confidence=1.0,
                     explanation=(
@@ -82,20 +103,20 @@ class ConfirmationScorer:
 
 
 def _unconfirmed(
-    expectation: Expectation, holder: str, ctx: ScoreContext[Any]
+    expectation: Expectation, holder: str, ctx: ScoreContext[ConfirmationScorer.Options]
 ) -> tuple[float, str]:
     """The value and sentence (without its full stop) of an unconfirmed critical point."""
     opts = ctx.options
-    value = float(opts["unconfirmed_value"])
+    value = opts.unconfirmed_value
     sentence = f"{label(expectation)} is critical and was never confirmed by {holder}"
     due = expectation.due
     if due is not None:
         left = days_between(due, ctx.as_of)
         if left < 0:
-            value = float(opts["urgent_value"])
+            value = opts.urgent_value
             sentence += f", though it was due on {date_words(due, ctx.as_of)}"
-        elif left <= float(opts["urgent_days"]):
-            value = float(opts["urgent_value"])
+        elif left <= opts.urgent_days:
+            value = opts.urgent_value
             sentence += f", and it is due on {date_words(due, ctx.as_of)}"
     return value, sentence
 

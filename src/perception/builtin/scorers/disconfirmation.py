@@ -13,15 +13,18 @@ date, gives no signal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between, label, plural
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Better, Deliverable, Expectation, ExpectationKind
+from perception.options import at_least, between, option
 from perception.outcome import Signal
 
 __all__ = ["DisconfirmationScorer", "perception_register_scorers"]
@@ -39,22 +42,56 @@ class DisconfirmationScorer:
     """
 
     name = "disconfirmation"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.DELIVERY
     description = "Each expectation against its deliverables: late, short, missing, early."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 1.0,
-        "critical_factor": 1.5,
-        "implicit_factor": 1.0,
-        "scale_days": 30.0,
-        "grace_hours": 0.0,
-        "missing_floor": 0.2,
-        "half_life_days": 180.0,
-        "inside": 0.15,
-        "alpha": science.ALPHA,
-        "loss_aversion": science.LOSS_AVERSION,
-    }
+    #: Base weight of its signals, times importance, criticality, kind and age; the
+    #: ``[weights]`` entry ``disconfirmation`` replaces it.
+    weight: ClassVar[float] = 1.0
+    #: Judges delivery; the diagnosis names the other scorers as causes.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.DELIVERY
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.disconfirmation]``."""
+
+        critical_factor: float = option(
+            1.5, "extra weight of a critical expectation", validator=at_least(0)
+        )
+        implicit_factor: float = option(
+            1.0,
+            "weight of an implicit expectation relative to an explicit one",
+            validator=at_least(0),
+        )
+        scale_days: float = option(
+            30.0,
+            "days late (or early) that count as a full loss (or gain)",
+            validator=at_least(0),
+        )
+        grace_hours: float = option(0.0, "lateness forgiven", validator=at_least(0))
+        missing_floor: float = option(
+            0.2, "least loss of an overdue, undelivered expectation", validator=between(0, 1)
+        )
+        half_life_days: float = option(
+            180.0,
+            "age at which a delivery's weight halves (0: no fading)",
+            validator=at_least(0),
+        )
+        inside: float = option(
+            0.15, "largest value inside the zone of tolerance", validator=between(0, 1)
+        )
+        alpha: float = option(
+            science.ALPHA,
+            "diminishing sensitivity of the value function",
+            validator=between(0, 1),
+        )
+        loss_aversion: float = option(
+            science.LOSS_AVERSION,
+            "how much more a loss weighs than an equal gain",
+            validator=at_least(0),
+        )
+
+    def score(
+        self, account: Account, ctx: ScoreContext[DisconfirmationScorer.Options]
+    ) -> Iterator[Signal]:
         """One signal per expectation with something to judge."""
         opts = ctx.options
         by_expectation: dict[str, list[Deliverable]] = {}
@@ -68,9 +105,7 @@ class DisconfirmationScorer:
             yield Signal(
                 scorer=self.name,
                 dimension=expectation.dimension,
-                value=science.felt_value(
-                    x, alpha=float(opts["alpha"]), loss_aversion=float(opts["loss_aversion"])
-                ),
+                value=science.felt_value(x, alpha=opts.alpha, loss_aversion=opts.loss_aversion),
                 weight=_weight(expectation, at, ctx),
                 confidence=1.0 if accepted else 0.8,
                 explanation=sentence,
@@ -79,11 +114,14 @@ class DisconfirmationScorer:
             )
 
     def _judge(
-        self, expectation: Expectation, items: list[Deliverable], ctx: ScoreContext[Any]
+        self,
+        expectation: Expectation,
+        items: list[Deliverable],
+        ctx: ScoreContext[DisconfirmationScorer.Options],
     ) -> _Judgement | None:
         """``(disconfirmation, sentence, evidence, when, accepted)`` or ``None``."""
         opts = ctx.options
-        scale = max(float(opts["scale_days"]), 1e-6)
+        scale = max(opts.scale_days, 1e-6)
         delivered = [d for d in items if d.delivered_at is not None]
         due = expectation.due
         if due is not None and (len(delivered) < len(items) or not items):
@@ -93,15 +131,18 @@ class DisconfirmationScorer:
         return _delivered(expectation, delivered, ctx.as_of, scale, opts)
 
 
-def _weight(expectation: Expectation, at: datetime, ctx: ScoreContext[Any]) -> float:
-    """Importance, criticality, kind and age of the evidence."""
+def _weight(
+    expectation: Expectation, at: datetime, ctx: ScoreContext[DisconfirmationScorer.Options]
+) -> float:
+    """Importance, criticality, kind and age of the evidence (the scorer's own weight is
+    applied by the engine)."""
     opts = ctx.options
-    weight = float(opts["weight"]) * expectation.importance
+    weight = expectation.importance
     if expectation.critical:
-        weight *= float(opts["critical_factor"])
+        weight *= opts.critical_factor
     if expectation.kind is ExpectationKind.IMPLICIT:
-        weight *= float(opts["implicit_factor"])
-    return weight * science.decay(days_between(ctx.as_of, at), float(opts["half_life_days"]))
+        weight *= opts.implicit_factor
+    return weight * science.decay(days_between(ctx.as_of, at), opts.half_life_days)
 
 
 def _outstanding(
@@ -110,13 +151,13 @@ def _outstanding(
     due: datetime,
     as_of: datetime,
     scale: float,
-    opts: Mapping[str, Any],
+    opts: DisconfirmationScorer.Options,
 ) -> _Judgement | None:
     """A dated expectation with something still to deliver: a loss once it is overdue."""
     if as_of <= due:
         return None  # not due yet
     overdue = days_between(as_of, due)
-    x = -max(float(opts["missing_floor"]), min(1.0, overdue / scale))
+    x = -max(opts.missing_floor, min(1.0, overdue / scale))
     sentence = (
         f"{label(expectation)} was due on {date_words(due, as_of)} and is still outstanding, "
         f"{plural(max(1, round(overdue)), 'day')} late."
@@ -129,7 +170,7 @@ def _delivered(
     delivered: Sequence[Deliverable],
     as_of: datetime,
     scale: float,
-    opts: Mapping[str, Any],
+    opts: DisconfirmationScorer.Options,
 ) -> _Judgement:
     """Everything delivered: judged on time, on level, or both (the worse loss wins)."""
     when = max(delivered, key=_latest(as_of)).delivered_at
@@ -150,10 +191,10 @@ def _parts(
     when: datetime,
     as_of: datetime,
     scale: float,
-    opts: Mapping[str, Any],
+    opts: DisconfirmationScorer.Options,
 ) -> list[tuple[float, str]]:
     """``(disconfirmation, clause)`` on time and on level, or a plain delivery."""
-    inside = float(opts["inside"])
+    inside = opts.inside
     parts: list[tuple[float, str]] = []
     if expectation.due is not None:
         parts.append(_timeliness(when, expectation.due, as_of, scale, inside, opts))
@@ -183,10 +224,10 @@ def _timeliness(
     as_of: datetime,
     scale: float,
     inside: float,
-    opts: Mapping[str, Any],
+    opts: DisconfirmationScorer.Options,
 ) -> tuple[float, str]:
     """Disconfirmation of a delivery date: the due date is the adequate level."""
-    late = days_between(when, due) - float(opts["grace_hours"]) / 24.0
+    late = days_between(when, due) - opts.grace_hours / 24.0
     value = science.zone_disconfirmation(-late, 0.0, 0.0, inside=inside, scale=scale)
     if late > 0:
         days = plural(max(1, round(late)), "day")

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import (
@@ -37,6 +39,7 @@ from perception.builtin.scorers._common import (
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, FeedbackKind, Interaction
+from perception.options import at_least, between, option
 from perception.outcome import Signal
 
 __all__ = ["RecoveryScorer", "perception_register_scorers"]
@@ -70,34 +73,65 @@ class RecoveryScorer:
     """
 
     name = "recovery"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Failures answered fast with acknowledgement and a fix, scored as recovered."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 1.0,
-        "failure_threshold": -0.25,
-        "fast_hours": 0.0,
-        "recovered_value": 0.6,
-        "failed_value": -0.6,
-        "unanswered_value": -0.8,
-        "confirmed_bonus": 0.3,
-        "acknowledgement_check": "acknowledgement",
-        "half_life_days": 90.0,
-        "max_episodes": 10,
-    }
+    #: Base weight of its signals, times age; the ``[weights]`` entry ``recovery``
+    #: replaces it.
+    weight: ClassVar[float] = 1.0
+    #: Inferred from behaviour and messages.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.recovery]``."""
+
+        failure_threshold: float = option(
+            -0.25,
+            "VADER compound at or below which a message is a failure",
+            validator=between(-1, 1),
+        )
+        fast_hours: float = option(
+            0.0, "a fast answer; 0 uses the adequate response time", validator=at_least(0)
+        )
+        recovered_value: float = option(
+            0.6, "value when fast, acknowledged and fixed", validator=between(-1, 1)
+        )
+        failed_value: float = option(-0.6, "value when none of the three", validator=between(-1, 1))
+        unanswered_value: float = option(
+            -0.8,
+            "value of a failure left unanswered past `fast_hours`",
+            validator=between(-1, 1),
+        )
+        confirmed_bonus: float = option(
+            0.3,
+            "added when the customer's next message is positive, taken off when negative",
+            validator=at_least(0),
+        )
+        acknowledgement_check: str = option(
+            "acknowledgement",
+            "a check whose finding on the answer means it did not acknowledge; empty to skip",
+        )
+        half_life_days: float = option(
+            90.0,
+            "age at which an episode's weight halves (0: no fading)",
+            validator=at_least(0),
+        )
+        max_episodes: int = option(10, "most recent episodes judged", validator=at_least(1))
+
+    def score(
+        self, account: Account, ctx: ScoreContext[RecoveryScorer.Options]
+    ) -> Iterator[Signal]:
         """One signal per failure episode that has been answered or is overdue."""
         opts = ctx.options
-        fast = float(opts["fast_hours"])
+        fast = opts.fast_hours
         if fast <= 0:
             fast = expected_response_hours(account, 24.0, 4.0)[0]
         timeline = account.timeline()
-        failures = _failures(account, timeline, float(opts["failure_threshold"]))
+        failures = _failures(account, timeline, opts.failure_threshold)
         outbound = [m for m in timeline if not m.inbound]
         inbound = [m for m in timeline if m.inbound]
         episodes = _episodes(failures, outbound, ctx.as_of)
         # Old episodes have faded; judging only the latest bounds the work per account.
-        for episode, reply in episodes[-int(opts["max_episodes"]) :]:
+        for episode, reply in episodes[-opts.max_episodes :]:
             signal = self._signal(account, ctx, episode, reply, inbound, fast)
             if signal is not None:
                 yield signal
@@ -105,7 +139,7 @@ class RecoveryScorer:
     def _signal(
         self,
         account: Account,
-        ctx: ScoreContext[Any],
+        ctx: ScoreContext[RecoveryScorer.Options],
         episode: _Episode,
         reply: Interaction | None,
         inbound: Sequence[Interaction],
@@ -113,9 +147,7 @@ class RecoveryScorer:
     ) -> Signal | None:
         """The episode's signal, or ``None`` while an unanswered one is not yet overdue."""
         at = episode[0]
-        weight = float(ctx.options["weight"]) * science.decay(
-            days_between(ctx.as_of, at), float(ctx.options["half_life_days"])
-        )
+        weight = science.decay(days_between(ctx.as_of, at), ctx.options.half_life_days)
         if reply is None:
             return self._unanswered(account, ctx, episode, weight, fast)
         return self._answered(account, ctx, episode, reply, inbound, weight, fast)
@@ -123,7 +155,7 @@ class RecoveryScorer:
     def _unanswered(
         self,
         account: Account,
-        ctx: ScoreContext[Any],
+        ctx: ScoreContext[RecoveryScorer.Options],
         episode: _Episode,
         weight: float,
         fast: float,
@@ -136,7 +168,7 @@ class RecoveryScorer:
         return Signal(
             scorer=self.name,
             dimension=Dimension.EMPATHY,
-            value=float(ctx.options["unanswered_value"]),
+            value=ctx.options.unanswered_value,
             weight=weight,
             confidence=1.0,
             explanation=capitalized(
@@ -150,7 +182,7 @@ class RecoveryScorer:
     def _answered(
         self,
         account: Account,
-        ctx: ScoreContext[Any],
+        ctx: ScoreContext[RecoveryScorer.Options],
         episode: _Episode,
         reply: Interaction,
         inbound: Sequence[Interaction],
@@ -167,12 +199,12 @@ class RecoveryScorer:
         after = next((m for m in inbound if m.at > reply.at and m.text.strip()), None)
         reaction = compound(after.text) if after is not None else 0.0
         parts = [quick, acknowledged, fixed]
-        low, high = float(opts["failed_value"]), float(opts["recovered_value"])
+        low, high = opts.failed_value, opts.recovered_value
         value = low + (high - low) * sum(parts) / len(parts)
         if reaction >= POSITIVE:
-            value += float(opts["confirmed_bonus"])
+            value += opts.confirmed_bonus
         elif reaction <= NEGATIVE:
-            value -= float(opts["confirmed_bonus"])
+            value -= opts.confirmed_bonus
         sentence = (
             f"{_failure_words(account, ctx, episode)} was answered in {duration_words(hours)}"
         )
@@ -240,16 +272,18 @@ def _answer(
     return next((o for o in outbound if o.at >= at), None)
 
 
-def _failure_words(account: Account, ctx: ScoreContext[Any], episode: _Episode) -> str:
+def _failure_words(
+    account: Account, ctx: ScoreContext[RecoveryScorer.Options], episode: _Episode
+) -> str:
     """``Dana Whitfield's escalation of 1 March`` (not yet capitalised)."""
     at, _, author, what = episode
     return f"{possessive(who(account, author, role=False))} {what} of {date_words(at, ctx.as_of)}"
 
 
-def _acknowledged(reply: Interaction, text: str, ctx: ScoreContext[Any]) -> bool:
+def _acknowledged(reply: Interaction, text: str, ctx: ScoreContext[RecoveryScorer.Options]) -> bool:
     """The answer acknowledges the failure, and the acknowledgement check agrees."""
     acknowledged = bool(_ACKNOWLEDGES.search(text))
-    check_name = str(ctx.options["acknowledgement_check"])
+    check_name = ctx.options.acknowledgement_check
     if acknowledged and check_name:
         findings = ctx.check(reply).findings
         acknowledged = not any(f.check == check_name for f in findings)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import (
@@ -34,6 +36,7 @@ from perception.builtin.scorers._common import (
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Expectation, Interaction
+from perception.options import at_least, between, option
 from perception.outcome import Signal
 
 __all__ = ["ResponsivenessScorer", "perception_register_scorers"]
@@ -51,32 +54,53 @@ class ResponsivenessScorer:
     """
 
     name = "responsiveness"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "Reply times to the customer's messages against the expected response time."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 1.0,
-        "unanswered_weight": 1.0,
-        "adequate_hours": 24.0,
-        "desired_hours": 4.0,
-        "max_gain": 0.6,
-        "tolerance": 3.0,
-        "steepness": 1.5,
-        "half_life_days": 60.0,
-    }
+    #: Base weight of its signals; the ``[weights]`` entry ``responsiveness`` replaces it.
+    weight: ClassVar[float] = 1.0
+    #: Inferred from behaviour and messages.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.responsiveness]``."""
+
+        unanswered_weight: float = option(
+            1.0,
+            "weight of each unanswered-message signal, relative to the answered-messages one",
+            validator=at_least(0),
+        )
+        adequate_hours: float = option(
+            24.0, "longest acceptable wait, when no expectation says", validator=at_least(0)
+        )
+        desired_hours: float = option(
+            4.0, "hoped-for wait, when no expectation says", validator=at_least(0)
+        )
+        max_gain: float = option(0.6, "value of an instant answer", validator=between(0, 1))
+        tolerance: float = option(
+            3.0, "multiples of the adequate wait beyond it that reach -1", validator=at_least(0)
+        )
+        steepness: float = option(
+            1.5, "how sharply a long wait's loss grows", validator=at_least(0)
+        )
+        half_life_days: float = option(
+            60.0, "age at which a reply's intensity halves (0: no fading)", validator=at_least(0)
+        )
+
+    def score(
+        self, account: Account, ctx: ScoreContext[ResponsivenessScorer.Options]
+    ) -> Iterator[Signal]:
         """A peak-end signal over answered messages, one per unanswered message."""
         opts = ctx.options
         adequate, desired, source = expected_response_hours(
-            account, float(opts["adequate_hours"]), float(opts["desired_hours"])
+            account, opts.adequate_hours, opts.desired_hours
         )
         curve: Callable[[float], float] = functools.partial(
             science.response_time_value,
             adequate=adequate,
             desired=desired,
-            max_gain=float(opts["max_gain"]),
-            tolerance=float(opts["tolerance"]),
-            steepness=float(opts["steepness"]),
+            max_gain=opts.max_gain,
+            tolerance=opts.tolerance,
+            steepness=opts.steepness,
         )
         expected = f"expected within {duration_words(adequate)}"
         timeline = account.timeline()
@@ -98,7 +122,7 @@ class ResponsivenessScorer:
     def _unanswered(
         self,
         account: Account,
-        ctx: ScoreContext[Any],
+        ctx: ScoreContext[ResponsivenessScorer.Options],
         message: Interaction,
         value: float,
         waited: float,
@@ -111,7 +135,7 @@ class ResponsivenessScorer:
             scorer=self.name,
             dimension=Dimension.RESPONSIVENESS,
             value=value,
-            weight=float(ctx.options["unanswered_weight"]),
+            weight=ctx.options.unanswered_weight,
             confidence=1.0,
             explanation=capitalized(
                 f"{name} message of {date_words(message.at, ctx.as_of)} is still unanswered "
@@ -124,7 +148,7 @@ class ResponsivenessScorer:
     def _answered(
         self,
         account: Account,
-        ctx: ScoreContext[Any],
+        ctx: ScoreContext[ResponsivenessScorer.Options],
         answered: Sequence[_Answered],
         curve: Callable[[float], float],
         adequate: float,
@@ -132,7 +156,7 @@ class ResponsivenessScorer:
         source: Expectation | None,
     ) -> Signal:
         """The answered messages as one episode, remembered by its peak and its end."""
-        half_life = float(ctx.options["half_life_days"])
+        half_life = ctx.options.half_life_days
         values = [curve(hours) for _, _, hours in answered]
         weights = [science.decay(days_between(ctx.as_of, m.at), half_life) for m, _, _ in answered]
         value, peak, end = science.weighted_peak_end(values, weights)
@@ -146,7 +170,7 @@ class ResponsivenessScorer:
             scorer=self.name,
             dimension=Dimension.RESPONSIVENESS,
             value=value,
-            weight=float(ctx.options["weight"]),
+            weight=1.0,
             confidence=1.0 - math.exp(-len(answered) / 2.0),
             explanation=capitalized(
                 _episode_sentence(
@@ -160,7 +184,7 @@ class ResponsivenessScorer:
 
 def _episode_sentence(
     account: Account,
-    ctx: ScoreContext[Any],
+    ctx: ScoreContext[ResponsivenessScorer.Options],
     answered: Sequence[_Answered],
     peak: int,
     slow_peak: bool,

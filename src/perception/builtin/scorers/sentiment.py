@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import (
@@ -28,6 +30,7 @@ from perception.builtin.scorers._common import (
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Interaction
+from perception.options import at_least, option
 from perception.outcome import Signal
 
 __all__ = ["SentimentScorer", "perception_register_scorers"]
@@ -41,33 +44,50 @@ class SentimentScorer:
     """
 
     name = "sentiment"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "The customer's messages over time: peak, end and recency, not a mean."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 1.5,
-        "half_life_days": 30.0,
-        "peak_weight": 0.5,
-        "end_weight": 0.5,
-        "loss_aversion": science.LOSS_AVERSION,
-        "max_messages": 200,
-    }
+    #: Base weight of its signal; the ``[weights]`` entry ``sentiment`` replaces it.
+    weight: ClassVar[float] = 1.5
+    #: Inferred from behaviour and messages.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.sentiment]``."""
+
+        half_life_days: float = option(
+            30.0,
+            "age at which a message's intensity halves (0: no fading)",
+            validator=at_least(0),
+        )
+        peak_weight: float = option(
+            0.5, "weight of the most intense message", validator=at_least(0)
+        )
+        end_weight: float = option(0.5, "weight of the latest message", validator=at_least(0))
+        loss_aversion: float = option(
+            science.LOSS_AVERSION,
+            "intensity of a negative message relative to a positive one",
+            validator=at_least(0),
+        )
+        max_messages: int = option(200, "most recent messages considered", validator=at_least(1))
+
+    def score(
+        self, account: Account, ctx: ScoreContext[SentimentScorer.Options]
+    ) -> Iterator[Signal]:
         """One signal for the customer's messages, if there are any with text."""
         opts = ctx.options
         messages = [m for m in account.timeline() if m.inbound and m.text.strip()]
-        messages = messages[-int(opts["max_messages"]) :]
+        messages = messages[-opts.max_messages :]
         if not messages:
             return
         values = [compound(m.text) for m in messages]
-        half_life = float(opts["half_life_days"])
+        half_life = opts.half_life_days
         weights = [science.decay(days_between(ctx.as_of, m.at), half_life) for m in messages]
         value, peak, end = science.weighted_peak_end(
             values,
             weights,
-            peak_weight=float(opts["peak_weight"]),
-            end_weight=float(opts["end_weight"]),
-            loss_aversion=float(opts["loss_aversion"]),
+            peak_weight=opts.peak_weight,
+            end_weight=opts.end_weight,
+            loss_aversion=opts.loss_aversion,
         )
         last = messages[-1]
         sentence = _end_sentence(account, ctx, last, values)
@@ -83,7 +103,7 @@ class SentimentScorer:
             scorer=self.name,
             dimension=Dimension.EMPATHY,
             value=value,
-            weight=float(opts["weight"]),
+            weight=1.0,
             confidence=1.0 - math.exp(-len(messages) / 2.0),
             explanation=sentence + ".",
             evidence=tuple(dict.fromkeys((messages[peak].id, last.id))),
@@ -102,7 +122,10 @@ def _trailing_negatives(values: Sequence[float]) -> int:
 
 
 def _end_sentence(
-    account: Account, ctx: ScoreContext[Any], last: Interaction, values: Sequence[float]
+    account: Account,
+    ctx: ScoreContext[SentimentScorer.Options],
+    last: Interaction,
+    values: Sequence[float],
 ) -> str:
     """How the customer's messages end: a run of negative ones, or the last one's tone."""
     trailing = _trailing_negatives(values)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between, plural
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension
+from perception.options import at_least, between, option
 from perception.outcome import Signal
 
 __all__ = ["SilenceScorer", "perception_register_scorers"]
@@ -31,26 +34,37 @@ class SilenceScorer:
     """
 
     name = "silence"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
     description = "No contact with the customer for longer than N days."
-    defaults: ClassVar[dict[str, Any]] = {"weight": 1.0, "days": 21.0, "max_loss": 0.6}
+    #: Base weight of its signal; the ``[weights]`` entry ``silence`` replaces it.
+    weight: ClassVar[float] = 1.0
+    #: Inferred from behaviour and messages.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.INFERRED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.silence]``."""
+
+        days: float = option(21.0, "silence tolerated, in days", validator=at_least(0))
+        max_loss: float = option(
+            0.6, "loss at twice the tolerated silence", validator=between(0, 1)
+        )
+
+    def score(self, account: Account, ctx: ScoreContext[SilenceScorer.Options]) -> Iterator[Signal]:
         """One signal when the last contact is older than ``days``."""
         opts = ctx.options
         if not account.interactions:
             return
         last = max(account.interactions, key=lambda i: i.at)
         silent = days_between(ctx.as_of, last.at)
-        limit = max(float(opts["days"]), 1e-6)
+        limit = max(opts.days, 1e-6)
         if silent <= limit:
             return
-        loss = float(opts["max_loss"]) * min(1.0, (silent - limit) / limit)
+        loss = opts.max_loss * min(1.0, (silent - limit) / limit)
         yield Signal(
             scorer=self.name,
             dimension=Dimension.EMPATHY,
             value=science.clamp(-loss),
-            weight=float(opts["weight"]),
+            weight=1.0,
             confidence=1.0,
             explanation=(
                 f"No contact with the customer for {plural(math.floor(silent), 'day')} "

@@ -2,7 +2,7 @@
 
 Surveys (CSAT, NPS, CES), complaints, praise and escalations, one signal each, valued by
 :attr:`~perception.model.Feedback.signed_value`.  Stated feedback outweighs inference
-(``weight`` 3 by default, against 1 for inferred signals), an executive's word counts
+(its ``weight`` is 3, against 1 for inferred signals), an executive's word counts
 three times a user's (``executive_factor``) and a manager's one and a half times
 (``manager_factor``), and older feedback fades with a half-life.  Calibration predicts
 these signals from the inferred ones; it never uses them as predictors.
@@ -11,13 +11,16 @@ these signals from the inferred ones; it never uses them as predictors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
+
+import attrs
 
 from perception import science
 from perception.builtin.scorers._common import date_words, days_between
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import Account, Dimension, Feedback, FeedbackKind, Seniority
+from perception.options import at_least, option
 from perception.outcome import Signal
 
 __all__ = ["VoiceScorer", "feedback_value", "perception_register_scorers"]
@@ -46,22 +49,34 @@ class VoiceScorer:
     """
 
     name = "voice"
-    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.STATED
     description = "Surveys, complaints, praise and escalations: the customer's own word."
-    defaults: ClassVar[dict[str, Any]] = {
-        "weight": 3.0,
-        "half_life_days": 90.0,
-        "executive_factor": 3.0,
-        "manager_factor": 1.5,
-    }
+    #: Base weight of stated feedback, three times an inferred signal's; the ``[weights]``
+    #: entry ``voice`` replaces it.
+    weight: ClassVar[float] = 3.0
+    #: The customer's own word: never a predictor in calibration, never a cause.
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.STATED
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.voice]``."""
+
+        half_life_days: float = option(
+            90.0, "age at which an item's weight halves (0: no fading)", validator=at_least(0)
+        )
+        executive_factor: float = option(
+            3.0, "weight multiplier of an executive's feedback", validator=at_least(0)
+        )
+        manager_factor: float = option(
+            1.5, "weight multiplier of a manager's feedback", validator=at_least(0)
+        )
+
+    def score(self, account: Account, ctx: ScoreContext[VoiceScorer.Options]) -> Iterator[Signal]:
         """One signal per feedback item."""
         opts = ctx.options
-        half_life = float(opts["half_life_days"])
+        half_life = opts.half_life_days
         factors = {
-            Seniority.EXECUTIVE: float(opts["executive_factor"]),
-            Seniority.MANAGER: float(opts["manager_factor"]),
+            Seniority.EXECUTIVE: opts.executive_factor,
+            Seniority.MANAGER: opts.manager_factor,
         }
         for item in account.feedback:
             person = account.customer.stakeholder(item.author)
@@ -81,7 +96,7 @@ class VoiceScorer:
                 if item.kind is not FeedbackKind.CES
                 else Dimension.TANGIBLES,
                 value=feedback_value(item),
-                weight=float(opts["weight"]) * factor * decay,
+                weight=factor * decay,
                 confidence=1.0,
                 explanation=f"{who} {_WORDS[item.kind](item)} on "
                 f"{date_words(item.at, ctx.as_of)}{quoted}.",
