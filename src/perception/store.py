@@ -844,6 +844,9 @@ def _precheck(path: Path, *, create: bool) -> None:
             header = handle.read(100)
     except OSError as exc:
         raise LedgerError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if not header and not create:
+        # An empty file is not a ledger; opening it to read would quietly make it one.
+        raise LedgerError(f"{path}: an empty file, not a ledger (plan into it first to create it)")
     if header and not header.startswith(_SQLITE_MAGIC):
         msg = f"{path}: not a perception ledger: the file is not a SQLite database"
         raise CorruptLedgerError(msg)
