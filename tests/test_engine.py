@@ -177,7 +177,7 @@ def signal(value, weight=1.0, dimension=Dimension.RELIABILITY, scorer="s"):
 
 
 def test_aggregate_without_evidence_is_neutral_and_unsure():
-    score, confidence, dims, drivers = aggregate([], Config())
+    score, confidence, dims, drivers = aggregate([], {})
     assert (score, confidence, dims, drivers) == (50.0, 0.0, {}, ())
 
 
@@ -187,7 +187,7 @@ def test_aggregate_weights_dimensions_and_drivers():
         signal(0.5, dimension=Dimension.EMPATHY),
         signal(0.01, weight=0.1),
     ]
-    score, confidence, dims, drivers = aggregate(signals, Config())
+    score, confidence, dims, drivers = aggregate(signals, {})
     assert score < 50
     assert dims[Dimension.EMPATHY] == 0.5
     assert dims[Dimension.RELIABILITY] < 0

@@ -180,3 +180,64 @@ def test_broken_entry_point_is_named(monkeypatch):
     monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [BrokenEntryPoint()])
     with pytest.raises(PerceptionError, match=r"cannot load plugin 'shaky' = 'shaky_plugin:main'"):
         get_plugin_manager(load_entrypoints=True)
+
+
+class OrderedPlugin:
+    """Registers one scorer whose name is the plugin's own label."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def register_one(self, register):
+        register(Named(self.label))
+
+
+def _ordered(label, **marks):
+    plugin = OrderedPlugin(label)
+
+    def perception_register_scorers(register):
+        plugin.register_one(register)
+
+    plugin.perception_register_scorers = hookimpl(**marks)(perception_register_scorers)
+    return plugin
+
+
+def _third_party(registry):
+    return [name for name, e in registry.scorers.items() if e.origin.startswith("p-")]
+
+
+def test_registration_follows_pluggy_order():
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(_ordered("first", tryfirst=True), name="p-first")
+    pm.register(_ordered("plain-a"), name="p-plain-a")
+    pm.register(_ordered("plain-b"), name="p-plain-b")
+    pm.register(_ordered("last", trylast=True), name="p-last")
+    # pluggy calls tryfirst first, trylast last, and otherwise the last registered first.
+    called = []
+    pm.hook.perception_register_scorers(register=lambda obj: called.append(obj.name))
+    pluggy_order = [n for n in called if n in {"first", "plain-a", "plain-b", "last"}]
+    assert pluggy_order == ["first", "plain-b", "plain-a", "last"]
+    assert _third_party(get_registry(pm)) == pluggy_order
+
+
+@pytest.mark.parametrize("marks", [{"wrapper": True}, {"hookwrapper": True}])
+def test_a_wrapper_on_a_registration_hook_is_refused_naming_the_plugin(marks):
+    class Wrapper:
+        @hookimpl(**marks)
+        def perception_register_checks(self, register):
+            yield
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(Wrapper(), name="acme-wrapper")
+    with pytest.raises(PerceptionError, match=r"'acme-wrapper' implements .* as a wrapper"):
+        Registry.from_plugin_manager(pm)
+
+
+def test_entries_record_their_distribution_and_version():
+    registry = get_registry(get_plugin_manager(load_entrypoints=False))
+    voice = registry.scorers["voice"]
+    assert (voice.distribution, voice.version) == ("perception", perception.__version__)
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(ScorerPlugin(Named("in-process")), name="local")
+    entry = get_registry(pm).scorers["in-process"]
+    assert (entry.distribution, entry.version) == ("", "")

@@ -2,7 +2,8 @@
 
 The customer's word is the ground truth.  Each CSAT or NPS answer in the data is an
 *example*: the account is assessed as of the moment the answer was given, with the
-stated-feedback scorers (``voice``) held out, so the inferred signals must predict what
+scorers of stated feedback (those declaring ``evidence_kind = EvidenceKind.STATED``,
+such as ``voice``) held out, so the inferred signals must predict what
 the customer then said.  Scorer weights (the ``[weights]`` table of the configuration)
 are fitted by coordinate descent over a small grid, maximising the Spearman rank
 correlation between predicted scores and stated scores on a training part; the fit is
@@ -25,9 +26,11 @@ from pathlib import Path
 import attrs
 
 from perception.config import Config, load_config
-from perception.engine import Plugins, assess
+from perception.engine import Plugins, assess, scorer_weights
 from perception.errors import ConfigError, PerceptionError
+from perception.hookspecs import EvidenceKind
 from perception.model import Account, FeedbackKind
+from perception.plugins import Registry, get_registry
 
 __all__ = [
     "DEFAULT_GRID",
@@ -40,13 +43,12 @@ __all__ = [
     "predict",
     "spearman",
     "split",
+    "stated_scorers",
     "write_weights",
 ]
 
-#: Candidate weight multipliers tried for each scorer.
+#: Candidate weights tried for each scorer.
 DEFAULT_GRID: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
-#: Scorers holding the customer's own word: never used to predict it.
-STATED_SCORERS: frozenset[str] = frozenset({"voice"})
 #: Neutral pseudo-evidence, as in the engine's aggregation.
 _PRIOR_WEIGHT = 1.0
 #: Fewer examples than this cannot be split and fitted meaningfully.
@@ -64,7 +66,7 @@ class Example:
         target: the stated outcome in [-1, 1].
         unhappy: CSAT <= 2 or NPS <= 6.
         features: per scorer, ``(sum of weight x confidence x value, sum of weight x
-            confidence)`` of its signals, before configured weights.
+            confidence)`` of its signals, before the scorer's own weight.
     """
 
     account: str
@@ -80,7 +82,7 @@ class Calibration:
     """The result of :func:`calibrate`.
 
     Attributes:
-        weights: fitted multipliers of the inferred scorers (stated ones kept as they were).
+        weights: fitted weights of the inferred scorers (stated ones kept as they were).
         before: ``{"spearman": ..., "auc": ...}`` on the held-back part with the old weights.
         after: the same with the fitted weights.
         train: examples used for fitting.
@@ -100,15 +102,30 @@ def _unhappy(kind: FeedbackKind, value: float) -> bool:
     return value <= 2 if kind is FeedbackKind.CSAT else value <= 6
 
 
+def stated_scorers(registry: Registry) -> frozenset[str]:
+    """The scorers of the customer's own word: never used to predict it."""
+    return frozenset(
+        name for name, e in registry.scorers.items() if e.evidence_kind is EvidenceKind.STATED
+    )
+
+
+def _as_registry(plugins: Plugins) -> Registry:
+    return plugins if isinstance(plugins, Registry) else get_registry(plugins)
+
+
 def collect_examples(
     accounts: Iterable[Account],
     *,
     config: Config | None = None,
     plugins: Plugins = None,
-    stated: frozenset[str] = STATED_SCORERS,
+    stated: frozenset[str] | None = None,
 ) -> list[Example]:
-    """One example per CSAT or NPS answer, assessed as of the answer, voice held out."""
+    """One example per CSAT or NPS answer, assessed as of the answer, with the scorers of
+    stated feedback (default: :func:`stated_scorers`) held out."""
     config = config or Config()
+    registry = _as_registry(plugins)
+    if stated is None:
+        stated = stated_scorers(registry)
     disabled: frozenset[str] = frozenset((*config.disable, *stated))
     held_out = Config(
         disable=disabled,
@@ -122,7 +139,7 @@ def collect_examples(
         for item in account.feedback:
             if item.kind not in (FeedbackKind.CSAT, FeedbackKind.NPS) or item.value is None:
                 continue
-            outcome = assess(account, as_of=item.at, config=held_out, plugins=plugins)
+            outcome = assess(account, as_of=item.at, config=held_out, plugins=registry)
             features: dict[str, list[float]] = {}
             for signal in outcome.signals:
                 pair = features.setdefault(signal.scorer, [0.0, 0.0])
@@ -277,7 +294,8 @@ def calibrate(
     :raises PerceptionError: with too few answers to fit and test.
     """
     config = config or Config()
-    examples = collect_examples(accounts, config=config, plugins=plugins)
+    registry = _as_registry(plugins)
+    examples = collect_examples(accounts, config=config, plugins=registry)
     if len(examples) < MIN_EXAMPLES:
         msg = (
             f"calibration needs at least {MIN_EXAMPLES} stated CSAT or NPS answers; "
@@ -291,7 +309,8 @@ def calibrate(
             "use more accounts or another --holdout"
         )
         raise PerceptionError(msg)
-    current = {s: config.weight(s) for e in examples for s in e.features}
+    declared = scorer_weights(registry, config)
+    current = {s: declared.get(s, 1.0) for e in examples for s in e.features}
     fitted = fit_weights(train, start=current, grid=grid)
     weights = {**config.weights, **fitted}
     return Calibration(

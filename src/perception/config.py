@@ -4,7 +4,7 @@ Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.p
 
     disable = ["readability"]            # scorers, checks or policies to switch off
 
-    [weights]                            # multiply a scorer's signal weights
+    [weights]                            # a scorer's weight (replaces its default)
     voice = 2.0
 
     [bands]                              # lowest score of each band
@@ -17,7 +17,8 @@ Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.p
     days = 21
 
 Unknown keys are errors, never silently ignored; so are options a plugin does not
-declare in its ``defaults`` and names no plugin registered.
+declare (in its ``Options`` class or ``defaults``), values out of an option's range, and
+names no plugin registered.  The tables a plugin is handed are read-only.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from perception._frozen import FrozenMap, frozen_map
 from perception.errors import ConfigError
 from perception.outcome import Band
 
@@ -63,22 +65,38 @@ def _names(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def _read_only(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only copy of *value*: what plugins are handed cannot be changed behind the
+    caller's back."""
+    return frozen_map(value)
+
+
+def _read_only_tables(value: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    return FrozenMap({k: frozen_map(v) for k, v in value.items()})
+
+
 @attrs.frozen(kw_only=True, hash=False)
 class Config:
     """Validated settings for the engine.
 
     Attributes:
         disable: names of scorers, checks and policies that do not run.
-        weights: per-scorer multipliers of signal weights (default 1.0).
+        weights: per-scorer weights, replacing each scorer's declared ``weight``.
         bands: lowest score of each band.
         options: per-plugin options, by registered name.
+
+    The mappings are read-only.
         source: where the settings came from, for error messages.
     """
 
     disable: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
-    weights: Mapping[str, float] = attrs.field(factory=dict)
-    bands: Mapping[Band, float] = attrs.field(factory=lambda: dict(DEFAULT_BANDS))
-    options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    weights: Mapping[str, float] = attrs.field(factory=dict, converter=_read_only)
+    bands: Mapping[Band, float] = attrs.field(
+        factory=lambda: dict(DEFAULT_BANDS), converter=_read_only
+    )
+    options: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=_read_only_tables
+    )
     source: str = "<defaults>"
 
     @classmethod
@@ -129,9 +147,9 @@ class Config:
             source=source,
         )
 
-    def weight(self, scorer: str) -> float:
-        """The weight multiplier of *scorer*."""
-        return self.weights.get(scorer, 1.0)
+    def weight(self, scorer: str, default: float = 1.0) -> float:
+        """The configured weight of *scorer*, or *default* (its declared weight)."""
+        return self.weights.get(scorer, default)
 
     def band(self, score: float) -> Band:
         """The band of a 0-100 *score*."""
@@ -141,17 +159,23 @@ class Config:
         return Band.CRITICAL
 
     def options_for(self, name: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-        """*defaults* overlaid with the options configured for *name*."""
+        """*defaults* overlaid with the options configured for *name* (a plain copy)."""
         merged = dict(defaults)
         merged.update(self.options.get(name, {}))
         return merged
+
+    def render_problems(self, problems: list[str]) -> str:
+        """An error message listing *problems* of this configuration, naming its source."""
+        return _render(self.source, problems)
 
     def validate(self, registry: Registry) -> None:
         """Check every name and option against the plugins in *registry*.
 
         Raises :class:`~perception.errors.ConfigError` listing each unknown name, each
-        option a plugin does not declare and each option of the wrong type.
+        option a plugin does not declare and each value of the wrong type or out of range.
         """
+        from perception.plugins import structure_problems  # noqa: PLC0415  # import cycle
+
         known = registry.names()
         problems = [
             f"disable: no scorer, check or policy is named {name!r}"
@@ -168,29 +192,9 @@ class Config:
             if entry is None:
                 problems.append(f"options.{name}: no scorer, check or policy is named {name!r}")
                 continue
-            for key, value in values.items():
-                if key not in entry.defaults:
-                    allowed = ", ".join(sorted(entry.defaults)) or "none"
-                    problems.append(f"options.{name}.{key}: unknown option (allowed: {allowed})")
-                elif not _same_kind(entry.defaults[key], value):
-                    expected = type(entry.defaults[key]).__name__
-                    problems.append(
-                        f"options.{name}.{key}: must be {expected}, not {type(value).__name__}"
-                    )
+            problems.extend(structure_problems(entry, values))
         if problems:
             raise ConfigError(_render(self.source, problems))
-
-
-def _same_kind(default: object, value: object) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
-        return True
-    if default is None:
-        return True
-    if isinstance(default, (list, tuple)):
-        return isinstance(value, (list, tuple))
-    return isinstance(value, type(default))
 
 
 def _table(data: Mapping[str, Any], key: str, problems: list[str]) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +30,7 @@ import pluggy
 from perception import _parallel, _wire, science
 from perception.config import Config
 from perception.context import CheckContext, PolicyContext, ScoreContext
+from perception.hookspecs import EvidenceKind
 from perception.model import Account, Better, Customer, Direction, ExpectationKind, Interaction
 from perception.outcome import (
     Band,
@@ -71,10 +71,6 @@ _FRESHNESS_HALF_LIFE_DAYS = 60.0
 _MAX_DRIVERS = 3
 #: A signal moving the score by less than this many points is not a driver.
 _MIN_DRIVER_IMPACT = 0.5
-#: Scorers whose signals are the customer's own word, not inference.
-_STATED = frozenset({"voice"})
-#: Scorers that judge explicit delivery; the diagnosis names the others as causes.
-_DELIVERY = frozenset({"disconfirmation"})
 #: A signal below this value counts as a cause in the diagnosis.
 _CAUSE_VALUE = -0.1
 
@@ -128,6 +124,15 @@ def _run(
     return results
 
 
+def scorer_weights(registry: Registry, config: Config) -> dict[str, float]:
+    """Each scorer's weight: its ``[weights]`` entry, else the weight it declares."""
+    return {name: config.weight(name, e.weight) for name, e in registry.scorers.items()}
+
+
+def _evidence_kinds(registry: Registry) -> dict[str, EvidenceKind]:
+    return {name: e.evidence_kind for name, e in registry.scorers.items()}
+
+
 def _enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered[T]]:
     return [e for e in entries if e.name not in config.disable]
 
@@ -171,11 +176,15 @@ def _as_of_view(account: Account, as_of: datetime) -> Account:
 
 
 def aggregate(
-    signals: Sequence[Signal], config: Config, *, as_of: datetime | None = None
+    signals: Sequence[Signal],
+    weights: Mapping[str, float],
+    *,
+    as_of: datetime | None = None,
 ) -> tuple[float, float, dict[Any, float], tuple[Driver, ...]]:
     """Combine signals into ``(score, confidence, dimensions, drivers)``.
 
-    Each signal counts with ``weight x confidence x`` its scorer's configured weight.
+    Each signal counts with ``weight x confidence x`` its scorer's weight in *weights*
+    (1.0 for a scorer not named there).
     The score maps the weighted mean value from [-1, 1] onto 0-100, with one unit of
     neutral pseudo-evidence in the mean, so that thin or faded evidence drifts towards
     50 (no evidence gives exactly 50).  Each dimension gets the weighted mean of its
@@ -184,7 +193,7 @@ def aggregate(
     half for very old evidence).  Drivers are the signals that move the score most, with
     their impact in points; no scorer supplies more than one while others could.
     """
-    effective = [s.weight * s.confidence * config.weight(s.scorer) for s in signals]
+    effective = [s.weight * s.confidence * weights.get(s.scorer, 1.0) for s in signals]
     total = sum(effective)
     if total <= 0:
         return 50.0, 0.0, {}, ()
@@ -282,7 +291,12 @@ def _explicit_commitments_met(account: Account, as_of: datetime) -> bool:
 
 
 def diagnose(
-    account: Account, signals: Sequence[Signal], band: Band, as_of: datetime
+    account: Account,
+    signals: Sequence[Signal],
+    band: Band,
+    as_of: datetime,
+    *,
+    kinds: Mapping[str, EvidenceKind] | None = None,
 ) -> str | None:
     """ "Delivered but perceived negatively": a sentence naming the implicit causes.
 
@@ -290,14 +304,19 @@ def diagnose(
     level, yet the outcome is at risk or critical; ``None`` otherwise.  The causes are
     the most negative inferred signals outside delivery (slow replies, unexplained
     terms, unconfirmed critical points, unanswered complaints), one per scorer.
+
+    :param kinds: the evidence kind of each scorer (a scorer not named is inferred);
+        only inferred scorers are named as causes.
     """
+    kinds = kinds or {}
     if band not in (Band.AT_RISK, Band.CRITICAL):
         return None
     if not _explicit_commitments_met(account, as_of):
         return None
     worst: dict[str, Signal] = {}
     for signal in signals:
-        if signal.scorer in _STATED or signal.scorer in _DELIVERY or signal.value > _CAUSE_VALUE:
+        kind = kinds.get(signal.scorer, EvidenceKind.INFERRED)
+        if kind is not EvidenceKind.INFERRED or signal.value > _CAUSE_VALUE:
             continue
         current = worst.get(signal.scorer)
         if current is None or signal.value * signal.weight < current.value * current.weight:
@@ -357,9 +376,9 @@ def assess(
 
     signals: list[Signal] = []
     for entry in _enabled(registry.scorers.values(), config):
-        ctx = ScoreContext(
+        ctx: ScoreContext[Any] = ScoreContext(
             as_of=as_of,
-            options=config.options_for(entry.name, entry.defaults),
+            options=entry.options(config),
             config=config,
             check_interaction=check_interaction,
         )
@@ -369,7 +388,9 @@ def assess(
         signals.extend(produced)
     for report in reports.values():
         failures.extend(f for f in report.failures if f not in failures)
-    score, confidence, dimensions, drivers = aggregate(signals, config, as_of=as_of)
+    score, confidence, dimensions, drivers = aggregate(
+        signals, scorer_weights(registry, config), as_of=as_of
+    )
     band = config.band(score)
     outcome = PerceivedOutcome(
         account=account.id,
@@ -382,7 +403,7 @@ def assess(
         drivers=drivers,
         findings=tuple(f for r in reports.values() for f in r.findings),
         failures=failures,
-        diagnosis=diagnose(view, signals, band, as_of),
+        diagnosis=diagnose(view, signals, band, as_of, kinds=_evidence_kinds(registry)),
     )
     if plan:
         planned = plan_followups(
@@ -549,22 +570,6 @@ def _silenced(text: str, names: Iterable[str]) -> frozenset[str]:
     return frozenset(silenced)
 
 
-_OPTIONS: dict[tuple[int, str], tuple[Config, Mapping[str, Any]]] = {}
-
-
-def _check_options(config: Config, entry: Registered[Any]) -> Mapping[str, Any]:
-    """A check's options under *config*, merged once per config and shared read-only."""
-    key = (id(config), entry.name)
-    cached = _OPTIONS.get(key)
-    if cached is not None and cached[0] is config:
-        return cached[1]
-    if len(_OPTIONS) > 512:
-        _OPTIONS.clear()
-    options = types.MappingProxyType(config.options_for(entry.name, entry.defaults))
-    _OPTIONS[key] = (config, options)
-    return options
-
-
 #: The settings of a check without a config (one instance, so that contexts are reused).
 _DEFAULT_CONFIG = Config()
 
@@ -593,7 +598,7 @@ def _check_contexts(
         (
             entry,
             CheckContext(
-                options=_check_options(config, entry),
+                options=entry.options(config),
                 config=config,
                 customer=customer,
                 account=account,
@@ -788,8 +793,8 @@ def plan_followups(
     followups: list[FollowUp] = []
     keys: set[str] = set()
     for entry in _enabled(registry.policies.values(), config):
-        ctx = PolicyContext(
-            as_of=as_of, options=config.options_for(entry.name, entry.defaults), config=config
+        ctx: PolicyContext[Any] = PolicyContext(
+            as_of=as_of, options=entry.options(config), config=config
         )
         for item in _run(
             entry,

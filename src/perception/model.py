@@ -14,6 +14,7 @@ from datetime import datetime
 
 import attrs
 
+from perception._frozen import frozen_map
 from perception._validation import (
     Issues,
     as_tuple,
@@ -142,8 +143,8 @@ def _to_feedbackkind(value: object) -> FeedbackKind:
     return lenient(FeedbackKind, value)
 
 
-def _to_glossary(value: Mapping[str, str]) -> dict[str, str]:
-    return dict(value)
+def _to_glossary(value: Mapping[str, str]) -> Mapping[str, str]:
+    return frozen_map(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import attrs
 
+from perception._frozen import frozen_map
 from perception._validation import (
     Issues,
     as_tuple,
@@ -295,6 +296,11 @@ class Driver:
     evidence: tuple[str, ...] = ()
 
 
+def _read_only_dimensions(value: Mapping[Dimension, float]) -> Mapping[Dimension, float]:
+    """Dimensions as a read-only mapping: a plugin cannot change them for later readers."""
+    return frozen_map(value)
+
+
 @attrs.frozen(kw_only=True, hash=False)
 class PerceivedOutcome:
     """The customer's perceived outcome, as estimated and explained.
@@ -320,7 +326,7 @@ class PerceivedOutcome:
     score: float
     band: Band = attrs.field(converter=_to_band)
     confidence: float
-    dimensions: Mapping[Dimension, float] = attrs.field(factory=dict, converter=dict)
+    dimensions: Mapping[Dimension, float] = attrs.field(factory=dict, converter=_read_only_dimensions)
     signals: tuple[Signal, ...] = attrs.field(default=(), converter=as_tuple)
     drivers: tuple[Driver, ...] = attrs.field(default=(), converter=as_tuple)
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=as_tuple)

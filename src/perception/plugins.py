@@ -14,19 +14,25 @@ entry points altogether.
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import re
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
-from typing import Any, Generic, Literal, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 import pluggy
 
 from perception import hookspecs
-from perception.errors import PerceptionError, PluginConflictError
-from perception.hookspecs import PROJECT_NAME, Check, Policy, Scorer
+from perception._frozen import FrozenMap
+from perception.errors import ConfigError, PerceptionError, PluginConflictError
+from perception.hookspecs import PROJECT_NAME, Check, EvidenceKind, Policy, Scorer
+from perception.options import defaults_of, is_options_class
+
+if TYPE_CHECKING:
+    from perception.config import Config
 
 __all__ = [
     "BLOCK_ENV",
@@ -36,6 +42,7 @@ __all__ = [
     "Kind",
     "Registered",
     "Registry",
+    "call_registration_hook",
     "default_plugin_manager",
     "get_plugin_manager",
     "get_registry",
@@ -112,11 +119,35 @@ def _load_entrypoints(pm: pluggy.PluginManager) -> None:
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
+            if ep.dist is not None:
+                _distributions.setdefault(pm, {})[ep.name] = (ep.dist.name, ep.dist.version)
         except Exception as exc:
             msg = (
                 f"cannot load plugin {ep.name!r} = {ep.value!r}{dist}: {type(exc).__name__}: {exc}"
             )
             raise PerceptionError(msg) from exc
+
+
+#: The distribution and version of each entry-point plugin, per manager (as flake8's
+#: plugin finder records them).
+_distributions: weakref.WeakKeyDictionary[pluggy.PluginManager, dict[str, tuple[str, str]]]
+_distributions = weakref.WeakKeyDictionary()
+
+
+def _distribution(pm: pluggy.PluginManager, plugin_name: str) -> tuple[str, str]:
+    """``(distribution, version)`` of the plugin named *plugin_name*, or empty strings.
+
+    Built-in plugins belong to this package; plugins registered in-process belong to no
+    distribution.
+    """
+    found = _distributions.get(pm, {}).get(plugin_name)
+    if found is not None:
+        return found
+    if plugin_name in DEFAULT_PLUGINS:
+        from perception import __version__  # noqa: PLC0415  # the package imports this module
+
+        return PROJECT_NAME, __version__
+    return "", ""
 
 
 _default_pm: pluggy.PluginManager | None = None
@@ -147,6 +178,12 @@ class Registered(Generic[T]):
         description: its one-line description.
         origin: name of the pluggy plugin that registered it.
         defaults: the options it accepts, with their default values.
+        options_class: its ``Options`` class, when it declares one (else options are a
+            read-only mapping of *defaults* overlaid with the configuration).
+        weight: a scorer's base weight (replaced by a ``[weights]`` entry); 1.0 otherwise.
+        evidence_kind: what kind of evidence a scorer's signals are.
+        distribution: the installed distribution the plugin came from ("" if none).
+        version: that distribution's version ("" if none).
     """
 
     obj: T
@@ -155,6 +192,20 @@ class Registered(Generic[T]):
     description: str
     origin: str
     defaults: Mapping[str, Any] = attrs.field(factory=dict)
+    options_class: type[Any] | None = None
+    weight: float = 1.0
+    evidence_kind: EvidenceKind = EvidenceKind.INFERRED
+    distribution: str = ""
+    version: str = ""
+
+    def options(self, config: Config) -> Any:
+        """The options of this entry under *config*: an instance of its ``Options`` class,
+        or a read-only mapping; built once per config and shared.
+
+        Raises :class:`~perception.errors.ConfigError` naming the option and the file
+        when a configured value is invalid.
+        """
+        return resolve_options(self, config)
 
 
 @attrs.frozen(kw_only=True)
@@ -182,69 +233,235 @@ class Registry:
     def from_plugin_manager(cls, pm: pluggy.PluginManager) -> Registry:
         """Call the registration hooks of every plugin in *pm* and collect the results.
 
+        Implementations are called in pluggy's order (``tryfirst`` first, ``trylast``
+        last, otherwise the last registered first), so the registry lists objects in the
+        order pluggy itself would call them.
+
         Raises :class:`~perception.errors.PluginConflictError` when two plugins register
         the same name, and :class:`~perception.errors.PerceptionError` when a plugin
-        registers something that is not a scorer, check or policy.
+        registers something that is not a scorer, check or policy, implements a
+        registration hook as a wrapper, or fails while registering.
         """
         seen: dict[str, Registered[Any]] = {}
         tables: dict[Kind, dict[str, Registered[Any]]] = {k: {} for k in _HOOKS}
         for kind, (hook_name, protocol) in _HOOKS.items():
-            hook = getattr(pm.hook, hook_name)
-            for impl in hook.get_hookimpls():
-                origin = impl.plugin_name
 
-                def register(
-                    obj: object,
-                    *,
-                    _kind: Kind = kind,
-                    _origin: str = origin,
-                    _protocol: type = protocol,
-                ) -> None:
-                    entry = _entry(obj, _kind, _origin, _protocol)
+            def arguments(
+                origin: str, *, _kind: Kind = kind, _protocol: type = protocol
+            ) -> dict[str, Any]:
+                def register(obj: object) -> None:
+                    entry = _entry(obj, _kind, origin, _protocol, _distribution(pm, origin))
                     previous = seen.get(entry.name)
                     if previous is not None:
                         msg = (
-                            f"{_kind} {entry.name!r} from plugin {_origin!r} clashes with "
+                            f"{_kind} {entry.name!r} from plugin {origin!r} clashes with "
                             f"the {previous.kind} of that name from plugin {previous.origin!r}"
                         )
                         raise PluginConflictError(msg)
                     seen[entry.name] = entry
                     tables[_kind][entry.name] = entry
 
-                args = {"register": register}
-                try:
-                    impl.function(**{a: args[a] for a in impl.argnames})
-                except PerceptionError:
-                    raise
-                except Exception as exc:
-                    msg = f"plugin {origin!r} failed in {hook_name}: {type(exc).__name__}: {exc}"
-                    raise PerceptionError(msg) from exc
+                return {"register": register}
+
+            call_registration_hook(pm, hook_name, arguments)
         return cls(scorers=tables["scorer"], checks=tables["check"], policies=tables["policy"])
 
 
-def _entry(obj: object, kind: Kind, origin: str, protocol: type) -> Registered[Any]:
+def call_registration_hook(
+    pm: pluggy.PluginManager,
+    hook_name: str,
+    arguments: Callable[[str], Mapping[str, Any]],
+    *,
+    after: Callable[[str], None] | None = None,
+) -> None:
+    """Call each implementation of the registration hook *hook_name*, in pluggy's order.
+
+    Each implementation is called on its own with ``arguments(plugin_name)``, so that
+    what it registers is attributed to its plugin.  Registration hooks take a callback
+    and return nothing, so a ``wrapper=True`` (or old-style ``hookwrapper=True``)
+    implementation could neither register nor wrap anything: it is refused with an
+    error naming the plugin.  An error raised by an implementation is re-raised as a
+    :class:`~perception.errors.PerceptionError` naming the plugin and the hook.
+    *after*, when given, is called with the plugin's name after each implementation.
+    """
+    hook = getattr(pm.hook, hook_name)
+    implementations = hook.get_hookimpls()
+    for impl in implementations:
+        if impl.wrapper or impl.hookwrapper:
+            msg = (
+                f"plugin {impl.plugin_name!r} implements {hook_name} as a wrapper; "
+                "registration hooks take a register callback and cannot be wrappers"
+            )
+            raise PerceptionError(msg)
+    # pluggy calls the implementations from the end of this list to its start.
+    for impl in reversed(implementations):
+        given = arguments(impl.plugin_name)
+        try:
+            impl.function(**{a: given[a] for a in impl.argnames})
+        except PerceptionError:
+            raise
+        except Exception as exc:
+            msg = f"plugin {impl.plugin_name!r} failed in {hook_name}: {type(exc).__name__}: {exc}"
+            raise PerceptionError(msg) from exc
+        if after is not None:
+            after(impl.plugin_name)
+
+
+def _entry(
+    obj: object, kind: Kind, origin: str, protocol: type, distribution: tuple[str, str]
+) -> Registered[Any]:
     name = getattr(obj, "name", None)
     what = f"{kind} registered by plugin {origin!r}"
     if not isinstance(name, str) or not _NAME_RE.match(name):
         msg = f"{what} needs a name of lowercase letters, digits and dashes, not {name!r}"
         raise PerceptionError(msg)
+    what = f"{what} ({name!r})"
     description = getattr(obj, "description", None)
     if not isinstance(description, str):
-        raise PerceptionError(f"{what} ({name!r}) needs a description string")
+        raise PerceptionError(f"{what} needs a description string")
     if not callable(getattr(obj, _METHOD[kind], None)):
-        msg = f"{what} ({name!r}) needs a {_METHOD[kind]}() method ({protocol.__name__} protocol)"
+        msg = f"{what} needs a {_METHOD[kind]}() method ({protocol.__name__} protocol)"
         raise PerceptionError(msg)
-    defaults = getattr(obj, "defaults", {})
-    if not isinstance(defaults, Mapping):
-        raise PerceptionError(f"{what} ({name!r}): defaults must be a mapping")
+    options_class, defaults = _declared_options(obj, what)
+    weight, evidence_kind = 1.0, EvidenceKind.INFERRED
+    if kind == "scorer":
+        weight, evidence_kind = _scorer_traits(obj, what)
     return Registered(
         obj=obj,
         name=name,
         kind=kind,
         description=description,
         origin=origin,
-        defaults=dict(defaults),
+        defaults=FrozenMap(defaults),
+        options_class=options_class,
+        weight=weight,
+        evidence_kind=evidence_kind,
+        distribution=distribution[0],
+        version=distribution[1],
     )
+
+
+def _declared_options(obj: object, what: str) -> tuple[type[Any] | None, dict[str, Any]]:
+    """The ``Options`` class (if any) and the default options of a registered object."""
+    options_class = getattr(obj, "Options", None)
+    if options_class is not None:
+        if not is_options_class(options_class):
+            msg = f"{what}: Options must be an attrs class whose every field has a default"
+            raise PerceptionError(msg)
+        if hasattr(obj, "defaults"):
+            raise PerceptionError(f"{what}: declare either Options or defaults, not both")
+        return options_class, defaults_of(options_class)
+    defaults = getattr(obj, "defaults", {})
+    if not isinstance(defaults, Mapping):
+        raise PerceptionError(f"{what}: defaults must be a mapping")
+    return None, dict(defaults)
+
+
+def _scorer_traits(obj: object, what: str) -> tuple[float, EvidenceKind]:
+    """A scorer's declared base ``weight`` and ``evidence_kind``, checked."""
+    weight = getattr(obj, "weight", 1.0)
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, (int, float))
+        or not math.isfinite(weight)
+        or weight < 0
+    ):
+        raise PerceptionError(f"{what}: weight must be a finite number >= 0, not {weight!r}")
+    evidence_kind = getattr(obj, "evidence_kind", EvidenceKind.INFERRED)
+    try:
+        evidence_kind = EvidenceKind(evidence_kind)
+    except ValueError:
+        allowed = ", ".join(k.value for k in EvidenceKind)
+        msg = f"{what}: evidence_kind must be one of {allowed}, not {evidence_kind!r}"
+        raise PerceptionError(msg) from None
+    return float(weight), evidence_kind
+
+
+#: Options resolved per (config, entry): ``{(id(config), id(entry)): (config, entry, value)}``.
+_RESOLVED: dict[tuple[int, int], tuple[Config, Registered[Any], Any]] = {}
+_RESOLVED_LOCK = threading.Lock()
+_RESOLVED_LIMIT = 1024
+
+
+def resolve_options(entry: Registered[Any], config: Config) -> Any:
+    """The options of *entry* under *config* (see :meth:`Registered.options`)."""
+    key = (id(config), id(entry))
+    cached = _RESOLVED.get(key)
+    if cached is not None and cached[0] is config and cached[1] is entry:
+        return cached[2]
+    value = _build_options(entry, config)
+    with _RESOLVED_LOCK:
+        if len(_RESOLVED) >= _RESOLVED_LIMIT:
+            _RESOLVED.clear()
+        _RESOLVED[key] = (config, entry, value)
+    return value
+
+
+def _build_options(entry: Registered[Any], config: Config) -> Any:
+    configured = config.options.get(entry.name, {})
+    if entry.options_class is None:
+        merged = dict(entry.defaults)
+        merged.update(configured)
+        return FrozenMap(merged)
+    problems = structure_problems(entry, configured)
+    if problems:
+        raise ConfigError(config.render_problems(problems))
+    return _structure_options(entry, configured)
+
+
+def _structure_options(entry: Registered[Any], configured: Mapping[str, Any]) -> Any:
+    from perception.io import structure  # noqa: PLC0415  # cattrs loads on first use
+
+    return structure(dict(configured), entry.options_class)  # type: ignore[arg-type]
+
+
+def structure_problems(entry: Registered[Any], configured: Mapping[str, Any]) -> list[str]:
+    """Every problem of the options *configured* for *entry*, as ``options.NAME.KEY: ...``.
+
+    Unknown options are listed with the allowed ones; values are checked by structuring
+    them into the entry's ``Options`` class (types and ranges), or, for a plain
+    ``defaults`` mapping, against the kind of each default.
+    """
+    from perception.errors import ValidationError  # noqa: PLC0415  # avoids a cycle at import
+
+    prefix = f"options.{entry.name}"
+    problems = []
+    for key in configured:
+        if key not in entry.defaults:
+            allowed = ", ".join(sorted(entry.defaults)) or "none"
+            problems.append(f"{prefix}.{key}: unknown option (allowed: {allowed})")
+    known = {k: v for k, v in configured.items() if k in entry.defaults}
+    if entry.options_class is None:
+        for key, value in known.items():
+            if not _same_kind(entry.defaults[key], value):
+                expected = type(entry.defaults[key]).__name__
+                problems.append(f"{prefix}.{key}: must be {expected}, not {type(value).__name__}")
+        return problems
+    # One option at a time: a class's validators stop at its first failing field, and
+    # every problem is to be reported at once.
+    for key, value in known.items():
+        try:
+            _structure_options(entry, {key: value})
+        except ValidationError as exc:
+            problems.extend(str(p.prefixed(prefix)) for p in exc.problems)
+    if not problems:
+        try:
+            _structure_options(entry, known)  # a check across options, if the class has one
+        except ValidationError as exc:
+            problems.extend(str(p.prefixed(prefix)) for p in exc.problems)
+    return problems
+
+
+def _same_kind(default: object, value: object) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
+        return True
+    if default is None:
+        return True
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
 
 
 _registries: weakref.WeakKeyDictionary[pluggy.PluginManager, tuple[frozenset[int], Registry]]

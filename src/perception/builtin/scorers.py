@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from perception import science
 from perception.context import ScoreContext
-from perception.hookspecs import Scorer, hookimpl
+from perception.hookspecs import EvidenceKind, Scorer, hookimpl
 from perception.model import (
     Account,
     Better,
@@ -244,6 +244,7 @@ class DisconfirmationScorer:
     """
 
     name = "disconfirmation"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.DELIVERY
     description = "Each expectation against its deliverables: late, short, missing, early."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 1.0,
@@ -594,6 +595,7 @@ class VoiceScorer:
     """
 
     name = "voice"
+    evidence_kind: ClassVar[EvidenceKind] = EvidenceKind.STATED
     description = "Surveys, complaints, praise and escalations: the customer's own word."
     defaults: ClassVar[dict[str, Any]] = {
         "weight": 3.0,

@@ -13,7 +13,12 @@ import click
 from perception import __version__
 from perception.config import Config, load_config
 from perception.errors import PerceptionError
-from perception.plugins import Registry, default_plugin_manager, get_registry
+from perception.plugins import (
+    Registry,
+    call_registration_hook,
+    default_plugin_manager,
+    get_registry,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -51,15 +56,23 @@ class PerceptionGroup(click.Group):
         if self._plugins_loaded:
             return
         self._plugins_loaded = True
-        pm = default_plugin_manager()
-        for impl in pm.hook.perception_register_commands.get_hookimpls():
-            before = dict(self.commands)
-            impl.function(**dict.fromkeys(impl.argnames, self))
+        before: dict[str, click.Command] = {}
+
+        def arguments(_plugin: str) -> dict[str, Any]:
+            before.clear()
+            before.update(self.commands)
+            return {"cli": self}
+
+        def unchanged(plugin: str) -> None:
             for name, command in before.items():
                 if self.commands.get(name) is not command:
                     self.commands[name] = command
-                    msg = f"plugin {impl.plugin_name!r} tried to replace the command {name!r}"
+                    msg = f"plugin {plugin!r} tried to replace the command {name!r}"
                     raise PerceptionError(msg)
+
+        call_registration_hook(
+            default_plugin_manager(), "perception_register_commands", arguments, after=unchanged
+        )
 
     def _load_or_exit(self, ctx: click.Context) -> None:
         try:
