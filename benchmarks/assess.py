@@ -168,7 +168,7 @@ def write_portfolio(
 _PRELUDE = """
 import itertools, resource, sys, time
 from datetime import datetime, timezone
-from perception.engine import assess_file, assess_many
+from perception.batch import assess_file, assess_many
 from perception.io import iter_accounts
 as_of = datetime(2026, 6, 1, tzinfo=timezone.utc)
 def cpu():
@@ -229,7 +229,7 @@ def timed_run(script: str, warm: Path, *args: object) -> tuple[int, float, float
 _STREAM = """
 import resource, sys
 from datetime import datetime, timezone
-from perception.engine import assess_many
+from perception.batch import assess_many
 from perception.io import iter_accounts
 as_of = datetime(2026, 6, 1, tzinfo=timezone.utc)
 n = 0

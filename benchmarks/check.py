@@ -31,7 +31,8 @@ from datetime import datetime, timezone
 
 from _machine import machine_ceiling
 
-from perception.engine import check, check_many
+from perception.batch import check_many
+from perception.engine import check
 from perception.model import Direction, Interaction
 from perception.text import nltk_analyzer, polarity_scores
 

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from perception.batch import check_many
 from perception.builtin.checks import (
     BUILTIN_CHECKS,
     flesch_reading_ease,
     syllables,
 )
 from perception.config import Config
-from perception.engine import check, check_many
+from perception.engine import check
 from perception.model import Account, Customer, Direction, Interaction, Stakeholder
 from perception.outcome import Finding, Sentiment, Severity, Span
 

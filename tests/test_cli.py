@@ -6,6 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import perception
 from perception import hookimpl
 from perception.cli import EXIT_FAILED, EXIT_INPUT, EXIT_OK, main
 from perception.examples import sample_path
@@ -52,6 +53,9 @@ def test_plugins_table_and_json(run):
     assert "perception.builtin.scorers" in table.output
     rows = json.loads(run("plugins", "--format", "json").output)
     assert {"voice", "personalization", "break-silence"} <= {r["name"] for r in rows}
+    voice = next(r for r in rows if r["name"] == "voice")
+    assert (voice["distribution"], voice["version"]) == ("perception", perception.__version__)
+    assert f"perception {perception.__version__}" in table.output
 
 
 def test_schema_matches_the_library(run):

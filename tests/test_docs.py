@@ -21,7 +21,15 @@ def gen():
 
 
 @pytest.mark.parametrize(
-    "page", ["reference/hooks.md", "reference/cli.md", "reference/account.schema.json"]
+    "page",
+    [
+        "reference/hooks.md",
+        "reference/cli.md",
+        "reference/account.schema.json",
+        "reference/scorers.md",
+        "reference/checks.md",
+        "reference/policies.md",
+    ],
 )
 def test_generated_pages_are_up_to_date(gen, page):
     expected = gen["PAGES"][page]()

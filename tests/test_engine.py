@@ -25,7 +25,8 @@ from perception import (
     hookimpl,
     plan_followups,
 )
-from perception.engine import aggregate, assess_file
+from perception.aggregate import aggregate
+from perception.batch import assess_file
 from perception.io import dump_account, write_jsonl
 from perception.plugins import Registry, get_plugin_manager, get_registry
 from perception.testing import T0, make_account, message

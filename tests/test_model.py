@@ -150,3 +150,31 @@ def test_other_offsets_are_kept():
     tz = timezone(timedelta(hours=2))
     item = Interaction(id="m", at=datetime(2026, 1, 1, 9, tzinfo=tz), direction="outbound")
     assert item.at.utcoffset() == timedelta(hours=2)
+
+
+def test_as_of_leaves_out_later_records_and_returns_itself_when_nothing_is_later():
+    account = make_account(
+        interactions=[
+            message("q", "Any news?", days=1),
+            message("r", "Yes.", inbound=False, days=3),
+        ]
+    )
+    assert account.as_of(T0 + timedelta(days=5)) is account
+    view = account.as_of(T0 + timedelta(days=2))
+    assert [i.id for i in view.interactions] == ["q"]
+    assert [i.id for i in account.interactions] == ["q", "r"]
+
+
+def test_as_of_stays_valid_when_a_reply_is_stamped_before_its_question():
+    # Clock skew: the reply "r" was stamped a minute before the message it answers.
+    account = make_account(
+        interactions=[
+            message("q", "Can you confirm?", days=1),
+            message("r", "Confirmed.", inbound=False, days=1 - 1 / 1440, in_reply_to="q"),
+        ]
+    )
+    view = account.as_of(T0 + timedelta(days=1 - 1 / 2880))
+    (reply,) = view.interactions
+    assert reply.id == "r"
+    assert reply.in_reply_to is None
+    assert reply.text == "Confirmed."

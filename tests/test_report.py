@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import perception
 from perception import Account, Customer, Interaction
+from perception.batch import trajectory
 from perception.model import Feedback
 from perception.report import (
     account_markdown,
@@ -14,7 +15,6 @@ from perception.report import (
     portfolio_markdown,
     portfolio_table,
     risk_order,
-    trajectory,
     trajectory_svg,
 )
 

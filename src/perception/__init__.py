@@ -6,16 +6,10 @@ Heavy dependencies (nltk, the VADER lexicon, installed plugins) load on first us
 
 from __future__ import annotations
 
+from perception.batch import assess_file, assess_many, check_many
 from perception.config import Config, load_config
 from perception.context import CheckContext, PolicyContext, ScoreContext
-from perception.engine import (
-    assess,
-    assess_file,
-    assess_many,
-    check,
-    check_many,
-    plan_followups,
-)
+from perception.engine import assess, check, plan_followups
 from perception.errors import (
     ConfigError,
     PerceptionError,

@@ -543,3 +543,54 @@ class Account:
     def timeline(self) -> tuple[Interaction, ...]:
         """Interactions sorted by time (stable for equal times)."""
         return tuple(sorted(self.interactions, key=lambda i: i.at))
+
+    def as_of(self, moment: datetime) -> Account:
+        """The account as it was known at *moment*: records after it are left out.
+
+        Interactions and feedback after *moment* are dropped; a deliverable delivered
+        later is not yet delivered (no level, no acceptance); an acceptance or a
+        confirmation after *moment* has not happened yet.  A kept reply that answers a
+        message stamped after *moment* (clocks of two systems disagree by a little) keeps
+        its text but no longer points at that message, so the view is always a valid
+        account.  Returns the account itself when nothing is left out.
+        """
+        interactions = tuple(i for i in self.interactions if i.at <= moment)
+        dropped = len(interactions) != len(self.interactions)
+        if dropped:
+            kept = {i.id for i in interactions}
+            interactions = tuple(
+                attrs.evolve(i, in_reply_to=None)
+                if i.in_reply_to is not None and i.in_reply_to not in kept
+                else i
+                for i in interactions
+            )
+        feedback = tuple(f for f in self.feedback if f.at <= moment)
+        deliverables = tuple(_deliverable_as_of(d, moment) for d in self.deliverables)
+        expectations = tuple(
+            attrs.evolve(e, confirmed_at=None)
+            if e.confirmed_at is not None and e.confirmed_at > moment
+            else e
+            for e in self.expectations
+        )
+        if (
+            not dropped
+            and len(feedback) == len(self.feedback)
+            and deliverables == self.deliverables
+            and expectations == self.expectations
+        ):
+            return self
+        return attrs.evolve(
+            self,
+            interactions=interactions,
+            feedback=feedback,
+            deliverables=deliverables,
+            expectations=expectations,
+        )
+
+
+def _deliverable_as_of(item: Deliverable, moment: datetime) -> Deliverable:
+    if item.delivered_at is not None and item.delivered_at > moment:
+        return attrs.evolve(item, delivered_at=None, accepted_at=None, level=None)
+    if item.accepted_at is not None and item.accepted_at > moment:
+        return attrs.evolve(item, accepted_at=None)
+    return item

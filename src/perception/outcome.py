@@ -326,7 +326,9 @@ class PerceivedOutcome:
     score: float
     band: Band = attrs.field(converter=_to_band)
     confidence: float
-    dimensions: Mapping[Dimension, float] = attrs.field(factory=dict, converter=_read_only_dimensions)
+    dimensions: Mapping[Dimension, float] = attrs.field(
+        factory=dict, converter=_read_only_dimensions
+    )
     signals: tuple[Signal, ...] = attrs.field(default=(), converter=as_tuple)
     drivers: tuple[Driver, ...] = attrs.field(default=(), converter=as_tuple)
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=as_tuple)

@@ -93,7 +93,9 @@ def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.Plugin
     pm.add_hookspecs(hookspecs)
     for name in _blocked_names():
         pm.set_blocked(name)
-    for module_name in DEFAULT_PLUGINS:
+    # pluggy calls the last registered plugin first: registering the built-ins in reverse
+    # makes their hooks run in the order DEFAULT_PLUGINS lists them.
+    for module_name in reversed(DEFAULT_PLUGINS):
         if pm.is_blocked(module_name):
             continue
         pm.register(importlib.import_module(module_name), name=module_name)

@@ -10,11 +10,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from perception.config import Config
-from perception.engine import Plugins, assess
-from perception.model import Account
 from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
@@ -27,7 +24,6 @@ __all__ = [
     "portfolio_markdown",
     "portfolio_table",
     "risk_order",
-    "trajectory",
     "trajectory_svg",
 ]
 
@@ -132,41 +128,6 @@ def followups_table(followups: Sequence[FollowUp]) -> str:
 
 
 # -- trajectories -----------------------------------------------------------------------
-
-
-def trajectory(
-    account: Account,
-    *,
-    as_of: datetime,
-    points: int = 8,
-    span_days: float = 120.0,
-    config: Config | None = None,
-    plugins: Plugins = None,
-) -> list[tuple[datetime, float]]:
-    """The account's score at *points* moments over the *span_days* before *as_of*.
-
-    Each point is a full assessment as of that moment (later records ignored), so the
-    curve shows how the perceived outcome moved.  The span starts no earlier than the
-    account's first record.
-    """
-    first = _first_record(account)
-    start = as_of - timedelta(days=span_days)
-    if first is not None and first > start:
-        start = min(first, as_of)
-    points = max(2, points)
-    step = (as_of - start) / (points - 1)
-    result: list[tuple[datetime, float]] = []
-    for index in range(points):
-        moment = start + step * index
-        outcome = assess(account, as_of=moment, config=config, plugins=plugins)
-        result.append((moment, outcome.score))
-    return result
-
-
-def _first_record(account: Account) -> datetime | None:
-    times = [i.at for i in account.interactions] + [f.at for f in account.feedback]
-    times += [d.delivered_at for d in account.deliverables if d.delivered_at is not None]
-    return min(times) if times else None
 
 
 def trajectory_svg(points: Trajectory, *, width: int = 240, height: int = 60) -> str:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from perception.batch import assess_many, trajectory
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
 from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument, read_portfolio
-from perception.engine import assess_many
 from perception.io import dump_json
 from perception.report import (
     account_markdown,
@@ -18,7 +18,6 @@ from perception.report import (
     portfolio_markdown,
     portfolio_table,
     risk_order,
-    trajectory,
 )
 
 

@@ -16,7 +16,8 @@ from perception.cli._base import State, format_option, main, pass_state
 def plugins_command(state: State, fmt: str) -> None:
     """List registered scorers, checks and policies with their origin plugin.
 
-    Columns: name, kind, origin plugin, enabled (per configuration), description.
+    Columns: name, kind, origin plugin, its distribution and version (for installed
+    plugins), description (with "(disabled)" when the configuration switches it off).
     """
     registry = state.registry()
     config = state.config()
@@ -25,6 +26,8 @@ def plugins_command(state: State, fmt: str) -> None:
             "name": e.name,
             "kind": e.kind,
             "origin": e.origin,
+            "distribution": e.distribution,
+            "version": e.version,
             "enabled": e.name not in config.disable,
             "description": e.description,
             "options": dict(e.defaults),
@@ -34,12 +37,18 @@ def plugins_command(state: State, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
+    for r in rows:
+        r["from"] = f"{r['distribution']} {r['version']}".strip() or "-"
     name_w = max([len("NAME")] + [len(r["name"]) for r in rows])
     origin_w = max([len("ORIGIN")] + [len(r["origin"]) for r in rows])
-    click.echo(f"{'NAME':<{name_w}}  {'KIND':<6}  {'ORIGIN':<{origin_w}}  DESCRIPTION")
+    from_w = max([len("DISTRIBUTION")] + [len(r["from"]) for r in rows])
+    click.echo(
+        f"{'NAME':<{name_w}}  {'KIND':<6}  {'ORIGIN':<{origin_w}}  "
+        f"{'DISTRIBUTION':<{from_w}}  DESCRIPTION"
+    )
     for r in rows:
         off = "" if r["enabled"] else " (disabled)"
         click.echo(
             f"{r['name']:<{name_w}}  {r['kind']:<6}  {r['origin']:<{origin_w}}  "
-            f"{r['description']}{off}"
+            f"{r['from']:<{from_w}}  {r['description']}{off}"
         )

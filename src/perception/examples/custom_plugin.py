@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
+import attrs
+
 import perception
 from perception import (
     Account,
@@ -28,6 +30,7 @@ from perception import (
     hookimpl,
 )
 from perception.examples import SAMPLE_AS_OF, sample_portfolio
+from perception.options import at_least, option
 
 # "In the next release", "next sprint": promises that hang on a future release.
 RELEASE_PROMISE = re.compile(r"\bnext (?:release|sprint|version)\b", re.IGNORECASE)
@@ -38,20 +41,30 @@ class MeetingCadenceScorer:
 
     name = "meeting-cadence"
     description = "Meetings in the last 60 days against a target of two."
-    defaults = {"target": 2, "days": 60}  # noqa: RUF012  # read-only options
 
-    def score(self, account: Account, ctx: ScoreContext[Any]) -> Iterator[Signal]:
-        since = ctx.as_of - timedelta(days=ctx.options["days"])
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.meeting-cadence]``."""
+
+        target: int = option(
+            2, "meetings in the window that count as on target", validator=at_least(1)
+        )
+        days: float = option(60.0, "days the window looks back", validator=at_least(1))
+
+    def score(
+        self, account: Account, ctx: ScoreContext[MeetingCadenceScorer.Options]
+    ) -> Iterator[Signal]:
+        since = ctx.as_of - timedelta(days=ctx.options.days)
         meetings = [
             i for i in account.interactions if i.channel.value == "meeting" and i.at >= since
         ]
-        share = min(1.0, len(meetings) / ctx.options["target"])
+        share = min(1.0, len(meetings) / ctx.options.target)
         yield Signal(
             scorer=self.name,
             dimension="assurance",
             value=share - 0.5,  # no meeting: -0.5; on target: +0.5
             explanation=f"{len(meetings)} meeting(s) with the customer in the last "
-            f"{ctx.options['days']} days (target {ctx.options['target']}).",
+            f"{ctx.options.days:g} days (target {ctx.options.target}).",
             evidence=[m.id for m in meetings],
         )
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import ClassVar
+
+import attrs
 
 from perception import Finding, FollowUp, Signal, Span, hookimpl
+from perception.options import at_least, between, one_of, option
 
 __all__ = ["ChaseVaguePromisePolicy", "PromiseKeepingScorer", "VaguePromiseCheck"]
 
@@ -33,13 +35,18 @@ class VaguePromiseCheck:
 
     name = "vague-promise"
     description = "Promises such as 'soon' or 'ASAP' without a date."
-    defaults: ClassVar[dict[str, str]] = {"severity": "warning"}
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        severity: str = option(
+            "warning", "severity of a finding", validator=one_of(["info", "warning", "error"])
+        )
 
     def check(self, message, ctx):
         for match in vague_promises(message.text):
             yield Finding(
                 check=self.name,
-                severity=ctx.options["severity"],
+                severity=ctx.options.severity,
                 span=Span(start=match.start(), end=match.end()),
                 message=f"'{match.group(0)}' gives the customer no date to plan with.",
                 suggestion="Give a date or a time window, e.g. 'by Thursday 14:00 CET'.",
@@ -61,14 +68,19 @@ class PromiseKeepingScorer:
 
     name = "promise-keeping"
     description = "Vague promises the team sent and never followed with a date."
-    defaults: ClassVar[dict[str, float]] = {"penalty": 0.4}
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        penalty: float = option(
+            0.4, "how much one unchased promise lowers assurance", validator=between(0, 1)
+        )
 
     def score(self, account, ctx):
         for item in _unchased(account):
             yield Signal(
                 scorer=self.name,
                 dimension="assurance",
-                value=-float(ctx.options["penalty"]),
+                value=-ctx.options.penalty,
                 explanation=(
                     f"On {item.at:%d %B} the team promised an update without a date "
                     "and has not written since."
@@ -83,11 +95,16 @@ class ChaseVaguePromisePolicy:
 
     name = "chase-vague-promise"
     description = "Follow up a vague promise with a dated update."
-    defaults: ClassVar[dict[str, int]] = {"days": 2}
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        days: int = option(
+            2, "days after the promise to send a dated update", validator=at_least(0)
+        )
 
     def followups(self, account, outcome, ctx):
         for item in _unchased(account):
-            due = item.at + timedelta(days=int(ctx.options["days"]))
+            due = item.at + timedelta(days=ctx.options.days)
             yield FollowUp(
                 policy=self.name,
                 key=f"{self.name}:{account.id}:{item.id}",

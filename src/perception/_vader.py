@@ -1,0 +1,550 @@
+"""VADER sentiment, re-implemented for speed, fully offline (private).
+
+:class:`VaderScorer` is a re-implementation of nltk's
+``SentimentIntensityAnalyzer.polarity_scores`` (Hutto & Gilbert 2014) that reads the same
+lexicon, applies the same rules in the same order and returns the same numbers (the test
+suite compares the two on random text and on the VADER gold sets), but avoids the
+per-call work that makes nltk's version slow (nltk builds a dictionary of every word
+joined to every punctuation mark for each text).  The lexicon is read from the installed
+``vadersentiment`` package through nltk's resource loader (its folder is added to
+``nltk.data.path``); nothing is downloaded.  The public names are re-exported by
+:mod:`perception.text`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import string
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from perception.outcome import Sentiment
+
+__all__ = [
+    "NEUTRAL",
+    "TOKENS",
+    "VaderScorer",
+    "lexicon_path",
+    "nltk_analyzer",
+    "polarity_scores",
+    "sentiment",
+    "to_sentiment",
+    "vader_scorer",
+]
+
+_LEXICON_NAME = "vader_lexicon.txt"
+
+
+def lexicon_path() -> Path:
+    """Path of the VADER lexicon file shipped by the ``vadersentiment`` package."""
+    import vaderSentiment  # noqa: PLC0415  # deferred: only needed for sentiment
+
+    return Path(vaderSentiment.__file__).with_name(_LEXICON_NAME)
+
+
+def _nltk_lexicon_folder() -> None:
+    import nltk  # noqa: PLC0415  # deferred: nltk is slow to import
+
+    folder = str(lexicon_path().parent)
+    if folder not in nltk.data.path:
+        nltk.data.path.append(folder)
+
+
+@functools.cache
+def nltk_analyzer() -> Any:
+    """nltk's own VADER ``SentimentIntensityAnalyzer`` over the same lexicon (reference)."""
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer  # noqa: PLC0415
+
+    _nltk_lexicon_folder()
+    return SentimentIntensityAnalyzer(lexicon_file=_LEXICON_NAME)
+
+
+# The analyser kept its old private name in the foundation; keep it working.
+_analyzer = nltk_analyzer
+
+# --------------------------------------------------------------------------- VADER
+
+#: VADER's constants, as nltk defines them (Hutto & Gilbert 2014).
+_B_INCR = 0.293
+_B_DECR = -0.293
+_C_INCR = 0.733
+_N_SCALAR = -0.74
+_PUNCT = string.punctuation
+_PUNCT_SET = frozenset(_PUNCT)
+_PUNC_LIST = frozenset(
+    (
+        ".",
+        "!",
+        "?",
+        ",",
+        ";",
+        ":",
+        "-",
+        "'",
+        '"',
+        "!!",
+        "!!!",
+        "??",
+        "???",
+        "?!?",
+        "!?!",
+        "?!?!",
+        "!?!?",
+    )
+)
+_NEGATE = frozenset(
+    [
+        "aint",
+        "arent",
+        "cannot",
+        "cant",
+        "couldnt",
+        "darent",
+        "didnt",
+        "doesnt",
+        "ain't",
+        "aren't",
+        "can't",
+        "couldn't",
+        "daren't",
+        "didn't",
+        "doesn't",
+        "dont",
+        "hadnt",
+        "hasnt",
+        "havent",
+        "isnt",
+        "mightnt",
+        "mustnt",
+        "neither",
+        "don't",
+        "hadn't",
+        "hasn't",
+        "haven't",
+        "isn't",
+        "mightn't",
+        "mustn't",
+        "neednt",
+        "needn't",
+        "never",
+        "none",
+        "nope",
+        "nor",
+        "not",
+        "nothing",
+        "nowhere",
+        "oughtnt",
+        "shant",
+        "shouldnt",
+        "uhuh",
+        "wasnt",
+        "werent",
+        "oughtn't",
+        "shan't",
+        "shouldn't",
+        "uh-uh",
+        "wasn't",
+        "weren't",
+        "without",
+        "wont",
+        "wouldnt",
+        "won't",
+        "wouldn't",
+        "rarely",
+        "seldom",
+        "despite",
+    ]
+)
+_BOOSTERS: dict[str, float] = dict.fromkeys(
+    [
+        "absolutely",
+        "amazingly",
+        "awfully",
+        "completely",
+        "considerably",
+        "decidedly",
+        "deeply",
+        "effing",
+        "enormously",
+        "entirely",
+        "especially",
+        "exceptionally",
+        "extremely",
+        "fabulously",
+        "flipping",
+        "flippin",
+        "fricking",
+        "frickin",
+        "frigging",
+        "friggin",
+        "fully",
+        "fucking",
+        "greatly",
+        "hella",
+        "highly",
+        "hugely",
+        "incredibly",
+        "intensely",
+        "majorly",
+        "more",
+        "most",
+        "particularly",
+        "purely",
+        "quite",
+        "really",
+        "remarkably",
+        "so",
+        "substantially",
+        "thoroughly",
+        "totally",
+        "tremendously",
+        "uber",
+        "unbelievably",
+        "unusually",
+        "utterly",
+        "very",
+    ],
+    _B_INCR,
+)
+_BOOSTERS.update(
+    dict.fromkeys(
+        [
+            *[
+                "almost",
+                "barely",
+                "hardly",
+                "kinda",
+                "kindof",
+                "kind-of",
+                "less",
+                "little",
+                "marginally",
+            ],
+            *[
+                "occasionally",
+                "partly",
+                "scarcely",
+                "slightly",
+                "somewhat",
+                "sorta",
+                "sortof",
+                "sort-of",
+            ],
+            "just enough",
+            "kind of",
+            "sort of",
+        ],
+        _B_DECR,
+    )
+)
+_IDIOMS: dict[str, float] = {
+    "the shit": 3,
+    "the bomb": 3,
+    "bad ass": 1.5,
+    "yeah right": -2,
+    "cut the mustard": 2,
+    "kiss of death": -1.5,
+    "hand to mouth": -2,
+}
+_SO_THIS = ("so", "this")
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _vader_token(token: str) -> str | None:
+    """One white-space token as VADER keeps it: ``None`` when shorter than two characters;
+    one run of leading or trailing punctuation removed when it is in VADER's list."""
+    if len(token) < 2:
+        return None
+    if token[0] in _PUNCT:
+        rest = token.lstrip(_PUNCT)
+        if (
+            len(rest) > 1
+            and token[: len(token) - len(rest)] in _PUNC_LIST
+            and _PUNCT_SET.isdisjoint(rest)
+        ):
+            return rest
+    elif token[-1] in _PUNCT:
+        head = token.rstrip(_PUNCT)
+        if len(head) > 1 and token[len(head) :] in _PUNC_LIST and _PUNCT_SET.isdisjoint(head):
+            return head
+    return token
+
+
+class _WordValues(dict[str, "float | None"]):
+    """The lexicon valence of each word as written (``None`` when not in the lexicon),
+    kept for the next texts (bounded)."""
+
+    limit = 200_000
+
+    def __init__(self, lexicon: dict[str, float]) -> None:
+        super().__init__()
+        self._lexicon = lexicon
+
+    def __missing__(self, word: str) -> float | None:
+        value = self._lexicon.get(word.lower())
+        if len(self) < self.limit:
+            self[word] = value
+        return value
+
+
+class _TokenCache(dict[str, "str | None"]):
+    """:func:`_vader_token` of each token seen, kept for the next texts (bounded)."""
+
+    limit = 200_000
+
+    def __missing__(self, token: str) -> str | None:
+        value = _vader_token(token)
+        if len(self) < self.limit:
+            self[token] = value
+        return value
+
+
+TOKENS = _TokenCache()
+
+
+def _negated(word: str) -> bool:
+    lower = word.lower()
+    return lower in _NEGATE or "n't" in lower
+
+
+def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
+    """nltk's ``scalar_inc_dec``: the booster effect of *word* on *valence*."""
+    scalar = 0.0
+    lower = word.lower()
+    if lower in _BOOSTERS:
+        scalar = _BOOSTERS[lower]
+        if valence < 0:
+            scalar *= -1
+        if word.isupper() and is_cap_diff:
+            if valence > 0:
+                scalar += _C_INCR
+            else:
+                scalar -= _C_INCR
+    return scalar
+
+
+class VaderScorer:
+    """VADER sentiment that reproduces nltk's ``polarity_scores`` exactly, faster.
+
+    :param lexicon: word to valence, as read from ``vader_lexicon.txt``.
+    """
+
+    __slots__ = ("_values", "lexicon")
+
+    def __init__(self, lexicon: Mapping[str, float]) -> None:
+        self.lexicon = dict(lexicon)
+        self._values = _WordValues(self.lexicon)
+
+    @classmethod
+    def from_nltk_resource(cls) -> VaderScorer:
+        """Read the lexicon of the ``vadersentiment`` package through nltk's loader."""
+        import nltk  # noqa: PLC0415  # deferred: nltk is slow to import
+
+        _nltk_lexicon_folder()
+        raw = nltk.data.load(_LEXICON_NAME, format="text")
+        lexicon: dict[str, float] = {}
+        for line in raw.split("\n"):
+            word, measure = line.strip().split("\t")[0:2]
+            lexicon[word] = float(measure)
+        return cls(lexicon)
+
+    def words(self, text: str) -> list[str]:
+        """VADER's tokens: white-space split, one run of edge punctuation removed."""
+        return [w for w in map(TOKENS.__getitem__, text.split()) if w is not None]
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        """``{"neg", "neu", "pos", "compound"}`` exactly as nltk's analyser returns them."""
+        return self.score_words(self.words(text), text)
+
+    def score_words(self, words: list[str], text: str) -> dict[str, float]:
+        """Scores of *text* from its :meth:`words`.
+
+        Only words in the lexicon can score, so only they are visited; the rest count
+        as neutral, exactly as in nltk (adding a zero leaves a float sum unchanged).
+        """
+        count = len(words)
+        if not count:
+            return _score_valence([], 0, text)
+        values = list(map(self._values.__getitem__, words))
+        hits = [i for i, value in enumerate(values) if value is not None]
+        if not hits:
+            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+        lowers = list(map(str.lower, words))
+        upper = sum(map(str.isupper, words))
+        is_cap_diff = 0 < count - upper < count
+        boosters = _BOOSTERS
+        first_index: dict[str, int] = {}
+        scored: dict[int, float] = {}
+        for idx in hits:
+            item = words[idx]
+            i = first_index.setdefault(item, idx)
+            if i != idx:
+                # nltk scores a repeated token in the context of its first occurrence.
+                scored[idx] = scored[i]
+                continue
+            lower = lowers[i]
+            if lower in boosters or (lower == "kind" and i < count - 1 and lowers[i + 1] == "of"):
+                scored[idx] = 0
+                continue
+            base = values[i]
+            assert base is not None
+            scored[idx] = self._valence(base, item, i, words, lowers, is_cap_diff)
+        if "but" in lowers:
+            bi = lowers.index("but")
+            for sidx, value in scored.items():
+                if sidx < bi:
+                    scored[sidx] = value * 0.5
+                elif sidx > bi:
+                    scored[sidx] = value * 1.5
+        nonzero = [value for value in scored.values() if value != 0]
+        return _score_valence(nonzero, count - len(nonzero), text)
+
+    def _valence(
+        self,
+        valence: float,
+        item: str,
+        i: int,
+        words: list[str],
+        lowers: list[str],
+        is_cap_diff: bool,
+    ) -> float:
+        lexicon = self.lexicon
+        if item.isupper() and is_cap_diff:
+            if valence > 0:
+                valence += _C_INCR
+            else:
+                valence -= _C_INCR
+        for start_i in range(3):
+            if i > start_i and lowers[i - (start_i + 1)] not in lexicon:
+                s = _scalar(words[i - (start_i + 1)], valence, is_cap_diff)
+                if start_i == 1 and s != 0:
+                    s = s * 0.95
+                if start_i == 2 and s != 0:
+                    s = s * 0.9
+                valence = valence + s
+                valence = _never_check(valence, words, start_i, i)
+                if start_i == 2:
+                    valence = _idioms_check(valence, words, i)
+        if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+            if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+                valence = valence * _N_SCALAR
+        elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+            valence = valence * _N_SCALAR
+        return valence
+
+
+def _never_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+    if start_i == 0:
+        if _negated(words[i - 1]):
+            valence = valence * _N_SCALAR
+    elif start_i == 1:
+        if words[i - 2] == "never" and words[i - 1] in _SO_THIS:
+            valence = valence * 1.5
+        elif _negated(words[i - 2]):
+            valence = valence * _N_SCALAR
+    elif (words[i - 3] == "never" and words[i - 2] in _SO_THIS) or words[i - 1] in _SO_THIS:
+        valence = valence * 1.25
+    elif _negated(words[i - 3]):
+        valence = valence * _N_SCALAR
+    return valence
+
+
+def _idioms_check(valence: float, words: list[str], i: int) -> float:
+    onezero = f"{words[i - 1]} {words[i]}"
+    twoonezero = f"{words[i - 2]} {words[i - 1]} {words[i]}"
+    twoone = f"{words[i - 2]} {words[i - 1]}"
+    threetwoone = f"{words[i - 3]} {words[i - 2]} {words[i - 1]}"
+    threetwo = f"{words[i - 3]} {words[i - 2]}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in _IDIOMS:
+            valence = _IDIOMS[seq]
+            break
+    if len(words) - 1 > i:
+        zeroone = f"{words[i]} {words[i + 1]}"
+        if zeroone in _IDIOMS:
+            valence = _IDIOMS[zeroone]
+    if len(words) - 1 > i + 1:
+        zeroonetwo = f"{words[i]} {words[i + 1]} {words[i + 2]}"
+        if zeroonetwo in _IDIOMS:
+            valence = _IDIOMS[zeroonetwo]
+    if threetwo in _BOOSTERS or twoone in _BOOSTERS:
+        valence = valence + _B_DECR
+    return valence
+
+
+def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[str, float]:
+    """nltk's ``score_valence`` from the non-zero valences (in order) and the zeros' count."""
+    if not sentiments and not neu_count:
+        return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+    sum_s = float(sum(sentiments))
+    ep_count = min(text.count("!"), 4)
+    amplifier: float = ep_count * 0.292
+    qm_count = text.count("?")
+    if qm_count > 1:
+        amplifier += qm_count * 0.18 if qm_count <= 3 else 0.96
+    if sum_s > 0:
+        sum_s += amplifier
+    elif sum_s < 0:
+        sum_s -= amplifier
+    compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
+    pos_sum = 0.0
+    neg_sum = 0.0
+    for score in sentiments:
+        if score > 0:
+            pos_sum += float(score) + 1
+        if score < 0:
+            neg_sum += float(score) - 1
+    if pos_sum > math.fabs(neg_sum):
+        pos_sum += amplifier
+    elif pos_sum < math.fabs(neg_sum):
+        neg_sum -= amplifier
+    total = pos_sum + math.fabs(neg_sum) + neu_count
+    return {
+        "neg": round(math.fabs(neg_sum / total), 3),
+        "neu": round(math.fabs(neu_count / total), 3),
+        "pos": round(math.fabs(pos_sum / total), 3),
+        "compound": round(compound, 4),
+    }
+
+
+@functools.cache
+def vader_scorer() -> VaderScorer:
+    """The process-wide :class:`VaderScorer`, loaded on first use."""
+    return VaderScorer.from_nltk_resource()
+
+
+def polarity_scores(text: str) -> dict[str, float]:
+    """VADER scores of *text*, equal to nltk's ``polarity_scores``."""
+    return vader_scorer().polarity_scores(text)
+
+
+def to_sentiment(scores: Mapping[str, float]) -> Sentiment:
+    neutral = scores["neu"]
+    if scores["pos"] == 0 and scores["neg"] == 0 and neutral == 0:
+        neutral = 1.0  # nothing scorable: neutral, not "no proportions at all"
+    # built without re-validation, as in _trusted (VADER keeps every value in range)
+    record = object.__new__(Sentiment)
+    setattr_ = object.__setattr__
+    setattr_(record, "compound", scores["compound"])
+    setattr_(record, "positive", scores["pos"])
+    setattr_(record, "neutral", neutral)
+    setattr_(record, "negative", scores["neg"])
+    return record
+
+
+NEUTRAL = Sentiment(compound=0.0, positive=0.0, neutral=1.0, negative=0.0)
+
+
+def sentiment(text: str) -> Sentiment:
+    """VADER sentiment of *text* (compound in [-1, 1], and the three proportions).
+
+    A text with nothing to score (empty, or only one-character tokens) is neutral.
+    """
+    if not text.strip():
+        return NEUTRAL
+    return to_sentiment(vader_scorer().polarity_scores(text))

@@ -1,0 +1,191 @@
+"""Pure aggregation: signals to a score, a band's confidence, drivers and the diagnosis.
+
+Nothing here calls a plugin, reads a clock or touches a file: :func:`aggregate` and
+:func:`diagnose` are functions of their arguments, so the engine, batch paths, reports and
+calibration all combine evidence the same way.  The defaults and their reasons are in
+``docs/explanation/perception.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from perception import science
+from perception.hookspecs import EvidenceKind
+from perception.model import Account, Better, ExpectationKind
+from perception.outcome import Band, Driver, Signal
+
+__all__ = ["PRIOR_WEIGHT", "aggregate", "diagnose"]
+
+#: How many units of (weight x confidence) of evidence give a confidence of about 63%.
+_CONFIDENCE_SCALE = 3.0
+#: Neutral pseudo-evidence: old, faded evidence drifts the score towards 50.
+PRIOR_WEIGHT = 1.0
+#: The newest evidence this many days old halves the freshness part of the confidence.
+_FRESHNESS_HALF_LIFE_DAYS = 60.0
+#: At most this many drivers are reported.
+_MAX_DRIVERS = 3
+#: A signal moving the score by less than this many points is not a driver.
+_MIN_DRIVER_IMPACT = 0.5
+#: A signal below this value counts as a cause in the diagnosis.
+_CAUSE_VALUE = -0.1
+
+
+def aggregate(
+    signals: Sequence[Signal],
+    weights: Mapping[str, float],
+    *,
+    as_of: datetime | None = None,
+) -> tuple[float, float, dict[Any, float], tuple[Driver, ...]]:
+    """Combine signals into ``(score, confidence, dimensions, drivers)``.
+
+    Each signal counts with ``weight x confidence x`` its scorer's weight in *weights*
+    (1.0 for a scorer not named there).
+    The score maps the weighted mean value from [-1, 1] onto 0-100, with one unit of
+    neutral pseudo-evidence in the mean, so that thin or faded evidence drifts towards
+    50 (no evidence gives exactly 50).  Each dimension gets the weighted mean of its
+    signals.  Confidence grows with the amount of evidence as ``1 - exp(-total / 3)``
+    and, when *as_of* is given, shrinks with the age of the newest evidence (down to
+    half for very old evidence).  Drivers are the signals that move the score most, with
+    their impact in points; no scorer supplies more than one while others could.
+    """
+    effective = [s.weight * s.confidence * weights.get(s.scorer, 1.0) for s in signals]
+    total = sum(effective)
+    if total <= 0:
+        return 50.0, 0.0, {}, ()
+    denominator = total + PRIOR_WEIGHT
+    mean = sum(w * s.value for w, s in zip(effective, signals, strict=True)) / denominator
+    score = min(100.0, max(0.0, 50.0 + 50.0 * mean))
+    by_dimension: dict[Any, list[float]] = {}
+    for w, s in zip(effective, signals, strict=True):
+        pair = by_dimension.setdefault(s.dimension, [0.0, 0.0])
+        pair[0] += w * s.value
+        pair[1] += w
+    dimensions = {
+        d: max(-1.0, min(1.0, num / den)) for d, (num, den) in by_dimension.items() if den > 0
+    }
+    confidence = (1.0 - math.exp(-total / _CONFIDENCE_SCALE)) * _freshness(signals, as_of)
+    impacts = [
+        (50.0 * w * s.value / denominator, s) for w, s in zip(effective, signals, strict=True)
+    ]
+    return score, confidence, dimensions, _drivers(impacts)
+
+
+def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
+    """1 for evidence from today, falling to 0.5 as the newest evidence ages."""
+    times = [s.at for s in signals if s.at is not None]
+    if as_of is None or not times:
+        return 1.0
+    age = max(0.0, (as_of - max(times)).total_seconds() / 86400.0)
+    return 0.5 + 0.5 * science.decay(age, _FRESHNESS_HALF_LIFE_DAYS)
+
+
+def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
+    """The signals that move the score most, one per scorer first, then the rest."""
+    ranked = sorted(
+        (pair for pair in impacts if abs(pair[0]) >= _MIN_DRIVER_IMPACT),
+        key=lambda pair: -abs(pair[0]),
+    )
+    chosen: list[tuple[float, Signal]] = []
+    scorers: set[str] = set()
+    for pair in ranked:
+        if len(chosen) < _MAX_DRIVERS and pair[1].scorer not in scorers:
+            chosen.append(pair)
+            scorers.add(pair[1].scorer)
+    for pair in ranked:
+        if len(chosen) < _MAX_DRIVERS and all(pair[1] is not c[1] for c in chosen):
+            chosen.append(pair)
+    chosen.sort(key=lambda pair: -abs(pair[0]))
+    return tuple(
+        Driver(
+            text=s.explanation,
+            dimension=s.dimension,
+            impact=round(impact, 2),
+            scorer=s.scorer,
+            evidence=s.evidence,
+        )
+        for impact, s in chosen
+    )
+
+
+def _explicit_commitments_met(account: Account, as_of: datetime) -> bool:
+    """True when the account has explicit commitments and every one due is met.
+
+    Met means: delivered (every deliverable of it), not after its due date, and at or
+    above the adequate level when a level was measured.
+    """
+    judged = 0
+    for expectation in account.expectations:
+        if expectation.kind is not ExpectationKind.EXPLICIT:
+            continue
+        items = account.deliverables_for(expectation.id)
+        due = expectation.due
+        if not items:
+            if due is not None and due <= as_of:
+                return False
+            continue
+        if any(d.delivered_at is None for d in items):
+            if due is None or due <= as_of:
+                return False
+            continue
+        judged += 1
+        finished = max(d.delivered_at for d in items if d.delivered_at is not None)
+        if due is not None and finished > due:
+            return False
+        zone = expectation.zone
+        for item in items:
+            if zone is not None and item.level is not None:
+                shortfall = science.zone_disconfirmation(
+                    item.level,
+                    zone[0],
+                    zone[1],
+                    higher_is_better=expectation.better is Better.HIGHER,
+                )
+                if shortfall < 0:
+                    return False
+    return judged > 0
+
+
+def diagnose(
+    account: Account,
+    signals: Sequence[Signal],
+    band: Band,
+    as_of: datetime,
+    *,
+    kinds: Mapping[str, EvidenceKind] | None = None,
+) -> str | None:
+    """ "Delivered but perceived negatively": a sentence naming the implicit causes.
+
+    Returned when every explicit commitment due by *as_of* was delivered on time and to
+    level, yet the outcome is at risk or critical; ``None`` otherwise.  The causes are
+    the most negative inferred signals outside delivery (slow replies, unexplained
+    terms, unconfirmed critical points, unanswered complaints), one per scorer.
+
+    :param kinds: the evidence kind of each scorer (a scorer not named is inferred);
+        only inferred scorers are named as causes.
+    """
+    kinds = kinds or {}
+    if band not in (Band.AT_RISK, Band.CRITICAL):
+        return None
+    if not _explicit_commitments_met(account, as_of):
+        return None
+    worst: dict[str, Signal] = {}
+    for signal in signals:
+        kind = kinds.get(signal.scorer, EvidenceKind.INFERRED)
+        if kind is not EvidenceKind.INFERRED or signal.value > _CAUSE_VALUE:
+            continue
+        current = worst.get(signal.scorer)
+        if current is None or signal.value * signal.weight < current.value * current.weight:
+            worst[signal.scorer] = signal
+    causes = sorted(worst.values(), key=lambda s: s.value * s.weight)[:_MAX_DRIVERS]
+    head = (
+        f"Every explicit commitment was delivered on time, yet the outcome is "
+        f"{band.value}. Likely causes, none of them a written commitment:"
+    )
+    if not causes:
+        return head[: head.index(":")] + "; the customer's own feedback is the only sign."
+    listed = " ".join(f"({n}) {c.explanation}" for n, c in enumerate(causes, start=1))
+    return f"{head} {listed}"
