@@ -16,7 +16,10 @@ from perception import (
     PerceivedOutcome,
     PolicyContext,
     Stakeholder,
+    get_plugin_manager,
+    get_registry,
 )
+from perception.io import structure
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 NAMES = {
@@ -71,12 +74,16 @@ def outcome(band: Band = Band.SATISFIED, as_of: datetime = T0) -> PerceivedOutco
 
 
 def run(policy, acct: Account, *, as_of: datetime, band: Band = Band.SATISFIED, **options):
+    """The follow-ups *policy* plans with *options* (structured as the engine does)."""
     ctx = PolicyContext(
-        as_of=as_of,
-        options=Config().options_for(policy.name, {**policy.defaults, **options}),
-        config=Config(),
+        as_of=as_of, options=structure(options, type(policy).Options), config=Config()
     )
     return list(policy.followups(acct, outcome(band, as_of), ctx))
+
+
+def registry():
+    """A registry of the built-in plugins only."""
+    return get_registry(get_plugin_manager(load_entrypoints=False))
 
 
 def msg(id_: str, at: datetime, direction: str, text: str = "", **kwargs) -> Interaction:

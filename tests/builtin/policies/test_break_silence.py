@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from perception import Band, Priority
+from perception import Band, Config, Priority, plan_followups
 from perception.builtin.policies import BreakSilencePolicy
 from perception.errors import ConfigError
 
-from ._support import account, day, msg, run
+from ._support import account, day, msg, outcome, registry, run
 
 
 def test_silence_is_shorter_when_at_risk_and_the_key_names_the_last_contact():
@@ -32,6 +32,10 @@ def test_inbound_only_counts_only_the_customers_messages():
 
 
 def test_out_of_range_option_names_the_option():
+    config = Config.from_mapping({"options": {"break-silence": {"days": -1}}})
+    message = r"options\.break-silence\.days: must be >= 0, not -1"
+    with pytest.raises(ConfigError, match=message):
+        config.validate(registry())
     acct = account(interactions=[msg("m1", day(0), "inbound")])
-    with pytest.raises(ConfigError, match=r"options.break-silence.days: must be a number >= 0"):
-        run(BreakSilencePolicy(), acct, as_of=day(40), days=-1)
+    with pytest.raises(ConfigError, match=message):  # the engine validates lazily
+        plan_followups(acct, outcome(as_of=day(40)), config=config, plugins=registry())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from perception import Band, Feedback, Priority
+from perception import Band, Config, Feedback, Priority
 from perception.builtin.policies import ExecutiveTouchpointPolicy
 from perception.errors import ConfigError
 
-from ._support import account, customer, day, msg, run
+from ._support import account, customer, day, msg, registry, run
 
 
 def test_touchpoint_needs_an_at_risk_outcome():
@@ -38,5 +38,10 @@ def test_an_escalation_is_the_trigger_and_a_new_one_is_a_new_situation():
 def test_no_executive_and_no_escalation_means_no_touchpoint():
     acct = account(customer=customer(stakeholders=()), interactions=[msg("m", day(0), "inbound")])
     assert run(ExecutiveTouchpointPolicy(), acct, as_of=day(1), band=Band.CRITICAL) == []
-    with pytest.raises(ConfigError, match="unknown band 'doomed'"):
-        run(ExecutiveTouchpointPolicy(), acct, as_of=day(1), band=Band.CRITICAL, bands=["doomed"])
+    config = Config.from_mapping({"options": {"executive-touchpoint": {"bands": ["doomed"]}}})
+    message = (
+        r"options\.executive-touchpoint\.bands: unknown value 'doomed' "
+        r"\(allowed: delighted, satisfied, neutral, at risk, critical\)"
+    )
+    with pytest.raises(ConfigError, match=message):
+        config.validate(registry())

@@ -22,6 +22,9 @@ def test_every_builtin_policy_is_registered_with_description_and_defaults():
     for entry in registry.policies.values():
         assert entry.description
         assert entry.origin.startswith("perception.builtin.policies.")
+        assert entry.options_class is type(entry.obj).Options
+        assert isinstance(entry.options(Config()), entry.options_class)
+        assert not hasattr(entry.obj, "defaults")
     assert len(BUILTIN_POLICIES) == len(NAMES)
 
 
@@ -32,6 +35,7 @@ def test_each_policy_has_its_own_module_named_in_the_default_plugins_in_order():
     }
     named = [n for n in DEFAULT_PLUGINS if n.startswith("perception.builtin.policies")]
     assert named == list(MODULES)
+    assert list(registry.policies) == list(MODULES.values())  # they run in that order
     assert [factory().name for factory in BUILTIN_POLICIES] == list(MODULES.values())
 
 
@@ -56,7 +60,9 @@ def test_default_options_pass_config_validation_and_wrong_types_fail():
     registry = get_registry(get_plugin_manager(load_entrypoints=False))
     options = {name: dict(registry.policies[name].defaults) for name in NAMES}
     Config(options=options).validate(registry)
-    with pytest.raises(ConfigError, match=r"options.break-silence.days: must be int"):
+    with pytest.raises(
+        ConfigError, match=r"options\.break-silence\.days: must be a number, not str 'soon'"
+    ):
         Config(options={"break-silence": {"days": "soon"}}).validate(registry)
     with pytest.raises(ConfigError, match="unknown option"):
         Config(options={"recover-negative": {"hours": 4}}).validate(registry)
@@ -114,3 +120,25 @@ def test_planning_any_messages_is_deterministic_and_keys_are_unique(texts, as_of
     assert all(
         k.startswith(f"{f.policy}:acme:") for k, f in zip(keys, first.followups, strict=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "option", "value", "message"),
+    [
+        ("post-delivery-check-in", "days_after_delivery", -1, "must be >= 0, not -1"),
+        ("post-delivery-check-in", "days_after_acceptance", -1, "must be >= 0, not -1"),
+        ("post-delivery-check-in", "max_age_days", -1, "must be >= 0, not -1"),
+        ("confirm-critical", "lead_days", -0.5, "must be >= 0, not -0.5"),
+        ("break-silence", "at_risk_days", -1, "must be >= 0, not -1"),
+        ("break-silence", "inbound_only", "yes", "must be true or false"),
+        ("executive-touchpoint", "days", -1, "must be >= 0, not -1"),
+        ("executive-touchpoint", "lookback_days", -1, "must be >= 0, not -1"),
+        ("share-relevant-news", "interval_days", 0.5, "must be >= 1, not 0.5"),
+        ("share-relevant-news", "bands", ["glum"], "unknown value 'glum'"),
+    ],
+)
+def test_out_of_range_options_fail_config_validation(name, option, value, message):
+    config = Config.from_mapping({"options": {name: {option: value}}})
+    registry = get_registry(get_plugin_manager(load_entrypoints=False))
+    with pytest.raises(ConfigError, match=rf"options\.{name}\.{option}: {message}"):
+        config.validate(registry)

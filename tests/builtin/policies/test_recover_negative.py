@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from perception import Expectation, Priority
-from perception.builtin.policies import RecoverNegativePolicy, response_window
+import pytest
 
-from ._support import NEGATIVE, account, day, msg, run
+from perception import Config, Expectation, Priority
+from perception.builtin.policies import RecoverNegativePolicy, response_window
+from perception.errors import ConfigError
+
+from ._support import NEGATIVE, account, day, msg, registry, run
 
 
 def test_unanswered_negative_message_fires_once_the_window_has_passed():
@@ -89,3 +92,45 @@ def test_an_executive_author_makes_it_urgent():
     (item,) = run(RecoverNegativePolicy(), acct, as_of=day(1))
     assert item.priority is Priority.URGENT
     assert "Dana Whitfield" in item.action
+
+
+def test_custom_acknowledgement_phrases_replace_the_defaults_and_blank_ones_are_ignored():
+    acct = account(
+        interactions=[
+            msg("m1", day(0), "inbound", NEGATIVE, author="priya"),
+            msg("r1", day(0.2), "outbound", "Noted, a fix ships today.", in_reply_to="m1"),
+            msg("r2", day(0.3), "outbound", "Sorry about this.", in_reply_to="m1"),
+        ]
+    )
+    assert run(RecoverNegativePolicy(), acct, as_of=day(2)) == []
+    assert run(RecoverNegativePolicy(), acct, as_of=day(2), acknowledgement_phrases=["noted"]) == []
+    phrases = ["ack", " "]  # a blank phrase would match every reply
+    (item,) = run(RecoverNegativePolicy(), acct, as_of=day(2), acknowledgement_phrases=phrases)
+    assert item.evidence == ("m1", "r1")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"negative_threshold": 2}, r"negative_threshold: must be from -1 to 1, not 2"),
+        ({"response_hours": -1}, r"response_hours: must be >= 0, not -1"),
+        ({"lookback_days": -1}, r"lookback_days: must be >= 0, not -1"),
+        ({"acknowledgement_phrases": [1]}, r"acknowledgement_phrases\[0\]: must be a string"),
+    ],
+)
+def test_bad_options_fail_config_validation(options, message):
+    config = Config.from_mapping({"options": {"recover-negative": options}})
+    with pytest.raises(ConfigError, match=r"options\.recover-negative\." + message):
+        config.validate(registry())
+
+
+@pytest.mark.xfail(
+    reason="the project's converter iterates a string given for a list (perception.io)",
+    strict=True,
+)
+def test_a_string_of_phrases_is_refused_not_split_into_letters():
+    config = Config.from_mapping(
+        {"options": {"recover-negative": {"acknowledgement_phrases": "sorry"}}}
+    )
+    with pytest.raises(ConfigError, match=r"options\.recover-negative\.acknowledgement_phrases"):
+        config.validate(registry())

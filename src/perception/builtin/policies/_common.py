@@ -9,29 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
-from perception.context import PolicyContext
-from perception.errors import ConfigError
 from perception.model import Account, Better, Dimension
 from perception.outcome import Band, PerceivedOutcome, Priority
 
 __all__ = [
     "AT_RISK",
+    "BAND_NAMES",
     "band_priority",
-    "bands",
     "day",
     "key",
     "latest_activity",
-    "number",
     "response_window",
     "stamp",
-    "strings",
     "who",
 ]
 
 #: The bands in which an outcome counts as at risk.
 AT_RISK = (Band.AT_RISK, Band.CRITICAL)
+#: The name of every band, as options give them (``"at risk"``).
+BAND_NAMES = tuple(b.value for b in Band)
 
 
 def stamp(moment: datetime) -> str:
@@ -47,39 +44,6 @@ def key(policy: str, account: Account, *parts: str) -> str:
 def day(moment: datetime) -> str:
     """The date of *moment*, as written in reasons: ``2026-03-01``."""
     return moment.date().isoformat()
-
-
-def number(ctx: PolicyContext[Any], policy: str, option: str, *, minimum: float = 0.0) -> float:
-    """A numeric option, checked: a clear error names the option when it is out of range."""
-    value = ctx.options[option]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        msg = f"options.{policy}.{option}: must be a number >= {minimum:g}, not {value!r}"
-        raise ConfigError(msg)
-    return float(value)
-
-
-def bands(ctx: PolicyContext[Any], policy: str, option: str) -> frozenset[Band]:
-    """A list-of-bands option, checked: an unknown band is an error naming the option."""
-    values = ctx.options[option]
-    if not isinstance(values, (list, tuple)):
-        raise ConfigError(f"options.{policy}.{option}: must be a list of band names")
-    found = set()
-    for value in values:
-        try:
-            found.add(Band(value))
-        except ValueError:
-            allowed = ", ".join(repr(b.value) for b in Band)
-            msg = f"options.{policy}.{option}: unknown band {value!r} (allowed: {allowed})"
-            raise ConfigError(msg) from None
-    return frozenset(found)
-
-
-def strings(ctx: PolicyContext[Any], policy: str, option: str) -> tuple[str, ...]:
-    """A list-of-strings option, checked, without its blank strings."""
-    values = ctx.options[option]
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-        raise ConfigError(f"options.{policy}.{option}: must be a list of strings")
-    return tuple(v for v in values if v.strip())
 
 
 def who(account: Account, stakeholder_id: str | None) -> str:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any, ClassVar
 
-from perception.builtin.policies._common import AT_RISK, band_priority, day, key, number
+import attrs
+
+from perception.builtin.policies._common import AT_RISK, band_priority, day, key
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account
+from perception.options import at_least, option
 from perception.outcome import FollowUp, PerceivedOutcome, Priority
 
 __all__ = ["BreakSilencePolicy", "perception_register_policies"]
@@ -35,20 +37,32 @@ class BreakSilencePolicy:
 
     name = "break-silence"
     description = "No contact for N days (sooner when the outcome is at risk): reach out."
-    defaults: ClassVar[dict[str, Any]] = {"days": 21, "at_risk_days": 7, "inbound_only": False}
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``break-silence`` policy."""
+
+        days: float = option(21.0, "allowed silence, in days", validator=at_least(0))
+        at_risk_days: float = option(
+            7.0, "allowed silence when the outcome is at risk or critical", validator=at_least(0)
+        )
+        inbound_only: bool = option(False, "count only the customer's messages as contact")
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[BreakSilencePolicy.Options],
     ) -> Iterator[FollowUp]:
         """One follow-up when the last contact is older than the allowed silence."""
         contacts = account.interactions
-        if ctx.options["inbound_only"]:
+        if ctx.options.inbound_only:
             contacts = tuple(i for i in contacts if i.inbound)
         if not contacts:
             return
         last = max(contacts, key=lambda i: (i.at, i.id))
         at_risk = outcome.band in AT_RISK
-        days = number(ctx, self.name, "at_risk_days" if at_risk else "days")
+        days = ctx.options.at_risk_days if at_risk else ctx.options.days
         due = last.at + timedelta(days=days)
         if due > ctx.as_of:
             return

@@ -19,19 +19,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any, ClassVar
 
-from perception.builtin.policies._common import (
-    band_priority,
-    day,
-    key,
-    latest_activity,
-    number,
-    who,
-)
+import attrs
+
+from perception.builtin.policies._common import band_priority, day, key, latest_activity, who
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Expectation
+from perception.options import at_least, option
 from perception.outcome import FollowUp, PerceivedOutcome, Priority
 
 __all__ = ["ConfirmCriticalPolicy", "perception_register_policies"]
@@ -72,13 +67,23 @@ class ConfirmCriticalPolicy:
 
     name = "confirm-critical"
     description = "A critical expectation or decision without customer confirmation: confirm."
-    defaults: ClassVar[dict[str, Any]] = {"lead_days": 5}
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``confirm-critical`` policy."""
+
+        lead_days: float = option(
+            5.0, "days before the expectation is due to have it confirmed", validator=at_least(0)
+        )
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[ConfirmCriticalPolicy.Options],
     ) -> Iterator[FollowUp]:
         """One follow-up per unconfirmed critical expectation."""
-        lead = timedelta(days=number(ctx, self.name, "lead_days"))
+        lead = timedelta(days=ctx.options.lead_days)
         latest = latest_activity(account) or ctx.as_of
         for expectation in account.expectations:
             if not _needs_confirmation(account, expectation):

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
 
 import attrs
 
-from perception.builtin.policies._common import bands, day, key, latest_activity, number, who
+from perception.builtin.policies._common import BAND_NAMES, day, key, latest_activity, who
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Feedback, FeedbackKind, Interaction, Seniority, Stakeholder
+from perception.options import at_least, one_of, option
 from perception.outcome import Band, FollowUp, PerceivedOutcome, Priority
 
 __all__ = ["ExecutiveTouchpointPolicy", "perception_register_policies"]
@@ -109,26 +109,42 @@ class ExecutiveTouchpointPolicy:
 
     name = "executive-touchpoint"
     description = "At risk with an executive involved or an escalation: executive contact."
-    defaults: ClassVar[dict[str, Any]] = {
-        "bands": ["at risk", "critical"],
-        "days": 2,
-        "lookback_days": 30,
-        "when_executive_present": True,
-    }
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``executive-touchpoint`` policy."""
+
+        bands: tuple[str, ...] = option(
+            ("at risk", "critical"), "outcome bands in which it fires", validator=one_of(BAND_NAMES)
+        )
+        days: float = option(2.0, "days after the trigger to hold the call", validator=at_least(0))
+        lookback_days: float = option(
+            30.0,
+            "escalations and executive contact older than this are not triggers",
+            validator=at_least(0),
+        )
+        when_executive_present: bool = option(
+            True,
+            "fire even without recent executive contact, when an executive stakeholder is on "
+            "record",
+        )
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[ExecutiveTouchpointPolicy.Options],
     ) -> Iterator[FollowUp]:
         """At most one follow-up: an executive-level contact."""
-        if outcome.band not in bands(ctx, self.name, "bands"):
+        if outcome.band.value not in ctx.options.bands:
             return
-        days = timedelta(days=number(ctx, self.name, "days"))
-        lookback = timedelta(days=number(ctx, self.name, "lookback_days"))
+        days = timedelta(days=ctx.options.days)
+        lookback = timedelta(days=ctx.options.lookback_days)
         executives = [
             p for p in account.customer.stakeholders if p.seniority is Seniority.EXECUTIVE
         ]
         trigger = self._trigger(account, executives, ctx.as_of - lookback)
-        if trigger is None and executives and ctx.options["when_executive_present"]:
+        if trigger is None and executives and ctx.options.when_executive_present:
             trigger = _on_record(account, executives, ctx.as_of)
         if trigger is None:
             return

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
 
-from perception.builtin.policies._common import band_priority, day, key, number, stamp, who
+import attrs
+
+from perception.builtin.policies._common import band_priority, day, key, stamp, who
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Deliverable
+from perception.options import at_least, option
 from perception.outcome import FollowUp, PerceivedOutcome, Priority
 
 __all__ = ["PostDeliveryCheckInPolicy", "perception_register_policies"]
@@ -36,19 +38,33 @@ class PostDeliveryCheckInPolicy:
 
     name = "post-delivery-check-in"
     description = "Some days after a delivery (and after acceptance): ask whether it works."
-    defaults: ClassVar[dict[str, Any]] = {
-        "days_after_delivery": 3,
-        "days_after_acceptance": 14,
-        "max_age_days": 60,
-    }
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``post-delivery-check-in`` policy."""
+
+        days_after_delivery: float = option(
+            3.0, "days after delivery to check in", validator=at_least(0)
+        )
+        days_after_acceptance: float = option(
+            14.0, "days after acceptance to check in again", validator=at_least(0)
+        )
+        max_age_days: float = option(
+            60.0,
+            "deliveries and acceptances older than this are left alone (0: no limit)",
+            validator=at_least(0),
+        )
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[PostDeliveryCheckInPolicy.Options],
     ) -> Iterator[FollowUp]:
         """One follow-up per recent delivery and one per recent acceptance."""
-        after_delivery = timedelta(days=number(ctx, self.name, "days_after_delivery"))
-        after_acceptance = timedelta(days=number(ctx, self.name, "days_after_acceptance"))
-        max_age = number(ctx, self.name, "max_age_days")
+        after_delivery = timedelta(days=ctx.options.days_after_delivery)
+        after_acceptance = timedelta(days=ctx.options.days_after_acceptance)
+        max_age = ctx.options.max_age_days
 
         def recent(moment: datetime) -> bool:
             return max_age == 0 or ctx.as_of - moment <= timedelta(days=max_age)

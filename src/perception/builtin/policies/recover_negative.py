@@ -16,26 +16,18 @@ Wagner 1999).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
 
 import attrs
 
-from perception.builtin.policies._common import (
-    AT_RISK,
-    day,
-    key,
-    number,
-    response_window,
-    strings,
-    who,
-)
+from perception.builtin.policies._common import AT_RISK, day, key, response_window, who
 from perception.context import PolicyContext
-from perception.errors import ConfigError
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Direction, Interaction, Seniority
+from perception.options import at_least, between, option
 from perception.outcome import FollowUp, PerceivedOutcome, Priority
 from perception.text import message as shared_message
 
@@ -52,9 +44,11 @@ def _replies(outbound: Sequence[Interaction], message: Interaction) -> list[Inte
     return [later] if later is not None else []
 
 
-def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
-    """Any of *phrases*, at the start of a word, case-insensitively."""
-    alternatives = "|".join(re.escape(p.strip()) for p in phrases)
+@functools.lru_cache(maxsize=64)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of *phrases* but the blank ones, at the start of a word, case-insensitively
+    (built once per set of phrases)."""
+    alternatives = "|".join(re.escape(p.strip()) for p in phrases if p.strip())
     return re.compile(rf"\b(?:{alternatives})", re.IGNORECASE)
 
 
@@ -100,17 +94,6 @@ def _miss(
     )
 
 
-def _threshold(ctx: PolicyContext[Any], policy: str) -> float:
-    """The ``negative_threshold`` option, checked: a number in [-1, 1]."""
-    threshold = ctx.options["negative_threshold"]
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-        raise ConfigError(f"options.{policy}.negative_threshold: must be a number")
-    if not -1.0 <= threshold <= 1.0:
-        msg = f"options.{policy}.negative_threshold: must be in [-1, 1], not {threshold}"
-        raise ConfigError(msg)
-    return threshold
-
-
 class RecoverNegativePolicy:
     """A negative message from the customer not answered in time, or answered coldly.
 
@@ -125,36 +108,53 @@ class RecoverNegativePolicy:
 
     name = "recover-negative"
     description = "A negative customer message unanswered or unacknowledged in time: recover."
-    defaults: ClassVar[dict[str, Any]] = {
-        "negative_threshold": -0.3,
-        "response_hours": 24,
-        "lookback_days": 30,
-        "acknowledgement_phrases": [
-            "sorry",
-            "apologi",
-            "understand",
-            "frustrat",
-            "thank you for",
-            "thanks for",
-            "appreciate",
-            "regret",
-            "you are right",
-            "you're right",
-            "our mistake",
-            "my mistake",
-            "inconvenience",
-            "hear you",
-        ],
-    }
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``recover-negative`` policy."""
+
+        negative_threshold: float = option(
+            -0.3,
+            "compound sentiment at or below which a message is negative (-1 to 1)",
+            validator=between(-1, 1),
+        )
+        response_hours: float = option(
+            24.0,
+            "response window when the account has no responsiveness expectation",
+            validator=at_least(0),
+        )
+        lookback_days: float = option(30.0, "older messages are left alone", validator=at_least(0))
+        acknowledgement_phrases: tuple[str, ...] = option(
+            (
+                "sorry",
+                "apologi",
+                "understand",
+                "frustrat",
+                "thank you for",
+                "thanks for",
+                "appreciate",
+                "regret",
+                "you are right",
+                "you're right",
+                "our mistake",
+                "my mistake",
+                "inconvenience",
+                "hear you",
+            ),
+            "what counts as acknowledging (matched at the start of a word, in any case)",
+        )
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[RecoverNegativePolicy.Options],
     ) -> Iterator[FollowUp]:
         """One follow-up per negative inbound message that was not recovered in time."""
-        threshold = _threshold(ctx, self.name)
-        window = response_window(account, number(ctx, self.name, "response_hours"))
-        lookback = timedelta(days=number(ctx, self.name, "lookback_days"))
-        acknowledgement = _phrase_pattern(strings(ctx, self.name, "acknowledgement_phrases"))
+        threshold = ctx.options.negative_threshold
+        window = response_window(account, ctx.options.response_hours)
+        lookback = timedelta(days=ctx.options.lookback_days)
+        acknowledgement = _phrase_pattern(ctx.options.acknowledgement_phrases)
         outbound = [i for i in account.timeline() if i.direction is Direction.OUTBOUND]
         for message in account.interactions:
             if not message.inbound or ctx.as_of - message.at > lookback:

@@ -16,17 +16,18 @@ The rule is a practice default, not a published finding.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
-from perception.builtin.policies._common import bands, key, number
+from perception.builtin.policies._common import BAND_NAMES, key
 from perception.context import PolicyContext
-from perception.errors import ConfigError
+from perception.errors import ConfigError, Problem, ValidationError
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Dimension
+from perception.options import at_least, one_of, option
 from perception.outcome import FollowUp, PerceivedOutcome, Priority
 
 __all__ = [
@@ -37,92 +38,72 @@ __all__ = [
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_FIELDS = frozenset({"id", "title", "url", "segments", "dimensions", "keywords"})
-_LISTS = ("segments", "dimensions", "keywords")
+
+
+def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: a string with something besides white space."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError([Problem(path=attribute.name, message="must be a non-empty string")])
+
+
+def _folded(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(v.casefold() for v in values)
+
+
+def _folded_words(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(v.casefold() for v in values if v.strip())
+
+
+def _dimensions(values: Iterable[Dimension | str]) -> tuple[Dimension, ...]:
+    return tuple(Dimension(v) for v in values)
 
 
 @attrs.frozen(kw_only=True)
 class NewsItem:
-    """One entry of the ``share-relevant-news`` catalogue.
+    """One entry of the ``share-relevant-news`` catalogue (a table in the configuration).
 
     Attributes:
         id: unique within the catalogue; part of the follow-up key.
         title: what to share, in words.
         url: where to read more, if anywhere.
-        segments: customer segments it suits (empty: every segment).
+        segments: customer segments it suits (empty: every segment), case-folded.
         dimensions: dimensions of perception it helps with; it suits an account with
             an expectation on one of them (empty: no such condition).
         keywords: words that, found in the customer's messages, make it relevant
-            (empty: no such condition).
+            (empty: no such condition), case-folded, blank ones dropped.
     """
 
-    id: str
-    title: str
+    id: str = attrs.field(validator=_non_empty)
+    title: str = attrs.field(validator=_non_empty)
     url: str = ""
-    segments: tuple[str, ...] = ()
-    dimensions: tuple[Dimension, ...] = ()
-    keywords: tuple[str, ...] = ()
+    segments: tuple[str, ...] = attrs.field(default=(), converter=_folded)
+    dimensions: tuple[Dimension, ...] = attrs.field(default=(), converter=_dimensions)
+    keywords: tuple[str, ...] = attrs.field(default=(), converter=_folded_words)
 
 
-def _check_table(here: str, entry: object) -> Mapping[str, Any]:
-    """*entry* as a table with known keys and a non-empty id and title."""
-    if not isinstance(entry, Mapping):
-        raise ConfigError(f"{here}: must be a table with id and title")
-    unknown = set(entry) - _FIELDS
-    if unknown:
-        raise ConfigError(f"{here}: unknown keys {', '.join(sorted(map(str, unknown)))}")
-    for field in ("id", "title"):
-        if not isinstance(entry.get(field), str) or not entry[field].strip():
-            raise ConfigError(f"{here}.{field}: must be a non-empty string")
-    return entry
-
-
-def _string_lists(here: str, entry: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    """The entry's lists of strings (``segments``, ``dimensions``, ``keywords``), checked."""
-    lists = {}
-    for field in _LISTS:
-        value = entry.get(field, [])
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{here}.{field}: must be a list of strings")
-        lists[field] = tuple(value)
-    return lists
-
-
-def _news_item(here: str, entry: Mapping[str, Any]) -> NewsItem:
-    """The item of a checked table: its url, lists and dimensions checked in turn."""
-    if not isinstance(entry.get("url", ""), str):
-        raise ConfigError(f"{here}.url: must be a string")
-    lists = _string_lists(here, entry)
-    try:
-        dimensions = tuple(Dimension(d) for d in lists["dimensions"])
-    except ValueError:
-        allowed = ", ".join(d.value for d in Dimension)
-        raise ConfigError(f"{here}.dimensions: allowed values are {allowed}") from None
-    return NewsItem(
-        id=entry["id"],
-        title=entry["title"],
-        url=entry.get("url", ""),
-        segments=tuple(s.casefold() for s in lists["segments"]),
-        dimensions=dimensions,
-        keywords=tuple(k.casefold() for k in lists["keywords"] if k.strip()),
-    )
+def _unique_ids(
+    _instance: object, attribute: attrs.Attribute[Any], items: tuple[NewsItem, ...]
+) -> None:
+    """A validator: no two items of the catalogue share an id."""
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.id in seen:
+            where = f"{attribute.name}[{index}].id"
+            raise ValidationError([Problem(path=where, message=f"{item.id!r} appears twice")])
+        seen.add(item.id)
 
 
 def parse_catalogue(policy: str, raw: object) -> tuple[NewsItem, ...]:
-    """Validate the catalogue option; errors name the entry and the field."""
-    where = f"options.{policy}.catalogue"
-    if not isinstance(raw, (list, tuple)):
-        raise ConfigError(f"{where}: must be a list of tables")
-    items: list[NewsItem] = []
-    seen: set[str] = set()
-    for index, raw_entry in enumerate(raw):
-        here = f"{where}[{index}]"
-        entry = _check_table(here, raw_entry)
-        if entry["id"] in seen:
-            raise ConfigError(f"{here}.id: {entry['id']!r} appears twice")
-        seen.add(entry["id"])
-        items.append(_news_item(here, entry))
-    return tuple(items)
+    """The catalogue option *raw* (a list of tables) as items, structured and checked as
+    configuration validation does it; errors name the entry and the field
+    (``options.POLICY.catalogue[2].title``)."""
+    from perception.io import structure  # noqa: PLC0415  # cattrs loads on first use
+
+    try:
+        return structure({"catalogue": raw}, ShareRelevantNewsPolicy.Options).catalogue
+    except ValidationError as exc:
+        problems = [str(p.prefixed(f"options.{policy}")) for p in exc.problems]
+        raise ConfigError("\n".join(problems)) from None
 
 
 def _relevance(item: NewsItem, account: Account, said: str) -> int:
@@ -157,19 +138,36 @@ class ShareRelevantNewsPolicy:
 
     name = "share-relevant-news"
     description = "A catalogue item the customer would benefit from, at most once an interval."
-    defaults: ClassVar[dict[str, Any]] = {
-        "catalogue": [],
-        "interval_days": 90,
-        "bands": ["delighted", "satisfied", "neutral"],
-    }
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``share-relevant-news`` policy."""
+
+        catalogue: tuple[NewsItem, ...] = option(
+            (),
+            "the items (tables of id, title, url, segments, dimensions, keywords); "
+            "empty: the policy never fires",
+            validator=_unique_ids,
+        )
+        interval_days: float = option(
+            90.0, "at most one item per account per this many days", validator=at_least(1)
+        )
+        bands: tuple[str, ...] = option(
+            ("delighted", "satisfied", "neutral"),
+            "outcome bands in which it fires",
+            validator=one_of(BAND_NAMES),
+        )
 
     def followups(
-        self, account: Account, outcome: PerceivedOutcome, ctx: PolicyContext[Any]
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[ShareRelevantNewsPolicy.Options],
     ) -> Iterator[FollowUp]:
         """At most one follow-up: the item to share in the current period."""
-        catalogue = parse_catalogue(self.name, ctx.options["catalogue"])
-        interval = number(ctx, self.name, "interval_days", minimum=1)
-        if not catalogue or outcome.band not in bands(ctx, self.name, "bands"):
+        catalogue = ctx.options.catalogue
+        interval = ctx.options.interval_days
+        if not catalogue or outcome.band.value not in ctx.options.bands:
             return
         said = " ".join(
             f"{i.subject} {i.text}".casefold() for i in account.interactions if i.inbound
