@@ -150,7 +150,9 @@ class ShareRelevantNewsPolicy:
             validator=_unique_ids,
         )
         interval_days: float = option(
-            90.0, "at most one item per account per this many days", validator=at_least(1)
+            90.0,
+            "at most one item per account per this many days (at least 1)",
+            validator=at_least(1),
         )
         bands: tuple[str, ...] = option(
             ("delighted", "satisfied", "neutral"),
