@@ -25,10 +25,11 @@ and the public helpers.  Shared helpers live in the private ``_common`` module.
 
 Each policy is a plugin object with a ``name``, a one-line ``description``, a nested
 ``Options`` class (its options, set in ``[tool.perception.options.NAME]`` and checked when
-the configuration is validated) and a ``followups`` method.  Keys follow one pattern, ``POLICY:ACCOUNT:SITUATION``, where the situation part
-names the records the follow-up rests on (a deliverable and its delivery time, a message,
-a version of an expectation's terms).  Planning the same data twice gives the same keys;
-a new situation (a new delivery, a changed scope, new contact) gives a new key.
+the configuration is validated) and a ``followups`` method.  Keys follow one pattern,
+``POLICY:ACCOUNT:SITUATION``, where the situation part names the records the follow-up
+rests on (a deliverable and its delivery time, a message, a version of an expectation's
+terms).  Planning the same data twice gives the same keys; a new situation (a new
+delivery, a changed scope, new contact) gives a new key.
 
 Texts and due times depend on the records, not on the day of planning, so that
 re-planning unchanged data gives identical follow-ups and the ledger has nothing to

@@ -47,14 +47,17 @@ def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _folded(values: Iterable[str]) -> tuple[str, ...]:
+    """The values, case-folded (segments are compared that way)."""
     return tuple(v.casefold() for v in values)
 
 
 def _folded_words(values: Iterable[str]) -> tuple[str, ...]:
+    """The non-blank values, case-folded (keywords are looked for in folded messages)."""
     return tuple(v.casefold() for v in values if v.strip())
 
 
 def _dimensions(values: Iterable[Dimension | str]) -> tuple[Dimension, ...]:
+    """The values as dimensions (names are accepted when an item is built in code)."""
     return tuple(Dimension(v) for v in values)
 
 
