@@ -31,7 +31,7 @@ def test_unknown_keys_are_errors_and_all_are_listed():
     text = str(info.value)
     assert "perception.toml: 3 problems" in text
     assert "unknown key 'disabled'" in text
-    assert "weights.voice: must be a number >= 0" in text
+    assert "weights.voice: must be a finite number >= 0" in text
     assert "bands.happy: unknown band" in text
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from perception import text as text_module
 from perception.outcome import Sentiment, Span
 from perception.text import (
     Message,
@@ -224,3 +226,31 @@ def test_token_bounds_agree_with_word_bounds(text, indexes):
     wanted = [i for i in indexes if i < count]
     expected = Message(text).word_bounds
     assert message.token_bounds(wanted) == {i: expected[i] for i in wanted}
+
+
+# The sentence-boundary pattern before it was made linear, as an oracle: a run of terminal
+# punctuation ends a sentence only when white space or the end of the text follows.
+_LOOKAHEAD_BOUNDARY = re.compile(
+    r"[.?!\u2026]+[\"'\u2019\u201d)\]]*(?=\s|\Z)|(?P<gap>\n[^\S\n]*\n\s*)"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=".?!\u2026\"')] \n\tab.Ae", max_size=40))
+def test_sentence_bounds_equal_those_of_the_lookahead_pattern(text):
+    linear = list(text_module._sentence_bounds(text, 0, len(text)))
+    original = text_module._BOUNDARY
+    try:
+        text_module._BOUNDARY = _LOOKAHEAD_BOUNDARY
+        expected = list(text_module._sentence_bounds(text, 0, len(text)))
+    finally:
+        text_module._BOUNDARY = original
+    assert linear == expected
+
+
+@pytest.mark.parametrize("run", ["!", ".", "?!", "\u2026", ".)"])
+def test_a_long_run_of_punctuation_is_split_in_linear_time(run):
+    # 200,000 characters took minutes with the look-ahead pattern; bounded work now.
+    text = run * 100_000 + "a"
+    spans = sentence_spans(text)
+    assert spans[-1].end == len(text)

@@ -23,6 +23,7 @@ names no plugin registered.  The tables a plugin is handed are read-only.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -118,8 +119,13 @@ class Config:
             disable = []
         weights = _table(data, "weights", problems)
         for name, value in weights.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                problems.append(f"weights.{name}: must be a number >= 0, not {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                problems.append(f"weights.{name}: must be a finite number >= 0, not {value!r}")
         bands = dict(DEFAULT_BANDS)
         for key, value in _table(data, "bands", problems).items():
             if key not in _BAND_KEYS:
@@ -225,11 +231,19 @@ def find_config(start: Path | None = None) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "perception" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and "perception" in _tool_table(pyproject):
             return pyproject
         if (candidate / ".git").exists():
             break
     return None
+
+
+def _tool_table(pyproject: Path) -> Mapping[str, Any]:
+    """The ``[tool]`` table of a ``pyproject.toml`` (empty when there is none)."""
+    tool = _read_toml(pyproject).get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{pyproject}: tool: must be a table, not {type(tool).__name__}")
+    return tool
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -239,6 +253,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = 1 + exc.object[: exc.start].count(b"\n")
+        message = f"{path}:{line}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x}"
+        raise ConfigError(message) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
@@ -257,6 +277,6 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     path = Path(path)
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("perception", {})
+        data = _tool_table(path).get("perception", {})
         return Config.from_mapping(data, source=f"{path} [tool.perception]")
     return Config.from_mapping(data, source=str(path))

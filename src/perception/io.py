@@ -17,12 +17,16 @@ naming the file, the record (line for JSONL and CSV) and the field path.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import enum
+import io as _stdio  # the standard library's, not this module
 import json
+import sys
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -218,21 +222,83 @@ def _label(data: Any) -> str:
     return ""
 
 
+#: Byte-order marks of encodings other than UTF-8, named for the error message.
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _unreadable(source: str, message: str, *, where: str | None = None) -> ValidationError:
+    problem = Problem(path="", message=message, source=where or source)
+    return ValidationError([problem], summary=f"cannot read {source}")
+
+
+def decode_text(raw: bytes, source: str, *, line: int | None = None) -> str:
+    """*raw* bytes as UTF-8 text (a leading byte-order mark is dropped), or a
+    :class:`~perception.errors.ValidationError` naming the file *source*, the line and the
+    column of the first byte that is not UTF-8.
+
+    *line* is the line number of *raw* in its file, when *raw* is one line of it.
+    """
+    for bom, name in _OTHER_BOMS:
+        if raw.startswith(bom):
+            message = (
+                f"the text is {name} (byte-order mark {bom.hex(' ').upper()}); save it as UTF-8"
+            )
+            raise _unreadable(source, message, where=f"{source}:{line or 1}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        number = (line or 1) + raw.count(b"\n", 0, exc.start)
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column}"
+        raise _unreadable(source, message, where=f"{source}:{number}") from None
+
+
+def loads_json(text: str, source: str, *, line: int | None = None) -> Any:
+    """Parse JSON *text* from the file *source* (*line*: the line it is, for JSONL), or
+    raise a :class:`~perception.errors.ValidationError` naming the file and where the JSON
+    breaks.
+
+    Besides malformed JSON, the decoder's limits are reported the same way: an integer of
+    more digits than the interpreter converts (4,300 by default) and arrays or objects
+    nested too deeply for the decoder.
+    """
+    at = f"{source}:{line}" if line is not None else source
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = at if line is not None else f"{source}:{exc.lineno}:{exc.colno}"
+        raise _unreadable(source, f"not valid JSON: {exc.msg}", where=where) from None
+    except RecursionError:
+        message = "not readable JSON: arrays or objects nested too deeply"
+        raise _unreadable(source, message, where=at) from None
+    except ValueError:  # the digit limit of int(): the only ValueError json.loads raises
+        limit = sys.get_int_max_str_digits()
+        message = f"not readable JSON: a number has more than {limit:,} digits"
+        raise _unreadable(source, message, where=at) from None
+
+
 def jsonl_lines(path: str | Path) -> Iterator[tuple[int, str]]:
-    """``(line number, text)`` for each non-blank line of a JSONL file, read lazily."""
-    with Path(path).open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    """``(line number, text)`` for each non-blank line of a JSONL file, read lazily.
+
+    Each line is decoded as UTF-8 on its own; a line that is not raises a
+    :class:`~perception.errors.ValidationError` naming the file and the line.
+    """
+    with Path(path).open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = decode_text(raw, str(path), line=number)
             if line.strip():
                 yield number, line
 
 
 def _parse_line(line: str, source: str) -> Any:
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        problem = Problem(path="", message=f"not valid JSON: {exc.msg}", source=source)
-        summary = f"cannot read {source.rsplit(':', 1)[0]}"
-        raise ValidationError([problem], summary=summary) from None
+    """The JSON of one JSONL line; *source* is ``file:line``."""
+    path, _, number = source.rpartition(":")
+    return loads_json(line, path, line=int(number))
 
 
 def account_from_line(line: str, *, source: str) -> Account:
@@ -252,13 +318,7 @@ def _records(path: Path) -> Iterator[tuple[str, str, Any]]:
             data = _parse_line(line, source)
             yield source + _label(data), "", data
         return
-    try:
-        with path.open(encoding="utf-8") as handle:
-            data = json.load(handle)
-    except json.JSONDecodeError as exc:
-        source = f"{path}:{exc.lineno}:{exc.colno}"
-        problem = Problem(path="", message=f"not valid JSON: {exc.msg}", source=source)
-        raise ValidationError([problem], summary=f"cannot read {path}") from None
+    data = loads_json(decode_text(_read_bytes(path), str(path)), str(path))
     if isinstance(data, Mapping) and "accounts" in data and "customer" not in data:
         extra = sorted(set(data) - {"accounts"})
         if extra:
@@ -270,6 +330,13 @@ def _records(path: Path) -> Iterator[tuple[str, str, Any]]:
             yield f"{path} record {index + 1}{_label(item)}", f"accounts[{index}]", item
     else:
         yield str(path) + _label(data), "", data
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(str(path), f"cannot read: {exc.strerror or exc}") from None
 
 
 def _open_path(path: str | Path) -> Path:
@@ -332,45 +399,74 @@ def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
 
     The header names the columns (any order; unknown columns are errors).  Empty cells
     are treated as absent.  Every problem of every row is reported at once, by line.
+    The file must be UTF-8 (a byte-order mark is allowed); a cell may hold up to
+    :data:`MAX_CSV_CELL` characters.
     """
     path = _open_path(path)
+    text = decode_text(_read_bytes(path), str(path))
+    reader = csv.DictReader(_stdio.StringIO(text, newline=""))
     result: dict[str, list[Interaction]] = {}
     problems: list[Problem] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in CSV_COLUMNS]
-        missing = [c for c in _CSV_REQUIRED if c not in header]
-        if unknown or missing:
-            issues = [
-                Problem(path=c, message="unknown column", source=f"{path}:1") for c in unknown
-            ]
-            issues += [
-                Problem(path=c, message="required column is missing", source=f"{path}:1")
-                for c in missing
-            ]
-            raise ValidationError(issues, summary=f"invalid header in {path}")
-        for row in reader:
-            source = f"{path}:{reader.line_num}"
-            if None in row:
-                problems.append(Problem(path="", message="more cells than columns", source=source))
-                continue
-            data = {k: v for k, v in row.items() if v not in ("", None) and k != "account"}
-            account = (row.get("account") or "").strip()
-            if not account:
-                problems.append(
-                    Problem(path="account", message="required field is missing", source=source)
-                )
-                continue
-            try:
-                interaction = structure(data, Interaction)
-            except ValidationError as exc:
-                problems.extend(p.located(source) for p in exc.problems)
-                continue
-            result.setdefault(account, []).append(interaction)
+    try:
+        with _csv_field_limit(MAX_CSV_CELL):
+            _check_csv_header(reader.fieldnames or [], path)
+            for row in reader:
+                _read_csv_row(row, f"{path}:{reader.line_num}", result, problems)
+    except csv.Error as exc:
+        where = f"{path}:{reader.line_num}"
+        raise _unreadable(str(path), f"not readable CSV: {exc}", where=where) from None
     if problems:
         raise ValidationError(problems, summary=f"invalid interactions in {path}")
     return result
+
+
+#: The longest CSV cell read, in characters (the standard library's default is 131,072).
+MAX_CSV_CELL = 10_000_000
+
+
+@contextlib.contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """The csv module's (process-wide) field size limit raised to *limit* while reading."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _check_csv_header(header: Sequence[str], path: Path) -> None:
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    missing = [c for c in _CSV_REQUIRED if c not in header]
+    if unknown or missing:
+        issues = [Problem(path=c, message="unknown column", source=f"{path}:1") for c in unknown]
+        issues += [
+            Problem(path=c, message="required column is missing", source=f"{path}:1")
+            for c in missing
+        ]
+        raise ValidationError(issues, summary=f"invalid header in {path}")
+
+
+def _read_csv_row(
+    row: Mapping[str | None, Any],
+    source: str,
+    result: dict[str, list[Interaction]],
+    problems: list[Problem],
+) -> None:
+    if None in row:
+        problems.append(Problem(path="", message="more cells than columns", source=source))
+        return
+    data = {k: v for k, v in row.items() if v not in ("", None) and k != "account"}
+    account = (row.get("account") or "").strip()
+    if not account:
+        problems.append(Problem(path="account", message="required field is missing", source=source))
+        return
+    try:
+        interaction = structure(data, Interaction)
+    except ValidationError as exc:
+        problems.extend(p.located(source) for p in exc.problems)
+        return
+    result.setdefault(account, []).append(interaction)
 
 
 def merge_interactions(

@@ -63,7 +63,11 @@ __all__ = [
 # ------------------------------------------------------------------ sentences and words
 
 _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
-_BOUNDARY = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*(?=\s|\Z)|(?P<gap>\n[^\S\n]*\n\s*)")
+#: A run of terminal punctuation with its closing quotes and brackets, or a blank line.
+#: A run ends a sentence only when white space or the end follows; that is checked after
+#: the match, not with a look-ahead, so that a long run followed by a letter is scanned
+#: once (a look-ahead makes the engine retry the run from each of its positions: quadratic).
+_BOUNDARY = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*|(?P<gap>\n[^\S\n]*\n\s*)")
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ABBREVIATIONS = frozenset(
     [
@@ -129,6 +133,8 @@ def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, in
     for match in _BOUNDARY.finditer(text, start, stop):
         end = match.end()
         if match.lastgroup is None:  # terminal punctuation
+            if end < stop and not text[end].isspace():
+                continue  # "3.5", "e.g.x", "!!!a": not followed by white space
             after = _NEXT_VISIBLE.match(text, end, stop)
             if after is not None and after.group(1).islower():
                 continue  # "... 3 p.m. today" or "ok... so": no new sentence

@@ -99,6 +99,10 @@ class PerceptionGroup(click.Group):
             click.echo(f"perception: error: {exc}", err=True)
             sys.stdout.flush()
             ctx.exit(EXIT_INPUT)
+        except MemoryError:
+            name = ctx.invoked_subcommand or "the command"
+            click.echo(f"perception: error: out of memory while running {name}", err=True)
+            ctx.exit(EXIT_INPUT)
 
 
 def fail(message: str) -> None:

@@ -1,0 +1,187 @@
+"""Damaged and hostile input files: a clear error naming the file and the line, exit 2,
+never a traceback, and nothing half-loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perception import ConfigError, ValidationError, assess_file
+from perception.cli import EXIT_INPUT, main
+from perception.config import Config, load_config
+from perception.examples import SAMPLE_AS_OF, sample_path
+from perception.io import (
+    MAX_CSV_CELL,
+    decode_text,
+    load_accounts,
+    loads_json,
+    read_interactions_csv,
+)
+
+
+@pytest.fixture
+def portfolio_text():
+    return Path(sample_path()).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def jsonl(tmp_path, portfolio_text):
+    accounts = json.loads(portfolio_text)["accounts"]
+    path = tmp_path / "portfolio.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in accounts), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no stray perception.toml is picked up
+    (tmp_path / ".git").mkdir(exist_ok=True)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def _problems(excinfo):
+    return [str(p) for p in excinfo.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" + "1" * 5000 + "]", "a number has more than 4,300 digits"),
+        ("[" * 1200 + "]" * 1200, "nested too deeply"),
+        ('{"accounts": [', "not valid JSON"),
+    ],
+)
+def test_json_beyond_the_decoders_limits_is_a_clear_error(cli, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    assert str(path) in str(info.value)
+    assert any(message in p for p in _problems(info))
+    result = cli("validate", path)
+    assert result.exit_code == EXIT_INPUT
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "latin-1"])
+def test_text_that_is_not_utf8_is_named_with_its_line(cli, tmp_path, portfolio_text, encoding):
+    path = tmp_path / "other.json"
+    path.write_bytes(portfolio_text.replace("Northwind", "N\u00f6rthwind").encode(encoding))
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    (problem,) = _problems(info)
+    assert problem.startswith(f"{path}:")
+    assert "UTF-8" in problem
+    assert cli("validate", path).exit_code == EXIT_INPUT
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path, portfolio_text):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + portfolio_text.encode("utf-8"))
+    assert len(load_accounts(path)) == 12
+
+
+def test_a_jsonl_line_that_is_not_utf8_names_the_line(tmp_path, jsonl):
+    lines = jsonl.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"a", b"\xe4", 1)
+    jsonl.write_bytes(b"\n".join(lines))
+    with pytest.raises(ValidationError) as info:
+        load_accounts(jsonl)
+    assert _problems(info)[0].startswith(f"{jsonl}:4: not UTF-8 text: byte 0xe4")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_assess_file_reports_a_bad_line_after_the_outcomes_before_it(jsonl, workers):
+    lines = jsonl.read_bytes().split(b"\n")
+    lines[9] = b"\xff" + lines[9]
+    jsonl.write_bytes(b"\n".join(lines))
+    outcomes = []
+    with pytest.raises(ValidationError, match=r"portfolio\.jsonl:10"):
+        outcomes.extend(assess_file(jsonl, workers=workers, chunksize=1, as_of=SAMPLE_AS_OF))
+    assert len(outcomes) == 9
+
+
+def test_csv_cells_longer_than_the_csv_modules_default_are_read(tmp_path):
+    path = tmp_path / "interactions.csv"
+    text = "y" * 140_000
+    path.write_text(
+        f"account,id,at,direction,text\nacme,x1,2026-03-01T10:00:00+00:00,inbound,{text}\n",
+        encoding="utf-8",
+    )
+    (item,) = read_interactions_csv(path)["acme"]
+    assert item.text == text
+    assert MAX_CSV_CELL >= 10_000_000
+
+
+def test_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    path = tmp_path / "interactions.csv"
+    path.write_bytes(
+        b"account,id,at,direction,text\nacme,x1,2026-03-01T10:00:00+00:00,inbound,caf\xe9\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        read_interactions_csv(path)
+    assert _problems(info)[0].startswith(f"{path}:2: not UTF-8 text")
+
+
+def test_a_configuration_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "perception.toml"
+    path.write_bytes(b'disable = ["\xff"]\n')
+    with pytest.raises(ConfigError, match=r"perception\.toml:1: not UTF-8 text"):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("tool = 5\n", "tool: must be a table, not int"),
+        ("[tool]\nperception = 3\n", "the perception table must be a table"),
+    ],
+)
+def test_a_pyproject_with_a_strange_tool_table_is_named(cli, tmp_path, content, message):
+    (tmp_path / "pyproject.toml").write_text(content, encoding="utf-8")
+    result = cli("--config", tmp_path / "pyproject.toml", "plugins")
+    assert result.exit_code == EXIT_INPUT
+    assert message in result.output
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path / "pyproject.toml")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), -1.0])
+def test_weights_must_be_finite_and_not_negative(value):
+    with pytest.raises(ConfigError, match=r"weights\.voice: must be a finite number >= 0"):
+        Config.from_mapping({"weights": {"voice": value}})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_decode_or_raise_a_validation_error(raw):
+    try:
+        text = decode_text(raw, "f.json")
+    except ValidationError as exc:
+        sources = [p.source for p in exc.problems]
+    else:
+        sources = ["f.json:"]
+        assert isinstance(text, str)
+    assert all(s.startswith("f.json:") for s in sources)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='[]{}":,0123456789-eE.truefalsn \n', max_size=200))
+def test_any_text_parses_or_raises_a_validation_error(text):
+    try:
+        loads_json(text, "f.json")
+    except ValidationError as exc:
+        sources = [p.source for p in exc.problems]
+    else:
+        sources = ["f.json"]
+    assert all(s.startswith("f.json") for s in sources)
