@@ -59,7 +59,12 @@ DISABLE_AUTOLOAD_ENV = "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "perception.builtin.scorers",
     "perception.builtin.checks",
-    "perception.builtin.policies",
+    "perception.builtin.policies.post_delivery_check_in",
+    "perception.builtin.policies.confirm_critical",
+    "perception.builtin.policies.recover_negative",
+    "perception.builtin.policies.break_silence",
+    "perception.builtin.policies.executive_touchpoint",
+    "perception.builtin.policies.share_relevant_news",
 )
 
 Kind = Literal["scorer", "check", "policy"]
