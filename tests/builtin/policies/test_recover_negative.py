@@ -124,13 +124,12 @@ def test_bad_options_fail_config_validation(options, message):
         config.validate(registry())
 
 
-@pytest.mark.xfail(
-    reason="the project's converter iterates a string given for a list (perception.io)",
-    strict=True,
-)
 def test_a_string_of_phrases_is_refused_not_split_into_letters():
     config = Config.from_mapping(
         {"options": {"recover-negative": {"acknowledgement_phrases": "sorry"}}}
     )
-    with pytest.raises(ConfigError, match=r"options\.recover-negative\.acknowledgement_phrases"):
+    with pytest.raises(
+        ConfigError,
+        match=r"options\.recover-negative\.acknowledgement_phrases: must be a list, not str",
+    ):
         config.validate(registry())

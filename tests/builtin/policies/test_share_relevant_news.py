@@ -77,10 +77,6 @@ def test_a_catalogue_that_is_not_a_list_is_refused():
         parse_catalogue("share-relevant-news", "nope")
 
 
-@pytest.mark.xfail(
-    reason="the project's converter iterates a string given for a list (perception.io)",
-    strict=True,
-)
 def test_a_catalogue_that_is_not_a_list_is_refused_in_words():
     with pytest.raises(ConfigError, match=PREFIX + r": must be a list"):
         parse_catalogue("share-relevant-news", "nope")
