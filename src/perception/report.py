@@ -256,8 +256,13 @@ def _band(band: Band) -> str:
     return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_h(band.value)}</span>'
 
 
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9_]")
+
+
 def _anchor(account: str) -> str:
-    return "acct-" + re.sub(r"[^A-Za-z0-9_-]", "-", account)
+    """A section id for *account*, distinct for distinct ids: every character other than
+    a letter, digit or underscore becomes ``-HEX-`` (``a b`` -> ``acct-a-20-b``)."""
+    return "acct-" + _NOT_PLAIN.sub(lambda m: f"-{ord(m.group()):x}-", account)
 
 
 def portfolio_html(
