@@ -130,7 +130,8 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     """Assess how customers perceive your service, check messages, plan follow-ups.
 
     Exit codes: 0 success; 1 the result fails a threshold you set (check --fail-on,
-    assess --fail-under); 2 usage error or invalid input, configuration or plugin.
+    assess --fail-under); 2 usage error or invalid input, configuration or plugin;
+    130 interrupted (Ctrl-C).
     """
     ctx.obj = State(config_path=config_path)
 
