@@ -103,3 +103,12 @@ def test_section_ids_are_distinct_for_distinct_account_ids():
     assert len(set(sections)) == len(ids)
     assert sorted(links) == sorted(sections)
     assert all(" " not in s for s in sections)
+
+
+def test_text_output_shows_terminal_controls_as_escapes():
+    outcome = assess(make_account(id="evil\x1b[2Jid\u202e"), as_of=T0)
+    table = portfolio_table([outcome])
+    assert "\x1b" not in table
+    assert "\u202e" not in table
+    assert "evil\\x1b[2Jid\\u202e" in table
+    assert "\x1b" not in account_text(outcome)
