@@ -8,7 +8,7 @@ from perception import Band, Config, Priority, plan_followups
 from perception.builtin.policies import BreakSilencePolicy
 from perception.errors import ConfigError
 
-from ._support import account, day, msg, outcome, registry, run
+from ._support import account, customer, day, msg, outcome, registry, run
 
 
 def test_silence_is_shorter_when_at_risk_and_the_key_names_the_last_contact():
@@ -39,3 +39,39 @@ def test_out_of_range_option_names_the_option():
     acct = account(interactions=[msg("m1", day(0), "inbound")])
     with pytest.raises(ConfigError, match=message):  # the engine validates lazily
         plan_followups(acct, outcome(as_of=day(40)), config=config, plugins=registry())
+
+
+def test_ids_with_colons_give_distinct_keys_and_both_reach_the_ledger(tmp_path):
+    from perception.store import Ledger  # noqa: PLC0415  # the ledger is optional
+
+    # Joined plainly, both would be "break-silence:a:b:c" and the ledger would keep one.
+    hello = "Hello"
+    first = account(customer=customer(id="a"), interactions=[msg("b:c", day(0), "inbound", hello)])
+    second = account(customer=customer(id="a:b"), interactions=[msg("c", day(0), "inbound", hello)])
+    plans = [plan_followups(a, as_of=day(40), plugins=registry()) for a in (first, second)]
+    keys = [f.key for p in plans for f in p.followups if f.policy == "break-silence"]
+    assert keys == ["break-silence:a:b%3Ac", "break-silence:a%3Ab:c"]
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        assert ledger.record(plans).new == len([f for p in plans for f in p.followups])
+        assert sorted(e.followup.account for e in ledger.list(policy="break-silence")) == [
+            "a",
+            "a:b",
+        ]
+
+
+def test_the_ledger_refuses_one_key_for_two_accounts(tmp_path):
+    from perception import FollowUp  # noqa: PLC0415
+    from perception.store import Ledger, LedgerError  # noqa: PLC0415
+
+    def item(account_id):
+        return FollowUp(
+            policy="p", key="p:same", account=account_id, due=day(1), action="a", reason="r"
+        )
+
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        with pytest.raises(LedgerError, match="belongs to account 'one'"):
+            ledger.record([item("one"), item("two")])
+        ledger.record([item("one")])
+        with pytest.raises(LedgerError, match="belongs to account 'one'"):
+            ledger.record([item("two")])
+        assert [e.followup.account for e in ledger.list()] == ["one"]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
 from perception.model import Account, Better, Dimension
-from perception.outcome import Band, PerceivedOutcome, Priority
+from perception.outcome import Band, PerceivedOutcome, Priority, followup_key
 
 __all__ = [
     "AT_RISK",
@@ -37,8 +37,9 @@ def stamp(moment: datetime) -> str:
 
 
 def key(policy: str, account: Account, *parts: str) -> str:
-    """The key of a follow-up: ``POLICY:ACCOUNT:PART:...``."""
-    return ":".join((policy, account.id, *parts))
+    """The key of a follow-up: ``POLICY:ACCOUNT:PART:...``, each part escaped
+    (:func:`~perception.outcome.followup_key`)."""
+    return followup_key(policy, account.id, *parts)
 
 
 def day(moment: datetime) -> str:
