@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -62,11 +63,14 @@ print(json.dumps({"check": check_rate, "assess": assess_rate}))
 
 def run_side(python: str, messages: Path, portfolio: Path) -> dict[str, float]:
     """One timed round in *python*: messages/s of ``check`` and accounts/s of ``assess``."""
+    # The built-in plugins only, on both sides: installed plugins are not what is compared.
+    env = {**os.environ, "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1"}
     result = subprocess.run(
         [python, "-c", _WORKER, str(messages), str(portfolio), AS_OF.isoformat()],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures

@@ -185,3 +185,68 @@ def test_any_text_parses_or_raises_a_validation_error(text):
     else:
         sources = ["f.json"]
     assert all(s.startswith("f.json") for s in sources)
+
+
+def test_a_key_given_twice_is_refused_not_overwritten(tmp_path):
+    path = tmp_path / "twice.json"
+    path.write_text('{"customer": {"id": "a", "id": "b", "name": "A"}}', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    assert "the key 'id' appears twice in one object" in _problems(info)[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("x", "must be a list, not str 'x'"), ({"id": "m"}, "must be a list, not dict {'id': 'm'}")],
+)
+def test_a_list_field_given_a_string_or_an_object_is_named(tmp_path, value, message):
+    data = {"customer": {"id": "a", "name": "A"}, "interactions": value}
+    path = tmp_path / "shape.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    assert _problems(info) == [f"{path} (customer 'a'): interactions: {message}"]
+
+
+def test_a_bad_item_of_a_list_is_named_by_its_index(tmp_path):
+    data = {"customer": {"id": "a", "name": "A"}, "interactions": [{"id": "m"}, 3]}
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    paths = [p.path for p in info.value.problems]
+    assert "interactions[0].at" in paths
+    assert any(p.startswith("interactions[1]") for p in paths)
+
+
+@pytest.mark.parametrize(
+    ("row", "line", "message"),
+    [
+        ('acme,x1,2026-03-01T10:00:00+00:00,inbound,"unfinished\n', 2, "unexpected end of data"),
+        ('acme,x1,2026-03-01T10:00:00+00:00,inbound,"a"b\n', 2, "',' expected after '\"'"),
+    ],
+)
+def test_a_damaged_csv_is_refused_with_its_line(tmp_path, row, line, message):
+    path = tmp_path / "damaged.csv"
+    path.write_text("account,id,at,direction,text\n" + row, encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_interactions_csv(path)
+    assert _problems(info) == [f"{path}:{line}: not readable CSV: {message}"]
+
+
+def test_a_csv_with_a_byte_order_mark_has_its_first_column(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfaccount,id,at,direction,text\n"
+        b"acme,x1,2026-03-01T10:00:00+00:00,inbound,hello\n"
+    )
+    assert [i.id for i in read_interactions_csv(path)["acme"]] == ["x1"]
+
+
+def test_listing_an_empty_file_does_not_make_it_a_ledger(cli, tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    result = cli("followups", "list", "--db", path)
+    assert result.exit_code == EXIT_INPUT
+    assert "an empty file, not a ledger" in result.output
+    assert path.read_bytes() == b""

@@ -53,7 +53,7 @@ def test_validate_against_registry(registry):
     text = str(info.value)
     assert "disable: no scorer, check or policy is named 'nope'" in text
     assert "weights.break-silence: no scorer is named" in text
-    assert "options.break-silence.days: must be int, not str" in text
+    assert "options.break-silence.days: must be a number, not str 'ten'" in text
     assert (
         "options.break-silence.colour: unknown option (allowed: at_risk_days, days, inbound_only)"
         in text

@@ -253,13 +253,16 @@ class SpanPlugin:
         register(SpanCheck())
 
 
-def test_check_orders_findings_and_drops_spans_outside_the_text():
+def test_check_orders_findings_and_reports_spans_outside_the_text():
     report = check("That's our policy.", plugins=registry_with(SpanPlugin()))
     assert [f.message for f in report.findings] == ["out of range", "policy"]
     assert report.findings[0].span is None
     assert report.findings[1].span == Span(start=11, end=17)
     assert report.worst().value == "warning"
     assert report.length == 18
+    (failure,) = report.failures
+    assert failure.plugin == "span-check"
+    assert "lies outside the message (length 18)" in failure.error
 
 
 def test_check_resolves_reply_to_and_recipient():

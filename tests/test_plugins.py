@@ -48,7 +48,7 @@ def test_builtins_are_registered_like_any_plugin():
     registry = get_registry(pm)
     assert registry.scorers["voice"].origin == "perception.builtin.scorers.voice"
     assert registry.checks["personalization"].origin == "perception.builtin.checks"
-    assert registry.policies["break-silence"].origin == "perception.builtin.policies"
+    assert registry.policies["break-silence"].origin == "perception.builtin.policies.break_silence"
 
 
 def test_name_clash_names_both_plugins():
@@ -112,7 +112,8 @@ def test_registration_hook_that_raises_is_named():
 
 
 def test_block_env_blocks_builtins(monkeypatch):
-    monkeypatch.setenv(BLOCK_ENV, "perception.builtin.checks, perception.builtin.policies")
+    prefixes = ("perception.builtin.checks", "perception.builtin.policies")
+    monkeypatch.setenv(BLOCK_ENV, ", ".join(n for n in DEFAULT_PLUGINS if n.startswith(prefixes)))
     registry = get_registry(get_plugin_manager(load_entrypoints=False))
     assert set(registry.checks) == set()
     assert set(registry.policies) == set()
@@ -240,3 +241,37 @@ def test_entries_record_their_distribution_and_version():
     pm.register(ScorerPlugin(Named("in-process")), name="local")
     entry = get_registry(pm).scorers["in-process"]
     assert (entry.distribution, entry.version) == ("", "")
+
+
+class FakeDist:
+    def __init__(self, name):
+        self.name = name
+        self.version = "1.0"
+
+
+class FakeEntryPoint:
+    def __init__(self, name, dist):
+        self.name = name
+        self.value = f"{dist}_module"
+        self.dist = FakeDist(dist)
+
+    def load(self):
+        return ScorerPlugin()
+
+
+def test_two_distributions_with_one_entry_point_name_are_an_error(monkeypatch):
+    import importlib.metadata  # noqa: PLC0415  # patched for this test only
+
+    eps = [FakeEntryPoint("acme", "acme-one"), FakeEntryPoint("acme", "acme-two")]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: eps)
+    with pytest.raises(PerceptionError, match=r"'acme-one'.*'acme-two'"):
+        get_plugin_manager(load_entrypoints=True)
+
+
+def test_one_distribution_seen_twice_on_the_path_is_loaded_once(monkeypatch):
+    import importlib.metadata  # noqa: PLC0415  # patched for this test only
+
+    eps = [FakeEntryPoint("acme", "acme-one"), FakeEntryPoint("acme", "acme-one")]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: eps)
+    pm = get_plugin_manager(load_entrypoints=True)
+    assert [pm.get_name(p) for p in pm.get_plugins()].count("acme") == 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import perception
-from perception import Account, Customer, Interaction
+from perception import Account, Customer, Interaction, assess
 from perception.batch import trajectory
 from perception.model import Feedback
 from perception.report import (
@@ -17,6 +18,7 @@ from perception.report import (
     risk_order,
     trajectory_svg,
 )
+from perception.testing import make_account
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
 EVIL = '<script>alert("x")</script> | **bold** [link](http://e.invalid) \x00\u202e'
@@ -90,3 +92,23 @@ def test_account_text_shows_diagnosis_and_drivers():
     text = account_text(risk_order(outcomes())[0])
     assert "What drives it:" in text
     assert "gave a CSAT of 1/5" in text
+
+
+def test_section_ids_are_distinct_for_distinct_account_ids():
+    ids = ["a b", "a-b", "a/b", "a_b", "a-20-b", "ab", "a\u00e9b"]
+    outcomes = [assess(make_account(id=i), as_of=T0) for i in ids]
+    page = portfolio_html(outcomes)
+    sections = re.findall(r'<section id="([^"]+)"', page)
+    links = re.findall(r'<a href="#([^"]+)"', page)
+    assert len(set(sections)) == len(ids)
+    assert sorted(links) == sorted(sections)
+    assert all(" " not in s for s in sections)
+
+
+def test_text_output_shows_terminal_controls_as_escapes():
+    outcome = assess(make_account(id="evil\x1b[2Jid\u202e"), as_of=T0)
+    table = portfolio_table([outcome])
+    assert "\x1b" not in table
+    assert "\u202e" not in table
+    assert "evil\\x1b[2Jid\\u202e" in table
+    assert "\x1b" not in account_text(outcome)

@@ -264,3 +264,20 @@ def test_any_keys_and_texts_round_trip_and_re_recording_changes_nothing(keys, te
         assert ledger.record(items) == RecordCounts(unchanged=len(set(keys)))
         for item in {i.key: i for i in items}.values():
             assert ledger.get(item.key).followup == attrs.evolve(item)
+
+
+def test_a_version_2_ledger_gets_escaped_account_parts_in_its_keys(tmp_path):
+    path = tmp_path / "v2.db"
+    raw = sqlite3.connect(path, isolation_level=None)
+    _migrate(raw, str(path), target=2)
+    for key, account in [("p:a:b:c", "a:b"), ("p:plain:x", "plain"), ("p:50%:x", "50%")]:
+        raw.execute(
+            "INSERT INTO followups (key, account, policy, due, action, reason, priority, "
+            "created_at, updated_at) VALUES (?, ?, 'p', '2026-03-01T00:00:00.000000Z', "
+            "'a', 'r', 'high', '2026-03-01T00:00:00.000000Z', '2026-03-01T00:00:00.000000Z')",
+            (key, account),
+        )
+    raw.close()
+    with Ledger.open(path) as ledger:
+        keys = {entry.followup.account: entry.followup.key for entry in ledger.list()}
+    assert keys == {"a:b": "p:a%3Ab:c", "plain": "p:plain:x", "50%": "p:50%25:x"}

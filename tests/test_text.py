@@ -254,3 +254,15 @@ def test_a_long_run_of_punctuation_is_split_in_linear_time(run):
     text = run * 100_000 + "a"
     spans = sentence_spans(text)
     assert spans[-1].end == len(text)
+
+
+def test_caches_are_bounded_by_size_not_only_by_count():
+    from perception import _vader, check  # noqa: PLC0415
+
+    for index in range(20):
+        check(f"Hello {index}{'z' * 50_000} there.")
+    assert all(len(token) <= _vader.CACHED_TOKEN_CHARS for token in _vader.TOKENS)
+    for index in range(150):  # 150 x 19,000 characters: more than the cache keeps
+        text_module.message(f"Hi {index}{'z' * 19_000}.")
+    assert text_module._MESSAGES._chars <= text_module._CACHE_CHARS
+    assert len(text_module._MESSAGES._items) < 150

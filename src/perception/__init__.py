@@ -50,6 +50,7 @@ from perception.outcome import (
     Severity,
     Signal,
     Span,
+    followup_key,
 )
 from perception.plugins import get_plugin_manager, get_registry
 from perception.text import Message
@@ -106,6 +107,7 @@ __all__ = [
     "assess_many",
     "check",
     "check_many",
+    "followup_key",
     "get_plugin_manager",
     "get_registry",
     "hookimpl",

@@ -27,6 +27,7 @@ import multiprocessing
 import multiprocessing.connection
 import pickle
 import queue
+import signal
 import threading
 import traceback
 from collections import deque
@@ -143,6 +144,9 @@ def _child_main(
     inherited: tuple[multiprocessing.connection.Connection, ...],
 ) -> None:
     """A child's loop: receive ``(number, batch)``, send ``(number, ok, result)``."""
+    # Ctrl-C reaches the whole process group: the calling process handles it (and stops
+    # this child), so the child does not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked child holds copies of the calling process's ends of every pipe made so
     # far; closed here, so that each pipe ends when the calling process goes away.
     for connection in inherited:

@@ -24,6 +24,7 @@ from typing import Any
 from perception.outcome import Sentiment
 
 __all__ = [
+    "CACHED_TOKEN_CHARS",
     "NEUTRAL",
     "TOKENS",
     "VaderScorer",
@@ -275,6 +276,11 @@ def _vader_token(token: str) -> str | None:
     return token
 
 
+#: Tokens longer than this are looked up afresh rather than kept: no lexicon word is
+#: this long, and caching long tokens would bound the caches by count, not by size.
+CACHED_TOKEN_CHARS = 40
+
+
 class _WordValues(dict[str, "float | None"]):
     """The lexicon valence of each word as written (``None`` when not in the lexicon),
     kept for the next texts (bounded)."""
@@ -287,7 +293,7 @@ class _WordValues(dict[str, "float | None"]):
 
     def __missing__(self, word: str) -> float | None:
         value = self._lexicon.get(word.lower())
-        if len(self) < self.limit:
+        if len(self) < self.limit and len(word) <= CACHED_TOKEN_CHARS:
             self[word] = value
         return value
 
@@ -299,7 +305,7 @@ class _TokenCache(dict[str, "str | None"]):
 
     def __missing__(self, token: str) -> str | None:
         value = _vader_token(token)
-        if len(self) < self.limit:
+        if len(self) < self.limit and len(token) <= CACHED_TOKEN_CHARS:
             self[token] = value
         return value
 

@@ -25,6 +25,7 @@ import attrs
 import pluggy
 
 from perception._silence import silenced as _silenced
+from perception._verify import finding_problem, followup_problem, signal_problem
 from perception.aggregate import aggregate, diagnose
 from perception.config import Config
 from perception.context import CheckContext, PolicyContext, ScoreContext
@@ -73,6 +74,7 @@ def _run(
     failures: list[PluginFailure],
     *,
     strict: bool,
+    verify: Callable[[T], str | None],
 ) -> list[T]:
     """Call a plugin, check what it returns, and record a failure instead of raising."""
     try:
@@ -81,6 +83,9 @@ def _run(
             if not isinstance(item, expected):
                 msg = f"returned {type(item).__name__}, not {expected.__name__}"
                 raise TypeError(msg)  # reported like any plugin error
+            problem = verify(item)
+            if problem is not None:
+                raise ValueError(problem)  # reported like any plugin error
     except Exception as exc:
         if strict:
             if hasattr(exc, "add_note"):
@@ -96,6 +101,11 @@ def _run(
         )
         return []
     return results
+
+
+def _span_failure(entry: Registered[Any], start: int, end: int, length: int) -> PluginFailure:
+    error = f"ValueError: finding span {start}-{end} lies outside the message (length {length})"
+    return PluginFailure(plugin=entry.name, kind=entry.kind, error=error, origin=entry.origin)
 
 
 def scorer_weights(registry: Registry, config: Config) -> dict[str, float]:
@@ -162,7 +172,12 @@ def assess(
             check_interaction=check_interaction,
         )
         produced = _run(
-            entry, functools.partial(entry.obj.score, view, ctx), Signal, failures, strict=strict
+            entry,
+            functools.partial(entry.obj.score, view, ctx),
+            Signal,
+            failures,
+            strict=strict,
+            verify=functools.partial(signal_problem, scorer=entry.name),
         )
         signals.extend(produced)
     for report in reports.values():
@@ -262,12 +277,14 @@ def _check_message(
             Finding,
             failures,
             strict=strict,
+            verify=functools.partial(finding_problem, check=entry.name),
         )
         for finding in produced:
             span = finding.span
             if span is not None and span.end > length:
-                # a check's bad span must not point outside the message
+                # Kept, without the span that points outside the message, and reported.
                 finding = attrs.evolve(finding, span=None)  # noqa: PLW2901
+                failures.append(_span_failure(entry, span.start, span.end, length))
             if evidence:
                 finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
             findings.append(finding)
@@ -377,6 +394,7 @@ def plan_followups(
             FollowUp,
             failures,
             strict=strict,
+            verify=functools.partial(followup_problem, policy=entry.name, account=account.id),
         ):
             if item.key not in keys:
                 keys.add(item.key)

@@ -18,6 +18,7 @@ naming the file, the record (line for JSONL and CSV) and the field path.
 from __future__ import annotations
 
 import codecs
+import collections.abc
 import contextlib
 import csv
 import enum
@@ -26,7 +27,7 @@ import json
 import sys
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -149,7 +150,50 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _strict(float, "a number"))
+    conv.register_structure_hook_factory(_is_homogeneous_sequence, _sequence_hook(conv))
     return conv
+
+
+def _is_homogeneous_sequence(kind: Any) -> bool:
+    """``tuple[X, ...]``, ``list[X]`` and ``Sequence[X]`` annotations."""
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis
+    return origin in (list, collections.abc.Sequence) and len(args) == 1
+
+
+def _sequence_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure a list type, refusing a string or a mapping (which would otherwise be
+    taken apart into characters or keys) and naming the index of each bad item."""
+
+    def factory(kind: Any) -> Callable[[Any, Any], Any]:
+        item_type = typing.get_args(kind)[0]
+        build = list if typing.get_origin(kind) is list else tuple
+
+        def structure(value: Any, _: Any) -> Any:
+            if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+                raise TypeError(f"must be a list, not {type(value).__name__} {_short(value)}")
+            items, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    items.append(conv.structure(item, item_type))
+                except Exception as exc:  # noqa: BLE001  # collected, then raised together
+                    note = IterableValidationNote(f"@ index {index}", index, item_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]  # 3.11 adds it; cattrs reads it on 3.10 too
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
+            return build(items)
+
+        return structure
+
+    return factory
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "\u2026"
 
 
 #: The converter used by this module.
@@ -258,6 +302,22 @@ def decode_text(raw: bytes, source: str, *, line: int | None = None) -> str:
         raise _unreadable(source, message, where=f"{source}:{number}") from None
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names one key twice (the decoder would keep the last silently)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):  # rare: only then find which key
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                msg = f"the key {key!r} appears twice in one object"
+                raise _DuplicateKeyError(msg)
+            seen.add(key)
+    return result
+
+
 def loads_json(text: str, source: str, *, line: int | None = None) -> Any:
     """Parse JSON *text* from the file *source* (*line*: the line it is, for JSONL), or
     raise a :class:`~perception.errors.ValidationError` naming the file and where the JSON
@@ -265,11 +325,14 @@ def loads_json(text: str, source: str, *, line: int | None = None) -> Any:
 
     Besides malformed JSON, the decoder's limits are reported the same way: an integer of
     more digits than the interpreter converts (4,300 by default) and arrays or objects
-    nested too deeply for the decoder.
+    nested too deeply for the decoder; so is an object that names a key twice (the
+    standard decoder keeps the last value silently).
     """
     at = f"{source}:{line}" if line is not None else source
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKeyError as exc:
+        raise _unreadable(source, f"not valid input: {exc}", where=at) from None
     except json.JSONDecodeError as exc:
         where = at if line is not None else f"{source}:{exc.lineno}:{exc.colno}"
         raise _unreadable(source, f"not valid JSON: {exc.msg}", where=where) from None
@@ -404,7 +467,7 @@ def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
     """
     path = _open_path(path)
     text = decode_text(_read_bytes(path), str(path))
-    reader = csv.DictReader(_stdio.StringIO(text, newline=""))
+    reader = csv.DictReader(_stdio.StringIO(text, newline=""), strict=True)
     result: dict[str, list[Interaction]] = {}
     problems: list[Problem] = []
     try:
@@ -413,7 +476,8 @@ def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
             for row in reader:
                 _read_csv_row(row, f"{path}:{reader.line_num}", result, problems)
     except csv.Error as exc:
-        where = f"{path}:{reader.line_num}"
+        # The reader's line count stops at the last line it finished: name the next one.
+        where = f"{path}:{reader.line_num + 1}"
         raise _unreadable(str(path), f"not readable CSV: {exc}", where=where) from None
     if problems:
         raise ValidationError(problems, summary=f"invalid interactions in {path}")

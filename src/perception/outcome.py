@@ -41,6 +41,7 @@ __all__ = [
     "Severity",
     "Signal",
     "Span",
+    "followup_key",
 ]
 
 
@@ -222,6 +223,22 @@ class Finding:
             yield "span", "must be a Span or None"
 
 
+def _key_part(part: str) -> str:
+    return part.replace("%", "%25").replace(":", "%3A")
+
+
+def followup_key(policy: str, account: str, *parts: str) -> str:
+    """An unambiguous follow-up key: ``POLICY:ACCOUNT:PART:...`` with ``%`` and ``:``
+    inside each part written ``%25`` and ``%3A``.
+
+    Ids may contain ``:``; joined as they are, account ``a`` with message ``b:c`` and
+    account ``a:b`` with message ``c`` would get one key, and the ledger would keep one
+    follow-up of the two.  Escaped, distinct parts always give distinct keys, and ids
+    without ``:`` or ``%`` give the same keys as plain joining.
+    """
+    return ":".join(_key_part(p) for p in (policy, account, *parts))
+
+
 @attrs.frozen(kw_only=True)
 class FollowUp:
     """A dated action that a policy asks somebody to take.
@@ -229,7 +246,7 @@ class FollowUp:
     Attributes:
         policy: name of the policy that planned it.
         key: idempotency key, stable across runs for the same situation; a new
-            situation gets a new key.
+            situation gets a new key (build it with :func:`followup_key`).
         account: the account's id.
         due: when it should be done.
         action: what to do, as an instruction.

@@ -66,7 +66,12 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "perception.builtin.scorers.recovery",
     "perception.builtin.scorers.silence",
     "perception.builtin.checks",
-    "perception.builtin.policies",
+    "perception.builtin.policies.post_delivery_check_in",
+    "perception.builtin.policies.confirm_critical",
+    "perception.builtin.policies.recover_negative",
+    "perception.builtin.policies.break_silence",
+    "perception.builtin.policies.executive_touchpoint",
+    "perception.builtin.policies.share_relevant_news",
 )
 
 Kind = Literal["scorer", "check", "policy"]
@@ -117,9 +122,19 @@ def _load_entrypoints(pm: pluggy.PluginManager) -> None:
     from importlib.metadata import entry_points  # noqa: PLC0415  # slow; only when needed
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+        if pm.is_blocked(ep.name):
             continue
         dist = f" (distribution {ep.dist.name})" if ep.dist is not None else ""
+        if pm.has_plugin(ep.name):
+            first = _distributions.get(pm, {}).get(ep.name, ("", ""))[0]
+            if ep.dist is None or ep.dist.name == first:
+                continue  # the same distribution seen twice on the path
+            msg = (
+                f"two plugins are named {ep.name!r}: one from distribution {first or '?'!r} "
+                f"and one from {ep.dist.name!r}; uninstall one, or block the name with "
+                f"{BLOCK_ENV}"
+            )
+            raise PerceptionError(msg)
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)

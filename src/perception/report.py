@@ -24,11 +24,33 @@ __all__ = [
     "portfolio_markdown",
     "portfolio_table",
     "risk_order",
+    "terminal_safe",
     "trajectory_svg",
 ]
 
 #: Points of an account's score over time: ``(as_of, score)``, oldest first.
 Trajectory = Sequence[tuple[datetime, float]]
+
+
+#: Characters that would act on a terminal instead of being shown: C0 and C1 controls
+#: (escape sequences start with ESC, U+001B) other than the line break, and the
+#: bidirectional controls that reorder what is displayed.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """*text* with every character that a terminal would act on (escape sequences, other
+    controls, bidirectional overrides) shown as an escape such as ``\\x1b``.
+
+    Account ids, plugin names and message text come from outside; printed raw, they could
+    recolour, rewrite or reorder what the reader sees.  Line breaks are kept.
+    """
+    return _UNSAFE.sub(_escape_one, text)
 
 
 def _cut(text: str, width: int) -> str:
@@ -52,7 +74,7 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
             f"{o.account:<{width}}  {o.score:5.1f}  {o.band.value:<9}  "
             f"{o.confidence:4.2f}  {driver}"
         )
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def account_text(outcome: PerceivedOutcome) -> str:
@@ -88,7 +110,7 @@ def account_text(outcome: PerceivedOutcome) -> str:
     if outcome.failures:
         lines += ["", "Plugin failures:"]
         lines += [f"  {f.kind} {f.plugin!r}: {f.error}" for f in outcome.failures]
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -109,7 +131,7 @@ def findings_text(report: MessageReport, text: str, *, filename: str = "<stdin>"
         lines.append(
             f"{filename}: plugin failure: {failure.kind} {failure.plugin!r}: {failure.error}"
         )
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def followups_table(followups: Sequence[FollowUp]) -> str:
@@ -124,7 +146,7 @@ def followups_table(followups: Sequence[FollowUp]) -> str:
             f"{f.account:<{width}}  {f.action}"
         )
         lines.append(f"{'':<10}  {'':<8}  {'':<{width}}  why: {f.reason} [{f.key}]")
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 # -- trajectories -----------------------------------------------------------------------
@@ -192,7 +214,7 @@ def portfolio_markdown(outcomes: Sequence[PerceivedOutcome]) -> str:
         lines.append(
             f"| {_md(o.account)} | {o.score:.1f} | {o.band.value} | {o.confidence:.2f} | {driver} |"
         )
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def account_markdown(outcome: PerceivedOutcome) -> str:
@@ -222,7 +244,7 @@ def account_markdown(outcome: PerceivedOutcome) -> str:
     if outcome.failures:
         lines += ["", "### Plugin failures", ""]
         lines += [f"- {f.kind} `{_md(f.plugin)}`: {_md(f.error)}" for f in outcome.failures]
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 # -- HTML -------------------------------------------------------------------------------
@@ -256,8 +278,13 @@ def _band(band: Band) -> str:
     return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_h(band.value)}</span>'
 
 
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9_]")
+
+
 def _anchor(account: str) -> str:
-    return "acct-" + re.sub(r"[^A-Za-z0-9_-]", "-", account)
+    """A section id for *account*, distinct for distinct ids: every character other than
+    a letter, digit or underscore becomes ``-HEX-`` (``a b`` -> ``acct-a-20-b``)."""
+    return "acct-" + _NOT_PLAIN.sub(lambda m: f"-{ord(m.group()):x}-", account)
 
 
 def portfolio_html(

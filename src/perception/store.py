@@ -71,7 +71,7 @@ __all__ = [
 #: ``PRAGMA application_id`` of a perception ledger ("PRCP" in ASCII).
 APPLICATION_ID: Final = 0x50524350
 #: The schema version this code writes; ``PRAGMA user_version`` of an up-to-date ledger.
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CLOSED = frozenset({"done", "dismissed"})
@@ -263,8 +263,31 @@ _MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        3,
+        # Keys escape ':' and '%' in each part since version 3 (perception.followup_key).
+        # The account part of a stored key is known (its own column), so it is rewritten
+        # here; the parts after it cannot be told apart once joined, and are left as
+        # they are.
+        """
+        UPDATE followups
+        SET key = policy || ':' || replace(replace(account, '%', '%25'), ':', '%3A')
+                  || substr(key, length(policy) + length(account) + 2)
+        WHERE (instr(account, ':') > 0 OR instr(account, '%') > 0)
+          AND substr(key, 1, length(policy) + length(account) + 1) = policy || ':' || account
+        """,
+    ),
 )
 _TABLES: Final = {"followups": 1, "outcomes": 2}
+
+
+def _key_clash(key: str, first: str, second: str) -> LedgerError:
+    """Two accounts' follow-ups under one key: refused, never one of them dropped."""
+    msg = (
+        f"follow-up key {key!r} is planned for account {second!r} but belongs to account "
+        f"{first!r}; a policy builds ambiguous keys (build them with perception.followup_key)"
+    )
+    return LedgerError(msg)
 
 
 def _iso(moment: datetime) -> str:
@@ -509,7 +532,9 @@ class Ledger:
         """
         unique: dict[str, FollowUp] = {}
         for item in _followups_of(followups):
-            unique.setdefault(item.key, item)
+            first = unique.setdefault(item.key, item)
+            if first.account != item.account:
+                raise _key_clash(item.key, first.account, item.account)
         items = list(unique.values())
         history = [_history_row(o) for o in outcomes]
 
@@ -521,7 +546,7 @@ class Ledger:
                 stored = {
                     row[0]: row
                     for row in db.execute(
-                        "SELECT key, status, digest "  # noqa: S608  # only ? marks
+                        "SELECT key, status, digest, account "  # noqa: S608  # only ? marks
                         f"FROM followups WHERE key IN ({marks})",
                         [f.key for f in chunk],
                     )
@@ -529,6 +554,8 @@ class Ledger:
                 inserts, updates = [], []
                 for item in chunk:
                     row = stored.get(item.key)
+                    if row is not None and row[3] != item.account:
+                        raise _key_clash(item.key, row[3], item.account)
                     if row is None:
                         inserts.append(
                             (
@@ -844,6 +871,9 @@ def _precheck(path: Path, *, create: bool) -> None:
             header = handle.read(100)
     except OSError as exc:
         raise LedgerError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if not header and not create:
+        # An empty file is not a ledger; opening it to read would quietly make it one.
+        raise LedgerError(f"{path}: an empty file, not a ledger (plan into it first to create it)")
     if header and not header.startswith(_SQLITE_MAGIC):
         msg = f"{path}: not a perception ledger: the file is not a SQLite database"
         raise CorruptLedgerError(msg)

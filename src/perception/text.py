@@ -19,9 +19,10 @@ time grows linearly with the length.
 
 from __future__ import annotations
 
-import functools
+import collections
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -434,11 +435,45 @@ class Message:
 
 #: Texts longer than this are analysed afresh each time rather than kept in the cache.
 _CACHED_TEXT_LIMIT = 20_000
+#: The shared cache keeps at most this many characters of text in all (with their
+#: analyses), and at most this many messages.
+_CACHE_CHARS = 2_000_000
+_CACHE_MESSAGES = 4096
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached_message(text: str) -> Message:
-    return Message(text)
+class _MessageCache:
+    """Least recently used messages, bounded by their total length as well as by count."""
+
+    def __init__(self, chars: int, messages: int) -> None:
+        self._items: collections.OrderedDict[str, Message] = collections.OrderedDict()
+        self._chars = 0
+        self._limit_chars = chars
+        self._limit_messages = messages
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> Message:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+                return found
+        made = Message(text)
+        with self._lock:
+            if text not in self._items:
+                self._items[text] = made
+                self._chars += len(text)
+                while self._chars > self._limit_chars or len(self._items) > self._limit_messages:
+                    old, _ = self._items.popitem(last=False)
+                    self._chars -= len(old)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._chars = 0
+
+
+_MESSAGES = _MessageCache(_CACHE_CHARS, _CACHE_MESSAGES)
 
 
 def message(text: str) -> Message:
@@ -452,4 +487,4 @@ def message(text: str) -> Message:
     """
     if len(text) > _CACHED_TEXT_LIMIT:
         return Message(text)
-    return _cached_message(text)
+    return _MESSAGES.get(text)

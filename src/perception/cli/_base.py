@@ -23,6 +23,8 @@ from perception.plugins import (
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INPUT = 2
+#: Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,6 +101,9 @@ class PerceptionGroup(click.Group):
             click.echo(f"perception: error: {exc}", err=True)
             sys.stdout.flush()
             ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("perception: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except MemoryError:
             name = ctx.invoked_subcommand or "the command"
             click.echo(f"perception: error: out of memory while running {name}", err=True)
@@ -125,7 +130,8 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     """Assess how customers perceive your service, check messages, plan follow-ups.
 
     Exit codes: 0 success; 1 the result fails a threshold you set (check --fail-on,
-    assess --fail-under); 2 usage error or invalid input, configuration or plugin.
+    assess --fail-under); 2 usage error or invalid input, configuration or plugin;
+    130 interrupted (Ctrl-C).
     """
     ctx.obj = State(config_path=config_path)
 

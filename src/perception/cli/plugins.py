@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from perception.cli._base import State, format_option, main, pass_state
+from perception.report import terminal_safe
 
 
 @main.command("plugins")
@@ -49,6 +50,8 @@ def plugins_command(state: State, fmt: str) -> None:
     for r in rows:
         off = "" if r["enabled"] else " (disabled)"
         click.echo(
-            f"{r['name']:<{name_w}}  {r['kind']:<6}  {r['origin']:<{origin_w}}  "
-            f"{r['from']:<{from_w}}  {r['description']}{off}"
+            terminal_safe(
+                f"{r['name']:<{name_w}}  {r['kind']:<6}  {r['origin']:<{origin_w}}  "
+                f"{r['from']:<{from_w}}  {r['description']}{off}"
+            )
         )

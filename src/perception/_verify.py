@@ -1,0 +1,67 @@
+"""What a plugin returns is checked before it is used (private).
+
+Records validate themselves when they are built, but a plugin can still hand back one
+that is wrong for where it is used (a signal under another scorer's name, a follow-up for
+another account, a span past the end of the message) or one changed after it was built.
+Each function returns the problem in words, or ``None``; the engine reports a problem as
+the plugin's failure, like an exception it raised.  The checks are a few comparisons per
+record, cheap beside the work of producing it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from perception.outcome import Finding, FollowUp, Signal
+
+__all__ = ["finding_problem", "followup_problem", "signal_problem"]
+
+
+def _evidence_problem(evidence: Iterable[object]) -> str | None:
+    for item in evidence:
+        if not isinstance(item, str):
+            return f"evidence must be record ids (strings), not {type(item).__name__}"
+    return None
+
+
+def _within(value: object, low: float, high: float) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and low <= value <= high
+    )
+
+
+def signal_problem(signal: Signal, scorer: str) -> str | None:
+    """What is wrong with *signal* as a signal of the scorer named *scorer*."""
+    if signal.scorer != scorer:
+        return f"returned a signal named {signal.scorer!r}, not its own name {scorer!r}"
+    if not _within(signal.value, -1.0, 1.0):
+        return f"signal value must be a finite number in [-1, 1], not {signal.value!r}"
+    if not _within(signal.weight, 0.0, math.inf):
+        return f"signal weight must be a finite number >= 0, not {signal.weight!r}"
+    if not _within(signal.confidence, 0.0, 1.0):
+        return f"signal confidence must be in [0, 1], not {signal.confidence!r}"
+    return _evidence_problem(signal.evidence)
+
+
+def finding_problem(finding: Finding, check: str) -> str | None:
+    """What is wrong with *finding* as a finding of the check named *check*.
+
+    (A span past the end of the message is not a reason to drop the finding: the engine
+    keeps the finding without the span and reports it.)
+    """
+    if finding.check != check:
+        return f"returned a finding named {finding.check!r}, not its own name {check!r}"
+    return _evidence_problem(finding.evidence)
+
+
+def followup_problem(item: FollowUp, policy: str, account: str) -> str | None:
+    """What is wrong with *item* as a follow-up of *policy* for the account *account*."""
+    if item.policy != policy:
+        return f"returned a follow-up named {item.policy!r}, not its own name {policy!r}"
+    if item.account != account:
+        return f"planned a follow-up for account {item.account!r} while planning {account!r}"
+    return _evidence_problem(item.evidence)

@@ -1,0 +1,116 @@
+"""The ``post-delivery-check-in`` policy: ask how a delivery works, after delivery and acceptance.
+
+Some days after a deliverable is delivered, ask whether it works as expected; some days after
+the customer accepts it, ask how it works in daily use.  Once the customer has accepted it,
+only the acceptance check-in is planned.  Keys name the deliverable and the delivery (or
+acceptance) time, so a re-delivery is a new situation.
+
+The rule is a practice default, not a published finding: the day counts are defaults to tune,
+not measured values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+import attrs
+
+from perception.builtin.policies._common import band_priority, day, key, stamp, who
+from perception.context import PolicyContext
+from perception.hookspecs import Policy, hookimpl
+from perception.model import Account, Deliverable
+from perception.options import at_least, option
+from perception.outcome import FollowUp, PerceivedOutcome, Priority
+
+__all__ = ["PostDeliveryCheckInPolicy", "perception_register_policies"]
+
+
+class PostDeliveryCheckInPolicy:
+    """Check back some days after a delivery, and again some days after acceptance.
+
+    Once the customer has accepted the deliverable, the delivery check-in is no longer
+    planned: the acceptance check-in takes over.  Deliveries older than
+    ``max_age_days`` are left alone, so importing an old history does not flood the
+    ledger.  Keys name the deliverable and the delivery (or acceptance) time, so a
+    re-delivery is a new situation.
+    """
+
+    name = "post-delivery-check-in"
+    description = "Some days after a delivery (and after acceptance): ask whether it works."
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """Options of the ``post-delivery-check-in`` policy."""
+
+        days_after_delivery: float = option(
+            3.0, "days after delivery to check in", validator=at_least(0)
+        )
+        days_after_acceptance: float = option(
+            14.0, "days after acceptance to check in again", validator=at_least(0)
+        )
+        max_age_days: float = option(
+            60.0,
+            "deliveries and acceptances older than this are left alone (0: no limit)",
+            validator=at_least(0),
+        )
+
+    def followups(
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        ctx: PolicyContext[PostDeliveryCheckInPolicy.Options],
+    ) -> Iterator[FollowUp]:
+        """One follow-up per recent delivery and one per recent acceptance."""
+        after_delivery = timedelta(days=ctx.options.days_after_delivery)
+        after_acceptance = timedelta(days=ctx.options.days_after_acceptance)
+        max_age = ctx.options.max_age_days
+
+        def recent(moment: datetime) -> bool:
+            return max_age == 0 or ctx.as_of - moment <= timedelta(days=max_age)
+
+        for item in account.deliverables:
+            if item.delivered_at is None:
+                continue
+            to, what, priority = self._subject(account, outcome, item)
+            if recent(item.delivered_at) and item.accepted_at is None:
+                yield FollowUp(
+                    policy=self.name,
+                    key=key(self.name, account, item.id, "delivered", stamp(item.delivered_at)),
+                    account=account.id,
+                    due=item.delivered_at + after_delivery,
+                    action=f"Ask {to} whether '{what}' works as expected.",
+                    reason=(
+                        f"'{what}' was delivered on {day(item.delivered_at)} and not yet accepted."
+                    ),
+                    priority=priority,
+                    evidence=(item.id,),
+                )
+            if item.accepted_at is not None and recent(item.accepted_at):
+                yield FollowUp(
+                    policy=self.name,
+                    key=key(self.name, account, item.id, "accepted", stamp(item.accepted_at)),
+                    account=account.id,
+                    due=item.accepted_at + after_acceptance,
+                    action=f"Ask {to} how '{what}' is working out in daily use.",
+                    reason=f"'{what}' was accepted on {day(item.accepted_at)}.",
+                    priority=priority,
+                    evidence=(item.id,),
+                )
+
+    @staticmethod
+    def _subject(
+        account: Account, outcome: PerceivedOutcome, item: Deliverable
+    ) -> tuple[str, str, Priority]:
+        """Whom to ask, about what, and how urgently: from the deliverable's expectation."""
+        expectation = account.expectation(item.expectation)
+        critical = expectation is not None and expectation.critical
+        to = who(account, expectation.stakeholder if expectation else None)
+        what = item.description or (expectation.description if expectation else item.id)
+        return to, what, band_priority(outcome, Priority.HIGH if critical else Priority.NORMAL)
+
+
+@hookimpl
+def perception_register_policies(register: Callable[[Policy], None]) -> None:
+    """Register the ``post-delivery-check-in`` policy."""
+    register(PostDeliveryCheckInPolicy())

@@ -1,0 +1,1 @@
+"""Tests of the built-in follow-up policies, one module per policy."""
