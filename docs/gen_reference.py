@@ -13,10 +13,12 @@ format; ``tests/test_docs.py`` fails when a generated page is out of date.  Page
 
 from __future__ import annotations
 
+import enum
 import inspect
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -176,6 +178,11 @@ def _toml_value(value: object) -> str:
         return json.dumps(value)
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    if isinstance(value, enum.Enum):
+        return _toml_value(value.value)
     return repr(value)
 
 

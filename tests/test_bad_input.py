@@ -250,3 +250,22 @@ def test_listing_an_empty_file_does_not_make_it_a_ledger(cli, tmp_path):
     assert result.exit_code == EXIT_INPUT
     assert "an empty file, not a ledger" in result.output
     assert path.read_bytes() == b""
+
+
+def test_a_table_field_given_a_string_is_named(tmp_path):
+    data = {"customer": {"id": "a", "name": "A", "glossary": "SLA"}}
+    path = tmp_path / "glossary.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    assert _problems(info) == [
+        f"{path} (customer 'a'): customer.glossary: must be a table, not str 'SLA'"
+    ]
+
+
+def test_an_option_table_given_a_string_is_named():
+    from perception.plugins import get_plugin_manager, get_registry  # noqa: PLC0415
+
+    config = Config.from_mapping({"options": {"communication": {"dimensions": "empathy"}}})
+    with pytest.raises(ConfigError, match=r"options\.communication\.dimensions: must be a table"):
+        config.validate(get_registry(get_plugin_manager(load_entrypoints=False)))

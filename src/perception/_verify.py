@@ -1,4 +1,4 @@
-"""What a plugin returns is checked before it is used (private).
+"""Calling a plugin, and checking what it returns before it is used (private).
 
 Records validate themselves when they are built, but a plugin can still hand back one
 that is wrong for where it is used (a signal under another scorer's name, a follow-up for
@@ -11,11 +11,21 @@ record, cheap beside the work of producing it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from perception.outcome import Finding, FollowUp, Signal
+from perception.outcome import Finding, FollowUp, PluginFailure, Signal
+from perception.plugins import Registered
 
-__all__ = ["finding_problem", "followup_problem", "signal_problem"]
+__all__ = [
+    "finding_problem",
+    "followup_problem",
+    "run_plugin",
+    "signal_problem",
+    "span_failure",
+]
+
+T = TypeVar("T")
 
 
 def _evidence_problem(evidence: Iterable[object]) -> str | None:
@@ -65,3 +75,46 @@ def followup_problem(item: FollowUp, policy: str, account: str) -> str | None:
     if item.account != account:
         return f"planned a follow-up for account {item.account!r} while planning {account!r}"
     return _evidence_problem(item.evidence)
+
+
+def run_plugin(
+    entry: Registered[Any],
+    call: Callable[[], Iterable[T]],
+    expected: type[T],
+    failures: list[PluginFailure],
+    *,
+    strict: bool,
+    verify: Callable[[T], str | None],
+) -> list[T]:
+    """Call a plugin, check what it returns (its type, then *verify*), and record a
+    failure in *failures* instead of raising; with *strict*, raise, noting the plugin."""
+    try:
+        results = list(call())
+        for item in results:
+            if not isinstance(item, expected):
+                msg = f"returned {type(item).__name__}, not {expected.__name__}"
+                raise TypeError(msg)  # reported like any plugin error
+            problem = verify(item)
+            if problem is not None:
+                raise ValueError(problem)  # reported like any plugin error
+    except Exception as exc:
+        if strict:
+            if hasattr(exc, "add_note"):
+                exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
+            raise
+        failures.append(
+            PluginFailure(
+                plugin=entry.name,
+                kind=entry.kind,
+                error=f"{type(exc).__name__}: {exc}",
+                origin=entry.origin,
+            )
+        )
+        return []
+    return results
+
+
+def span_failure(entry: Registered[Any], start: int, end: int, length: int) -> PluginFailure:
+    """The failure reported for a finding whose span lies past the end of the message."""
+    error = f"ValueError: finding span {start}-{end} lies outside the message (length {length})"
+    return PluginFailure(plugin=entry.name, kind=entry.kind, error=error, origin=entry.origin)

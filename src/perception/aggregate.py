@@ -156,6 +156,7 @@ def diagnose(
     as_of: datetime,
     *,
     kinds: Mapping[str, EvidenceKind] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> str | None:
     """ "Delivered but perceived negatively": a sentence naming the implicit causes.
 
@@ -166,8 +167,15 @@ def diagnose(
 
     :param kinds: the evidence kind of each scorer (a scorer not named is inferred);
         only inferred scorers are named as causes.
+    :param weights: each scorer's weight, as in :func:`aggregate` (1.0 if not named);
+        causes are ranked by value x signal weight x scorer weight.
     """
     kinds = kinds or {}
+    weights = weights or {}
+
+    def pull(signal: Signal) -> float:
+        return signal.value * signal.weight * weights.get(signal.scorer, 1.0)
+
     if band not in (Band.AT_RISK, Band.CRITICAL):
         return None
     if not _explicit_commitments_met(account, as_of):
@@ -178,9 +186,9 @@ def diagnose(
         if kind is not EvidenceKind.INFERRED or signal.value > _CAUSE_VALUE:
             continue
         current = worst.get(signal.scorer)
-        if current is None or signal.value * signal.weight < current.value * current.weight:
+        if current is None or pull(signal) < pull(current):
             worst[signal.scorer] = signal
-    causes = sorted(worst.values(), key=lambda s: s.value * s.weight)[:_MAX_DRIVERS]
+    causes = sorted(worst.values(), key=pull)[:_MAX_DRIVERS]
     head = (
         f"Every explicit commitment was delivered on time, yet the outcome is "
         f"{band.value}. Likely causes, none of them a written commitment:"

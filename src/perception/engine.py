@@ -17,7 +17,7 @@ nearest ``perception.toml``).  A plugin that raises is reported in the result's
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -26,6 +26,8 @@ import pluggy
 
 from perception._silence import silenced as _silenced
 from perception._verify import finding_problem, followup_problem, signal_problem
+from perception._verify import run_plugin as _run
+from perception._verify import span_failure as _span_failure
 from perception.aggregate import aggregate, diagnose
 from perception.config import Config
 from perception.context import CheckContext, PolicyContext, ScoreContext
@@ -65,47 +67,6 @@ def _check_aware(as_of: datetime) -> datetime:
         msg = "as_of must be timezone-aware (for example datetime.now(timezone.utc))"
         raise ValueError(msg)
     return as_of
-
-
-def _run(
-    entry: Registered[Any],
-    call: Callable[[], Iterable[T]],
-    expected: type[T],
-    failures: list[PluginFailure],
-    *,
-    strict: bool,
-    verify: Callable[[T], str | None],
-) -> list[T]:
-    """Call a plugin, check what it returns, and record a failure instead of raising."""
-    try:
-        results = list(call())
-        for item in results:
-            if not isinstance(item, expected):
-                msg = f"returned {type(item).__name__}, not {expected.__name__}"
-                raise TypeError(msg)  # reported like any plugin error
-            problem = verify(item)
-            if problem is not None:
-                raise ValueError(problem)  # reported like any plugin error
-    except Exception as exc:
-        if strict:
-            if hasattr(exc, "add_note"):
-                exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
-            raise
-        failures.append(
-            PluginFailure(
-                plugin=entry.name,
-                kind=entry.kind,
-                error=f"{type(exc).__name__}: {exc}",
-                origin=entry.origin,
-            )
-        )
-        return []
-    return results
-
-
-def _span_failure(entry: Registered[Any], start: int, end: int, length: int) -> PluginFailure:
-    error = f"ValueError: finding span {start}-{end} lies outside the message (length {length})"
-    return PluginFailure(plugin=entry.name, kind=entry.kind, error=error, origin=entry.origin)
 
 
 def scorer_weights(registry: Registry, config: Config) -> dict[str, float]:
@@ -182,9 +143,8 @@ def assess(
         signals.extend(produced)
     for report in reports.values():
         failures.extend(f for f in report.failures if f not in failures)
-    score, confidence, dimensions, drivers = aggregate(
-        signals, scorer_weights(registry, config), as_of=as_of
-    )
+    weights = scorer_weights(registry, config)
+    score, confidence, dimensions, drivers = aggregate(signals, weights, as_of=as_of)
     band = config.band(score)
     outcome = PerceivedOutcome(
         account=account.id,
@@ -197,7 +157,9 @@ def assess(
         drivers=drivers,
         findings=tuple(f for r in reports.values() for f in r.findings),
         failures=failures,
-        diagnosis=diagnose(view, signals, band, as_of, kinds=_evidence_kinds(registry)),
+        diagnosis=diagnose(
+            view, signals, band, as_of, kinds=_evidence_kinds(registry), weights=weights
+        ),
     )
     if plan:
         planned = plan_followups(

@@ -151,7 +151,43 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook_factory(_is_homogeneous_sequence, _sequence_hook(conv))
+    conv.register_structure_hook_factory(_is_mapping, _mapping_hook(conv))
     return conv
+
+
+def _is_mapping(kind: Any) -> bool:
+    """``dict[K, V]`` and ``Mapping[K, V]`` annotations."""
+    return (
+        typing.get_origin(kind) in (dict, collections.abc.Mapping)
+        and len(typing.get_args(kind)) == 2
+    )
+
+
+def _mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure a mapping type, refusing anything that is not a table (an object) and
+    naming the key of each bad entry."""
+
+    def factory(kind: Any) -> Callable[[Any, Any], Any]:
+        key_type, value_type = typing.get_args(kind)
+
+        def structure(value: Any, _: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"must be a table, not {type(value).__name__} {_short(value)}")
+            result, errors = {}, []
+            for key, item in value.items():
+                try:
+                    result[conv.structure(key, key_type)] = conv.structure(item, value_type)
+                except Exception as exc:  # noqa: BLE001  # collected, then raised together
+                    note = IterableValidationNote(f"@ key {key!r}", str(key), value_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]  # as above
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
+            return result
+
+        return structure
+
+    return factory
 
 
 def _is_homogeneous_sequence(kind: Any) -> bool:
