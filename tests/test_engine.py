@@ -28,7 +28,7 @@ from perception import (
 from perception.aggregate import aggregate
 from perception.batch import assess_file
 from perception.io import dump_account, write_jsonl
-from perception.plugins import Registry, get_plugin_manager, get_registry
+from perception.plugins import DEFAULT_PLUGINS, Registry, get_plugin_manager, get_registry
 from perception.testing import T0, make_account, message
 
 
@@ -69,7 +69,9 @@ class BoomPlugin:
 def registry_with(plugin):
     """The built-in scorers and policies with *plugin*; no built-in check interferes."""
     pm = get_plugin_manager(load_entrypoints=False)
-    pm.set_blocked("perception.builtin.checks")
+    for module in DEFAULT_PLUGINS:
+        if module.startswith("perception.builtin.checks."):
+            pm.set_blocked(module)
     pm.register(plugin, name="boom-plugin")
     return get_registry(pm)
 

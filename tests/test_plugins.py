@@ -47,7 +47,7 @@ def test_builtins_are_registered_like_any_plugin():
     assert [pm.get_name(p) for p in pm.get_plugins() if pm.get_name(p) in DEFAULT_PLUGINS]
     registry = get_registry(pm)
     assert registry.scorers["voice"].origin == "perception.builtin.scorers.voice"
-    assert registry.checks["personalization"].origin == "perception.builtin.checks"
+    assert registry.checks["personalization"].origin == "perception.builtin.checks.personalization"
     assert registry.policies["break-silence"].origin == "perception.builtin.policies.break_silence"
 
 

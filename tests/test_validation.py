@@ -74,7 +74,7 @@ def _acronym_records(shared_data):
 
 def _precision_recall(records):
     check = UndefinedTermCheck()
-    ctx = CheckContext(options=dict(check.defaults), config=Config())
+    ctx = CheckContext(options=UndefinedTermCheck.Options(), config=Config())
     tp = fp = fn = 0
     for record in records:
         text = " ".join(record["tokens"])

@@ -7,8 +7,8 @@ the ``perception`` entry-point group, then ``check_pending()``.  Nothing is load
 ``import perception``: entry points are read the first time a manager is built.
 
 Set ``PERCEPTION_BLOCK_PLUGINS`` to a comma-separated list of plugin names to block
-them (built-in ones included), and ``PERCEPTION_DISABLE_PLUGIN_AUTOLOAD=1`` to skip
-entry points altogether.
+them (built-in ones included; ``perception.builtin.checks`` blocks every built-in check),
+and ``PERCEPTION_DISABLE_PLUGIN_AUTOLOAD=1`` to skip entry points altogether.
 """
 
 from __future__ import annotations
@@ -65,7 +65,12 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "perception.builtin.scorers.confirmation",
     "perception.builtin.scorers.recovery",
     "perception.builtin.scorers.silence",
-    "perception.builtin.checks",
+    "perception.builtin.checks.undefined_term",
+    "perception.builtin.checks.acknowledgement",
+    "perception.builtin.checks.negative_language",
+    "perception.builtin.checks.unconfirmed_critical_point",
+    "perception.builtin.checks.readability",
+    "perception.builtin.checks.personalization",
     "perception.builtin.policies.post_delivery_check_in",
     "perception.builtin.policies.confirm_critical",
     "perception.builtin.policies.recover_negative",
@@ -87,7 +92,10 @@ _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
 def _blocked_names() -> list[str]:
-    return [n.strip() for n in os.environ.get(BLOCK_ENV, "").split(",") if n.strip()]
+    """The names in ``PERCEPTION_BLOCK_PLUGINS``; a built-in package's name
+    (``perception.builtin.checks``) stands for each of its plugin modules."""
+    names = [n.strip() for n in os.environ.get(BLOCK_ENV, "").split(",") if n.strip()]
+    return names + [m for n in names for m in DEFAULT_PLUGINS if m.startswith(n + ".")]
 
 
 def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.PluginManager:

@@ -1,0 +1,497 @@
+"""Matching shared by the built-in checks: phrases, patterns, spans and rules as data.
+
+Private to :mod:`perception.builtin.checks`.  Three small rule types read the rule files
+in ``perception/data`` (see ``PROVENANCE.md`` there), in the spirit of a style checker's
+*existence* and *substitution* rules:
+
+- :class:`ExistenceRule`: a regular expression whose every match is a finding, skipped
+  cheaply when none of its trigger words is in the message (``negative_language.toml``);
+- :class:`PhraseIndex`: a list of phrases, each with the plainer words to say instead,
+  found through one telling word of each (``jargon.csv``, ``condescending.csv``,
+  ``plain_words.csv``);
+- :class:`TokenRule`: a word (the anchor) and the words right before or after it, or
+  within a few tokens of it (``critical_points.toml``).
+
+Every pattern is compiled once, and none can backtrack without bound: no quantified group
+holds a quantifier, and alternatives never repeat what another can match, so matching is
+linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import io
+import re
+import sys
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from perception._validation import trusted
+from perception.outcome import Finding, Severity, Span
+from perception.text import Message
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+__all__ = [
+    "ACKNOWLEDGES",
+    "GREETING",
+    "ExistenceRule",
+    "Intervals",
+    "Pattern",
+    "Phrase",
+    "PhraseIndex",
+    "TokenRule",
+    "TokenRules",
+    "existence_rules",
+    "finding",
+    "phrase_index",
+    "phrase_tokens",
+    "quote",
+    "read_csv",
+    "read_toml",
+    "span",
+    "token_rules",
+]
+
+# ----------------------------------------------------------------------- records and data
+
+
+def span(*, start: int, end: int) -> Span:
+    """A span the checks computed from offsets into the text (in range by construction)."""
+    return trusted(Span, start=start, end=end)
+
+
+def finding(
+    *, check: str, severity: Severity, span: Span, message: str, suggestion: str
+) -> Finding:
+    """A finding of a built-in check, built without re-validation (see ``trusted``)."""
+    return trusted(
+        Finding,
+        check=check,
+        severity=severity,
+        message=message,
+        suggestion=suggestion,
+        span=span,
+        evidence=(),
+    )
+
+
+def _data_text(name: str) -> str:
+    return resources.files("perception").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """The rows of the package data file *name*, as dictionaries."""
+    return list(csv.DictReader(io.StringIO(_data_text(name))))
+
+
+def read_toml(name: str) -> dict[str, Any]:
+    """The package data file *name*, a TOML document."""
+    document: dict[str, Any] = tomllib.loads(_data_text(name))
+    return document
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """*text* on one line, cut to *limit* characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ------------------------------------------------------------------------------- patterns
+
+
+class Pattern:
+    """A case-insensitive pattern, searched in the message's lower-case text when it can.
+
+    Matching lower-case text with a lower-case pattern is about twice as fast as
+    ``re.IGNORECASE``; when lower-casing changes the text's length (a few non-ASCII
+    letters do), offsets would drift, so the original text is searched instead.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.lower = re.compile(pattern)
+        self.anycase = re.compile(pattern, re.IGNORECASE)
+
+    def finditer(self, message: Message, start: int = 0, end: int = -1) -> Iterator[re.Match[str]]:
+        """Matches in ``message.text[start:end]`` (offsets into the text)."""
+        end = len(message.text) if end < 0 else end
+        lowered = message.lowered
+        if lowered is not None:
+            return self.lower.finditer(lowered, start, end)
+        return self.anycase.finditer(message.text, start, end)
+
+    def search(self, message: Message, start: int = 0, end: int = -1) -> bool:
+        """Whether the pattern occurs in ``message.text[start:end]``."""
+        end = len(message.text) if end < 0 else end
+        lowered = message.lowered
+        if lowered is not None:
+            return self.lower.search(lowered, start, end) is not None
+        return self.anycase.search(message.text, start, end) is not None
+
+
+#: A greeting at the start of a message, and the name after it.
+GREETING = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b[ \t,]*"
+    r"(?P<name>[^\n]{0,60})",
+    re.IGNORECASE,
+)
+
+#: Words that acknowledge the customer's situation or apologise for it.
+ACKNOWLEDGES = Pattern(
+    r"\b(?:sorry|apologi[sz]e|apologies|apology|regret|unacceptable|"
+    r"(?:i|we)\s+(?:completely\s+|fully\s+|really\s+|totally\s+)?(?:understand|hear you|"
+    r"appreciate|realise|realize|recogni[sz]e)|understandabl[ey]|"
+    r"(?:i|we)\s+(?:can\s+)?(?:see|imagine)\s+(?:how|why|that)|"
+    r"(?:that|this)\s+(?:must|sounds|has been|is)\s+(?:\w+\s+){0,2}?"
+    r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient)|"
+    r"frustrat\w*|disappoint\w*|inconvenien\w*|you(?:'re|\u2019re|\s+are)\s+right|"
+    r"(?:my|our)\s+(?:fault|mistake|bad)|not\s+(?:good\s+enough|the\s+experience)|"
+    r"thank(?:s|\s+you)\s+for\s+(?:your\s+patience|raising|flagging|letting|bringing|"
+    r"reporting|telling|your\s+feedback|the\s+feedback|pointing|your\s+honesty))",
+)
+
+
+class Intervals:
+    """Disjoint ``[start, end)`` ranges, with an overlap test in logarithmic time."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a stored range."""
+        i = bisect.bisect_left(self._starts, end)  # ranges starting before *end*
+        return i > 0 and self._ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Store ``[start, end)``, which must not overlap a stored range."""
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
+# -------------------------------------------------------------------- existence rules
+
+
+@attrs.frozen
+class ExistenceRule:
+    """Every match of a pattern is a finding: a phrasing to avoid, with a better one.
+
+    Attributes:
+        id: the rule's stable name in its data file.
+        triggers: words of which at least one must be in the message for it to match.
+        pattern: the pattern, matched without regard to case.
+        severity: the severity of a finding.
+        message: what is wrong, in words.
+        suggestion: what to write instead.
+        example: a sentence the rule matches (the tests check that it does).
+    """
+
+    id: str
+    triggers: frozenset[str]
+    pattern: Pattern = attrs.field(eq=False)
+    severity: Severity
+    message: str
+    suggestion: str
+    example: str
+
+    def finditer(self, message: Message) -> Iterator[re.Match[str]]:
+        """The rule's matches in *message* (none when no trigger word is in it)."""
+        if self.triggers.isdisjoint(message.vocabulary):
+            return iter(())
+        return self.pattern.finditer(message)
+
+
+@functools.cache
+def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
+    """The rules of the data file *name*, in file order (``[[rule]]`` tables)."""
+    return tuple(
+        ExistenceRule(
+            id=row["id"],
+            triggers=frozenset(row["triggers"]),
+            pattern=Pattern(row["pattern"]),
+            severity=Severity(row["severity"]),
+            message=row["message"],
+            suggestion=row["suggestion"],
+            example=row["example"],
+        )
+        for row in read_toml(name)["rule"]
+    )
+
+
+# --------------------------------------------------------------------------- phrases
+
+_TOKENISE = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """The lower-case tokens of *phrase*, as :class:`~perception.text.Message` makes them."""
+    return tuple(t.lower().replace("\u2019", "'") for t in _TOKENISE.findall(phrase))
+
+
+@attrs.frozen
+class Phrase:
+    """A phrase to look for, and the words to say instead."""
+
+    tokens: tuple[str, ...]
+    text: str
+    suggestion: str
+    category: str = ""
+
+
+#: Words too common to look a phrase up by; a phrase is indexed by its first other word.
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "in",
+        "it",
+        "is",
+        "at",
+        "by",
+        "for",
+        "of",
+        "to",
+        "on",
+        "as",
+        "be",
+        "with",
+        "this",
+        "that",
+        "and",
+        "or",
+        "we",
+        "you",
+        "i",
+        "our",
+        "your",
+        "please",
+    ]
+)
+
+
+class PhraseIndex:
+    """Multi-word phrases, found through the positions of one telling word of each."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self._by_anchor: dict[str, list[tuple[int, Phrase]]] = {}
+        for phrase in phrases:
+            if not phrase.tokens:
+                continue
+            offset = next((i for i, t in enumerate(phrase.tokens) if t not in _COMMON), 0)
+            self._by_anchor.setdefault(phrase.tokens[offset], []).append((offset, phrase))
+        self.anchors = frozenset(self._by_anchor)
+
+    def _hits(self, message: Message) -> list[tuple[int, int, Phrase]]:
+        tokens = message.tokens
+        hits: list[tuple[int, int, Phrase]] = []
+        for anchor in self.anchors & message.vocabulary:
+            positions = message.positions(anchor)
+            for offset, phrase in self._by_anchor[anchor]:
+                size = len(phrase.tokens)
+                for index in positions:
+                    start = index - offset
+                    if start >= 0 and tokens[start : start + size] == phrase.tokens:
+                        hits.append((start, size, phrase))
+        return hits
+
+    def find(self, message: Message) -> Iterator[tuple[Span, Phrase]]:
+        """Each phrase occurrence (longest match, not overlapping) and its span."""
+        hits = self._hits(message)
+        if not hits:
+            return
+        hits.sort(key=lambda hit: (hit[0], -hit[1]))
+        kept: list[tuple[int, int, Phrase]] = []
+        taken = -1
+        for index, size, phrase in hits:
+            if index > taken:
+                taken = index + size - 1
+                kept.append((index, taken, phrase))
+        bounds = message.token_bounds([i for first, last, _ in kept for i in (first, last)])
+        for first, last, phrase in kept:
+            yield span(start=bounds[first][0], end=bounds[last][1]), phrase
+
+
+@functools.cache
+def phrase_index(name: str, column: str, category: str = "") -> PhraseIndex:
+    """The phrases of the CSV data file *name*: the phrase in *column*, its
+    ``suggestion``, and its ``category`` column or *category*."""
+    return PhraseIndex(
+        Phrase(
+            phrase_tokens(row[column]),
+            row[column],
+            row["suggestion"],
+            row.get("category") or category,
+        )
+        for row in read_csv(name)
+    )
+
+
+# ----------------------------------------------------------------------- token rules
+
+#: Token classes a slot may name with ``#``.
+_CLASSES: Mapping[str, re.Pattern[str]] = {
+    "day": re.compile(r"\d{1,2}(?:st|nd|rd|th)?\Z"),
+    "year": re.compile(r"\d{4}\Z"),
+    "number": re.compile(r"\d"),
+}
+
+
+@attrs.frozen
+class _Slot:
+    """What one token may be: one of some words, or of a class (``#day``), or anything."""
+
+    words: frozenset[str]
+    classes: tuple[re.Pattern[str], ...] = ()
+    anything: bool = False
+
+    def accepts(self, token: str) -> bool:
+        if self.anything:
+            return bool(token)
+        return token in self.words or any(c.match(token) for c in self.classes)
+
+
+def _slot(spec: str, sets: Mapping[str, Sequence[str]], where: str) -> _Slot:
+    """A slot from its spelling: alternatives joined by ``|``, each a word, a set
+    ``@name``, a class ``#name`` or ``*`` (any token)."""
+    words: set[str] = set()
+    classes: list[re.Pattern[str]] = []
+    for part in (p.strip() for p in spec.split("|")):
+        if part == "*":
+            return _Slot(frozenset(), anything=True)
+        if part.startswith("@"):
+            if part[1:] not in sets:
+                raise ValueError(f"{where}: unknown word set {part!r}")
+            words.update(sets[part[1:]])
+        elif part.startswith("#"):
+            if part[1:] not in _CLASSES:
+                raise ValueError(f"{where}: unknown token class {part!r}")
+            classes.append(_CLASSES[part[1:]])
+        elif part:
+            words.add(part)
+    return _Slot(frozenset(words), tuple(classes))
+
+
+@attrs.frozen
+class TokenRule:
+    """A statement recognised by a word (the anchor) and the tokens around it.
+
+    The rule holds at the anchor's position when every slot of ``before`` matches the
+    tokens right before it, every slot of ``after`` the tokens right after it, a token
+    among the ``near_before`` tokens before it matches that slot, and a token among the
+    ``near_after`` tokens after it matches that slot.  The statement then runs from the
+    anchor to its last matched token.
+
+    Attributes:
+        kind: what the statement is (``date``, ``price`` ...).
+        anchor: the words the rule starts from.
+        example: a sentence the rule recognises (the tests check that it does).
+    """
+
+    kind: str
+    anchor: frozenset[str]
+    example: str
+    before: tuple[_Slot, ...] = ()
+    after: tuple[_Slot, ...] = ()
+    near_before: tuple[int, _Slot] | None = None
+    near_after: tuple[int, _Slot] | None = None
+
+    def end(self, tokens: Sequence[str], i: int) -> int | None:
+        """The index of the statement's last token when the rule holds at *i*, else ``None``."""
+        first, last = i - len(self.before), i + len(self.after)
+        if first < 0 or last >= len(tokens):
+            return None
+        if not _fits(self.before, tokens, first) or not _fits(self.after, tokens, i + 1):
+            return None
+        if self.near_before is not None:
+            size, slot = self.near_before
+            if not any(slot.accepts(t) for t in tokens[max(0, i - size) : i]):
+                return None
+        if self.near_after is not None:
+            size, slot = self.near_after
+            stop = min(len(tokens), i + 1 + size)
+            return next((j for j in range(i + 1, stop) if slot.accepts(tokens[j])), None)
+        return last
+
+
+def _fits(slots: Sequence[_Slot], tokens: Sequence[str], start: int) -> bool:
+    """Whether the tokens from *start* on match *slots*, one each."""
+    return all(slot.accepts(tokens[start + k]) for k, slot in enumerate(slots))
+
+
+class TokenRules:
+    """Token rules by anchor word; the first rule (in file order) that holds wins."""
+
+    def __init__(self, rules: Iterable[TokenRule]) -> None:
+        self.rules = tuple(rules)
+        self._by_anchor: dict[str, list[TokenRule]] = {}
+        for rule in self.rules:
+            for word in rule.anchor:
+                self._by_anchor.setdefault(word, []).append(rule)
+        self.anchors = frozenset(self._by_anchor)
+
+    def first_of_each(self, message: Message, kinds: Collection[str]) -> dict[str, Span]:
+        """The first statement of each of *kinds* in *message*, by kind."""
+        tokens = message.tokens
+        starts = sorted(
+            i for word in self.anchors & message.vocabulary for i in message.positions(word)
+        )
+        hits: dict[str, tuple[int, int]] = {}
+        for i in starts:
+            hit = self.at(tokens, i)
+            if hit is not None and hit[0] in kinds and hit[0] not in hits:
+                hits[hit[0]] = (i, hit[1])
+        if not hits:
+            return {}
+        bounds = message.token_bounds([i for pair in hits.values() for i in pair])
+        return {kind: span(start=bounds[a][0], end=bounds[b][1]) for kind, (a, b) in hits.items()}
+
+    def at(self, tokens: Sequence[str], i: int) -> tuple[str, int] | None:
+        """The kind of statement at token *i*, and its last token, or ``None``."""
+        for rule in self._by_anchor.get(tokens[i], ()):
+            last = rule.end(tokens, i)
+            if last is not None:
+                return rule.kind, last
+        return None
+
+
+def _near(
+    spec: Mapping[str, Any] | None, sets: Mapping[str, Sequence[str]], where: str
+) -> tuple[int, _Slot] | None:
+    if spec is None:
+        return None
+    return int(spec["within"]), _slot(str(spec["match"]), sets, where)
+
+
+def _token_rule(row: Mapping[str, Any], sets: Mapping[str, Sequence[str]], where: str) -> TokenRule:
+    anchor = _slot(str(row["anchor"]), sets, where)
+    if anchor.classes or anchor.anything or not anchor.words:
+        raise ValueError(f"{where}: an anchor is words or word sets, not {row['anchor']!r}")
+    return TokenRule(
+        kind=str(row["kind"]),
+        anchor=anchor.words - frozenset(row.get("except", ())),
+        example=str(row["example"]),
+        before=tuple(_slot(s, sets, where) for s in row.get("before", ())),
+        after=tuple(_slot(s, sets, where) for s in row.get("after", ())),
+        near_before=_near(row.get("near_before"), sets, where),
+        near_after=_near(row.get("near_after"), sets, where),
+    )
+
+
+@functools.cache
+def token_rules(name: str) -> TokenRules:
+    """The token rules of the data file *name*: ``[sets]`` of words and ``[[rule]]`` tables."""
+    document = read_toml(name)
+    sets: Mapping[str, Sequence[str]] = document.get("sets", {})
+    return TokenRules(
+        _token_rule(row, sets, f"{name}, rule {n}") for n, row in enumerate(document["rule"], 1)
+    )

@@ -1,0 +1,167 @@
+"""The ``readability`` check: long sentences and hard-to-read messages.
+
+A sentence longer than ``max_sentence_words`` words is a finding; so is a message of at
+least ``min_words`` words whose Flesch (1948) reading ease is below ``min_reading_ease``.
+The suggestion names up to three plainer words from ``perception/data/plain_words.csv``
+(plainlanguage.gov); with ``plain_words`` on, each such word is a finding of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+
+import attrs
+
+from perception._vader import CACHED_TOKEN_CHARS
+from perception.builtin._match import PhraseIndex, finding, phrase_index, span
+from perception.context import CheckContext
+from perception.hookspecs import Check, hookimpl
+from perception.options import at_least, between, option
+from perception.outcome import Finding, Severity
+from perception.text import Message
+
+__all__ = [
+    "ReadabilityCheck",
+    "flesch_reading_ease",
+    "perception_register_checks",
+    "syllables",
+]
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_ALPHA_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _count_syllables(word: str) -> int:
+    word = word.lower()
+    count = len(_VOWEL_GROUPS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    if (
+        word.endswith(("ed", "es"))
+        and count > 1
+        and not word.endswith(("ted", "ded", "ses", "zes", "ces", "ges"))
+    ):
+        count -= 1
+    return max(1, count)
+
+
+_cached_syllables = functools.lru_cache(maxsize=65_536)(_count_syllables)
+
+
+def syllables(word: str) -> int:
+    """Estimated syllables of an English *word* (vowel groups, silent final ``e``).
+
+    Words of up to 40 characters are cached; longer ones (no English word is) are counted
+    afresh, so that the cache is bounded by size as well as by count.
+    """
+    if len(word) > CACHED_TOKEN_CHARS:
+        return _count_syllables(word)
+    return _cached_syllables(word)
+
+
+def flesch_reading_ease(words: int, sentences: int, syllable_count: int) -> float:
+    """Flesch (1948) reading ease: 206.835 - 1.015 words/sentence - 84.6 syllables/word."""
+    if words <= 0 or sentences <= 0:
+        return 100.0
+    return 206.835 - 1.015 * (words / sentences) - 84.6 * (syllable_count / words)
+
+
+def _plain_words() -> PhraseIndex:
+    return phrase_index("plain_words.csv", "term", "plain")
+
+
+class ReadabilityCheck:
+    """Sentences that are too long and messages that are hard to read."""
+
+    name = "readability"
+    description = "Sentences that are too long, and messages with a low Flesch reading ease."
+
+    @attrs.frozen(kw_only=True)
+    class Options:
+        """What a user may set in ``[options.readability]``."""
+
+        max_sentence_words: int = option(30, "longest sentence, in words", validator=at_least(1))
+        min_reading_ease: float = option(
+            50.0,
+            "lowest Flesch reading ease for a message (50 reads like a quality newspaper; "
+            "60-70 is plain English)",
+            validator=between(-1000, 207),
+        )
+        min_words: int = option(
+            40,
+            "shorter messages are not scored for reading ease (the formula is unstable on "
+            "a few words)",
+            validator=at_least(0),
+        )
+        plain_words: bool = option(False, "flag every word with a plainer alternative")
+
+    def check(
+        self, message: Message, ctx: CheckContext[ReadabilityCheck.Options]
+    ) -> Iterator[Finding]:
+        """A finding per long sentence; one for the message when its reading ease is low."""
+        if not message.text.strip():
+            return
+        opts = ctx.options
+        totals = [0, 0, 0]  # words, syllables, sentences
+        yield from self._long_sentences(message, opts.max_sentence_words, totals)
+        if opts.plain_words:
+            for where, phrase in _plain_words().find(message):
+                yield finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=where,
+                    message=f"'{message.slice(where)}' has a simpler alternative.",
+                    suggestion=f"Consider: {phrase.suggestion}.",
+                )
+        words, syllable_count, sentences = totals
+        if words < opts.min_words:
+            return
+        ease = flesch_reading_ease(words, sentences, syllable_count)
+        if ease < opts.min_reading_ease:
+            yield self._hard_to_read(message, ease, opts.min_reading_ease, words / sentences)
+
+    def _long_sentences(
+        self, message: Message, max_words: int, totals: list[int]
+    ) -> Iterator[Finding]:
+        for where in message.sentences:
+            words = _ALPHA_WORD.findall(message.text, where.start, where.end)
+            if not words:
+                continue
+            totals[0] += len(words)
+            totals[1] += sum(map(syllables, words))
+            totals[2] += 1
+            if len(words) > max_words:
+                yield finding(
+                    check=self.name,
+                    severity=Severity.INFO,
+                    span=where,
+                    message=f"This sentence has {len(words)} words (more than {max_words}).",
+                    suggestion="Split it into shorter sentences, one idea each.",
+                )
+
+    def _hard_to_read(
+        self, message: Message, ease: float, minimum: float, per_sentence: float
+    ) -> Finding:
+        plain = list(_plain_words().find(message))  # only for the suggestion
+        swaps = "; ".join(
+            f"'{message.slice(s)}' -> '{p.suggestion}'"
+            for s, p in list({p.text: (s, p) for s, p in plain}.values())[:3]
+        )
+        suggestion = "Use shorter sentences and everyday words"
+        suggestion += f", for example {swaps}." if swaps else "."
+        return finding(
+            check=self.name,
+            severity=Severity.INFO,
+            span=span(start=0, end=len(message.text)),
+            message=f"The message is hard to read (Flesch reading ease {ease:.0f}, "
+            f"below {minimum:.0f}; {per_sentence:.0f} words a sentence).",
+            suggestion=suggestion,
+        )
+
+
+@hookimpl
+def perception_register_checks(register: Callable[[Check], None]) -> None:
+    """Register the ``readability`` check."""
+    register(ReadabilityCheck())

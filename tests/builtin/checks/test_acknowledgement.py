@@ -1,0 +1,88 @@
+"""Tests of ``perception.builtin.checks.acknowledgement``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from perception import check
+from perception.config import Config
+from perception.model import Account, Customer, Direction, Interaction
+from perception.outcome import Severity
+
+from ._helpers import ACCOUNT, AT, only, refused
+
+
+def test_reply_to_negative_message_without_acknowledgement_is_flagged():
+    text = "Hi Dana,\n\nThe export runs again. We deployed a patch.\n\nBest,\nSam"
+    findings = only(check(text, account=ACCOUNT, reply_to="in-1"), "acknowledgement")
+    assert len(findings) == 1
+    assert findings[0].severity is Severity.ERROR  # the inbound message is very negative
+    assert text[findings[0].span.start : findings[0].span.end].startswith("The export")
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "I'm so sorry the export failed again.",
+        "I understand how frustrating this has been.",
+        "Thank you for your patience.",
+        "You're right, this is not good enough.",
+    ],
+)
+def test_acknowledging_reply_is_not_flagged(opening):
+    text = f"Hi Dana,\n\n{opening} The export runs again.\n\nBest,\nSam"
+    assert not only(check(text, account=ACCOUNT, reply_to="in-1"), "acknowledgement")
+
+
+def test_reply_to_positive_or_no_message_is_not_flagged():
+    text = "Hi Dana, the export runs again. Best, Sam"
+    assert not only(check(text, account=ACCOUNT, reply_to="in-2"), "acknowledgement")
+    assert not only(check(text), "acknowledgement")
+
+
+def test_acknowledgement_threshold_option():
+    mild = Interaction(
+        id="m", at=AT, direction=Direction.INBOUND, text="The report is a bit annoying."
+    )
+    text = "The report is faster now."
+    assert only(check(text, reply_to=mild), "acknowledgement")
+    config = Config(options={"acknowledgement": {"threshold": -0.9}})
+    assert not only(check(text, reply_to=mild, config=config), "acknowledgement")
+
+
+def test_acknowledgement_late_in_the_reply_does_not_count():
+    text = "The export runs again. We deployed a patch. It is monitored. Sorry."
+    config = Config(options={"acknowledgement": {"within_sentences": 3}})
+    assert only(check(text, account=ACCOUNT, reply_to="in-1", config=config), "acknowledgement")
+    config = Config(options={"acknowledgement": {"within_sentences": 4}})
+    assert not only(check(text, account=ACCOUNT, reply_to="in-1", config=config), "acknowledgement")
+
+
+def test_one_sharply_negative_sentence_makes_the_inbound_message_negative():
+    inbound = Interaction(
+        id="in",
+        at=datetime(2026, 3, 18, 7, 30, tzinfo=timezone.utc),
+        direction=Direction.INBOUND,
+        text="I am disappointed. My team learns about changes second hand. "
+        "I expect a call with your leadership this week.",
+    )
+    account = Account(customer=Customer(id="c", name="C"), interactions=[inbound])
+    report = check("Ticket closed.", account=account, reply_to="in")
+    assert [f.check for f in report.findings if f.check == "acknowledgement"] == ["acknowledgement"]
+    kind = check("Hi, I'm sorry we let you down.", account=account, reply_to="in")
+    assert "acknowledgement" not in {f.check for f in kind.findings}
+
+
+@pytest.mark.parametrize(
+    ("options", "key"),
+    [
+        ({"threshold": float("nan")}, "threshold"),
+        ({"threshold": 2}, "threshold"),
+        ({"error_threshold": -1.5}, "error_threshold"),
+        ({"within_sentences": 0}, "within_sentences"),
+    ],
+)
+def test_options_out_of_range_are_refused(options, key):
+    assert f"options.acknowledgement.{key}" in refused("acknowledgement", options)

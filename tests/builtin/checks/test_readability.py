@@ -1,0 +1,63 @@
+"""Tests of ``perception.builtin.checks.readability``."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perception import check
+from perception.builtin.checks.readability import _cached_syllables, flesch_reading_ease, syllables
+from perception.config import Config
+
+from ._helpers import only, refused
+
+
+def test_long_sentence_and_hard_message_are_flagged():
+    long_sentence = " ".join(["word"] * 35) + "."
+    findings = only(check(long_sentence), "readability")
+    assert any("35 words" in f.message for f in findings)
+    hard = (
+        "In accordance with the aforementioned organisational considerations, the "
+        "implementation of additional functionality necessitates comprehensive "
+        "reconsideration. Subsequently, the administrative infrastructure will "
+        "facilitate the utilization of sophisticated methodologies. Consequently, "
+        "organisational representatives should anticipate substantial modifications."
+    )
+    config = Config(options={"readability": {"min_words": 10}})
+    findings = only(check(hard, config=config), "readability")
+    assert any("Flesch reading ease" in f.message for f in findings)
+    assert any("->" in f.suggestion for f in findings)
+
+
+def test_plain_message_is_readable():
+    text = "Hi Dana. The fix is live. You can use the export again. " * 5
+    assert not only(check(text), "readability")
+
+
+def test_readability_options():
+    config = Config(options={"readability": {"max_sentence_words": 3}})
+    assert only(check("The fix is live now.", config=config), "readability")
+    config = Config(options={"readability": {"plain_words": True}})
+    findings = only(check("We will commence shortly.", config=config), "readability")
+    assert any("simpler alternative" in f.message for f in findings)
+
+
+def test_syllables_and_flesch():
+    assert syllables("cat") == 1
+    assert syllables("table") == 2
+    assert syllables("organisation") >= 4
+    assert flesch_reading_ease(0, 0, 0) == 100.0
+    assert flesch_reading_ease(10, 1, 10) > flesch_reading_ease(30, 1, 60)
+
+
+@given(st.text(alphabet="aeiouybcdrstl", min_size=1, max_size=60))
+def test_syllables_of_any_word_is_at_least_one_and_long_words_are_not_cached(word):
+    before = _cached_syllables.cache_info().currsize
+    assert syllables(word) >= 1
+    if len(word) > 40:
+        assert _cached_syllables.cache_info().currsize == before
+
+
+def test_options_are_range_checked():
+    assert "max_sentence_words" in refused("readability", {"max_sentence_words": 0})
+    assert "min_reading_ease" in refused("readability", {"min_reading_ease": float("inf")})

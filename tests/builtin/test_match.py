@@ -1,0 +1,243 @@
+"""Tests of ``perception.builtin._match``: the rule types, and an audit of every pattern.
+
+The audit reads the parsed form of every regular expression of the library (module
+constants and the patterns of the rule files) and refuses a repetition nested inside an
+unbounded repetition, the shape that backtracks without bound, unless each turn of the
+outer repetition starts with a character the inner one cannot match (then the text splits
+into turns in one way only, and matching stays linear).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perception
+from perception.builtin import _match
+from perception.builtin._match import (
+    Intervals,
+    Pattern,
+    Phrase,
+    PhraseIndex,
+    _token_rule,
+    existence_rules,
+    phrase_tokens,
+)
+from perception.text import Message
+
+if sys.version_info >= (3, 11):
+    from re import _constants as sre
+    from re import _parser as sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as sre
+    import sre_parse
+
+# ------------------------------------------------------------------------- the audit
+
+_SAMPLE = [chr(c) for c in range(0x3000)] + ["\U0001f600", "\u4e00", "\uff21"]
+
+
+def _accepts(node, ch: str) -> bool:
+    """Whether the one-character node (LITERAL, IN, ANY ...) matches *ch*."""
+    op, av = node
+    if op is sre.LITERAL:
+        return ord(ch) == av
+    if op is sre.NOT_LITERAL:
+        return ord(ch) != av
+    if op is sre.ANY:
+        return ch != "\n"
+    if op is sre.IN:
+        negate = bool(av) and av[0][0] is sre.NEGATE
+        found = any(_in_item(item, ch) for item in av if item[0] is not sre.NEGATE)
+        return found != negate
+    raise TypeError(op)
+
+
+_CATEGORIES = {
+    "CATEGORY_WORD": re.compile(r"\w"),
+    "CATEGORY_NOT_WORD": re.compile(r"\W"),
+    "CATEGORY_SPACE": re.compile(r"\s"),
+    "CATEGORY_NOT_SPACE": re.compile(r"\S"),
+    "CATEGORY_DIGIT": re.compile(r"\d"),
+    "CATEGORY_NOT_DIGIT": re.compile(r"\D"),
+}
+
+
+def _in_item(item, ch: str) -> bool:
+    op, av = item
+    if op is sre.LITERAL:
+        return ord(ch) == av
+    if op is sre.RANGE:
+        return av[0] <= ord(ch) <= av[1]
+    if op is sre.CATEGORY:
+        return _CATEGORIES[str(av)].match(ch) is not None
+    raise TypeError(op)
+
+
+def _single(nodes):
+    """The one-character node a sequence reduces to, or ``None``."""
+    while len(nodes) == 1 and nodes[0][0] is sre.SUBPATTERN:
+        nodes = nodes[0][1][-1]
+    if len(nodes) == 1 and nodes[0][0] in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN):
+        return nodes[0]
+    return None
+
+
+def _disjoint(a, b) -> bool:
+    return not any(_accepts(a, ch) and _accepts(b, ch) for ch in _SAMPLE)
+
+
+def _unbounded_nested(nodes, guard=None, inside=False) -> list[str]:
+    """Unbounded repetitions inside an unbounded repetition that are not separated."""
+    problems: list[str] = []
+    for op, av in nodes:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            low, high, body = av
+            unbounded = high is sre.MAXREPEAT or high > 50
+            if inside and unbounded:
+                operand = _single(list(body))
+                if guard is None or operand is None or not _disjoint(guard, operand):
+                    problems.append(f"{op} {low}..{high} inside an unbounded repetition")
+            inner_guard = _single(list(body)[:1]) if unbounded else guard
+            problems += _unbounded_nested(list(body), inner_guard, inside or unbounded)
+        elif op is sre.SUBPATTERN:
+            problems += _unbounded_nested(list(av[-1]), guard, inside)
+        elif op is sre.BRANCH:
+            for alternative in av[1]:
+                problems += _unbounded_nested(list(alternative), guard, inside)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            problems += _unbounded_nested(list(av[1]), guard, inside)
+    return problems
+
+
+def _library_patterns():
+    found: dict[str, re.Pattern[str]] = {}
+    modules = [perception.__name__]
+    modules += [m.name for m in pkgutil.walk_packages(perception.__path__, "perception.")]
+    for name in modules:
+        if name.startswith(("perception.cli", "perception.examples")) or name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            compiled = value.lower if isinstance(value, Pattern) else value
+            if isinstance(compiled, re.Pattern) and isinstance(compiled.pattern, str):
+                found[f"{name}.{attr}"] = compiled
+    for rule in existence_rules("negative_language.toml"):
+        found[f"negative_language.toml:{rule.id}"] = rule.pattern.lower
+    return found
+
+
+PATTERNS = _library_patterns()
+
+
+def test_the_audit_sees_the_patterns_of_the_checks_and_the_text():
+    assert "perception.text._BOUNDARY" in PATTERNS
+    assert "perception.builtin._match.GREETING" in PATTERNS
+    assert any(key.startswith("negative_language.toml:") for key in PATTERNS)
+    assert len(PATTERNS) > 30
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_no_pattern_nests_an_unbounded_repetition(name):
+    pattern = PATTERNS[name]
+    tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    assert not _unbounded_nested(list(tree)), f"{name}: {pattern.pattern!r}"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "bad"),
+    [
+        (r"(a+)+b", True),
+        (r"(?:\w+\s?)*x", True),
+        (r"\S+@\S+\.\w+", False),  # not nested: its cost is a search from every start
+        (r"\w+(?:[.-]\w+)*", False),  # each turn starts with a separator: linear
+        (r"(?:\w+[.-])*\w", True),
+    ],
+)
+def test_the_audit_tells_nested_from_separated(pattern, bad):
+    assert bool(_unbounded_nested(list(sre_parse.parse(pattern)))) is bad
+
+
+# ----------------------------------------------------------------------- token rules
+
+SETS = {"months": ["march", "may"], "verbs": ["go", "stop"]}
+
+
+def _rule(**row):
+    return _token_rule({"kind": "k", "example": "", **row}, SETS, "test")
+
+
+def test_token_rule_slots_before_after_and_near():
+    tokens = ["on", "14", "march", "we", "will", "go"]
+    assert _rule(anchor="@months", before=["#day"]).end(tokens, 2) == 2
+    assert _rule(anchor="@months", after=["#day"]).end(tokens, 2) is None
+    assert _rule(anchor="we", after=["will", "@verbs"]).end(tokens, 3) == 5
+    assert _rule(anchor="we", near_after={"within": 3, "match": "go"}).end(tokens, 3) == 5
+    assert _rule(anchor="we", near_after={"within": 1, "match": "go"}).end(tokens, 3) is None
+    assert _rule(anchor="go", near_before={"within": 1, "match": "we"}).end(tokens, 5) is None
+    assert _rule(anchor="go", near_before={"within": 2, "match": "we"}).end(tokens, 5) == 5
+
+
+def test_except_removes_anchor_words_and_star_takes_any_token():
+    rule = _token_rule(
+        {"kind": "k", "example": "", "anchor": "@months", "except": ["may"], "after": ["*"]},
+        SETS,
+        "test",
+    )
+    assert rule.anchor == {"march"}
+    assert rule.end(["march", "x"], 0) == 1
+    assert rule.end(["march"], 0) is None
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"anchor": "@nope"}, "unknown word set '@nope'"),
+        ({"anchor": "we", "after": ["#nope"]}, "unknown token class '#nope'"),
+        ({"anchor": "#day"}, "an anchor is words"),
+        ({"anchor": "*"}, "an anchor is words"),
+    ],
+)
+def test_bad_token_rules_are_refused_with_the_rule_named(row, message):
+    with pytest.raises(ValueError, match=re.escape(message)) as info:
+        _token_rule({"kind": "k", "example": "", **row}, SETS, "file.toml, rule 3")
+    assert "file.toml, rule 3" in str(info.value)
+
+
+# ------------------------------------------------------------------- phrases, intervals
+
+
+def test_phrase_index_prefers_the_longest_match_and_never_overlaps():
+    index = PhraseIndex(
+        [
+            Phrase(phrase_tokens("touch base"), "touch base", "talk"),
+            Phrase(phrase_tokens("touch base offline"), "touch base offline", "talk later"),
+            Phrase(phrase_tokens("base"), "base", "-"),
+        ]
+    )
+    message = Message("Let's touch base offline, then touch base.")
+    found = [(message.slice(span), phrase.suggestion) for span, phrase in index.find(message)]
+    assert found == [("touch base offline", "talk later"), ("touch base", "talk")]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=30))
+def test_intervals_agree_with_a_plain_list(pairs):
+    intervals = Intervals()
+    kept: list[tuple[int, int]] = []
+    for start, size in pairs:
+        end = start + size
+        expected = any(a < end and start < b for a, b in kept)
+        assert intervals.overlaps(start, end) is expected
+        if not expected:
+            intervals.add(start, end)
+            kept.append((start, end))
+
+
+def test_match_module_has_an_explicit_public_list():
+    assert set(_match.__all__) <= set(vars(_match))
