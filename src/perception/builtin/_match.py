@@ -59,6 +59,7 @@ __all__ = [
     "read_toml",
     "span",
     "token_rules",
+    "triggered",
 ]
 
 # ----------------------------------------------------------------------- records and data
@@ -210,6 +211,12 @@ class ExistenceRule:
         return self.pattern.finditer(message)
 
 
+def triggered(rules: Sequence[ExistenceRule], message: Message) -> Iterator[ExistenceRule]:
+    """The rules of which a trigger word is in *message* (the others cannot match)."""
+    vocabulary = message.vocabulary
+    return (rule for rule in rules if not rule.triggers.isdisjoint(vocabulary))
+
+
 @functools.cache
 def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
     """The rules of the data file *name*, in file order (``[[rule]]`` tables)."""
@@ -355,9 +362,11 @@ class _Slot:
     anything: bool = False
 
     def accepts(self, token: str) -> bool:
+        if token in self.words:
+            return True
         if self.anything:
             return bool(token)
-        return token in self.words or any(c.match(token) for c in self.classes)
+        return any(pattern.match(token) for pattern in self.classes) if self.classes else False
 
 
 def _slot(spec: str, sets: Mapping[str, Sequence[str]], where: str) -> _Slot:
@@ -404,28 +413,46 @@ class TokenRule:
     after: tuple[_Slot, ...] = ()
     near_before: tuple[int, _Slot] | None = None
     near_after: tuple[int, _Slot] | None = None
+    #: ``before`` and ``after`` as (offset from the anchor, slot) pairs.
+    _around: tuple[tuple[int, _Slot], ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(
+            lambda self: (
+                tuple(enumerate(self.before, -len(self.before))) + tuple(enumerate(self.after, 1))
+            ),
+            takes_self=True,
+        ),
+    )
 
     def end(self, tokens: Sequence[str], i: int) -> int | None:
         """The index of the statement's last token when the rule holds at *i*, else ``None``."""
-        first, last = i - len(self.before), i + len(self.after)
-        if first < 0 or last >= len(tokens):
-            return None
-        if not _fits(self.before, tokens, first) or not _fits(self.after, tokens, i + 1):
-            return None
-        if self.near_before is not None:
-            size, slot = self.near_before
-            if not any(slot.accepts(t) for t in tokens[max(0, i - size) : i]):
+        count = len(tokens)
+        for offset, slot in self._around:
+            j = i + offset
+            if j < 0 or j >= count or not slot.accepts(tokens[j]):
                 return None
+        if self.near_before is not None and not _near_before(self.near_before, tokens, i):
+            return None
         if self.near_after is not None:
-            size, slot = self.near_after
-            stop = min(len(tokens), i + 1 + size)
-            return next((j for j in range(i + 1, stop) if slot.accepts(tokens[j])), None)
-        return last
+            return _near_after(self.near_after, tokens, i)
+        return i + len(self.after)
 
 
-def _fits(slots: Sequence[_Slot], tokens: Sequence[str], start: int) -> bool:
-    """Whether the tokens from *start* on match *slots*, one each."""
-    return all(slot.accepts(tokens[start + k]) for k, slot in enumerate(slots))
+def _near_before(near: tuple[int, _Slot], tokens: Sequence[str], i: int) -> bool:
+    """Whether one of the tokens within ``near[0]`` before *i* matches the slot."""
+    size, slot = near
+    return any(slot.accepts(token) for token in tokens[max(0, i - size) : i])
+
+
+def _near_after(near: tuple[int, _Slot], tokens: Sequence[str], i: int) -> int | None:
+    """The first token within ``near[0]`` after *i* that matches the slot, if any."""
+    size, slot = near
+    for j in range(i + 1, min(len(tokens), i + 1 + size)):
+        if slot.accepts(tokens[j]):
+            return j
+    return None
 
 
 class TokenRules:

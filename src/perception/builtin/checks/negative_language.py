@@ -23,6 +23,7 @@ from perception.builtin._match import (
     phrase_index,
     quote,
     span,
+    triggered,
 )
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
@@ -66,8 +67,8 @@ class NegativeLanguageCheck:
         yield from self._negative_sentences(message, flagged, ctx.options.sentence_threshold)
 
     def _rules(self, message: Message, flagged: Intervals) -> Iterator[Finding]:
-        for rule in existence_rules(RULES_FILE):
-            for match in rule.finditer(message):
+        for rule in triggered(existence_rules(RULES_FILE), message):
+            for match in rule.pattern.finditer(message):
                 a, b = match.span()
                 if flagged.overlaps(a, b):
                     continue  # one finding per stretch of text
