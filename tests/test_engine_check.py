@@ -122,8 +122,23 @@ def test_any_text_gives_a_report_with_spans_inside_it(text):
         "(" * 500_000 + ")" * 500_000,
         "\U0001f600" * 300_000,
         ("<p>Hi Dana</p>\n\n" * 70_000),
+        "!" * 1_000_000 + "a",
+        "See QZX at a@b " + "x" * 1_000_000,
+        "QZX (\u2160\u2161) here. " * 40_000,
+        "A&" * 500_000,
     ],
-    ids=["one-word", "acronyms", "sentences", "brackets", "emoji", "html"],
+    ids=[
+        "one-word",
+        "acronyms",
+        "sentences",
+        "brackets",
+        "emoji",
+        "html",
+        "bangs",
+        "long-token-after-address",
+        "roman",
+        "ampersands",
+    ],
 )
 def test_megabyte_inputs_are_checked(text):
     report = check(text, recipient="Dana Lee")
