@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -275,3 +276,19 @@ def test_one_distribution_seen_twice_on_the_path_is_loaded_once(monkeypatch):
     monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: eps)
     pm = get_plugin_manager(load_entrypoints=True)
     assert [pm.get_name(p) for p in pm.get_plugins()].count("acme") == 1
+
+
+def test_the_cached_registry_follows_every_change_of_the_manager():
+    pm = get_plugin_manager(load_entrypoints=False)
+    first = get_registry(pm)
+    assert get_registry(pm) is first  # nothing changed: the same registry
+    plugin = ScorerPlugin(Named("extra-scorer"))
+    pm.register(plugin, name="extra")
+    assert "extra-scorer" in get_registry(pm).scorers
+    pm.unregister(plugin)
+    assert "extra-scorer" not in get_registry(pm).scorers
+    pm.set_blocked("perception.builtin.scorers.voice")
+    assert "voice" not in get_registry(pm).scorers
+    pm.unblock("perception.builtin.scorers.voice")
+    pm.register(importlib.import_module("perception.builtin.scorers.voice"))
+    assert "voice" in get_registry(pm).scorers

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from perception import _parallel, _wire
-from perception.config import Config
+from perception.config import Config, default_config
 from perception.engine import Plugins, _check_aware, _now, _registry, _reply_to, assess, check
 from perception.model import Account, Customer, Interaction
 from perception.outcome import MessageReport, PerceivedOutcome
@@ -75,7 +75,7 @@ def _batch_options(
     """The keyword arguments of :func:`assess` shared by every account of a batch."""
     return {
         "as_of": _check_aware(as_of) if as_of is not None else _now(),
-        "config": config or Config(),
+        "config": config if config is not None else default_config(),
         "plugins": _registry(plugins),
         "strict": strict,
         "plan": plan,
@@ -197,7 +197,7 @@ def check_many(
         "customer": customer,
         "reply_to": _reply_to(account, reply_to),
         "recipient": recipient,
-        "config": config or Config(),
+        "config": config if config is not None else default_config(),
         "plugins": _registry(plugins),
         "strict": strict,
         "chunk_chars": chunk_chars,

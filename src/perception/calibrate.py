@@ -25,7 +25,7 @@ from pathlib import Path
 
 import attrs
 
-from perception.config import Config, load_config
+from perception.config import Config, default_config, load_config
 from perception.engine import Plugins, assess, scorer_weights
 from perception.errors import ConfigError, PerceptionError
 from perception.hookspecs import EvidenceKind
@@ -122,7 +122,7 @@ def collect_examples(
 ) -> list[Example]:
     """One example per CSAT or NPS answer, assessed as of the answer, with the scorers of
     stated feedback (default: :func:`stated_scorers`) held out."""
-    config = config or Config()
+    config = config if config is not None else default_config()
     registry = _as_registry(plugins)
     if stated is None:
         stated = stated_scorers(registry)
@@ -293,7 +293,7 @@ def calibrate(
     :param seed: changes which accounts are held back.
     :raises PerceptionError: with too few answers to fit and test.
     """
-    config = config or Config()
+    config = config if config is not None else default_config()
     registry = _as_registry(plugins)
     examples = collect_examples(accounts, config=config, plugins=registry)
     if len(examples) < MIN_EXAMPLES:

@@ -43,7 +43,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
-__all__ = ["DEFAULT_BANDS", "Config", "find_config", "load_config"]
+__all__ = ["DEFAULT_BANDS", "Config", "default_config", "find_config", "load_config"]
 
 #: Lowest score (0-100) of each band; anything below ``at risk`` is ``critical``.
 DEFAULT_BANDS: Mapping[Band, float] = {
@@ -263,6 +263,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
+_DEFAULT = Config()
+
+
+def default_config() -> Config:
+    """The configuration used when none is given: one shared, read-only instance, so that
+    what is resolved per configuration (the plugins' options) is resolved once."""
+    return _DEFAULT
+
+
 def load_config(path: str | Path | None = None, *, start: Path | None = None) -> Config:
     """Load settings from *path*, or from the file :func:`find_config` finds.
 
@@ -272,7 +281,7 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     if path is None:
         found = find_config(start)
         if found is None:
-            return Config()
+            return _DEFAULT
         path = found
     path = Path(path)
     data = _read_toml(path)

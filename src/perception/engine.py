@@ -29,7 +29,7 @@ from perception._verify import finding_problem, followup_problem, signal_problem
 from perception._verify import run_plugin as _run
 from perception._verify import span_failure as _span_failure
 from perception.aggregate import aggregate, diagnose
-from perception.config import Config
+from perception.config import Config, default_config
 from perception.context import CheckContext, PolicyContext, ScoreContext
 from perception.hookspecs import EvidenceKind
 from perception.model import Account, Customer, Direction, Interaction
@@ -101,7 +101,7 @@ def assess(
     :param plan: also plan follow-ups and put them in the outcome's ``followups``.
     :return: the perceived outcome, with signals, drivers and findings.
     """
-    config = config or Config()
+    config = config if config is not None else default_config()
     registry = _registry(plugins)
     as_of = _check_aware(as_of) if as_of is not None else _now()
     view = account.as_of(as_of)
@@ -172,7 +172,6 @@ def assess(
 
 
 #: The settings of a check without a config (one instance, so that contexts are reused).
-_DEFAULT_CONFIG = Config()
 
 #: The contexts built for the last message, reused while messages share their context
 #: (a batch of drafts to one customer): ``(key objects, contexts)``.
@@ -300,7 +299,7 @@ def check(
         grows linearly with the length.
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
-    config = config or _DEFAULT_CONFIG
+    config = config if config is not None else default_config()
     registry = _registry(plugins)
     reply_to = _reply_to(account, reply_to)
     if customer is None and account is not None:
@@ -335,7 +334,7 @@ def plan_followups(
     :param as_of: the time of planning (default: the outcome's ``as_of``, else now).
     :return: the follow-ups, by due time then priority, and any policy failures.
     """
-    config = config or Config()
+    config = config if config is not None else default_config()
     registry = _registry(plugins)
     if as_of is None:
         as_of = outcome.as_of if outcome is not None else _now()

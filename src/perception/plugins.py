@@ -98,13 +98,42 @@ def _blocked_names() -> list[str]:
     return names + [m for n in names for m in DEFAULT_PLUGINS if m.startswith(n + ".")]
 
 
+class _PluginManager(pluggy.PluginManager):
+    """A pluggy manager that counts its changes, so that :func:`get_registry` can tell in
+    constant time whether its registry is still current."""
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self.changes = 0
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register *plugin* (see :meth:`pluggy.PluginManager.register`)."""
+        self.changes += 1
+        return super().register(plugin, name)
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any:
+        """Unregister a plugin (see :meth:`pluggy.PluginManager.unregister`)."""
+        self.changes += 1
+        return super().unregister(plugin, name)
+
+    def set_blocked(self, name: str) -> None:
+        """Block *name* (see :meth:`pluggy.PluginManager.set_blocked`)."""
+        self.changes += 1
+        super().set_blocked(name)
+
+    def unblock(self, name: str) -> bool:
+        """Unblock *name* (see :meth:`pluggy.PluginManager.unblock`)."""
+        self.changes += 1
+        return super().unblock(name)
+
+
 def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.PluginManager:
     """A fresh plugin manager with the built-in and installed plugins registered.
 
     :param load_entrypoints: load plugins from the ``perception`` entry-point group;
         by default, unless ``PERCEPTION_DISABLE_PLUGIN_AUTOLOAD`` is set.
     """
-    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm = _PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     for name in _blocked_names():
         pm.set_blocked(name)
@@ -491,7 +520,7 @@ def _same_kind(default: object, value: object) -> bool:
     return isinstance(value, type(default))
 
 
-_registries: weakref.WeakKeyDictionary[pluggy.PluginManager, tuple[frozenset[int], Registry]]
+_registries: weakref.WeakKeyDictionary[pluggy.PluginManager, tuple[object, Registry]]
 _registries = weakref.WeakKeyDictionary()
 
 
@@ -502,7 +531,11 @@ def get_registry(pm: pluggy.PluginManager | None = None) -> Registry:
     """
     if pm is None:
         pm = default_plugin_manager()
-    state = frozenset(id(p) for p in pm.get_plugins())
+    state: object
+    if isinstance(pm, _PluginManager):
+        state = pm.changes  # a manager of get_plugin_manager() counts its changes
+    else:
+        state = frozenset(id(p) for p in pm.get_plugins())
     cached = _registries.get(pm)
     if cached is not None and cached[0] == state:
         return cached[1]
