@@ -44,6 +44,7 @@ class _Call:
     started: float
     nested: float = 0.0  # seconds spent in calls made from this one (not counted)
     running: bool = True
+    stopped: bool = False  # told to stop at least once (even if it swallowed that)
 
     def spent(self, now: float) -> float:
         return now - self.started - self.nested
@@ -82,6 +83,7 @@ def _on_alarm(_signum: int, _frame: object) -> None:
     call = _calls[-1]
     left = _budget - call.spent(time.monotonic())
     if call.running and left <= 0:
+        call.stopped = True
         _arm(_budget)  # raised again if the plugin swallows this and carries on
         raise _Expired(call)
     _arm(left if call.running else _MIN_DELAY)
@@ -134,6 +136,7 @@ def bounded(call: Callable[[], T], what: str) -> T:
             _arm(budget)
         result = call()
         record.running = False
+        expired = record.stopped  # it caught the stop and went on: still over its budget
     except _Expired as exc:
         if exc.call is not record:
             raise

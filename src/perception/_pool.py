@@ -205,7 +205,10 @@ def ordered_map(
                         break
                     if batch is None:
                         break
-                    window.append(_submit(executor, work, batch, first=not known))
+                    try:
+                        window.append(_submit(executor, work, batch, first=not known))
+                    except BrokenProcessPool as exc:
+                        raise _died(list(known.values()), len(window) + 1) from exc
                     known.update((p.pid or 0, p) for p in _processes(executor))
                 if not window:
                     break

@@ -40,7 +40,7 @@ from perception.plugins import (
     get_registry,
     plugin_names,
 )
-from perception.text import DEFAULT_CHUNK_CHARS
+from perception.text import DEFAULT_CHUNK_CHARS, message
 
 __all__ = [
     "RecordError",
@@ -204,7 +204,25 @@ def time_budget(seconds: float | None) -> AbstractContextManager[None]:
 
     :raises ValueError: on another thread, or where interval timers do not exist.
     """
+    if seconds is not None:
+        _warm_up()
     return _budget.limit(seconds)
+
+
+_warm: list[bool] = []
+
+
+def _warm_up() -> None:
+    """Load what every process loads once (nltk, the sentiment lexicon) outside any time
+    budget: a budget that stopped a call half-way through an import would leave the
+    module half-initialised for the rest of the process."""
+    if not _warm:
+        message("Warm up. Thanks!").sentence_scores  # noqa: B018  # computed for its loads
+        _warm.append(True)
+
+
+def _limit(seconds: float | None) -> AbstractContextManager[None]:
+    return time_budget(seconds)  # the keyword of the batch functions hides the function
 
 
 # -- The unit of work ------------------------------------------------------------------
@@ -259,7 +277,7 @@ def _assess_each(
 
     config, registry = _prepare(settings, registry)
     results: list[tuple[str, PerceivedOutcome | RecordError]] = []
-    with _budget.limit(settings.time_budget):
+    with time_budget(settings.time_budget):
         for source, number, line in items:
             if not line.strip():
                 continue
@@ -357,7 +375,7 @@ def _check_each(
     texts: list[str], settings: Settings, registry: Registry | None, options: dict[str, Any]
 ) -> list[MessageReport]:
     config, registry = _prepare(settings, registry)
-    with _budget.limit(settings.time_budget):
+    with time_budget(settings.time_budget):
         return [
             check(text, config=config, plugins=registry, strict=settings.strict, **options)
             for text in texts
@@ -422,7 +440,7 @@ def _assess_in_worker(batch: list[Any]) -> tuple[list[Any], tuple[BaseException,
     config, registry = _prepare(settings, job.registry)
     outcomes: list[PerceivedOutcome] = []
     try:
-        with _budget.limit(settings.time_budget):
+        with time_budget(settings.time_budget):
             for item in batch:
                 if isinstance(item, int) and job.accounts is not None:
                     account = job.accounts[item]
@@ -515,7 +533,7 @@ def assess_many(
         registry = _registry(plugins)
         as_of = _check_aware(as_of) if as_of is not None else _now()
         for account in accounts:
-            with _budget.limit(time_budget):
+            with _limit(time_budget):
                 outcome = assess(
                     account, as_of=as_of, config=config, plugins=registry, strict=strict, plan=plan
                 )
@@ -606,7 +624,7 @@ def check_many(
         config = config or Config()
         registry = _registry(plugins)
         for text in texts:
-            with _budget.limit(time_budget):
+            with _limit(time_budget):
                 report = check(text, config=config, plugins=registry, strict=strict, **options)
             yield report
         return
