@@ -54,8 +54,9 @@ __all__ = [
     "trajectory",
 ]
 
-#: A line to assess: its text, or ``(source file, line number, text)``.
-Line = str | tuple[str, int, str]
+#: A line to assess: its text, or ``(source file, line number, text)``; text as ``str``,
+#: or as the line's bytes (decoded as UTF-8 here, so a line that is not is reported).
+Line = str | bytes | tuple[str, int, str | bytes]
 
 
 def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
@@ -257,7 +258,7 @@ def _prepare(settings: Settings, registry: Registry | None = None) -> tuple[Conf
     return config, built
 
 
-def _numbered(lines: Iterable[Line]) -> Iterator[tuple[str, int, str]]:
+def _numbered(lines: Iterable[Line]) -> Iterator[tuple[str, int, str | bytes]]:
     for position, line in enumerate(lines, start=1):
         yield line if isinstance(line, tuple) else ("<lines>", position, line)
 
@@ -269,11 +270,13 @@ def _record_error(source: str, exc: Exception) -> RecordError:
 
 
 def _assess_each(
-    items: Iterable[tuple[str, int, str]], settings: Settings, registry: Registry | None = None
+    items: Iterable[tuple[str, int, str | bytes]],
+    settings: Settings,
+    registry: Registry | None = None,
 ) -> list[tuple[str, PerceivedOutcome | RecordError]]:
     """``(source, outcome or error)`` for each non-blank line; a plugin's error raises
     (with ``strict``), an invalid record is reported."""
-    from perception.io import account_from_line  # noqa: PLC0415  # cattrs loads on first use
+    from perception.io import account_from_line, decode_text  # noqa: PLC0415  # loads cattrs
 
     config, registry = _prepare(settings, registry)
     results: list[tuple[str, PerceivedOutcome | RecordError]] = []
@@ -283,7 +286,8 @@ def _assess_each(
                 continue
             where = f"{source}:{number}"
             try:
-                account = account_from_line(line, source=where)
+                text = decode_text(line, source, line=number) if isinstance(line, bytes) else line
+                account = account_from_line(text, source=where)
             except ValidationError as exc:
                 results.append((where, _record_error(where, exc)))
                 continue
