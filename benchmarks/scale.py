@@ -169,6 +169,8 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             for name in names:
                 results[name].append(timed(name, path, warm, args.blocksize))
+                count, seconds, cpu, _ = results[name][-1]
+                print(f"  {name}: {count} accounts in {seconds:.1f} s, CPU {cpu:.0f} s", flush=True)
             ceiling = results["ceiling"][-1][1]
             print(
                 f"round {round_number}: "

@@ -16,6 +16,7 @@ The engine itself knows nothing of batches.  See ``docs/how-to/batch.md``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -403,7 +404,10 @@ class _Job:
 
 
 def _setup(job: _Job) -> _Job:
-    _prepare(job.settings, job.registry)  # once, when the worker starts
+    # Once, when the worker starts; an error here (a plugin that does not load) is left
+    # for the first batch to raise, in its place, rather than breaking the pool.
+    with contextlib.suppress(Exception):
+        _prepare(job.settings, job.registry)
     return job
 
 
@@ -418,6 +422,8 @@ def _job(
 ) -> _Job:
     """The job of a local run: plugins by name where they have names, else the registry."""
     pm = default_plugin_manager() if plugins is None else plugins
+    if isinstance(pm, Registry) and pm is get_registry(default_plugin_manager()):
+        pm = default_plugin_manager()  # the default registry, as the command line passes it
     names = plugin_names(pm) if isinstance(pm, pluggy.PluginManager) else None
     config = config or Config()
     settings = Settings(
