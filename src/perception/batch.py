@@ -270,6 +270,19 @@ def _record_error(source: str, exc: Exception) -> RecordError:
     return RecordError(source=source, error=f"{type(exc).__name__}: {exc}")
 
 
+def _assess_one(
+    account: Account, settings: Settings, config: Config, registry: Registry
+) -> PerceivedOutcome:
+    return assess(
+        account,
+        as_of=settings.as_of,
+        config=config,
+        plugins=registry,
+        strict=settings.strict,
+        plan=settings.plan,
+    )
+
+
 def _assess_each(
     items: Iterable[tuple[str, int, str | bytes]],
     settings: Settings,
@@ -292,15 +305,7 @@ def _assess_each(
             except ValidationError as exc:
                 results.append((where, _record_error(where, exc)))
                 continue
-            outcome = assess(
-                account,
-                as_of=settings.as_of,
-                config=config,
-                plugins=registry,
-                strict=settings.strict,
-                plan=settings.plan,
-            )
-            results.append((where, outcome))
+            results.append((where, _assess_one(account, settings, config, registry)))
     return results
 
 
@@ -327,8 +332,8 @@ def assess_lines(lines: Iterable[Line], settings: Settings) -> list[str]:
     ``perception.io.dump_json``, or, for a record that is not a valid account,
     ``{"source": "FILE:LINE", "error": ..., "problems": [...]}``: nothing is dropped.
 
-    :raises: a plugin's error when ``settings.strict``; ``ConfigError`` for an invalid
-        configuration; ``PerceptionError`` when a named plugin cannot be loaded.
+    A plugin's error is raised when ``settings.strict``; an invalid configuration raises
+    ``ConfigError``, and a named plugin that cannot be loaded ``PerceptionError``.
     """
     return [_result_json(s, r) for s, r in _assess_each(_numbered(lines), settings)]
 
@@ -459,16 +464,7 @@ def _assess_in_worker(batch: list[Any]) -> tuple[list[Any], tuple[BaseException,
                     account = account_from_line(line, source=f"{source}:{number}")
                 else:
                     account = item
-                outcomes.append(
-                    assess(
-                        account,
-                        as_of=settings.as_of,
-                        config=config,
-                        plugins=registry,
-                        strict=settings.strict,
-                        plan=settings.plan,
-                    )
-                )
+                outcomes.append(_assess_one(account, settings, config, registry))
     except Exception as exc:  # noqa: BLE001  # raised in the calling process, in its place
         return _wire.pack_outcomes(outcomes), _pool.portable(exc)
     return _wire.pack_outcomes(outcomes), None
