@@ -12,8 +12,9 @@ one of them only):
 * dask: ``perception.dask.assess_files`` on a ``LocalCluster`` of 2 worker processes
   (1 thread each), parts written as JSONL by the workers (the cluster is started and its
   workers load the lexicon before the clock starts);
-* ceiling: 2 forked processes, each reading, validating and assessing half of the lines,
-  with nothing sent and nothing kept: the most 2 processes can do here.
+* ceiling: 2 forked processes, each reading, validating and assessing half of the lines
+  (from its own byte offset), with nothing sent and nothing kept, the garbage collector
+  frozen at the fork as the pool does: the most 2 processes can do here.
 
 It prints each round's seconds and ratios to that round's ceiling (targets: pool
 >= 0.95x, dask >= 0.85x), the median and range over the rounds, the CPU seconds of each
@@ -64,19 +65,29 @@ cpu = usage(resource.RUSAGE_SELF)[0] - cpu + usage(resource.RUSAGE_CHILDREN)[0]
 peak = usage(resource.RUSAGE_CHILDREN)[1]
 """
 _CEILING = """
+import gc
 from perception import assess
-from perception.io import account_from_line, jsonl_lines
-total = sum(1 for _ in jsonl_lines(path))
+from perception.io import account_from_line
+with open(path, "rb") as handle:
+    offsets = [0]
+    for raw in handle:
+        offsets.append(offsets[-1] + len(raw))
+total = len(offsets) - 1
 start, cpu = time.perf_counter(), usage(resource.RUSAGE_SELF)[0]
 children = []
+gc.freeze()  # as the pool does: the children's collections skip the inherited heap
 for half in (0, 1):
     pid = os.fork()
     if pid == 0:
         first, last = half * total // 2, (half + 1) * total // 2
-        for number, line in itertools.islice(jsonl_lines(path), first, last):
-            assess(account_from_line(line, source=f"{path}:{number}"), as_of=as_of)
+        with open(path, "rb") as handle:
+            handle.seek(offsets[first])
+            for number in range(first + 1, last + 1):
+                line = handle.readline().decode("utf-8")
+                assess(account_from_line(line, source=f"{path}:{number}"), as_of=as_of)
         os._exit(0)
     children.append(pid)
+gc.unfreeze()
 for pid in children:
     os.waitpid(pid, 0)
 count = total

@@ -287,13 +287,12 @@ def _assess_each(
     items: Iterable[tuple[str, int, str | bytes]],
     settings: Settings,
     registry: Registry | None = None,
-) -> list[tuple[str, PerceivedOutcome | RecordError]]:
-    """``(source, outcome or error)`` for each non-blank line; a plugin's error raises
-    (with ``strict``), an invalid record is reported."""
+) -> Iterator[tuple[str, PerceivedOutcome | RecordError]]:
+    """``(source, outcome or error)`` for each non-blank line, as each is done; a
+    plugin's error raises (with ``strict``), an invalid record is reported."""
     from perception.io import account_from_line, decode_text  # noqa: PLC0415  # loads cattrs
 
     config, registry = _prepare(settings, registry)
-    results: list[tuple[str, PerceivedOutcome | RecordError]] = []
     with time_budget(settings.time_budget):
         for source, number, line in items:
             if not line.strip():
@@ -303,10 +302,9 @@ def _assess_each(
                 text = decode_text(line, source, line=number) if isinstance(line, bytes) else line
                 account = account_from_line(text, source=where)
             except ValidationError as exc:
-                results.append((where, _record_error(where, exc)))
+                yield where, _record_error(where, exc)
                 continue
-            results.append((where, _assess_one(account, settings, config, registry)))
-    return results
+            yield where, _assess_one(account, settings, config, registry)
 
 
 def _result_json(source: str, result: PerceivedOutcome | RecordError) -> str:

@@ -261,22 +261,38 @@ def _parquet(rows: list[tuple[str, PerceivedOutcome]], path: Path) -> None:
 def _write_block(
     block: _Block, first: int, settings: Settings, out: str, index: int, parts: PartFormat
 ) -> _Part:
-    """Assess one block and write its part (and error part) from this worker."""
+    """Assess one block and write its part (and error part) from this worker.
+
+    JSONL parts are written as each account is assessed, so a worker holds one outcome
+    at a time; a Parquet part is written whole at the end of the block.
+    """
     from perception.io import to_jsonable  # noqa: PLC0415  # cattrs loads on first use
 
-    results = _assess_each(_lines(block, first), settings)
-    outcomes = [(s, r) for s, r in results if isinstance(r, PerceivedOutcome)]
-    errors = [r for _, r in results if isinstance(r, RecordError)]
     folder = Path(out)
     name = f"part-{index:05d}"
+    results = _assess_each(_lines(block, first), settings)
+    errors: list[RecordError] = []
+    followups: list[dict[str, Any]] = []
+    count = 0
+
+    def outcomes() -> Iterator[tuple[str, PerceivedOutcome]]:
+        nonlocal count
+        for source, result in results:
+            if isinstance(result, RecordError):
+                errors.append(result)
+                continue
+            count += 1
+            if settings.plan:
+                followups.extend(to_jsonable(f) for f in result.followups)
+            yield source, result
 
     def write_jsonl(path: Path) -> None:
         with path.open("w", encoding="utf-8") as handle:
-            for _, outcome in outcomes:
+            for _, outcome in outcomes():
                 handle.write(json.dumps(to_jsonable(outcome), ensure_ascii=False) + "\n")
 
     if parts == "parquet":
-        _write_atomically(folder / f"{name}.parquet", lambda p: _parquet(outcomes, p))
+        _write_atomically(folder / f"{name}.parquet", lambda p: _parquet(list(outcomes()), p))
     else:
         _write_atomically(folder / f"{name}.jsonl", write_jsonl)
     if errors:
@@ -285,12 +301,11 @@ def _write_block(
             folder / f"errors-{index:05d}.jsonl",
             lambda p: p.write_text("".join(lines), encoding="utf-8"),
         )
-    followups = tuple(to_jsonable(f) for _, o in outcomes for f in o.followups)
     return _Part(
-        outcomes=len(outcomes),
+        outcomes=count,
         errors=len(errors),
         first_errors=tuple(errors[:FIRST_ERRORS]),
-        followups=followups if settings.plan else (),
+        followups=tuple(followups),
     )
 
 
