@@ -237,3 +237,19 @@ def test_a_worker_killed_from_outside_is_reported(started):
     started[0].join()
     with pytest.raises(WorkerDiedError, match="exited with code -9"):
         list(results)
+
+
+def _fail_with_a_chain(batch):
+    try:
+        raise Unpicklable(threading.Lock())
+    except Unpicklable as exc:
+        raise KeyError("outer") from exc
+
+
+def test_an_exception_travels_without_its_chain_which_arrives_as_text():
+    # distributed installs tblib's pickling of exceptions with their chain: a link of the
+    # chain that does not pickle must not turn the exception into a RuntimeError.
+    pytest.importorskip("tblib.pickling_support").install()
+    with pytest.raises(KeyError, match="outer") as info:
+        list(run(_fail_with_a_chain, [1]))
+    assert "Unpicklable: cannot travel" in str(info.value.__cause__)

@@ -97,6 +97,10 @@ def start_method() -> str:
 def portable(exc: BaseException) -> tuple[BaseException, str]:
     """*exc* (or, if it does not survive pickling, a RuntimeError) and its traceback."""
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    # The text holds the chain; the exception travels without it (where a library has
+    # made exceptions pickle with their traceback and chain, as tblib does, an exception
+    # in the chain may not unpickle).
+    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
     try:
         pickle.loads(pickle.dumps(exc))  # noqa: S301  # our own bytes, from this very process
     except Exception:  # noqa: BLE001  # any failure to pickle means: send text instead
