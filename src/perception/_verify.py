@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from perception._budget import bounded
 from perception.outcome import Finding, FollowUp, PluginFailure, Signal
 from perception.plugins import Registered
 
@@ -87,9 +88,13 @@ def run_plugin(
     verify: Callable[[T], str | None],
 ) -> list[T]:
     """Call a plugin, check what it returns (its type, then *verify*), and record a
-    failure in *failures* instead of raising; with *strict*, raise, noting the plugin."""
+    failure in *failures* instead of raising; with *strict*, raise, noting the plugin.
+
+    Inside a time budget (``perception.batch.time_budget``), a call that runs past it
+    is stopped and reported as a ``TimeoutError`` of the plugin.
+    """
     try:
-        results = list(call())
+        results = bounded(lambda: list(call()), f"{entry.kind} {entry.name!r}")
         for item in results:
             if not isinstance(item, expected):
                 msg = f"returned {type(item).__name__}, not {expected.__name__}"

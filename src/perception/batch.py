@@ -1,85 +1,500 @@
-"""Many accounts or messages at once: the batch paths over the engine.
+"""Many accounts or messages at once: a plain unit of work, and a local pool over it.
+
+The unit of work is plain data in, plain data out.  :func:`assess_lines` takes JSONL
+lines of accounts and :func:`check_texts` message texts, each with a :class:`Settings`
+record (the moment, the configuration, the plugins by name, ...) that pickles and
+converts to JSON.  The process that runs them builds its own plugin registry from the
+names in the settings, once, and returns results in the documented JSON form, so any
+engine that can call a function on a list of strings can carry the work: the local pool
+below, Dask (:mod:`perception.dask`), or another.
 
 :func:`assess_many`, :func:`assess_file` and :func:`check_many` spread the engine's work
-over processes (see ``docs/how-to/batch.md``); :func:`trajectory` assesses one account at
-several moments.  The engine itself knows nothing of batches.
+over local processes (a :class:`~concurrent.futures.ProcessPoolExecutor`) and yield
+records in input order; :func:`trajectory` assesses one account at several moments.
+The engine itself knows nothing of batches.  See ``docs/how-to/batch.md``.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import contextlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from perception import _parallel, _wire
+import attrs
+import pluggy
+
+from perception import _budget, _pool, _wire
+from perception._frozen import frozen_map
 from perception.config import Config, default_config
 from perception.engine import Plugins, _check_aware, _now, _registry, _reply_to, assess, check
+from perception.errors import ConfigError, Problem, ValidationError
 from perception.model import Account, Customer, Interaction
 from perception.outcome import MessageReport, PerceivedOutcome
-from perception.text import DEFAULT_CHUNK_CHARS
+from perception.plugins import (
+    Registry,
+    default_plugin_manager,
+    get_plugin_manager,
+    get_registry,
+    plugin_names,
+)
+from perception.text import DEFAULT_CHUNK_CHARS, message
 
-__all__ = ["assess_file", "assess_many", "check_many", "trajectory"]
+__all__ = [
+    "RecordError",
+    "Settings",
+    "assess_file",
+    "assess_lines",
+    "assess_many",
+    "check_many",
+    "check_texts",
+    "time_budget",
+    "trajectory",
+]
 
-
-def _assess_batch(options: dict[str, Any], accounts: list[Account]) -> list[PerceivedOutcome]:
-    return [assess(account, **options) for account in accounts]
-
-
-def _assess_shared(
-    state: tuple[dict[str, Any], Sequence[Account]], indices: list[int]
-) -> list[PerceivedOutcome]:
-    options, accounts = state
-    return [assess(accounts[i], **options) for i in indices]
-
-
-def _assess_lines(
-    options: dict[str, Any], items: list[tuple[str, int, str]]
-) -> list[PerceivedOutcome]:
-    from perception.io import account_from_line  # noqa: PLC0415  # cattrs loads on first use
-
-    return [
-        assess(account_from_line(line, source=f"{source}:{number}"), **options)
-        for source, number, line in items
-    ]
-
-
-def _outcomes_packed(
-    state: tuple[Callable[[Any, list[Any]], list[PerceivedOutcome]], Any], batch: list[Any]
-) -> list[Any]:
-    work, inner = state
-    return _wire.pack_outcomes(work(inner, batch))
+#: A line to assess: its text, or ``(source file, line number, text)``; text as ``str``,
+#: or as the line's bytes (decoded as UTF-8 here, so a line that is not is reported).
+Line = str | bytes | tuple[str, int, str | bytes]
 
 
-def _assess_job(
-    work: Callable[[Any, list[Any]], list[PerceivedOutcome]], state: Any
-) -> _parallel.Job[Any, PerceivedOutcome]:
-    """Run ``work(state, batch)`` here, or in a child that sends the outcomes packed."""
-    return _parallel.Job(
-        local=functools.partial(work, state),
-        remote=_outcomes_packed,
-        unpack=_wire.unpack_outcomes,
-        state=(work, state),
+def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{attribute.name} must be timezone-aware, not {value!r}")
+
+
+def _budget_seconds(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not 0 < value < float("inf"):
+        raise ValueError(f"{attribute.name} must be a positive number of seconds, not {value!r}")
+
+
+def _table(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return frozen_map(value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise TypeError(f"must be a list of names, not the string {value!r}")
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True, hash=False)
+class Settings:
+    """What a unit of batch work needs besides its input: plain values only.
+
+    A settings record pickles and converts to JSON (:meth:`to_json`,
+    :meth:`from_json`), so it can be sent to any process on any machine; the process
+    that uses it loads the plugins it names (which must be installed there) and
+    rebuilds the configuration from its table.  Build one for this process's plugins
+    and configuration with :meth:`create`.
+
+    Attributes:
+        as_of: the moment every account is assessed at (timezone-aware).
+        config: the configuration as the table a ``perception.toml`` holds
+            (``disable``, ``weights``, ``bands``, ``options``); empty for the defaults.
+        config_source: where the configuration came from, for error messages.
+        calibration: reserved for the path of a calibration file; this version has no
+            calibration files, and a value here is refused (``ConfigError``) when the
+            settings are used, rather than ignored.
+        plugins: plugins to register besides the built-ins, in order, each by the name
+            of an entry point of the ``perception`` group or by import path
+            (``package.module`` or ``package.module:attribute``).
+        entry_points: also load every plugin installed under the ``perception``
+            entry-point group, as ``get_plugin_manager`` does.
+        blocked: plugin names not to register (built-in ones included).
+        strict: raise a plugin's error instead of reporting it in ``failures``.
+        plan: plan follow-ups, into each outcome's ``followups``.
+        time_budget: seconds each plugin call may run before it is stopped and reported
+            as that plugin's failure (``TimeoutError``); ``None`` for no limit.  Kept
+            only on a process's main thread on POSIX systems (see :func:`time_budget`).
+    """
+
+    as_of: datetime = attrs.field(validator=_aware)
+    config: Mapping[str, Any] = attrs.field(factory=dict, converter=_table)
+    config_source: str = "<defaults>"
+    calibration: str | None = None
+    plugins: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    entry_points: bool = True
+    blocked: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    strict: bool = False
+    plan: bool = False
+    time_budget: float | None = attrs.field(default=None, validator=_budget_seconds)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        as_of: datetime | None = None,
+        config: Config | None = None,
+        plugins: pluggy.PluginManager | None = None,
+        calibration: str | Path | None = None,
+        strict: bool = False,
+        plan: bool = False,
+        time_budget: float | None = None,
+    ) -> Settings:
+        """Settings naming the plugins of *plugins* and holding *config*.
+
+        :param as_of: default now.
+        :param config: default the built-in defaults.
+        :param plugins: a plugin manager (default: the process-wide one); each of its
+            plugins is named by its entry point or module.
+        :raises ValueError: when the manager holds a plugin registered in-process
+            (an object, not a module or an entry point): no other process could load it.
+        """
+        pm = plugins if plugins is not None else default_plugin_manager()
+        names = plugin_names(pm)
+        if names is None:
+            msg = (
+                "the plugin manager holds a plugin registered in-process, which no other "
+                "process can load by name: publish it as an entry point of the "
+                "'perception' group, or register a module under its module name"
+            )
+            raise ValueError(msg)
+        config = config if config is not None else default_config()
+        return cls(
+            as_of=_check_aware(as_of) if as_of is not None else _now(),
+            config=config.to_mapping(),
+            config_source=config.source,
+            calibration=str(calibration) if calibration is not None else None,
+            plugins=names[0],
+            entry_points=False,
+            blocked=names[1],
+            strict=strict,
+            plan=plan,
+            time_budget=time_budget,
+        )
+
+    def to_json(self) -> str:
+        """These settings as one line of JSON."""
+        from perception.io import converter  # noqa: PLC0415  # cattrs loads on first use
+
+        return json.dumps(converter.unstructure(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        """Settings from :meth:`to_json`'s JSON; a ``ValidationError`` names each problem."""
+        from perception.io import loads_json, structure  # noqa: PLC0415  # loads cattrs
+
+        return structure(loads_json(text, "<settings>"), cls)
+
+
+@attrs.frozen(kw_only=True)
+class RecordError:
+    """A record that could not be assessed, and where it is.
+
+    Attributes:
+        source: the file and line (``data/a.jsonl:17``).
+        error: what went wrong, in words.
+        problems: each problem of an invalid record, with its field.
+    """
+
+    source: str
+    error: str
+    problems: tuple[Problem, ...] = ()
+
+
+def time_budget(seconds: float | None) -> AbstractContextManager[None]:
+    """Bound each plugin call made inside the block to *seconds* of its own time.
+
+    A call that runs longer is stopped and reported in the result's ``failures`` as a
+    ``TimeoutError`` of that plugin (with ``strict=True``, raised).  The budget is kept
+    with ``SIGALRM``: only on the main thread of a process on a POSIX system, and only
+    while the plugin runs Python code (C code that holds the GIL cannot be stopped).
+    ``None`` sets no bound.
+
+    :raises ValueError: on another thread, or where interval timers do not exist.
+    """
+    if seconds is not None:
+        _warm_up()
+    return _budget.limit(seconds)
+
+
+_warm: list[bool] = []
+
+
+def _warm_up() -> None:
+    """Load what every process loads once (nltk, the sentiment lexicon) outside any time
+    budget: a budget that stopped a call half-way through an import would leave the
+    module half-initialised for the rest of the process."""
+    if not _warm:
+        message("Warm up. Thanks!").sentence_scores  # noqa: B018  # computed for its loads
+        _warm.append(True)
+
+
+def _limit(seconds: float | None) -> AbstractContextManager[None]:
+    return time_budget(seconds)  # the keyword of the batch functions hides the function
+
+
+# -- The unit of work ------------------------------------------------------------------
+
+#: The configuration and registry built for the last settings used in this process.
+_prepared: list[tuple[Settings, Registry | None, Config, Registry]] = []
+
+
+def _prepare(settings: Settings, registry: Registry | None = None) -> tuple[Config, Registry]:
+    """The configuration and registry of *settings* in this process (built once)."""
+    if _prepared:
+        last, given, config, built = _prepared[0]
+        if given is registry and last == settings:
+            return config, built
+    if settings.calibration is not None:
+        msg = (
+            f"calibration {settings.calibration!r}: this version of perception reads no "
+            "calibration files; fit weights with 'perception calibrate' into [weights]"
+        )
+        raise ConfigError(msg)
+    config = Config.from_mapping(dict(settings.config), source=settings.config_source)
+    if registry is not None:
+        built = registry
+    else:
+        pm = get_plugin_manager(
+            load_entrypoints=settings.entry_points,
+            blocked=settings.blocked,
+            plugins=settings.plugins,
+        )
+        built = get_registry(pm)
+    _prepared[:] = [(settings, registry, config, built)]
+    return config, built
+
+
+def _numbered(lines: Iterable[Line]) -> Iterator[tuple[str, int, str | bytes]]:
+    for position, line in enumerate(lines, start=1):
+        yield line if isinstance(line, tuple) else ("<lines>", position, line)
+
+
+def _record_error(source: str, exc: Exception) -> RecordError:
+    if isinstance(exc, ValidationError):
+        return RecordError(source=source, error=exc.summary, problems=exc.problems)
+    return RecordError(source=source, error=f"{type(exc).__name__}: {exc}")
+
+
+def _assess_one(
+    account: Account, settings: Settings, config: Config, registry: Registry
+) -> PerceivedOutcome:
+    return assess(
+        account,
+        as_of=settings.as_of,
+        config=config,
+        plugins=registry,
+        strict=settings.strict,
+        plan=settings.plan,
     )
 
 
-def _batch_options(
+def _assess_each(
+    items: Iterable[tuple[str, int, str | bytes]],
+    settings: Settings,
+    registry: Registry | None = None,
+) -> Iterator[tuple[str, PerceivedOutcome | RecordError]]:
+    """``(source, outcome or error)`` for each non-blank line, as each is done; a
+    plugin's error raises (with ``strict``), an invalid record is reported."""
+    from perception.io import account_from_line, decode_text  # noqa: PLC0415  # loads cattrs
+
+    config, registry = _prepare(settings, registry)
+    with time_budget(settings.time_budget):
+        for source, number, line in items:
+            if not line.strip():
+                continue
+            where = f"{source}:{number}"
+            try:
+                text = decode_text(line, source, line=number) if isinstance(line, bytes) else line
+                account = account_from_line(text, source=where)
+            except ValidationError as exc:
+                yield where, _record_error(where, exc)
+                continue
+            yield where, _assess_one(account, settings, config, registry)
+
+
+def _result_json(source: str, result: PerceivedOutcome | RecordError) -> str:
+    """One line of JSON: ``{"source": ..., "outcome": {...}}`` or ``{"source": ...,
+    "error": ..., "problems": [...]}`` (the form :func:`assess_lines` returns)."""
+    from perception.io import to_jsonable  # noqa: PLC0415  # cattrs loads on first use
+
+    if isinstance(result, RecordError):
+        data = to_jsonable(result)
+    else:
+        data = {"source": source, "outcome": to_jsonable(result)}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def assess_lines(lines: Iterable[Line], settings: Settings) -> list[str]:
+    """Assess the accounts on JSONL *lines*: one line of JSON result for each.
+
+    The plain unit of batch work: strings in, strings out, *settings* alone say how
+    (this process builds the plugin registry they name, once).  Each line is given as
+    its text, or as ``(source file, line number, text)`` so that results and problems
+    name where the record came from; blank lines are skipped.  Each result is
+    ``{"source": "FILE:LINE", "outcome": {...}}`` with the outcome in the JSON form of
+    ``perception.io.dump_json``, or, for a record that is not a valid account,
+    ``{"source": "FILE:LINE", "error": ..., "problems": [...]}``: nothing is dropped.
+
+    A plugin's error is raised when ``settings.strict``; an invalid configuration raises
+    ``ConfigError``, and a named plugin that cannot be loaded ``PerceptionError``.
+    """
+    return [_result_json(s, r) for s, r in _assess_each(_numbered(lines), settings)]
+
+
+def check_texts(
+    texts: Iterable[str],
+    settings: Settings,
+    *,
+    account: Account | None = None,
+    customer: Customer | None = None,
+    reply_to: Interaction | str | None = None,
+    recipient: str | None = None,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
+) -> list[str]:
+    """Check each message of *texts*: one line of JSON report for each, in order.
+
+    The unit of work of :func:`check_many`, in the JSON form of
+    ``perception.io.dump_json``.  The keywords are those of :func:`perception.check`;
+    ``settings.as_of`` and ``settings.plan`` do not apply to checks.
+    """
+    from perception.io import to_jsonable  # noqa: PLC0415  # cattrs loads on first use
+
+    reports = _check_each(
+        list(texts),
+        settings,
+        None,
+        _check_options(account, customer, reply_to, recipient, chunk_chars),
+    )
+    return [json.dumps(to_jsonable(report), ensure_ascii=False) for report in reports]
+
+
+def _check_options(
+    account: Account | None,
+    customer: Customer | None,
+    reply_to: Interaction | str | None,
+    recipient: str | None,
+    chunk_chars: int,
+) -> dict[str, Any]:
+    return {
+        "account": account,
+        "customer": customer,
+        "reply_to": _reply_to(account, reply_to),
+        "recipient": recipient,
+        "chunk_chars": chunk_chars,
+    }
+
+
+def _check_each(
+    texts: list[str], settings: Settings, registry: Registry | None, options: dict[str, Any]
+) -> list[MessageReport]:
+    config, registry = _prepare(settings, registry)
+    with time_budget(settings.time_budget):
+        return [
+            check(text, config=config, plugins=registry, strict=settings.strict, **options)
+            for text in texts
+        ]
+
+
+# -- The local pool --------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class _Job:
+    """What every worker of one local run is started with."""
+
+    settings: Settings
+    #: The registry itself, when its plugins cannot be named (registered in-process).
+    registry: Registry | None = None
+    #: Accounts the workers read by position (inherited where workers are forked).
+    accounts: Sequence[Account] | None = None
+    #: Options of check().
+    check_options: dict[str, Any] = attrs.field(factory=dict)
+
+
+def _setup(job: _Job) -> _Job:
+    # Once, when the worker starts; an error here (a plugin that does not load) is left
+    # for the first batch to raise, in its place, rather than breaking the pool.
+    with contextlib.suppress(Exception):
+        _prepare(job.settings, job.registry)
+    return job
+
+
+def _job(
     as_of: datetime | None,
     config: Config | None,
     plugins: Plugins,
     *,
     strict: bool,
     plan: bool,
-) -> dict[str, Any]:
-    """The keyword arguments of :func:`assess` shared by every account of a batch."""
-    return {
-        "as_of": _check_aware(as_of) if as_of is not None else _now(),
-        "config": config if config is not None else default_config(),
-        "plugins": _registry(plugins),
-        "strict": strict,
-        "plan": plan,
-    }
+    time_budget: float | None,
+) -> _Job:
+    """The job of a local run: plugins by name where they have names, else the registry."""
+    pm = default_plugin_manager() if plugins is None else plugins
+    if isinstance(pm, Registry) and pm is get_registry(default_plugin_manager()):
+        pm = default_plugin_manager()  # the default registry, as the command line passes it
+    names = plugin_names(pm) if isinstance(pm, pluggy.PluginManager) else None
+    config = config if config is not None else default_config()
+    settings = Settings(
+        as_of=_check_aware(as_of) if as_of is not None else _now(),
+        config=config.to_mapping(),
+        config_source=config.source,
+        plugins=names[0] if names else (),
+        entry_points=False,
+        blocked=names[1] if names else (),
+        strict=strict,
+        plan=plan,
+        time_budget=time_budget,
+    )
+    return _Job(settings=settings, registry=None if names else _registry(plugins))
+
+
+def _assess_in_worker(batch: list[Any]) -> tuple[list[Any], tuple[BaseException, str] | None]:
+    """Assess a batch (accounts, positions or numbered lines) in a worker: the outcomes
+    packed, and the error that stopped the batch, if any (raised after them)."""
+    from perception.io import account_from_line  # noqa: PLC0415  # cattrs loads on first use
+
+    job: _Job = _pool.worker_state()
+    settings = job.settings
+    config, registry = _prepare(settings, job.registry)
+    outcomes: list[PerceivedOutcome] = []
+    try:
+        with time_budget(settings.time_budget):
+            for item in batch:
+                if isinstance(item, int) and job.accounts is not None:
+                    account = job.accounts[item]
+                elif isinstance(item, tuple):
+                    source, number, line = item
+                    account = account_from_line(line, source=f"{source}:{number}")
+                else:
+                    account = item
+                outcomes.append(_assess_one(account, settings, config, registry))
+    except Exception as exc:  # noqa: BLE001  # raised in the calling process, in its place
+        return _wire.pack_outcomes(outcomes), _pool.portable(exc)
+    return _wire.pack_outcomes(outcomes), None
+
+
+def _unpack_outcomes(
+    packed: tuple[list[Any], tuple[BaseException, str] | None],
+) -> Iterator[PerceivedOutcome]:
+    flat, failure = packed
+    yield from _wire.unpack_outcomes(flat)
+    if failure is not None:
+        error, text = failure
+        raise error from _pool.RemoteTraceback(text)
+
+
+def _check_in_worker(batch: list[str]) -> list[Any]:
+    job: _Job = _pool.worker_state()
+    return _wire.pack_reports(_check_each(batch, job.settings, job.registry, job.check_options))
+
+
+def _in_order(
+    work: Callable[[list[Any]], Any],
+    items: Iterable[Any],
+    job: _Job,
+    unpack: Callable[[Any], Iterable[Any]],
+    *,
+    workers: int,
+    chunksize: int,
+) -> Iterator[Any]:
+    return _pool.ordered_map(
+        work, items, workers=workers, chunksize=chunksize, setup=_setup, state=job, unpack=unpack
+    )
 
 
 def assess_many(
@@ -92,36 +507,50 @@ def assess_many(
     plugins: Plugins = None,
     strict: bool = False,
     plan: bool = False,
+    time_budget: float | None = None,
 ) -> Iterator[PerceivedOutcome]:
     """Assess many accounts, yielding outcomes in input order as they are ready.
 
     Accounts are read from *accounts* lazily, so a generator over a large JSONL file is
     processed in constant memory.  With ``workers > 1`` the work is spread over that
-    many processes: this one and ``workers - 1`` children, to which the registry and
-    config are sent once, so plugins registered in-process must be picklable
-    (module-level classes are).  An error (with ``strict=True``, or from reading
-    *accounts*) is raised once the outcomes of the batches before it have been yielded;
-    a child that dies raises :class:`~perception.errors.WorkerDiedError`.
+    many worker processes.  Each builds its plugin registry from the plugins' names
+    (see :class:`Settings`); plugins registered in-process as objects have no name, and
+    the registry itself is sent to the workers instead (it must pickle: instances of
+    module-level classes do).  An error (with ``strict=True``, or from reading
+    *accounts*) is raised once the outcomes before it have been yielded; a worker that
+    dies raises :class:`~perception.errors.WorkerDiedError`.
 
-    When *accounts* is a sequence (a list of loaded accounts) and child processes are
-    forked (the default on Linux), the children read the accounts from the memory they
+    When *accounts* is a sequence (a list of loaded accounts) and worker processes are
+    forked (the default on Linux), the workers read the accounts from the memory they
     share with this process instead of receiving each one; the sequence is read as it
     was when iteration began.
 
-    :param workers: processes to use, this one included; 1 runs in this process.
-    :param chunksize: accounts handed to a process at a time (>= 1).
+    :param workers: worker processes; 1 runs in this process.
+    :param chunksize: accounts handed to a worker at a time (>= 1).
+    :param time_budget: seconds each plugin call may run before it is stopped and
+        reported as that plugin's failure (see :func:`time_budget`).
     :return: an iterator of outcomes, one per account, in the same order.
     """
-    options = _batch_options(as_of, config, plugins, strict=strict, plan=plan)
-    if workers > 1 and isinstance(accounts, Sequence) and _parallel.start_method() == "fork":
-        shared = tuple(accounts)
-        job = _assess_job(_assess_shared, (options, shared))
-        yield from _parallel.ordered_map(
-            job, range(len(shared)), workers=workers, chunksize=chunksize
-        )
+    _pool.check_sizes(workers, chunksize)
+    if workers == 1:
+        config = config if config is not None else default_config()
+        registry = _registry(plugins)
+        as_of = _check_aware(as_of) if as_of is not None else _now()
+        for account in accounts:
+            with _limit(time_budget):
+                outcome = assess(
+                    account, as_of=as_of, config=config, plugins=registry, strict=strict, plan=plan
+                )
+            yield outcome
         return
-    job = _assess_job(_assess_batch, options)
-    yield from _parallel.ordered_map(job, accounts, workers=workers, chunksize=chunksize)
+    job = _job(as_of, config, plugins, strict=strict, plan=plan, time_budget=time_budget)
+    items: Iterable[Any] = accounts
+    if isinstance(accounts, Sequence) and _pool.start_method() == "fork":
+        job = attrs.evolve(job, accounts=tuple(accounts))
+        items = range(len(job.accounts or ()))
+    yield from _in_order(
+        _assess_in_worker, items, job, _unpack_outcomes, workers=workers, chunksize=chunksize
+    )
 
 
 def assess_file(
@@ -134,40 +563,41 @@ def assess_file(
     plugins: Plugins = None,
     strict: bool = False,
     plan: bool = False,
+    time_budget: float | None = None,
 ) -> Iterator[PerceivedOutcome]:
     """Assess every account of a JSON or JSONL file, yielding outcomes in file order.
 
     A JSONL file is streamed in constant memory.  With ``workers > 1`` the lines
-    themselves are handed out: each process parses, validates and assesses its own, so
-    reading the input runs in parallel too (with :func:`assess_many` over
-    :func:`~perception.io.iter_accounts`, this process would parse every account and
-    send it on).  A ``.json`` file is read whole first.
+    themselves are handed out: each worker parses, validates and assesses its own, so
+    reading the input runs in parallel too.  A ``.json`` file is read whole first.
 
     The first invalid record raises :class:`~perception.errors.ValidationError` naming
-    the file, the line and every problem of that record, once the outcomes of the
-    batches before it have been yielded.  Use :func:`~perception.io.load_accounts` to
-    validate a whole file first.  The other keywords are those of :func:`assess_many`.
+    the file, the line and every problem of that record, once the outcomes before it
+    have been yielded.  Use :func:`~perception.io.load_accounts` to validate a whole
+    file first.  The other keywords are those of :func:`assess_many`.
     """
     from perception.io import iter_accounts, jsonl_lines  # noqa: PLC0415  # loads cattrs
 
-    options = _batch_options(as_of, config, plugins, strict=strict, plan=plan)
+    _pool.check_sizes(workers, chunksize)
     path = Path(path)
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "config": config,
+        "plugins": plugins,
+        "strict": strict,
+        "plan": plan,
+        "time_budget": time_budget,
+    }
     if workers == 1 or path.suffix.lower() != ".jsonl":
         yield from assess_many(iter_accounts(path), workers=workers, chunksize=chunksize, **options)
         return
     if not path.is_file():
         list(iter_accounts(path))  # raises the same "no such file" error as the loaders
+    job = _job(as_of, config, plugins, strict=strict, plan=plan, time_budget=time_budget)
     items = ((str(path), number, line) for number, line in jsonl_lines(path))
-    job = _assess_job(_assess_lines, options)
-    yield from _parallel.ordered_map(job, items, workers=workers, chunksize=chunksize)
-
-
-def _check_batch(options: dict[str, Any], texts: list[str]) -> list[MessageReport]:
-    return [check(text, **options) for text in texts]
-
-
-def _check_packed(options: dict[str, Any], texts: list[str]) -> list[Any]:
-    return _wire.pack_reports(check(text, **options) for text in texts)
+    yield from _in_order(
+        _assess_in_worker, items, job, _unpack_outcomes, workers=workers, chunksize=chunksize
+    )
 
 
 def check_many(
@@ -183,32 +613,30 @@ def check_many(
     plugins: Plugins = None,
     strict: bool = False,
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    time_budget: float | None = None,
 ) -> Iterator[MessageReport]:
     """Check many messages with the same context, yielding reports in input order.
 
-    With ``workers > 1`` the messages are spread over that many processes, *chunksize*
-    at a time: the calling process and ``workers - 1`` child processes, to which the
-    registry and config are sent once (plugins registered in-process must be
-    picklable).  Messages are read from *texts* lazily.  The other keywords are those
-    of :func:`check`; a ``reply_to`` id is looked up once, in the calling process.
+    With ``workers > 1`` the messages are spread over that many worker processes,
+    *chunksize* at a time, as :func:`assess_many` spreads accounts.  Messages are read
+    from *texts* lazily.  The other keywords are those of :func:`perception.check`; a
+    ``reply_to`` id is looked up once, in the calling process.
     """
-    options = {
-        "account": account,
-        "customer": customer,
-        "reply_to": _reply_to(account, reply_to),
-        "recipient": recipient,
-        "config": config if config is not None else default_config(),
-        "plugins": _registry(plugins),
-        "strict": strict,
-        "chunk_chars": chunk_chars,
-    }
-    job = _parallel.Job(
-        local=functools.partial(_check_batch, options),
-        remote=_check_packed,
-        unpack=_wire.unpack_reports,
-        state=options,
+    _pool.check_sizes(workers, chunksize)
+    options = _check_options(account, customer, reply_to, recipient, chunk_chars)
+    if workers == 1:
+        config = config if config is not None else default_config()
+        registry = _registry(plugins)
+        for text in texts:
+            with _limit(time_budget):
+                report = check(text, config=config, plugins=registry, strict=strict, **options)
+            yield report
+        return
+    job = _job(None, config, plugins, strict=strict, plan=False, time_budget=time_budget)
+    job = attrs.evolve(job, check_options=options)
+    yield from _in_order(
+        _check_in_worker, texts, job, _wire.unpack_reports, workers=workers, chunksize=chunksize
     )
-    yield from _parallel.ordered_map(job, texts, workers=workers, chunksize=chunksize)
 
 
 def trajectory(

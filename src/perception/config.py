@@ -153,6 +153,20 @@ class Config:
             source=source,
         )
 
+    def to_mapping(self) -> dict[str, Any]:
+        """This configuration as the table :meth:`from_mapping` reads (plain values).
+
+        ``Config.from_mapping(config.to_mapping(), source=config.source) == config``: so
+        a configuration can travel as JSON, for example to worker processes.
+        """
+        names = {band: key for key, band in _BAND_KEYS.items()}
+        return {
+            "disable": sorted(self.disable),
+            "weights": dict(self.weights),
+            "bands": {names[band]: value for band, value in self.bands.items()},
+            "options": {name: _plain(table) for name, table in self.options.items()},
+        }
+
     def weight(self, scorer: str, default: float = 1.0) -> float:
         """The configured weight of *scorer*, or *default* (its declared weight)."""
         return self.weights.get(scorer, default)
@@ -201,6 +215,15 @@ class Config:
             problems.extend(structure_problems(entry, values))
         if problems:
             raise ConfigError(_render(self.source, problems))
+
+
+def _plain(value: Any) -> Any:
+    """*value* with read-only mappings and tuples turned into dicts and lists."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _table(data: Mapping[str, Any], key: str, problems: list[str]) -> dict[str, Any]:

@@ -18,8 +18,9 @@ import math
 import os
 import re
 import threading
+import types
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -32,6 +33,8 @@ from perception.hookspecs import PROJECT_NAME, Check, EvidenceKind, Policy, Scor
 from perception.options import defaults_of, is_options_class
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from perception.config import Config
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "default_plugin_manager",
     "get_plugin_manager",
     "get_registry",
+    "plugin_names",
 ]
 
 #: Entry-point group third-party plugins publish under.
@@ -127,15 +131,24 @@ class _PluginManager(pluggy.PluginManager):
         return super().unblock(name)
 
 
-def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.PluginManager:
+def get_plugin_manager(
+    *,
+    load_entrypoints: bool | None = None,
+    blocked: Iterable[str] | None = None,
+    plugins: Iterable[str] = (),
+) -> pluggy.PluginManager:
     """A fresh plugin manager with the built-in and installed plugins registered.
 
     :param load_entrypoints: load plugins from the ``perception`` entry-point group;
         by default, unless ``PERCEPTION_DISABLE_PLUGIN_AUTOLOAD`` is set.
+    :param blocked: plugin names not to register (default: ``PERCEPTION_BLOCK_PLUGINS``).
+    :param plugins: more plugins to register, in this order, each by name: the name of
+        an entry point of the ``perception`` group, or an import path (``package.module``
+        or ``package.module:attribute``); each is registered under that name.
     """
     pm = _PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
-    for name in _blocked_names():
+    for name in _blocked_names() if blocked is None else blocked:
         pm.set_blocked(name)
     # pluggy calls the last registered plugin first: registering the built-ins in reverse
     # makes their hooks run in the order DEFAULT_PLUGINS lists them.
@@ -147,6 +160,7 @@ def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.Plugin
         load_entrypoints = os.environ.get(DISABLE_AUTOLOAD_ENV, "") in ("", "0")
     if load_entrypoints:
         _load_entrypoints(pm)
+    _load_named(pm, plugins)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -159,29 +173,87 @@ def _load_entrypoints(pm: pluggy.PluginManager) -> None:
     from importlib.metadata import entry_points  # noqa: PLC0415  # slow; only when needed
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if pm.is_blocked(ep.name):
+        _register_entry_point(pm, ep)
+
+
+def _register_entry_point(pm: pluggy.PluginManager, ep: EntryPoint) -> None:
+    if pm.is_blocked(ep.name):
+        return
+    dist = f" (distribution {ep.dist.name})" if ep.dist is not None else ""
+    if pm.has_plugin(ep.name):
+        first = _distributions.get(pm, {}).get(ep.name, ("", ""))[0]
+        if ep.dist is None or ep.dist.name == first:
+            return  # the same distribution seen twice on the path
+        msg = (
+            f"two plugins are named {ep.name!r}: one from distribution {first or '?'!r} "
+            f"and one from {ep.dist.name!r}; uninstall one, or block the name with "
+            f"{BLOCK_ENV}"
+        )
+        raise PerceptionError(msg)
+    try:
+        plugin = ep.load()
+        pm.register(plugin, name=ep.name)
+        if ep.dist is not None:
+            _distributions.setdefault(pm, {})[ep.name] = (ep.dist.name, ep.dist.version)
+    except Exception as exc:
+        msg = f"cannot load plugin {ep.name!r} = {ep.value!r}{dist}: {type(exc).__name__}: {exc}"
+        raise PerceptionError(msg) from exc
+
+
+def _load_named(pm: pluggy.PluginManager, names: Iterable[str]) -> None:
+    """Register the plugins *names* name: entry points of the group, or import paths."""
+    points: dict[str, list[EntryPoint]] | None = None
+    for name in names:
+        if pm.has_plugin(name) or pm.is_blocked(name):
             continue
-        dist = f" (distribution {ep.dist.name})" if ep.dist is not None else ""
-        if pm.has_plugin(ep.name):
-            first = _distributions.get(pm, {}).get(ep.name, ("", ""))[0]
-            if ep.dist is None or ep.dist.name == first:
-                continue  # the same distribution seen twice on the path
-            msg = (
-                f"two plugins are named {ep.name!r}: one from distribution {first or '?'!r} "
-                f"and one from {ep.dist.name!r}; uninstall one, or block the name with "
-                f"{BLOCK_ENV}"
-            )
-            raise PerceptionError(msg)
+        if points is None:
+            from importlib.metadata import entry_points  # noqa: PLC0415  # slow; when needed
+
+            points = {}
+            for ep in entry_points(group=ENTRY_POINT_GROUP):
+                points.setdefault(ep.name, []).append(ep)
+        if name in points:
+            for ep in points[name]:
+                _register_entry_point(pm, ep)
+            continue
+        module_name, _, attribute = name.partition(":")
         try:
-            plugin = ep.load()
-            pm.register(plugin, name=ep.name)
-            if ep.dist is not None:
-                _distributions.setdefault(pm, {})[ep.name] = (ep.dist.name, ep.dist.version)
+            plugin: object = importlib.import_module(module_name)
+            for part in filter(None, attribute.split(".")):
+                plugin = getattr(plugin, part)
+            pm.register(plugin, name=name)
         except Exception as exc:
             msg = (
-                f"cannot load plugin {ep.name!r} = {ep.value!r}{dist}: {type(exc).__name__}: {exc}"
+                f"cannot load plugin {name!r}: no entry point of the {ENTRY_POINT_GROUP!r} "
+                f"group has that name, and importing it failed: {type(exc).__name__}: {exc}"
             )
             raise PerceptionError(msg) from exc
+
+
+def plugin_names(pm: pluggy.PluginManager) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """``(plugins, blocked)`` that rebuild *pm* in a fresh process, or ``None``.
+
+    ``get_plugin_manager(load_entrypoints=False, blocked=blocked, plugins=plugins)``
+    then registers the same plugins in the same order: the built-ins, the entry points
+    *pm* loaded (by entry-point name) and the modules registered under their own module
+    name.  ``None`` when *pm* holds a plugin that has no such name (an object registered
+    in-process): only a copy of it can reach another process.
+    """
+    entry_point_names = _distributions.get(pm, {})
+    registered = dict(pm.list_name_plugin())
+    blocked = [name for name, plugin in registered.items() if plugin is None]
+    blocked += [name for name in DEFAULT_PLUGINS if name not in registered]
+    plugins = []
+    for name, plugin in registered.items():
+        if plugin is None or name in DEFAULT_PLUGINS:
+            continue
+        if name in entry_point_names or (
+            isinstance(plugin, types.ModuleType) and plugin.__name__ == name
+        ):
+            plugins.append(name)
+        else:
+            return None
+    return tuple(plugins), tuple(blocked)
 
 
 #: The distribution and version of each entry-point plugin, per manager (as flake8's

@@ -9,7 +9,8 @@ import click
 
 from perception.batch import assess_many, trajectory
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
-from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument, read_portfolio
+from perception.cli._engine import engine_options
+from perception.cli._io import AWARE_DATETIME, interactions_option, read_portfolio
 from perception.io import dump_json
 from perception.report import (
     account_markdown,
@@ -22,7 +23,6 @@ from perception.report import (
 
 
 @main.command("assess")
-@path_argument
 @interactions_option
 @click.option("--as-of", type=AWARE_DATETIME, help="Assess as of this time (default: now).")
 @click.option("--account", "account_id", help="Explain this one account in full.")
@@ -54,6 +54,7 @@ from perception.report import (
     "--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when any account scores below this."
 )
 @pass_state
+@engine_options
 def assess_command(
     state: State,
     path: Path,
@@ -66,6 +67,7 @@ def assess_command(
     trend_days: float,
     workers: int,
     fail_under: float | None,
+    time_budget: float | None,
 ) -> None:
     """Assess every account in PATH (JSON or JSONL) and list them, most at risk first.
 
@@ -73,6 +75,10 @@ def assess_command(
     With --account, explain that account: its diagnosis, drivers, dimensions and
     findings.  --format html writes one self-contained page with each account's score
     trajectory over time.
+
+    With --engine dask, PATH may be a pattern ('data/*.jsonl'): the files are split into
+    blocks, each assessed and written to --parts by a Dask worker, and invalid records
+    are listed with their file and line (exit 2) while the others are assessed.
     """
     accounts = read_portfolio(path, interactions_csv)
     if account_id is not None:
@@ -82,7 +88,14 @@ def assess_command(
     as_of = as_of or datetime.now(timezone.utc)
     config, registry = state.config(), state.registry()
     outcomes = list(
-        assess_many(accounts, workers=workers, as_of=as_of, config=config, plugins=registry)
+        assess_many(
+            accounts,
+            workers=workers,
+            as_of=as_of,
+            config=config,
+            plugins=registry,
+            time_budget=time_budget,
+        )
     )
     single = account_id is not None
     if fmt == "json":
