@@ -76,7 +76,16 @@ _SIGNAL = _Layout(
 )
 _DRIVER = _Layout(Driver, "text", "dimension", "impact", "scorer", "evidence")
 _FOLLOWUP = _Layout(
-    FollowUp, "policy", "key", "account", "due", "action", "reason", "priority", "evidence"
+    FollowUp,
+    "policy",
+    "key",
+    "account",
+    "due",
+    "action",
+    "reason",
+    "priority",
+    "evidence",
+    "owner",
 )
 _OUTCOME = _Layout(
     PerceivedOutcome,

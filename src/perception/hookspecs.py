@@ -15,6 +15,9 @@ one-line ``description``, and one method.  Optionally:
 * for a scorer, ``weight``: the base weight of its signals (default 1.0), which the
   ``[weights]`` table of the configuration replaces; and ``evidence_kind``: what kind of
   evidence its signals are (:class:`EvidenceKind`, default ``inferred``).
+* for a policy, ``resolution(account, outcome, followup, ctx)``: why a follow-up it planned
+  earlier, and no longer plans, is resolved (a sentence), or ``None`` to keep it open
+  (added in 0.2.0).  Without it such a follow-up is resolved with a generic reason.
 """
 
 from __future__ import annotations
@@ -110,7 +113,13 @@ class Check(Protocol):
 
 @runtime_checkable
 class Policy(Protocol):
-    """Turns an account's state into dated follow-up actions."""
+    """Turns an account's state into dated follow-up actions.
+
+    Optionally, ``resolution(account, outcome, followup, ctx) -> str | None`` says why a
+    follow-up the policy planned earlier, and no longer plans, is resolved (a sentence the
+    ledger keeps), or returns ``None`` to keep it open; without the method such a follow-up
+    is resolved with a generic reason.  It is not part of the protocol's required members.
+    """
 
     @property
     def name(self) -> str:

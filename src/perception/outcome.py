@@ -36,6 +36,7 @@ __all__ = [
     "PerceivedOutcome",
     "PluginFailure",
     "Priority",
+    "Resolution",
     "SentenceScore",
     "Sentiment",
     "Severity",
@@ -253,6 +254,8 @@ class FollowUp:
         reason: why, in plain words.
         priority: low, normal, high or urgent.
         evidence: ids of the records it rests on.
+        owner: the team member who should do it; when a policy leaves it empty,
+            :func:`~perception.plan_followups` fills in the account's ``owner``.
     """
 
     policy: str
@@ -263,6 +266,7 @@ class FollowUp:
     reason: str
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_to_priority)
     evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    owner: str = ""
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -275,6 +279,38 @@ class FollowUp:
         yield from text_issue("action", self.action, required=True)
         yield from text_issue("reason", self.reason, required=True)
         yield from enum_issue("priority", self.priority, Priority)
+        yield from text_issue("owner", self.owner)
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """A follow-up planned earlier whose situation no longer holds.
+
+    :func:`~perception.plan_followups` judges the follow-ups it is given as ``pending``:
+    one that its policy no longer plans, and that the policy says is resolved, gets a
+    resolution; the ledger closes it as ``resolved`` with the reason.
+
+    Attributes:
+        key: the follow-up's key.
+        account: the account's id.
+        policy: the policy that planned it.
+        reason: why it no longer holds, in words (``"Dana Whitfield replied on
+            2026-03-21"``).
+    """
+
+    key: str
+    account: str
+    policy: str
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("key", self.key, required=True)
+        yield from text_issue("account", self.account, required=True)
+        yield from text_issue("policy", self.policy, required=True)
+        yield from text_issue("reason", self.reason, required=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -402,9 +438,15 @@ class FollowUpPlan:
         as_of: the time of planning.
         followups: planned follow-ups, by due time then priority.
         failures: policies that raised.
+        policies: the policies that ran without failing; a pending follow-up of any
+            other policy (disabled, blocked, failed) is never judged resolved.
+        resolved: pending follow-ups whose situation no longer holds (empty unless
+            ``pending`` follow-ups were given to :func:`~perception.plan_followups`).
     """
 
     account: str
     as_of: datetime
     followups: tuple[FollowUp, ...] = attrs.field(default=(), converter=as_tuple)
     failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
+    policies: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    resolved: tuple[Resolution, ...] = attrs.field(default=(), converter=as_tuple)
