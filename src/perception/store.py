@@ -54,8 +54,12 @@ import attrs
 
 from perception._validation import lenient
 from perception.errors import PerceptionError
+from perception.history import HistoryPoint, OutcomeChange, compare
+from perception.history import ordered as ordered_changes
+from perception.model import Dimension
 from perception.outcome import (
     Band,
+    Driver,
     FollowUp,
     FollowUpPlan,
     PerceivedOutcome,
@@ -84,7 +88,7 @@ __all__ = [
 #: ``PRAGMA application_id`` of a perception ledger ("PRCP" in ASCII).
 APPLICATION_ID: Final = 0x50524350
 #: The schema version this code writes; ``PRAGMA user_version`` of an up-to-date ledger.
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CLOSED = frozenset({"done", "dismissed", "resolved"})
@@ -257,25 +261,6 @@ class Note:
     text: str
 
 
-@attrs.frozen(kw_only=True)
-class HistoryPoint:
-    """One assessed outcome of an account, as kept in the history.
-
-    Attributes:
-        account: the account's id.
-        as_of: the time the assessment describes.
-        score: 0 to 100.
-        band: the score in words.
-        confidence: 0 to 1.
-    """
-
-    account: str
-    as_of: datetime
-    score: float
-    band: Band
-    confidence: float
-
-
 # --- schema --------------------------------------------------------------------------
 
 _MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
@@ -381,6 +366,13 @@ _MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
             text TEXT NOT NULL
         );
         CREATE INDEX notes_by_key ON notes (key, at)
+        """,
+    ),
+    (
+        5,
+        # The drivers of each outcome in the history, so that a change can be explained.
+        """
+        ALTER TABLE outcomes ADD COLUMN drivers TEXT NOT NULL DEFAULT '[]'
         """,
     ),
 )
@@ -839,23 +831,66 @@ class Ledger:
             )
         return int(rows[0][0])
 
-    def history(self, account: str) -> builtins.list[HistoryPoint]:
-        """The account's outcome history, oldest first."""
-        rows = self._read(
-            "SELECT account, as_of, score, band, confidence FROM outcomes "
-            "WHERE account = ? ORDER BY as_of",
-            (account,),
-        )
-        return [
-            HistoryPoint(
-                account=row[0],
-                as_of=_parse(row[1]),
-                score=float(row[2]),
-                band=Band(row[3]),
-                confidence=float(row[4]),
-            )
-            for row in rows
+    def history(
+        self,
+        account: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> builtins.list[HistoryPoint]:
+        """The account's outcome history, oldest first, with each point's drivers.
+
+        :param since: only points of this time or later.
+        :param until: only points of this time or earlier.
+        """
+        clauses, params = ["account = ?"], [account]
+        if since is not None:
+            clauses.append("as_of >= ?")
+            params.append(_iso(since))
+        if until is not None:
+            clauses.append("as_of <= ?")
+            params.append(_iso(until))
+        rows = self._read(f"{_POINT} WHERE {' AND '.join(clauses)} ORDER BY as_of", params)
+        return [_point(row) for row in rows]
+
+    def latest(
+        self, *, before: datetime | None = None, at_or_before: datetime | None = None
+    ) -> dict[str, HistoryPoint]:
+        """Each account's latest point: strictly *before* a time, or *at_or_before* it, or
+        of all."""
+        if before is not None and at_or_before is not None:
+            msg = "give before or at_or_before, not both"
+            raise ValueError(msg)
+        if before is not None:
+            rows = self._read(_LATEST.format(op="<"), (_iso(before),))
+        else:
+            bound = _iso(at_or_before) if at_or_before is not None else _AFTER_ALL
+            rows = self._read(_LATEST.format(op="<="), (bound,))
+        return {row[0]: _point(row) for row in rows}
+
+    def changes(
+        self,
+        since: datetime,
+        *,
+        until: datetime | None = None,
+        min_change: float = 1.0,
+    ) -> builtins.list[OutcomeChange]:
+        """Accounts whose outcome moved after *since*: the latest point up to *until*
+        (default: the latest) against the latest point at or before *since*, when the
+        band changed or the score moved by at least *min_change* points, worst first.
+
+        An account first assessed after *since* has nothing to compare with and is left
+        out.
+        """
+        before = self.latest(at_or_before=since)
+        after = self.latest(at_or_before=until) if until is not None else self.latest()
+        found = [
+            change
+            for account, point in after.items()
+            if point.as_of > since
+            and (change := compare(before.get(account), point, min_change=min_change))
         ]
+        return ordered_changes(found)
 
     # changing status ----------------------------------------------------------------
 
@@ -1011,30 +1046,82 @@ class Ledger:
 # --- helpers of the ledger -----------------------------------------------------------
 
 
-def _history_row(outcome: PerceivedOutcome) -> tuple[str, str, float, str, float]:
+def _history_row(outcome: PerceivedOutcome) -> tuple[str, str, float, str, float, str]:
     return (
         outcome.account,
         _iso(outcome.as_of),
         float(outcome.score),
         _BAND_TEXT[outcome.band],
         float(outcome.confidence),
+        _drivers_json(outcome.drivers),
+    )
+
+
+def _drivers_json(drivers: Sequence[Driver]) -> str:
+    return json.dumps(
+        [
+            {
+                "text": d.text,
+                "dimension": d.dimension.value,
+                "impact": d.impact,
+                "scorer": d.scorer,
+                "evidence": list(d.evidence),
+            }
+            for d in drivers
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _drivers_of(text: str) -> tuple[Driver, ...]:
+    return tuple(
+        Driver(
+            text=str(d["text"]),
+            dimension=Dimension(d["dimension"]),
+            impact=float(d["impact"]),
+            scorer=str(d["scorer"]),
+            evidence=tuple(str(e) for e in d["evidence"]),
+        )
+        for d in json.loads(text)
+    )
+
+
+_POINT = "SELECT account, as_of, score, band, confidence, drivers FROM outcomes"
+#: Each account's latest point before (``<``) or at (``<=``) a time.
+_LATEST = (
+    "SELECT account, as_of, score, band, confidence, drivers FROM outcomes "
+    "WHERE (account, as_of) IN (SELECT account, max(as_of) FROM outcomes "
+    "WHERE as_of {op} ? GROUP BY account) ORDER BY account"
+)
+#: Sorts after every stored time.
+_AFTER_ALL = "~"
+
+
+def _point(row: Sequence[Any]) -> HistoryPoint:
+    return HistoryPoint(
+        account=row[0],
+        as_of=_parse(row[1]),
+        score=float(row[2]),
+        band=Band(row[3]),
+        confidence=float(row[4]),
+        drivers=_drivers_of(row[5]),
     )
 
 
 def _write_history(
-    db: sqlite3.Connection, rows: Sequence[tuple[str, str, float, str, float]], now: str
+    db: sqlite3.Connection, rows: Sequence[tuple[str, str, float, str, float, str]], now: str
 ) -> int:
     if not rows:
         return 0
     before = db.total_changes
     db.executemany(
-        "INSERT INTO outcomes (account, as_of, score, band, confidence, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO outcomes (account, as_of, score, band, confidence, drivers, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (account, as_of) DO UPDATE SET score = excluded.score, "
         "band = excluded.band, confidence = excluded.confidence, "
-        "recorded_at = excluded.recorded_at "
+        "drivers = excluded.drivers, recorded_at = excluded.recorded_at "
         "WHERE score IS NOT excluded.score OR band IS NOT excluded.band "
-        "OR confidence IS NOT excluded.confidence",
+        "OR confidence IS NOT excluded.confidence OR drivers IS NOT excluded.drivers",
         [(*row, now) for row in rows],
     )
     return db.total_changes - before

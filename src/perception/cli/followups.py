@@ -14,6 +14,7 @@ import click
 
 from perception.cli._base import State, format_option, main, pass_state
 from perception.cli._io import interactions_option, path_argument, read_portfolio
+from perception.cli._ledger import record_and_notify, webhook_option
 from perception.cli._when import WHEN, local_now, start_of_day
 from perception.engine import assess, plan_followups
 from perception.io import dump_json
@@ -123,6 +124,7 @@ def _report_failures(plans: Sequence[FollowUpPlan]) -> None:
     show_default=True,
     help="Close open follow-ups whose situation no longer holds as resolved.",
 )
+@webhook_option
 @format_option("table", "json", default="table")
 @pass_state
 def plan_command(
@@ -133,6 +135,7 @@ def plan_command(
     db: Path | None,
     owner: str | None,
     resolve: bool,
+    webhook: str | None,
     fmt: str,
 ) -> None:
     """Plan follow-ups for every account in PATH (JSON or JSONL).
@@ -142,7 +145,9 @@ def plan_command(
     re-planning the same data records nothing new, a follow-up already done stays done,
     and an open follow-up whose situation no longer holds (the question was answered,
     the point confirmed, the silence broken) is closed as resolved, with the reason.
-    Each follow-up's owner is its account's owner, else --owner.
+    Each follow-up's owner is its account's owner, else --owner.  Each account's
+    outcome is kept with its drivers ('perception changes', 'perception history'); an
+    account whose band changed is posted to --notify-webhook and told to plugins.
     """
     accounts = read_portfolio(path, interactions_csv)
     as_of = as_of or datetime.now(timezone.utc)
@@ -162,7 +167,7 @@ def plan_command(
                 pending.setdefault(entry.account, []).append(entry.followup)
         outcomes, plans = _plan_all(state, accounts, as_of, pending, owner)
         _report_failures(plans)
-        counts = ledger.record(plans, outcomes=outcomes)
+        counts, changes = record_and_notify(ledger, outcomes, plans=plans, webhook=webhook)
         resolved = [ledger.get(r.key) for p in plans for r in p.resolved]
     resolved = [e for e in resolved if e.status is Status.RESOLVED]
     if fmt == "json":
@@ -179,6 +184,7 @@ def plan_command(
                 {"id": e.ref, "key": e.key, "account": e.account, "reason": e.resolution}
                 for e in resolved
             ],
+            "band_changes": [c.describe() for c in changes],
         }
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
@@ -192,6 +198,8 @@ def plan_command(
             f"  resolved {entry.ref} {_clean(entry.account, 30)}: "
             f"{_clean(entry.resolution or '', 100)}"
         )
+    for change in changes:
+        click.echo(f"  band changed: {_clean(change.describe())}")
 
 
 def _clean(text: str, width: int | None = None) -> str:
