@@ -38,6 +38,7 @@ from perception.model import (
 from perception.outcome import (
     Band,
     Driver,
+    Edit,
     Finding,
     FollowUp,
     FollowUpPlan,
@@ -72,6 +73,7 @@ __all__ = [
     "Dimension",
     "Direction",
     "Driver",
+    "Edit",
     "EvidenceKind",
     "Expectation",
     "ExpectationKind",

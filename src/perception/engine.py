@@ -246,11 +246,14 @@ def _check_message(
             verify=functools.partial(finding_problem, check=entry.name),
         )
         for finding in produced:
-            span = finding.span
+            span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]
             if span is not None and span.end > length:
                 # Kept, without the span that points outside the message, and reported.
-                finding = attrs.evolve(finding, span=None)  # noqa: PLW2901
+                finding = attrs.evolve(finding, span=None, edits=(), safe=False)  # noqa: PLW2901
                 failures.append(_span_failure(entry, span.start, span.end, length))
+            elif outside:  # kept, without the edits that point outside the message
+                finding = attrs.evolve(finding, edits=(), safe=False)  # noqa: PLW2901
+                failures.append(_span_failure(entry, outside[0].start, outside[0].end, length))
             if evidence:
                 finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
             findings.append(finding)

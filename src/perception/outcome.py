@@ -8,6 +8,7 @@ plugin's name, instead of skewing a score.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -29,6 +30,7 @@ from perception.model import Dimension
 __all__ = [
     "Band",
     "Driver",
+    "Edit",
     "Finding",
     "FollowUp",
     "FollowUpPlan",
@@ -193,6 +195,29 @@ class Signal:
 
 
 @attrs.frozen(kw_only=True)
+class Edit:
+    """A replacement in a message: ``text[span.start:span.end]`` becomes ``text``
+    (an empty ``text`` deletes the span).
+
+    Attributes:
+        span: the characters to replace.
+        text: what to put in their place.
+    """
+
+    span: Span
+    text: str
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        if not isinstance(self.span, Span):
+            yield "span", "must be a Span"
+        if not isinstance(self.text, str):
+            yield "text", "must be a string"
+
+
+@attrs.frozen(kw_only=True)
 class Finding:
     """Something in a message worth changing before it is sent.
 
@@ -203,6 +228,12 @@ class Finding:
         suggestion: a concrete change to make.
         span: where in the message, if it is a place rather than the whole message.
         evidence: ids of related records (the interaction it was found in).
+        edits: the suggestion as replacements, when it is one (an editor offers them
+            as a quick fix); empty when the suggestion needs a person to write something.
+            Edits of one finding never overlap.
+        safe: the edits keep the message's meaning (a phrase replaced by its plain
+            equivalent, a filler word left out), so ``perception check --fix`` may apply
+            them without a person reading them first.
     """
 
     check: str
@@ -211,6 +242,8 @@ class Finding:
     suggestion: str = ""
     span: Span | None = None
     evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    edits: tuple[Edit, ...] = attrs.field(default=(), converter=as_tuple)
+    safe: bool = False
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -222,6 +255,14 @@ class Finding:
         yield from text_issue("suggestion", self.suggestion)
         if self.span is not None and not isinstance(self.span, Span):
             yield "span", "must be a Span or None"
+        for index, edit in enumerate(self.edits):
+            if not isinstance(edit, Edit):
+                yield f"edits[{index}]", "must be an Edit"
+        ordered = sorted((e.span.start, e.span.end) for e in self.edits if isinstance(e, Edit))
+        if any(b[0] < a[1] for a, b in itertools.pairwise(ordered)):
+            yield "edits", "must not overlap"
+        if not isinstance(self.safe, bool):
+            yield "safe", "must be true or false"
 
 
 def _key_part(part: str) -> str:
