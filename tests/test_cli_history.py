@@ -129,7 +129,7 @@ def test_an_unreachable_webhook_is_a_warning_and_the_run_succeeds(run, days, tmp
     )
     assert result.exit_code == EXIT_OK
     assert "perception: warning: webhook http://127.0.0.1:9 unreachable for brightpath" in (
-        result.stderr
+        result.output
     )
 
 

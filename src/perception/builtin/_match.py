@@ -113,8 +113,8 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 def _deletion(text: str, where: Span) -> tuple[Edit, ...]:
     """Delete the words at *where* so that the sentence stays well formed: with a comma
-    right after them and the blanks that follow, or else the blanks before them; a
-    capital passes to the next word at the start of a sentence.  None when the words
+    right after them and the blanks that follow, or else the blanks (and a comma) before
+    them; a capital passes to the next word at the start of a sentence.  None when the words
     stand alone between line breaks or punctuation."""
     start, end = where.start, where.end
     stop = end + 1 if text[end : end + 1] == "," else end
@@ -126,6 +126,8 @@ def _deletion(text: str, where: Span) -> tuple[Edit, ...]:
             begin -= 1
         if begin == start:
             return ()
+        if text[begin - 1 : begin] == ",":  # "It works, basically." -> "It works."
+            begin -= 1
         return (Edit(span=span(start=begin, end=end), text=""),)
     after = text[stop : stop + 1]
     if _starts_sentence(text, start) and text[start : start + 1].isupper() and after.islower():
