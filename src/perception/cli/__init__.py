@@ -21,6 +21,7 @@ from perception.cli import (  # noqa: F401  # importing registers the commands
     followups,
     history,
     inputs,
+    lsp,
     plugins,
 )
 from perception.cli._base import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, main
