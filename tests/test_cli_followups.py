@@ -171,15 +171,21 @@ def test_the_ledger_can_come_from_the_environment(run, db, monkeypatch):
     assert SILENCE in {e["key"] for e in json.loads(result.stdout)}
 
 
-def test_untrusted_text_is_shown_without_control_characters(run, tmp_path):
+def _one_account(tmp_path, account_id: str, name: str):
+    """A portfolio file of one account with one message."""
     account = {
-        "customer": {"id": "evil", "name": "Evil\x1b[31m <script>alert(1)</script>\u202eCo"},
+        "customer": {"id": account_id, "name": name},
         "interactions": [
             {"id": "m1", "at": "2026-01-01T00:00:00Z", "direction": "inbound", "text": "hi"}
         ],
     }
-    path = tmp_path / "evil.json"
+    path = tmp_path / f"{account_id}.json"
     path.write_text(json.dumps([account]))
+    return path
+
+
+def test_untrusted_text_is_shown_without_control_characters(run, tmp_path):
+    path = _one_account(tmp_path, "evil", "Evil\x1b[31m <script>alert(1)</script>\u202eCo")
     db = tmp_path / "ledger.db"
     assert run("followups", "plan", path, "--as-of", AS_OF, "--db", db).exit_code == EXIT_OK
     table = run("followups", "list", "--db", db).output
@@ -257,14 +263,7 @@ def test_commands_take_the_short_id_and_dates_in_words(run, db):
 
 
 def test_plan_gives_an_owner_to_accounts_without_one(run, tmp_path):
-    account = {
-        "customer": {"id": "solo", "name": "Solo"},
-        "interactions": [
-            {"id": "m1", "at": "2026-01-01T00:00:00Z", "direction": "inbound", "text": "hi"}
-        ],
-    }
-    path = tmp_path / "solo.json"
-    path.write_text(json.dumps([account]))
+    path = _one_account(tmp_path, "solo", "Solo")
     db = tmp_path / "solo.db"
     plan = ("followups", "plan", path, "--as-of", AS_OF, "--db", db)
     assert run(*plan, "--owner", "Kim").exit_code == EXIT_OK

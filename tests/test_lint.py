@@ -143,33 +143,18 @@ def test_github_annotations_escape_what_the_workflow_commands_read():
     ]
 
 
+def _safe(check_name: str, start: int, end: int, text: str) -> Finding:
+    edit = Edit(span=Span(start=start, end=end), text=text)
+    return Finding(check=check_name, severity="info", message="m", edits=[edit], safe=True)
+
+
 def test_only_safe_edits_are_applied_and_never_two_that_overlap():
     text = "It is obviously broken. Enclosed please find the log. It is simply done."
     report = check(text)
     fixed, count = apply_fixes(text, report.findings)
     assert fixed == "It is broken. Enclosed please find the log. It is done."
     assert count == 2
-    one = Finding(
-        check="a",
-        severity="info",
-        message="m",
-        edits=[Edit(span=Span(start=0, end=5), text="X")],
-        safe=True,
-    )
-    two = Finding(
-        check="b",
-        severity="info",
-        message="m",
-        edits=[Edit(span=Span(start=3, end=8), text="Y")],
-        safe=True,
-    )
-    outside = Finding(
-        check="c",
-        severity="info",
-        message="m",
-        edits=[Edit(span=Span(start=9, end=99), text="Z")],
-        safe=True,
-    )
+    one, two, outside = _safe("a", 0, 5, "X"), _safe("b", 3, 8, "Y"), _safe("c", 9, 99, "Z")
     assert apply_fixes("abcdefghij", [two, one, outside]) == ("Xfghij", 1)
 
 

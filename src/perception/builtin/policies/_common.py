@@ -19,7 +19,7 @@ from perception.model import (
     FeedbackKind,
     Interaction,
 )
-from perception.outcome import Band, PerceivedOutcome, Priority, followup_key
+from perception.outcome import Band, FollowUp, PerceivedOutcome, Priority, followup_key
 
 __all__ = [
     "AT_RISK",
@@ -27,6 +27,7 @@ __all__ = [
     "band_priority",
     "day",
     "delivered_at",
+    "expectation_of",
     "key",
     "latest_activity",
     "overdue",
@@ -145,3 +146,8 @@ def overdue(account: Account, expectation: Expectation, as_of: datetime) -> bool
     """True when *expectation* has a due date before *as_of* and nothing was delivered."""
     due = expectation.due
     return due is not None and due <= as_of and delivered_at(account, expectation) is None
+
+
+def expectation_of(account: Account, followup: FollowUp) -> Expectation | None:
+    """The expectation a follow-up names first in its evidence, if it is still on record."""
+    return account.expectation(followup.evidence[0]) if followup.evidence else None

@@ -27,6 +27,7 @@ import attrs
 from perception.builtin.policies._common import (
     band_priority,
     day,
+    expectation_of,
     key,
     latest_activity,
     overdue,
@@ -140,7 +141,7 @@ class ConfirmCriticalPolicy:
     ) -> str | None:
         """Why a confirmation request no longer holds: confirmed, accepted, no longer
         critical, its terms changed (a new request is planned) or it became overdue."""
-        expectation = account.expectation(followup.evidence[0]) if followup.evidence else None
+        expectation = expectation_of(account, followup)
         if expectation is None:
             return "The expectation is no longer in the account's records."
         what = expectation.description or expectation.id

@@ -28,6 +28,7 @@ from perception.builtin.policies._common import (
     band_priority,
     day,
     delivered_at,
+    expectation_of,
     key,
     overdue,
     stamp,
@@ -101,7 +102,7 @@ class OverdueDeliverablePolicy:
         ctx: PolicyContext[OverdueDeliverablePolicy.Options],
     ) -> str | None:
         """Resolved by a delivery or a new date; kept open when it only grew old."""
-        expectation = account.expectation(followup.evidence[0]) if followup.evidence else None
+        expectation = expectation_of(account, followup)
         if expectation is None:
             return "The commitment is no longer in the account's records."
         what = expectation.description or expectation.id
