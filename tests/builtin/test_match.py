@@ -284,3 +284,17 @@ def _edit(text: str, start: int, end: int, suggestion: str) -> str | None:
 def test_a_plain_suggestion_becomes_edits_and_advice_does_not(text, word, suggestion, expected):
     start = text.index(word)
     assert _edit(text, start, start + len(word), suggestion) == expected
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab ,.\n\tAB")), max_size=40),
+    st.data(),
+    st.sampled_from(["leave it out", "(leave it out)", "go with", "I have attached", "x, y", ""]),
+)
+def test_edits_of_any_text_are_one_at_most_and_stay_inside_it(text, data, suggestion):
+    start = data.draw(st.integers(min_value=0, max_value=len(text)))
+    end = data.draw(st.integers(min_value=start, max_value=len(text)))
+    edits = replacement(Message(text), Span(start=start, end=end), suggestion)
+    spans = sorted((e.span.start, e.span.end) for e in edits)
+    assert all(0 <= a <= b <= len(text) for a, b in spans)
+    assert len(spans) <= 1
