@@ -11,6 +11,11 @@ timed separately, in the same run, because assessment is not the ledger's cost:
 
 and the ratio is reported for the ledger write alone and for the whole pipeline.
 
+A fourth measure is the cost of auto-close: planning with the follow-ups planned two weeks
+earlier as ``pending`` (each one no longer planned is judged by its policy's ``resolution``
+method), against planning without them, alternately, ``--repeats`` times; the medians, their
+ratio and the per-run ratios are printed.
+
     python benchmarks/followups.py [--accounts 10000] [--seed 7] [--batch 0] [--repeats 5]
 
 The ledger writes are timed ``--repeats`` times (each time into a new file, then again
@@ -35,6 +40,7 @@ from perception import (
     Deliverable,
     Expectation,
     Feedback,
+    FollowUp,
     FollowUpPlan,
     Interaction,
     PerceivedOutcome,
@@ -145,15 +151,47 @@ def synthetic_account(rng: random.Random, index: int) -> Account:
 
 
 def assess_and_plan(
-    accounts: list[Account], registry: Registry
+    accounts: list[Account],
+    registry: Registry,
+    as_of: datetime = AS_OF,
+    pending: dict[str, list[FollowUp]] | None = None,
 ) -> tuple[list[PerceivedOutcome], list[FollowUpPlan], float]:
     start = time.perf_counter()
     outcomes, plans = [], []
     for account in accounts:
-        outcome = assess(account, as_of=AS_OF, plugins=registry)
+        outcome = assess(account, as_of=as_of, plugins=registry)
         outcomes.append(outcome)
-        plans.append(plan_followups(account, outcome, plugins=registry))
+        if pending is None:
+            plans.append(plan_followups(account, outcome, plugins=registry))
+        else:
+            earlier = pending.get(account.id, [])
+            plans.append(plan_followups(account, outcome, plugins=registry, pending=earlier))
     return outcomes, plans, time.perf_counter() - start
+
+
+def auto_close(accounts: list[Account], registry: Registry, repeats: int) -> None:
+    """Planning with two-week-old follow-ups as pending against planning without them."""
+    _, earlier, _ = assess_and_plan(accounts, registry, as_of=AS_OF - timedelta(days=14))
+    pending: dict[str, list[FollowUp]] = {}
+    for plan in earlier:
+        pending.setdefault(plan.account, []).extend(plan.followups)
+    without, with_pending, resolved = [], [], 0
+    for _ in range(repeats):
+        gc.collect()
+        without.append(assess_and_plan(accounts, registry)[2])
+        gc.collect()
+        _, plans, seconds = assess_and_plan(accounts, registry, pending=pending)
+        with_pending.append(seconds)
+        resolved = sum(len(p.resolved) for p in plans)
+    plain, judged = statistics.median(without), statistics.median(with_pending)
+    ratios = sorted(b / a for a, b in zip(without, with_pending, strict=True))
+    print()
+    print(
+        f"auto-close: {sum(len(v) for v in pending.values())} pending follow-ups, "
+        f"{resolved} resolved; assess + plan {plain:.2f}s without, {judged:.2f}s with "
+        f"pending (median of {repeats}): {judged / plain:.2f}x "
+        f"(per run {' '.join(f'{r:.2f}' for r in ratios)})"
+    )
 
 
 def record(
@@ -241,6 +279,7 @@ def main() -> None:
         f"({'met' if ratio <= 0.5 else 'NOT met'}); whole pipeline: {second / first:.2f}x "
         f"(assessment is {share:.0%} of the first plan and is redone in full on a re-plan)."
     )
+    auto_close(accounts, registry, args.repeats)
 
 
 if __name__ == "__main__":

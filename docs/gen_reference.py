@@ -90,6 +90,13 @@ def render_hooks() -> str:
             "default values; `ctx.options` is then a read-only mapping. Unknown options are "
             "configuration errors either way.\n"
         )
+        if proto is hookspecs.Policy:
+            out.append(
+                "- `resolution(account, outcome, followup, ctx)` (optional, added in 0.2.0): "
+                "why a follow-up the policy planned earlier and no longer plans is resolved, "
+                "in a sentence the ledger keeps; `None` keeps it open. Without the method, "
+                "such a follow-up is resolved with a generic reason.\n"
+            )
         if proto is hookspecs.Scorer:
             out.append(
                 "- `weight` (optional): the base weight of the scorer's signals (default "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -133,3 +134,84 @@ def test_input_errors_exit_2(runner, workdir):
     assert run(runner, "check", "missing.txt").exit_code == 2
     assert run(runner, "check", "--fail-on", "fatal", "-", stdin="").exit_code == 2
     assert run(runner, "check", "--reply-to", "x", "-", stdin="").exit_code == 2
+
+
+FILLER = "Hi Dana,\n\nObviously, the export is basically fixed.\n\nBest regards,\nSam\n"
+SCHEMA = Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+def _drafts(workdir):
+    (workdir / "drafts" / "old").mkdir(parents=True)
+    (workdir / "drafts" / "clean.txt").write_text(CLEAN, encoding="utf-8")
+    (workdir / "drafts" / "blame.txt").write_text(BLAMING, encoding="utf-8")
+    (workdir / "drafts" / "old" / "filler.md").write_text(FILLER, encoding="utf-8")
+
+
+def test_several_files_and_globs_are_checked_each_once(runner, workdir):
+    _drafts(workdir)
+    result = run(runner, "check", "drafts/*.txt", "drafts/**/*.md", "drafts/blame.txt")
+    assert result.exit_code == 1
+    assert result.output.count("drafts/blame.txt:3:1: warning [negative-language]") == 1
+    assert "drafts/old/filler.md:3:1: info [negative-language] 'Obviously'" in result.output
+    assert "clean.txt" not in result.output
+    clean = run(runner, "check", "drafts/clean.txt", "drafts/clean.txt")
+    assert clean.exit_code == 0
+
+
+def test_a_glob_that_matches_nothing_or_an_unreadable_file_is_exit_2_after_the_rest(
+    runner, workdir
+):
+    _drafts(workdir)
+    (workdir / "drafts" / "bad.txt").write_bytes(b"caf\xe9")
+    result = run(runner, "check", "--fail-on", "error", "drafts/*.txt", "nothing/*.txt", "drafts")
+    assert result.exit_code == 2
+    assert "drafts/bad.txt: not UTF-8 text" in result.output
+    assert "nothing/*.txt: no file matches" in result.output
+    assert "drafts: is a folder" in result.output
+    assert "drafts/blame.txt:3:1: warning" in result.output  # the others were checked
+
+
+def test_json_has_the_file_and_each_findings_line_and_column(runner, workdir):
+    _drafts(workdir)
+    one = json.loads(run(runner, "check", "--format", "json", "drafts/blame.txt").output)
+    assert one["file"] == "drafts/blame.txt"
+    (blame,) = [f for f in one["findings"] if f["check"] == "negative-language"]
+    assert (blame["line"], blame["column"], blame["end_line"]) == (3, 1, 3)
+    several = json.loads(run(runner, "check", "--format", "json", "drafts/*.txt").output)
+    assert [f["file"] for f in several] == ["drafts/blame.txt", "drafts/clean.txt"]
+
+
+def test_sarif_output_validates_against_the_published_schema(runner, workdir):
+    import jsonschema  # noqa: PLC0415  # the test extra
+
+    _drafts(workdir)
+    result = run(runner, "check", "--format", "sarif", "drafts/**/*")
+    assert result.exit_code == 1
+    log = json.loads(result.output)
+    jsonschema.Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(log)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
+    assert uris == {"drafts/blame.txt", "drafts/old/filler.md"}
+
+
+def test_github_format_prints_workflow_annotations(runner, workdir):
+    _drafts(workdir)
+    result = run(runner, "check", "--format", "github", "drafts/blame.txt")
+    assert result.output.startswith("::warning file=drafts/blame.txt,line=3,col=1,")
+
+
+def test_fix_applies_the_safe_edits_keeps_the_rest_and_reports_what_remains(runner, workdir):
+    _drafts(workdir)
+    path = workdir / "drafts" / "old" / "filler.md"
+    result = run(runner, "check", "--fix", str(path), "drafts/clean.txt")
+    assert result.exit_code == 0  # what remains is below --fail-on
+    assert path.read_text(encoding="utf-8") == (
+        "Hi Dana,\n\nThe export is fixed.\n\nBest regards,\nSam\n"
+    )
+    assert f"{path}: fixed 2 findings" in result.output
+    assert "'Obviously'" not in result.stdout
+    again = run(runner, "check", "--fix", str(path))
+    assert "fixed" not in again.output
+    assert run(runner, "check", "--fix", "-", stdin=FILLER).exit_code == 2

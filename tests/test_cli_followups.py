@@ -45,7 +45,18 @@ def _listed(run, db, *args):
 
 
 def test_help_of_every_subcommand(run):
-    for name in ("plan", "list", "done", "dismiss", "snooze", "reopen"):
+    for name in (
+        "plan",
+        "list",
+        "today",
+        "show",
+        "done",
+        "dismiss",
+        "snooze",
+        "reopen",
+        "assign",
+        "note",
+    ):
         result = run("followups", name, "--help")
         assert result.exit_code == EXIT_OK
         assert "--db" in result.output
@@ -160,18 +171,100 @@ def test_the_ledger_can_come_from_the_environment(run, db, monkeypatch):
     assert SILENCE in {e["key"] for e in json.loads(result.stdout)}
 
 
-def test_untrusted_text_is_shown_without_control_characters(run, tmp_path):
+def _one_account(tmp_path, account_id: str, name: str):
+    """A portfolio file of one account with one message."""
     account = {
-        "customer": {"id": "evil", "name": "Evil\x1b[31m <script>alert(1)</script>\u202eCo"},
+        "customer": {"id": account_id, "name": name},
         "interactions": [
             {"id": "m1", "at": "2026-01-01T00:00:00Z", "direction": "inbound", "text": "hi"}
         ],
     }
-    path = tmp_path / "evil.json"
+    path = tmp_path / f"{account_id}.json"
     path.write_text(json.dumps([account]))
+    return path
+
+
+def test_untrusted_text_is_shown_without_control_characters(run, tmp_path):
+    path = _one_account(tmp_path, "evil", "Evil\x1b[31m <script>alert(1)</script>\u202eCo")
     db = tmp_path / "ledger.db"
     assert run("followups", "plan", path, "--as-of", AS_OF, "--db", db).exit_code == EXIT_OK
     table = run("followups", "list", "--db", db).output
     assert "Evil" in table
     assert "\x1b" not in table
     assert "\u202e" not in table
+
+
+def test_short_ids_owners_and_overdue_days_are_listed(run, db):
+    entries = _listed(run, db, "--as-of", AS_OF)
+    silence = next(e for e in entries if e["key"] == SILENCE)
+    assert isinstance(silence["id"], int)
+    assert silence["owner"] == silence["planned_owner"] == "Riya Shah"
+    assert silence["overdue_days"] == 42  # due 2026-02-06, listed as of 2026-03-20
+    assert sorted(e["id"] for e in entries) == list(range(1, len(entries) + 1))
+    table = run("followups", "list", "--db", db, "--account", "harbor-dental", "--as-of", AS_OF)
+    assert "overdue 42d" in table.output
+    assert "Riya Shah" in table.output
+    mine = _listed(run, db, "--owner", "Riya Shah")
+    assert mine
+    assert {e["owner"] for e in mine} == {"Riya Shah"}
+    late = _listed(run, db, "--overdue", "--as-of", AS_OF)
+    assert late
+    assert all(e["overdue_days"] is not None for e in late)
+    assert _listed(run, db, "--overdue", "--as-of", "2026-01-01") == []
+
+
+def test_today_is_what_is_due_for_me_most_urgent_first(run, db, monkeypatch):
+    result = run("followups", "today", "--db", db, "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == EXIT_OK
+    due = json.loads(result.stdout)
+    assert due
+    ranks = ["urgent", "high", "normal", "low"]
+    assert [ranks.index(e["priority"]) for e in due] == sorted(
+        ranks.index(e["priority"]) for e in due
+    )
+    assert all(e["due"] < "2026-03-21" for e in due)
+    monkeypatch.setenv("PERCEPTION_OWNER", "Riya Shah")
+    mine = json.loads(
+        run("followups", "today", "--db", db, "--as-of", AS_OF, "--format", "json").stdout
+    )
+    assert mine
+    assert {e["owner"] for e in mine} == {"Riya Shah"}
+    assert len(mine) < len(due)
+    table = run("followups", "today", "--db", db, "--as-of", AS_OF).output
+    assert table.splitlines()[0].split()[:3] == ["ID", "DUE", "STATE"]
+
+
+def test_commands_take_the_short_id_and_dates_in_words(run, db):
+    ref = str(next(e["id"] for e in _listed(run, db) if e["key"] == SILENCE))
+    assigned = run("followups", "assign", ref, "Lee Park", "--db", db)
+    assert assigned.exit_code == EXIT_OK
+    assert "owner Lee Park" in assigned.output
+    assert _listed(run, db, "--owner", "Lee Park")[0]["key"] == SILENCE
+    noted = run("followups", "note", f"#{ref}", "Left a voicemail.", "--db", db, "--by", "lee")
+    assert noted.exit_code == EXIT_OK
+    shown = run("followups", "show", ref, "--db", db, "--format", "json")
+    detail = json.loads(shown.stdout)
+    assert detail["key"] == SILENCE
+    assert detail["assignee"] == "Lee Park"
+    assert [(n["by"], n["text"]) for n in detail["notes"]] == [("lee", "Left a voicemail.")]
+    text = run("followups", "show", ref, "--db", db).output
+    assert "Left a voicemail." in text
+    assert "assigned; planned: Riya Shah" in text
+    snoozed = run("followups", "snooze", ref, "--until", "tomorrow", "--db", db)
+    assert snoozed.exit_code == EXIT_OK
+    assert f"{ref} {SILENCE}: snoozed until" in snoozed.output
+    assert run("followups", "done", ref, "--db", db, "--by", "lee").exit_code == EXIT_OK
+    assert run("followups", "assign", ref, "--db", db).output.endswith("owner Riya Shah\n")
+    bad = run("followups", "snooze", ref, "--until", "someday", "--db", db)
+    assert bad.exit_code == EXIT_INPUT
+    assert "is not a date" in bad.output
+    assert "no follow-up with short id '999'" in run("followups", "done", "999", "--db", db).output
+    assert run("followups", "note", ref, " ", "--db", db).exit_code == EXIT_INPUT
+
+
+def test_plan_gives_an_owner_to_accounts_without_one(run, tmp_path):
+    path = _one_account(tmp_path, "solo", "Solo")
+    db = tmp_path / "solo.db"
+    plan = ("followups", "plan", path, "--as-of", AS_OF, "--db", db)
+    assert run(*plan, "--owner", "Kim").exit_code == EXIT_OK
+    assert {e["owner"] for e in _listed(run, db)} == {"Kim"}

@@ -55,8 +55,8 @@ def test_validate_against_registry(registry):
     assert "weights.break-silence: no scorer is named" in text
     assert "options.break-silence.days: must be a number, not str 'ten'" in text
     assert (
-        "options.break-silence.colour: unknown option (allowed: at_risk_days, days, inbound_only)"
-        in text
+        "options.break-silence.colour: unknown option "
+        "(allowed: at_risk_days, days, inbound_only, recovery_days)" in text
     )
     assert "options.ghost: no scorer" in text
 

@@ -15,12 +15,22 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from perception._budget import bounded
-from perception.outcome import Finding, FollowUp, PluginFailure, Signal
+from perception.context import PolicyContext
+from perception.model import Account
+from perception.outcome import (
+    Finding,
+    FollowUp,
+    PerceivedOutcome,
+    PluginFailure,
+    Resolution,
+    Signal,
+)
 from perception.plugins import Registered
 
 __all__ = [
     "finding_problem",
     "followup_problem",
+    "resolution_of",
     "run_plugin",
     "signal_problem",
     "span_failure",
@@ -123,3 +133,31 @@ def span_failure(entry: Registered[Any], start: int, end: int, length: int) -> P
     """The failure reported for a finding whose span lies past the end of the message."""
     error = f"ValueError: finding span {start}-{end} lies outside the message (length {length})"
     return PluginFailure(plugin=entry.name, kind=entry.kind, error=error, origin=entry.origin)
+
+
+def resolution_of(
+    entry: Registered[Any],
+    ctx: PolicyContext[Any],
+    view: Account,
+    outcome: PerceivedOutcome,
+    item: FollowUp,
+    failures: list[PluginFailure],
+    *,
+    strict: bool,
+) -> list[Resolution]:
+    """The resolution of *item*, a pending follow-up its policy no longer plans, if any."""
+    method = getattr(entry.obj, "resolution", None)
+
+    def call() -> list[Resolution]:
+        if method is None:
+            reason: object = f"{entry.name} no longer plans it as of {ctx.as_of.date()}."
+        else:
+            reason = method(view, outcome, item, ctx)
+        if reason is None:
+            return []
+        if not isinstance(reason, str):
+            msg = f"resolution must return a string or None, not {type(reason).__name__}"
+            raise TypeError(msg)  # reported like any plugin error
+        return [Resolution(key=item.key, account=item.account, policy=item.policy, reason=reason)]
+
+    return run_plugin(entry, call, Resolution, failures, strict=strict, verify=lambda _: None)

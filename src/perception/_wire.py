@@ -65,7 +65,9 @@ _SPAN = _Layout(Span, "start", "end")
 _SPAN_START, _SPAN_END = _SPAN.setters
 _SENTIMENT = _Layout(Sentiment, "compound", "positive", "neutral", "negative")
 _SCORE_SPAN, _SCORE_SENTIMENT = _setters(SentenceScore, "span", "sentiment")
-_FINDING = _Layout(Finding, "check", "severity", "message", "suggestion", "evidence")
+_FINDING = _Layout(
+    Finding, "check", "severity", "message", "suggestion", "evidence", "edits", "safe"
+)
 (_FINDING_SPAN,) = _setters(Finding, "span")
 _REPORT = _Layout(MessageReport, "length", "failures", "silenced")
 _REPORT_SENTIMENT, _REPORT_SENTENCES, _REPORT_FINDINGS = _setters(
@@ -76,7 +78,16 @@ _SIGNAL = _Layout(
 )
 _DRIVER = _Layout(Driver, "text", "dimension", "impact", "scorer", "evidence")
 _FOLLOWUP = _Layout(
-    FollowUp, "policy", "key", "account", "due", "action", "reason", "priority", "evidence"
+    FollowUp,
+    "policy",
+    "key",
+    "account",
+    "due",
+    "action",
+    "reason",
+    "priority",
+    "evidence",
+    "owner",
 )
 _OUTCOME = _Layout(
     PerceivedOutcome,

@@ -25,7 +25,12 @@ import attrs
 import pluggy
 
 from perception._silence import silenced as _silenced
-from perception._verify import finding_problem, followup_problem, signal_problem
+from perception._verify import (
+    finding_problem,
+    followup_problem,
+    resolution_of,
+    signal_problem,
+)
 from perception._verify import run_plugin as _run
 from perception._verify import span_failure as _span_failure
 from perception.aggregate import aggregate, diagnose
@@ -241,11 +246,14 @@ def _check_message(
             verify=functools.partial(finding_problem, check=entry.name),
         )
         for finding in produced:
-            span = finding.span
+            span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]
             if span is not None and span.end > length:
                 # Kept, without the span that points outside the message, and reported.
-                finding = attrs.evolve(finding, span=None)  # noqa: PLW2901
+                finding = attrs.evolve(finding, span=None, edits=(), safe=False)  # noqa: PLW2901
                 failures.append(_span_failure(entry, span.start, span.end, length))
+            elif outside:  # kept, without the edits that point outside the message
+                finding = attrs.evolve(finding, edits=(), safe=False)  # noqa: PLW2901
+                failures.append(_span_failure(entry, outside[0].start, outside[0].end, length))
             if evidence:
                 finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
             findings.append(finding)
@@ -327,12 +335,20 @@ def plan_followups(
     config: Config | None = None,
     plugins: Plugins = None,
     strict: bool = False,
+    pending: Iterable[FollowUp] = (),
 ) -> FollowUpPlan:
     """Plan follow-ups for *account*.
 
+    A follow-up a policy leaves without an ``owner`` gets the account's ``owner``.
+
     :param outcome: the account's assessed outcome (assessed now when omitted).
     :param as_of: the time of planning (default: the outcome's ``as_of``, else now).
-    :return: the follow-ups, by due time then priority, and any policy failures.
+    :param pending: follow-ups planned earlier and still open (from a ledger).  Each one
+        of this account that its policy ran and no longer plans is judged: the policy's
+        optional ``resolution`` method says why it is resolved, or ``None`` to keep it
+        open; a policy without the method resolves it with a generic reason.
+    :return: the follow-ups, by due time then priority, any policy failures, the
+        policies that ran, and the resolved pending follow-ups.
     """
     config = config if config is not None else default_config()
     registry = _registry(plugins)
@@ -345,10 +361,12 @@ def plan_followups(
     failures: list[PluginFailure] = []
     followups: list[FollowUp] = []
     keys: set[str] = set()
+    ran: dict[str, tuple[Registered[Any], PolicyContext[Any]]] = {}
     for entry in _enabled(registry.policies.values(), config):
         ctx: PolicyContext[Any] = PolicyContext(
             as_of=as_of, options=entry.options(config), config=config
         )
+        before = len(failures)
         for item in _run(
             entry,
             functools.partial(entry.obj.followups, view, outcome, ctx),
@@ -359,6 +377,22 @@ def plan_followups(
         ):
             if item.key not in keys:
                 keys.add(item.key)
-                followups.append(item)
+                owned = item.owner or not account.owner
+                followups.append(item if owned else attrs.evolve(item, owner=account.owner))
+        if len(failures) == before:
+            ran[entry.name] = (entry, ctx)
     followups.sort(key=lambda f: (f.due, -f.priority.rank, f.key))
-    return FollowUpPlan(account=account.id, as_of=as_of, followups=followups, failures=failures)
+    resolved = [
+        found
+        for item in pending
+        if item.account == account.id and item.key not in keys and item.policy in ran
+        for found in resolution_of(*ran[item.policy], view, outcome, item, failures, strict=strict)
+    ]
+    return FollowUpPlan(
+        account=account.id,
+        as_of=as_of,
+        followups=followups,
+        failures=failures,
+        policies=tuple(ran),
+        resolved=resolved,
+    )

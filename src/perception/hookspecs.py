@@ -15,6 +15,9 @@ one-line ``description``, and one method.  Optionally:
 * for a scorer, ``weight``: the base weight of its signals (default 1.0), which the
   ``[weights]`` table of the configuration replaces; and ``evidence_kind``: what kind of
   evidence its signals are (:class:`EvidenceKind`, default ``inferred``).
+* for a policy, ``resolution(account, outcome, followup, ctx)``: why a follow-up it planned
+  earlier, and no longer plans, is resolved (a sentence), or ``None`` to keep it open
+  (added in 0.2.0).  Without it such a follow-up is resolved with a generic reason.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     import click
 
     from perception.context import CheckContext, PolicyContext, ScoreContext
+    from perception.history import OutcomeChange
     from perception.model import Account
     from perception.outcome import Finding, FollowUp, PerceivedOutcome, Signal
     from perception.text import Message
@@ -41,6 +45,7 @@ __all__ = [
     "Scorer",
     "hookimpl",
     "hookspec",
+    "perception_band_changed",
     "perception_register_checks",
     "perception_register_commands",
     "perception_register_policies",
@@ -110,7 +115,13 @@ class Check(Protocol):
 
 @runtime_checkable
 class Policy(Protocol):
-    """Turns an account's state into dated follow-up actions."""
+    """Turns an account's state into dated follow-up actions.
+
+    Optionally, ``resolution(account, outcome, followup, ctx) -> str | None`` says why a
+    follow-up the policy planned earlier, and no longer plans, is resolved (a sentence the
+    ledger keeps), or returns ``None`` to keep it open; without the method such a follow-up
+    is resolved with a generic reason.  It is not part of the protocol's required members.
+    """
 
     @property
     def name(self) -> str:
@@ -184,4 +195,23 @@ def perception_register_commands(cli: click.Group) -> None:
     :return: nothing; the return value is ignored.
 
     Added in 0.1.0.
+    """
+
+
+@hookspec
+def perception_band_changed(change: OutcomeChange) -> None:
+    """Be told that an account's outcome changed band.
+
+    Called once per account whose band differs from its previous assessment in a ledger,
+    after ``perception followups plan --db`` or ``perception assess --db`` recorded the new
+    one (the same run may also post it to a webhook, ``--notify-webhook``).  Each
+    implementation is called on its own: one that raises is reported as a warning and the
+    others still run; the command's exit code does not change.
+
+    :param change: the account, the previous and the new point of its history (score,
+        band, time, drivers), the drivers that appeared and those that went, and
+        ``change.describe()``, one line in words.
+    :return: nothing; the return value is ignored.
+
+    Added in 0.2.0.
     """

@@ -8,6 +8,7 @@ plugin's name, instead of skewing a score.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -29,6 +30,7 @@ from perception.model import Dimension
 __all__ = [
     "Band",
     "Driver",
+    "Edit",
     "Finding",
     "FollowUp",
     "FollowUpPlan",
@@ -36,6 +38,7 @@ __all__ = [
     "PerceivedOutcome",
     "PluginFailure",
     "Priority",
+    "Resolution",
     "SentenceScore",
     "Sentiment",
     "Severity",
@@ -192,6 +195,29 @@ class Signal:
 
 
 @attrs.frozen(kw_only=True)
+class Edit:
+    """A replacement in a message: ``text[span.start:span.end]`` becomes ``text``
+    (an empty ``text`` deletes the span).
+
+    Attributes:
+        span: the characters to replace.
+        text: what to put in their place.
+    """
+
+    span: Span
+    text: str
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        if not isinstance(self.span, Span):
+            yield "span", "must be a Span"
+        if not isinstance(self.text, str):
+            yield "text", "must be a string"
+
+
+@attrs.frozen(kw_only=True)
 class Finding:
     """Something in a message worth changing before it is sent.
 
@@ -202,6 +228,12 @@ class Finding:
         suggestion: a concrete change to make.
         span: where in the message, if it is a place rather than the whole message.
         evidence: ids of related records (the interaction it was found in).
+        edits: the suggestion as replacements, when it is one (an editor offers them
+            as a quick fix); empty when the suggestion needs a person to write something.
+            Edits of one finding never overlap.
+        safe: the edits keep the message's meaning (a phrase replaced by its plain
+            equivalent, a filler word left out), so ``perception check --fix`` may apply
+            them without a person reading them first.
     """
 
     check: str
@@ -210,6 +242,8 @@ class Finding:
     suggestion: str = ""
     span: Span | None = None
     evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    edits: tuple[Edit, ...] = attrs.field(default=(), converter=as_tuple)
+    safe: bool = False
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -221,6 +255,14 @@ class Finding:
         yield from text_issue("suggestion", self.suggestion)
         if self.span is not None and not isinstance(self.span, Span):
             yield "span", "must be a Span or None"
+        for index, edit in enumerate(self.edits):
+            if not isinstance(edit, Edit):
+                yield f"edits[{index}]", "must be an Edit"
+        ordered = sorted((e.span.start, e.span.end) for e in self.edits if isinstance(e, Edit))
+        if any(b[0] < a[1] for a, b in itertools.pairwise(ordered)):
+            yield "edits", "must not overlap"
+        if not isinstance(self.safe, bool):
+            yield "safe", "must be true or false"
 
 
 def _key_part(part: str) -> str:
@@ -253,6 +295,8 @@ class FollowUp:
         reason: why, in plain words.
         priority: low, normal, high or urgent.
         evidence: ids of the records it rests on.
+        owner: the team member who should do it; when a policy leaves it empty,
+            :func:`~perception.plan_followups` fills in the account's ``owner``.
     """
 
     policy: str
@@ -263,6 +307,7 @@ class FollowUp:
     reason: str
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_to_priority)
     evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    owner: str = ""
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -275,6 +320,38 @@ class FollowUp:
         yield from text_issue("action", self.action, required=True)
         yield from text_issue("reason", self.reason, required=True)
         yield from enum_issue("priority", self.priority, Priority)
+        yield from text_issue("owner", self.owner)
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """A follow-up planned earlier whose situation no longer holds.
+
+    :func:`~perception.plan_followups` judges the follow-ups it is given as ``pending``:
+    one that its policy no longer plans, and that the policy says is resolved, gets a
+    resolution; the ledger closes it as ``resolved`` with the reason.
+
+    Attributes:
+        key: the follow-up's key.
+        account: the account's id.
+        policy: the policy that planned it.
+        reason: why it no longer holds, in words (``"Dana Whitfield replied on
+            2026-03-21"``).
+    """
+
+    key: str
+    account: str
+    policy: str
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("key", self.key, required=True)
+        yield from text_issue("account", self.account, required=True)
+        yield from text_issue("policy", self.policy, required=True)
+        yield from text_issue("reason", self.reason, required=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -402,9 +479,15 @@ class FollowUpPlan:
         as_of: the time of planning.
         followups: planned follow-ups, by due time then priority.
         failures: policies that raised.
+        policies: the policies that ran without failing; a pending follow-up of any
+            other policy (disabled, blocked, failed) is never judged resolved.
+        resolved: pending follow-ups whose situation no longer holds (empty unless
+            ``pending`` follow-ups were given to :func:`~perception.plan_followups`).
     """
 
     account: str
     as_of: datetime
     followups: tuple[FollowUp, ...] = attrs.field(default=(), converter=as_tuple)
     failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
+    policies: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    resolved: tuple[Resolution, ...] = attrs.field(default=(), converter=as_tuple)

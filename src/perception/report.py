@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from perception.history import HistoryPoint, compare
 from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "account_text",
     "findings_text",
     "followups_table",
+    "history_html",
     "portfolio_html",
     "portfolio_markdown",
     "portfolio_table",
@@ -292,11 +294,14 @@ def portfolio_html(
     *,
     trajectories: Mapping[str, Trajectory] | None = None,
     title: str = "Perceived outcomes",
+    history: Mapping[str, Sequence[HistoryPoint]] | None = None,
 ) -> str:
     """One self-contained HTML page: the risk table, then each account explained.
 
     No scripts, no external resources; all text is escaped.  When *trajectories* has an
-    account's scores over time, its section shows them as an inline SVG chart.
+    account's scores over time, its section shows them as an inline SVG chart; when
+    *history* has its recorded assessments, the section ends with them
+    (:func:`history_html`).
     """
     trajectories = trajectories or {}
     ordered = risk_order(outcomes)
@@ -313,7 +318,10 @@ def portfolio_html(
             f'<td class="num">{o.score:.1f}</td><td>{_band(o.band)}</td>'
             f'<td class="num">{o.confidence:.2f}</td><td>{chart}</td><td>{driver}</td></tr>'
         )
-    sections = [_account_html(o, trajectories.get(o.account)) for o in ordered]
+    history = history or {}
+    sections = [
+        _account_html(o, trajectories.get(o.account), history.get(o.account, ())) for o in ordered
+    ]
     as_of = ordered[0].as_of.isoformat() if ordered else ""
     return "\n".join(
         [
@@ -335,7 +343,9 @@ def portfolio_html(
     )
 
 
-def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
+def _account_html(
+    outcome: PerceivedOutcome, points: Trajectory | None, history: Sequence[HistoryPoint] = ()
+) -> str:
     parts = [
         f'<section id="{_h(_anchor(outcome.account))}">',
         f"<h2>{_h(outcome.account)} {_band(outcome.band)}</h2>",
@@ -376,5 +386,37 @@ def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
             for f in outcome.failures
         ]
         parts.append("</ul>")
+    if history:
+        parts.append(history_html(history))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def history_html(points: Sequence[HistoryPoint], *, limit: int = 12) -> str:
+    """An account's recorded assessments as an HTML block: the last *limit* of them, newest
+    first, each with its score, band and the drivers that appeared since the one before.
+
+    Self-contained (it uses the page's table and band styles) and escaped; empty for no
+    points.
+    """
+    if not points:
+        return ""
+    ordered = sorted(points, key=lambda p: p.as_of)
+    rows = []
+    for index in range(len(ordered) - 1, max(-1, len(ordered) - 1 - limit), -1):
+        point = ordered[index]
+        before = ordered[index - 1] if index else None
+        change = compare(before, point, min_change=0.0)
+        moved = f"{point.score - before.score:+.1f}" if before is not None else ""
+        why = [f"new: {d.text}" for d in change.new_drivers] if change else []
+        why += [f"no longer: {d.text}" for d in change.gone_drivers] if change else []
+        rows.append(
+            f'<tr><td>{_h(point.as_of.date().isoformat())}</td><td class="num">'
+            f'{point.score:.1f}</td><td class="num">{_h(moved)}</td><td>{_band(point.band)}'
+            f"</td><td>{'<br>'.join(_h(w) for w in why) or '-'}</td></tr>"
+        )
+    return (
+        f'<div class="history"><h3>History ({len(ordered)} assessments)</h3>'
+        "<table><thead><tr><th>As of</th><th>Score</th><th>Change</th><th>Band</th>"
+        "<th>What changed</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+    )

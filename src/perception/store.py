@@ -6,16 +6,21 @@ is lost and none is sent twice::
     from perception.store import Ledger
 
     with Ledger.open("ledger.db") as ledger:
-        counts = ledger.record(plan, outcomes=[outcome])   # new / updated / unchanged
-        for entry in ledger.list(due_before=now):
-            ...
-        ledger.done(entry.key, by="sam")
+        counts = ledger.record(plan, outcomes=[outcome])   # new / updated / resolved
+        for entry in ledger.list(due_before=now, owner="sam"):
+            print(entry.ref, entry.overdue_days(now), entry.followup.action)
+        ledger.done(entry.key, by="sam")     # or its short id: ledger.done(12)
+        ledger.note(12, "Left a voicemail", by="sam")
 
 Guarantees:
 
 * **Idempotent.**  A follow-up is stored once per key.  Recording the same plan again
-  writes nothing; a follow-up that is done, dismissed or snoozed keeps its status (a
-  situation that recurs gets a new key from its policy, hence a new row).
+  writes nothing; a follow-up that is done, dismissed, resolved or snoozed keeps its status
+  (a situation that recurs gets a new key from its policy, hence a new row).  A closed
+  follow-up is never reopened by planning.
+* **Self-closing.**  A plan made with the ledger's open follow-ups as ``pending`` carries
+  the ones whose situation no longer holds; recording it closes them as ``resolved``,
+  with the reason.
 * **Atomic.**  Each call that writes is one transaction (``BEGIN IMMEDIATE``): a
   process killed in the middle leaves the ledger as it was before the call.
 * **Concurrent.**  WAL mode and a busy timeout let several processes read and write
@@ -49,7 +54,18 @@ import attrs
 
 from perception._validation import lenient
 from perception.errors import PerceptionError
-from perception.outcome import Band, FollowUp, FollowUpPlan, PerceivedOutcome, Priority
+from perception.history import HistoryPoint, OutcomeChange, compare
+from perception.history import ordered as ordered_changes
+from perception.model import Dimension
+from perception.outcome import (
+    Band,
+    Driver,
+    FollowUp,
+    FollowUpPlan,
+    PerceivedOutcome,
+    Priority,
+    Resolution,
+)
 
 __all__ = [
     "APPLICATION_ID",
@@ -62,6 +78,7 @@ __all__ = [
     "LedgerEntry",
     "LedgerError",
     "LedgerStateError",
+    "Note",
     "RecordCounts",
     "SchemaVersionError",
     "Status",
@@ -71,10 +88,10 @@ __all__ = [
 #: ``PRAGMA application_id`` of a perception ledger ("PRCP" in ASCII).
 APPLICATION_ID: Final = 0x50524350
 #: The schema version this code writes; ``PRAGMA user_version`` of an up-to-date ledger.
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 5
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_CLOSED = frozenset({"done", "dismissed"})
+_CLOSED = frozenset({"done", "dismissed", "resolved"})
 _PRIORITY_TEXT: Final = {p: p.value for p in Priority}
 _BAND_TEXT: Final = {b: b.value for b in Band}
 #: Rows compared and written per statement group inside one transaction.
@@ -121,18 +138,20 @@ class Status(str, enum.Enum):
     """Where a follow-up stands.
 
     ``open`` until somebody does it (``done``), decides not to (``dismissed``) or puts
-    it off (``snoozed`` until a time, after which it is due again).
+    it off (``snoozed`` until a time, after which it is due again), or until planning
+    finds that its situation no longer holds (``resolved``, with the reason).
     """
 
     OPEN = "open"
     DONE = "done"
     SNOOZED = "snoozed"
     DISMISSED = "dismissed"
+    RESOLVED = "resolved"
 
     @property
     def closed(self) -> bool:
-        """True for done and dismissed."""
-        return self in (Status.DONE, Status.DISMISSED)
+        """True for done, dismissed and resolved."""
+        return self in (Status.DONE, Status.DISMISSED, Status.RESOLVED)
 
 
 def _to_status(value: object) -> Status:
@@ -145,16 +164,19 @@ class RecordCounts:
 
     Attributes:
         new: follow-ups stored for the first time.
-        updated: open or snoozed follow-ups whose due time, text, priority or evidence
-            changed (their status is kept).
+        updated: open or snoozed follow-ups whose due time, text, priority, evidence or
+            owner changed (their status is kept).
         unchanged: follow-ups already stored as planned, or already closed.
         outcomes: outcome history points stored (new or changed).
+        resolved: open or snoozed follow-ups closed as ``resolved`` (see
+            :attr:`~perception.outcome.FollowUpPlan.resolved`).
     """
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     outcomes: int = 0
+    resolved: int = 0
 
     @property
     def total(self) -> int:
@@ -167,13 +189,17 @@ class LedgerEntry:
     """A follow-up as stored in the ledger, with its status.
 
     Attributes:
-        followup: the follow-up as last planned.
-        status: open, done, snoozed or dismissed.
+        followup: the follow-up as last planned (its ``owner`` as planned).
+        status: open, done, snoozed, dismissed or resolved.
         created_at: when it was first recorded.
         updated_at: when its row last changed.
-        closed_at: when it was done or dismissed.
+        closed_at: when it was done, dismissed or resolved.
         closed_by: who did or dismissed it, if given.
         snoozed_until: when a snoozed follow-up is due again.
+        ref: the short id, a whole number given in the order follow-ups are recorded,
+            stable for the life of the ledger; commands take it in place of the key.
+        assignee: who it was assigned to with :meth:`Ledger.assign`, if anybody.
+        resolution: why it was resolved, for a resolved follow-up.
     """
 
     followup: FollowUp
@@ -183,6 +209,9 @@ class LedgerEntry:
     closed_at: datetime | None = None
     closed_by: str | None = None
     snoozed_until: datetime | None = None
+    ref: int = 0
+    assignee: str | None = None
+    resolution: str | None = None
 
     @property
     def key(self) -> str:
@@ -201,24 +230,35 @@ class LedgerEntry:
             return max(self.followup.due, self.snoozed_until)
         return self.followup.due
 
+    @property
+    def owner(self) -> str:
+        """Who should do it: the assignee, else the owner planned (``""`` if nobody)."""
+        return self.assignee or self.followup.owner
+
+    def overdue_days(self, now: datetime) -> int | None:
+        """How many calendar days (UTC) it has been overdue at *now*: ``None`` when it is
+        closed or not yet due, 0 when it fell due earlier the same day."""
+        if self.status.closed or self.due >= now:
+            return None
+        due = self.due.astimezone(timezone.utc).date()
+        return (now.astimezone(timezone.utc).date() - due).days
+
 
 @attrs.frozen(kw_only=True)
-class HistoryPoint:
-    """One assessed outcome of an account, as kept in the history.
+class Note:
+    """A note on a follow-up, as kept in the ledger.
 
     Attributes:
-        account: the account's id.
-        as_of: the time the assessment describes.
-        score: 0 to 100.
-        band: the score in words.
-        confidence: 0 to 1.
+        key: the follow-up's key.
+        at: when it was written.
+        by: who wrote it, if given.
+        text: the note.
     """
 
-    account: str
-    as_of: datetime
-    score: float
-    band: Band
-    confidence: float
+    key: str
+    at: datetime
+    by: str | None
+    text: str
 
 
 # --- schema --------------------------------------------------------------------------
@@ -277,8 +317,66 @@ _MIGRATIONS: Final[tuple[tuple[int, str], ...]] = (
           AND substr(key, 1, length(policy) + length(account) + 1) = policy || ':' || account
         """,
     ),
+    (
+        4,
+        # A ledger for a team: short ids, owners and assignees, the 'resolved' status
+        # with its reason, the time of the plan that last changed a row, and notes.
+        # SQLite cannot change a CHECK constraint in place: the table is rebuilt, short
+        # ids given in the order the rows were recorded.
+        """
+        CREATE TABLE followups_v4 (
+            key           TEXT PRIMARY KEY,
+            ref           INTEGER NOT NULL,
+            account       TEXT NOT NULL,
+            policy        TEXT NOT NULL,
+            due           TEXT NOT NULL,
+            action        TEXT NOT NULL,
+            reason        TEXT NOT NULL,
+            priority      TEXT NOT NULL,
+            evidence      TEXT NOT NULL DEFAULT '[]',
+            owner         TEXT NOT NULL DEFAULT '',
+            digest        BLOB NOT NULL DEFAULT x'',
+            status        TEXT NOT NULL DEFAULT 'open'
+                          CHECK (status IN ('open', 'done', 'snoozed', 'dismissed', 'resolved')),
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            closed_at     TEXT,
+            closed_by     TEXT,
+            snoozed_until TEXT,
+            assignee      TEXT,
+            resolution    TEXT,
+            planned_as_of TEXT
+        ) WITHOUT ROWID;
+        INSERT INTO followups_v4 (key, ref, account, policy, due, action, reason, priority,
+            evidence, digest, status, created_at, updated_at, closed_at, closed_by,
+            snoozed_until)
+        SELECT key, row_number() OVER (ORDER BY created_at, key), account, policy, due,
+            action, reason, priority, evidence, digest, status, created_at, updated_at,
+            closed_at, closed_by, snoozed_until
+        FROM followups;
+        DROP TABLE followups;
+        ALTER TABLE followups_v4 RENAME TO followups;
+        CREATE INDEX followups_by_due ON followups (status, due);
+        CREATE INDEX followups_by_account ON followups (account, status);
+        CREATE UNIQUE INDEX followups_by_ref ON followups (ref);
+        CREATE TABLE notes (
+            key  TEXT NOT NULL,
+            at   TEXT NOT NULL,
+            by   TEXT,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX notes_by_key ON notes (key, at)
+        """,
+    ),
+    (
+        5,
+        # The drivers of each outcome in the history, so that a change can be explained.
+        """
+        ALTER TABLE outcomes ADD COLUMN drivers TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
 )
-_TABLES: Final = {"followups": 1, "outcomes": 2}
+_TABLES: Final = {"followups": 1, "outcomes": 2, "notes": 4}
 
 
 def _key_clash(key: str, first: str, second: str) -> LedgerError:
@@ -314,7 +412,8 @@ def _now() -> datetime:
 
 _SELECT = (
     "SELECT key, account, policy, due, action, reason, priority, evidence, status, "
-    "created_at, updated_at, closed_at, closed_by, snoozed_until FROM followups"
+    "created_at, updated_at, closed_at, closed_by, snoozed_until, ref, owner, assignee, "
+    "resolution FROM followups"
 )
 
 
@@ -329,6 +428,7 @@ def _entry(row: Sequence[Any]) -> LedgerEntry:
             reason=row[5],
             priority=Priority(row[6]),
             evidence=tuple(json.loads(row[7])),
+            owner=row[15],
         ),
         status=Status(row[8]),
         created_at=_parse(row[9]),
@@ -336,10 +436,13 @@ def _entry(row: Sequence[Any]) -> LedgerEntry:
         closed_at=_parse_optional(row[11]),
         closed_by=row[12],
         snoozed_until=_parse_optional(row[13]),
+        ref=int(row[14]),
+        assignee=row[16],
+        resolution=row[17],
     )
 
 
-def _content(item: FollowUp) -> tuple[str, str, str, str, str]:
+def _content(item: FollowUp) -> tuple[str, str, str, str, str, str]:
     """The columns a re-plan may change, as stored."""
     return (
         _iso(item.due),
@@ -347,18 +450,22 @@ def _content(item: FollowUp) -> tuple[str, str, str, str, str]:
         item.reason,
         _PRIORITY_TEXT[item.priority],
         _evidence_json(item.evidence),
+        item.owner,
     )
 
 
 def _digest(item: FollowUp) -> bytes:
     """A fingerprint of the columns a re-plan may change: equal content, equal digest.
 
-    Comparing 8 bytes instead of every column keeps re-planning unchanged data cheap.
+    Comparing 8 bytes instead of every column keeps re-planning unchanged data cheap.  An
+    empty owner adds nothing, so rows recorded before owners existed keep their digest.
     """
     text = (
         f"{item.due.timestamp()!r}\x1f{item.action}\x1f{item.reason}\x1f"
         f"{_PRIORITY_TEXT[item.priority]}\x1f{_evidence_json(item.evidence)}"
     )
+    if item.owner:
+        text += f"\x1f{item.owner}"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
@@ -367,17 +474,19 @@ def _evidence_json(evidence: tuple[str, ...]) -> str:
     return json.dumps(list(evidence), ensure_ascii=False)
 
 
-def _followups_of(
+def _plans_of(
     items: FollowUpPlan | Iterable[FollowUp | FollowUpPlan],
-) -> Iterator[FollowUp]:
+) -> Iterator[tuple[Sequence[FollowUp], datetime | None, Sequence[Resolution]]]:
+    """Each plan's follow-ups, its time and its resolutions; a bare follow-up as a plan
+    of its own without a time."""
     if isinstance(items, FollowUpPlan):
-        yield from items.followups
+        yield items.followups, items.as_of, items.resolved
         return
     for item in items:
         if isinstance(item, FollowUpPlan):
-            yield from item.followups
+            yield item.followups, item.as_of, item.resolved
         elif isinstance(item, FollowUp):
-            yield item
+            yield (item,), None, ()
         else:
             msg = f"record() takes FollowUp or FollowUpPlan items, not {type(item).__name__}"
             raise TypeError(msg)
@@ -520,85 +629,102 @@ class Ledger:
     ) -> RecordCounts:
         """Store planned follow-ups (and outcomes) in one transaction.
 
-        A key seen for the first time is stored as ``open``.  A key already stored keeps
-        its status and timestamps; while it is open or snoozed, a change of its due
-        time, action, reason, priority or evidence is written (``updated``).  A closed
-        follow-up is never reopened by planning.
+        A key seen for the first time is stored as ``open``, with the next short id.  A
+        key already stored keeps its status, short id and timestamps; while it is open or
+        snoozed, a change of its due time, action, reason, priority, evidence or owner is
+        written (``updated``).  A closed follow-up is never reopened by planning.
+
+        A plan's ``resolved`` follow-ups that are still open or snoozed are closed as
+        ``resolved`` with their reason, unless the plan also plans them or is older than
+        the plan that last changed them.
 
         :param followups: a plan, or follow-ups and plans in any mix.
         :param outcomes: assessed outcomes to add to the history (see
             :meth:`record_outcomes`).
-        :return: how many follow-ups were new, updated or unchanged.
+        :return: how many follow-ups were new, updated, unchanged or resolved.
         """
-        unique: dict[str, FollowUp] = {}
-        for item in _followups_of(followups):
-            first = unique.setdefault(item.key, item)
-            if first.account != item.account:
-                raise _key_clash(item.key, first.account, item.account)
+        unique: dict[str, tuple[FollowUp, str | None]] = {}
+        resolutions: list[tuple[Resolution, str]] = []
+        for planned, as_of, resolved in _plans_of(followups):
+            stamp = _iso(as_of) if as_of is not None else None
+            for item in planned:
+                first = unique.setdefault(item.key, (item, stamp))[0]
+                if first.account != item.account:
+                    raise _key_clash(item.key, first.account, item.account)
+            resolutions += [(r, stamp) for r in resolved if stamp is not None]
         items = list(unique.values())
+        closing = [(r, at) for r, at in resolutions if r.key not in unique]
         history = [_history_row(o) for o in outcomes]
 
         def work(db: sqlite3.Connection) -> RecordCounts:
             now = _iso(self._clock())
-            new = updated = unchanged = written = 0
+            counts = _Counts(next_ref=_next_ref(db))
             for chunk in _chunks(items):
-                marks = ",".join("?" * len(chunk))
-                stored = {
-                    row[0]: row
-                    for row in db.execute(
-                        "SELECT key, status, digest, account "  # noqa: S608  # only ? marks
-                        f"FROM followups WHERE key IN ({marks})",
-                        [f.key for f in chunk],
-                    )
-                }
-                inserts, updates = [], []
-                for item in chunk:
-                    row = stored.get(item.key)
-                    if row is not None and row[3] != item.account:
-                        raise _key_clash(item.key, row[3], item.account)
-                    if row is None:
-                        inserts.append(
-                            (
-                                item.key,
-                                item.account,
-                                item.policy,
-                                *_content(item),
-                                _digest(item),
-                                now,
-                                now,
-                            )
-                        )
-                    elif row[1] in _CLOSED:
-                        unchanged += 1  # a closed follow-up is never changed by planning
-                    elif row[2] != (digest := _digest(item)):
-                        updates.append((*_content(item), digest, now, item.key))
-                    else:
-                        unchanged += 1
-                if inserts:
-                    db.executemany(
-                        "INSERT INTO followups (key, account, policy, due, action, reason, "
-                        "priority, evidence, digest, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        inserts,
-                    )
-                if updates:
-                    db.executemany(
-                        "UPDATE followups SET due = ?, action = ?, reason = ?, priority = ?, "
-                        "evidence = ?, digest = ?, updated_at = ? WHERE key = ?",
-                        updates,
-                    )
-                new += len(inserts)
-                updated += len(updates)
-                written += len(inserts) + len(updates)
-                if self._after_chunk is not None:
-                    self._after_chunk(written)
+                self._record_chunk(db, chunk, now, counts)
+            resolved = _close_resolved(db, closing, now)
             stored_outcomes = _write_history(db, history, now)
             return RecordCounts(
-                new=new, updated=updated, unchanged=unchanged, outcomes=stored_outcomes
+                new=counts.new,
+                updated=counts.updated,
+                unchanged=counts.unchanged,
+                outcomes=stored_outcomes,
+                resolved=resolved,
             )
 
         counts: RecordCounts = self._write(work)
         return counts
+
+    def _record_chunk(
+        self,
+        db: sqlite3.Connection,
+        chunk: Sequence[tuple[FollowUp, str | None]],
+        now: str,
+        counts: _Counts,
+    ) -> None:
+        """Insert or update one group of planned follow-ups."""
+        marks = ",".join("?" * len(chunk))
+        stored = {
+            row[0]: row
+            for row in db.execute(
+                "SELECT key, status, digest, account "  # noqa: S608  # only ? marks
+                f"FROM followups WHERE key IN ({marks})",
+                [f.key for f, _ in chunk],
+            )
+        }
+        inserts, updates = [], []
+        for item, as_of in chunk:
+            row = stored.get(item.key)
+            if row is not None and row[3] != item.account:
+                raise _key_clash(item.key, row[3], item.account)
+            if row is None:
+                head = (item.key, counts.next_ref, item.account, item.policy)
+                inserts.append((*head, *_content(item), _digest(item), now, now, as_of))
+                counts.next_ref += 1
+            elif row[1] in _CLOSED:
+                counts.unchanged += 1  # a closed follow-up is never changed by planning
+            elif row[2] != (digest := _digest(item)):
+                updates.append((*_content(item), digest, now, as_of, item.key))
+            else:
+                counts.unchanged += 1
+        if inserts:
+            db.executemany(
+                "INSERT INTO followups (key, ref, account, policy, due, action, reason, "
+                "priority, evidence, owner, digest, created_at, updated_at, planned_as_of) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+        if updates:
+            db.executemany(
+                "UPDATE followups SET due = ?, action = ?, reason = ?, priority = ?, "
+                "evidence = ?, owner = ?, digest = ?, updated_at = ?, "
+                "planned_as_of = coalesce(?, planned_as_of) WHERE key = ?",
+                updates,
+            )
+        counts.new += len(inserts)
+        counts.updated += len(updates)
+        counts.written += len(inserts) + len(updates)
+        if self._after_chunk is not None:
+            self._after_chunk(counts.written)
 
     def record_outcomes(self, outcomes: Iterable[PerceivedOutcome]) -> int:
         """Add outcomes to the history in one transaction.
@@ -622,15 +748,31 @@ class Ledger:
 
     # reading ------------------------------------------------------------------------
 
-    def get(self, key: str) -> LedgerEntry:
-        """The follow-up with *key*.
+    def get(self, key: str | int) -> LedgerEntry:
+        """The follow-up with *key*, or with the short id *key* (``12``, ``"12"`` or
+        ``"#12"``); a key is looked for first.
 
-        :raises UnknownFollowUpError: no follow-up has that key.
+        :raises UnknownFollowUpError: no follow-up has that key or short id.
         """
-        rows = self._read(_SELECT + " WHERE key = ?", (key,))
-        if not rows:
-            raise UnknownFollowUpError(f"{self.path}: no follow-up with key {key!r}")
-        return _entry(rows[0])
+        return _entry(self._row(self._db, key))
+
+    def _row(self, db: sqlite3.Connection, key: str | int) -> Any:
+        """The stored row of the follow-up named by *key* (a key or a short id)."""
+
+        def attempt() -> Any:
+            row = None
+            if isinstance(key, str):
+                row = db.execute(_SELECT + " WHERE key = ?", (key,)).fetchone()
+            ref = _as_ref(key) if row is None else None
+            if ref is not None:
+                row = db.execute(_SELECT + " WHERE ref = ?", (ref,)).fetchone()
+            return row
+
+        row = _retry(attempt, self.path, None)
+        if row is None:
+            what = "short id" if _as_ref(key) is not None else "key"
+            raise UnknownFollowUpError(f"{self.path}: no follow-up with {what} {key!r}")
+        return row
 
     def list(
         self,
@@ -639,6 +781,7 @@ class Ledger:
         account: str | None = None,
         status: Status | str | Iterable[Status | str] | None = None,
         policy: str | None = None,
+        owner: str | None = None,
     ) -> builtins.list[LedgerEntry]:
         """Follow-ups by due time (a snoozed one is due when its snooze ends).
 
@@ -647,6 +790,8 @@ class Ledger:
         :param status: a status or several (default: open and snoozed, the ones still
             to do); pass ``list(Status)`` for all.
         :param policy: only those planned by this policy.
+        :param owner: only those this person should do: assigned to them, or planned
+            for them and assigned to nobody.
         """
         if status is None:
             wanted = {Status.OPEN, Status.SNOOZED}
@@ -658,12 +803,13 @@ class Ledger:
         due = "CASE WHEN status = 'snoozed' AND snoozed_until > due THEN snoozed_until ELSE due END"
         clauses = [f"status IN ({','.join('?' * len(order))})"]
         params: list[Any] = [s.value for s in order]
-        if account is not None:
-            clauses.append("account = ?")
-            params.append(account)
-        if policy is not None:
-            clauses.append("policy = ?")
-            params.append(policy)
+        for column, value in (("account", account), ("policy", policy)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if owner is not None:
+            clauses.append("coalesce(assignee, owner) = ?")
+            params.append(owner)
         if due_before is not None:
             clauses.append(f"{due} < ?")
             params.append(_iso(due_before))
@@ -685,29 +831,72 @@ class Ledger:
             )
         return int(rows[0][0])
 
-    def history(self, account: str) -> builtins.list[HistoryPoint]:
-        """The account's outcome history, oldest first."""
-        rows = self._read(
-            "SELECT account, as_of, score, band, confidence FROM outcomes "
-            "WHERE account = ? ORDER BY as_of",
-            (account,),
-        )
-        return [
-            HistoryPoint(
-                account=row[0],
-                as_of=_parse(row[1]),
-                score=float(row[2]),
-                band=Band(row[3]),
-                confidence=float(row[4]),
-            )
-            for row in rows
+    def history(
+        self,
+        account: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> builtins.list[HistoryPoint]:
+        """The account's outcome history, oldest first, with each point's drivers.
+
+        :param since: only points of this time or later.
+        :param until: only points of this time or earlier.
+        """
+        clauses, params = ["account = ?"], [account]
+        if since is not None:
+            clauses.append("as_of >= ?")
+            params.append(_iso(since))
+        if until is not None:
+            clauses.append("as_of <= ?")
+            params.append(_iso(until))
+        rows = self._read(f"{_POINT} WHERE {' AND '.join(clauses)} ORDER BY as_of", params)
+        return [_point(row) for row in rows]
+
+    def latest(
+        self, *, before: datetime | None = None, at_or_before: datetime | None = None
+    ) -> dict[str, HistoryPoint]:
+        """Each account's latest point: strictly *before* a time, or *at_or_before* it, or
+        of all."""
+        if before is not None and at_or_before is not None:
+            msg = "give before or at_or_before, not both"
+            raise ValueError(msg)
+        if before is not None:
+            rows = self._read(_LATEST.format(op="<"), (_iso(before),))
+        else:
+            bound = _iso(at_or_before) if at_or_before is not None else _AFTER_ALL
+            rows = self._read(_LATEST.format(op="<="), (bound,))
+        return {row[0]: _point(row) for row in rows}
+
+    def changes(
+        self,
+        since: datetime,
+        *,
+        until: datetime | None = None,
+        min_change: float = 1.0,
+    ) -> builtins.list[OutcomeChange]:
+        """Accounts whose outcome moved after *since*: the latest point up to *until*
+        (default: the latest) against the latest point at or before *since*, when the
+        band changed or the score moved by at least *min_change* points, worst first.
+
+        An account first assessed after *since* has nothing to compare with and is left
+        out.
+        """
+        before = self.latest(at_or_before=since)
+        after = self.latest(at_or_before=until) if until is not None else self.latest()
+        found = [
+            change
+            for account, point in after.items()
+            if point.as_of > since
+            and (change := compare(before.get(account), point, min_change=min_change))
         ]
+        return ordered_changes(found)
 
     # changing status ----------------------------------------------------------------
 
     def _transition(
         self,
-        key: str,
+        key: str | int,
         target: Status,
         *,
         by: str | None = None,
@@ -716,74 +905,129 @@ class Ledger:
     ) -> LedgerEntry:
         moment = _iso(at if at is not None else self._clock())
 
-        def work(db: sqlite3.Connection) -> None:
-            row = db.execute("SELECT status FROM followups WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                raise UnknownFollowUpError(f"{self.path}: no follow-up with key {key!r}")
-            current = Status(row[0])
+        def work(db: sqlite3.Connection) -> str:
+            row = self._row(db, key)
+            found, current = str(row[0]), Status(row[8])
             if current is target and target.closed:
-                return  # doing it twice is harmless
+                return found  # doing it twice is harmless
             if current.closed and target is not Status.OPEN:
                 msg = (
-                    f"follow-up {key!r} is {current.value}; reopen it before marking it "
+                    f"follow-up {found!r} is {current.value}; reopen it before marking it "
                     f"{target.value}"
                 )
                 raise LedgerStateError(msg)
             if target is Status.OPEN and not current.closed and current is not Status.SNOOZED:
-                return
+                return found
             closed = target.closed
             db.execute(
                 "UPDATE followups SET status = ?, updated_at = ?, closed_at = ?, "
-                "closed_by = ?, snoozed_until = ? WHERE key = ?",
+                "closed_by = ?, snoozed_until = ?, resolution = NULL WHERE key = ?",
                 (
                     target.value,
                     moment,
                     moment if closed else None,
                     by if closed else None,
                     _iso(until) if until is not None else None,
-                    key,
+                    found,
                 ),
             )
+            return found
 
-        self._write(work)
-        return self.get(key)
+        found: str = self._write(work)
+        return self.get(found)
 
-    def done(self, key: str, *, by: str | None = None, at: datetime | None = None) -> LedgerEntry:
-        """Mark the follow-up done (by whom, when: default now).
+    def done(
+        self, key: str | int, *, by: str | None = None, at: datetime | None = None
+    ) -> LedgerEntry:
+        """Mark the follow-up (by key or short id) done (by whom, when: default now).
 
         Marking a done follow-up done again changes nothing.
 
         :raises UnknownFollowUpError: no follow-up has that key.
-        :raises LedgerStateError: it was dismissed (reopen it first).
+        :raises LedgerStateError: it was dismissed or resolved (reopen it first).
         """
         return self._transition(key, Status.DONE, by=by, at=at)
 
     def dismiss(
-        self, key: str, *, by: str | None = None, at: datetime | None = None
+        self, key: str | int, *, by: str | None = None, at: datetime | None = None
     ) -> LedgerEntry:
         """Dismiss the follow-up: it will not be done, and planning will not revive it.
 
         :raises UnknownFollowUpError: no follow-up has that key.
-        :raises LedgerStateError: it was done (reopen it first).
+        :raises LedgerStateError: it was done or resolved (reopen it first).
         """
         return self._transition(key, Status.DISMISSED, by=by, at=at)
 
-    def snooze(self, key: str, *, until: datetime) -> LedgerEntry:
+    def snooze(self, key: str | int, *, until: datetime) -> LedgerEntry:
         """Put the follow-up off: it is due again at *until*.
 
         :raises UnknownFollowUpError: no follow-up has that key.
-        :raises LedgerStateError: it is done or dismissed.
+        :raises LedgerStateError: it is done, dismissed or resolved.
         :raises ValueError: *until* is not timezone-aware.
         """
         _iso(until)  # a naive time is refused before anything is written
         return self._transition(key, Status.SNOOZED, until=until)
 
-    def reopen(self, key: str) -> LedgerEntry:
-        """Make a done, dismissed or snoozed follow-up open again.
+    def reopen(self, key: str | int) -> LedgerEntry:
+        """Make a done, dismissed, resolved or snoozed follow-up open again.
 
         :raises UnknownFollowUpError: no follow-up has that key.
         """
         return self._transition(key, Status.OPEN)
+
+    def assign(self, key: str | int, to: str | None) -> LedgerEntry:
+        """Assign the follow-up to *to*, whatever its status; ``None`` or ``""`` takes the
+        assignment back (the owner planned counts again).  Planning never changes it.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        """
+        moment = _iso(self._clock())
+
+        def work(db: sqlite3.Connection) -> str:
+            found = str(self._row(db, key)[0])
+            db.execute(
+                "UPDATE followups SET assignee = ?, updated_at = ? WHERE key = ?",
+                (to or None, moment, found),
+            )
+            return found
+
+        found: str = self._write(work)
+        return self.get(found)
+
+    def note(
+        self, key: str | int, text: str, *, by: str | None = None, at: datetime | None = None
+    ) -> Note:
+        """Add a note to the follow-up (kept whatever happens to it later).
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        :raises ValueError: *text* is blank.
+        """
+        if not text.strip():
+            msg = "a note needs some text"
+            raise ValueError(msg)
+        moment = _iso(at if at is not None else self._clock())
+
+        def work(db: sqlite3.Connection) -> str:
+            found = str(self._row(db, key)[0])
+            db.execute(
+                "INSERT INTO notes (key, at, by, text) VALUES (?, ?, ?, ?)",
+                (found, moment, by, text),
+            )
+            return found
+
+        found: str = self._write(work)
+        return Note(key=found, at=_parse(moment), by=by, text=text)
+
+    def notes(self, key: str | int) -> builtins.list[Note]:
+        """The follow-up's notes, oldest first.
+
+        :raises UnknownFollowUpError: no follow-up has that key.
+        """
+        found = str(self._row(self._db, key)[0])
+        rows = self._read(
+            "SELECT key, at, by, text FROM notes WHERE key = ? ORDER BY at, rowid", (found,)
+        )
+        return [Note(key=r[0], at=_parse(r[1]), by=r[2], text=r[3]) for r in rows]
 
     def check(self) -> None:
         """Run SQLite's integrity check over the whole file.
@@ -802,31 +1046,116 @@ class Ledger:
 # --- helpers of the ledger -----------------------------------------------------------
 
 
-def _history_row(outcome: PerceivedOutcome) -> tuple[str, str, float, str, float]:
+def _history_row(outcome: PerceivedOutcome) -> tuple[str, str, float, str, float, str]:
     return (
         outcome.account,
         _iso(outcome.as_of),
         float(outcome.score),
         _BAND_TEXT[outcome.band],
         float(outcome.confidence),
+        _drivers_json(outcome.drivers),
+    )
+
+
+def _drivers_json(drivers: Sequence[Driver]) -> str:
+    return json.dumps(
+        [
+            {
+                "text": d.text,
+                "dimension": d.dimension.value,
+                "impact": d.impact,
+                "scorer": d.scorer,
+                "evidence": list(d.evidence),
+            }
+            for d in drivers
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _drivers_of(text: str) -> tuple[Driver, ...]:
+    return tuple(
+        Driver(
+            text=str(d["text"]),
+            dimension=Dimension(d["dimension"]),
+            impact=float(d["impact"]),
+            scorer=str(d["scorer"]),
+            evidence=tuple(str(e) for e in d["evidence"]),
+        )
+        for d in json.loads(text)
+    )
+
+
+_POINT = "SELECT account, as_of, score, band, confidence, drivers FROM outcomes"
+#: Each account's latest point before (``<``) or at (``<=``) a time.
+_LATEST = (
+    "SELECT account, as_of, score, band, confidence, drivers FROM outcomes "
+    "WHERE (account, as_of) IN (SELECT account, max(as_of) FROM outcomes "
+    "WHERE as_of {op} ? GROUP BY account) ORDER BY account"
+)
+#: Sorts after every stored time.
+_AFTER_ALL = "~"
+
+
+def _point(row: Sequence[Any]) -> HistoryPoint:
+    return HistoryPoint(
+        account=row[0],
+        as_of=_parse(row[1]),
+        score=float(row[2]),
+        band=Band(row[3]),
+        confidence=float(row[4]),
+        drivers=_drivers_of(row[5]),
     )
 
 
 def _write_history(
-    db: sqlite3.Connection, rows: Sequence[tuple[str, str, float, str, float]], now: str
+    db: sqlite3.Connection, rows: Sequence[tuple[str, str, float, str, float, str]], now: str
 ) -> int:
     if not rows:
         return 0
     before = db.total_changes
     db.executemany(
-        "INSERT INTO outcomes (account, as_of, score, band, confidence, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO outcomes (account, as_of, score, band, confidence, drivers, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (account, as_of) DO UPDATE SET score = excluded.score, "
         "band = excluded.band, confidence = excluded.confidence, "
-        "recorded_at = excluded.recorded_at "
+        "drivers = excluded.drivers, recorded_at = excluded.recorded_at "
         "WHERE score IS NOT excluded.score OR band IS NOT excluded.band "
-        "OR confidence IS NOT excluded.confidence",
+        "OR confidence IS NOT excluded.confidence OR drivers IS NOT excluded.drivers",
         [(*row, now) for row in rows],
+    )
+    return db.total_changes - before
+
+
+@attrs.define
+class _Counts:
+    """What one :meth:`Ledger.record` transaction did so far, and the next short id."""
+
+    next_ref: int
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: int = 0
+
+
+def _next_ref(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT coalesce(max(ref), 0) + 1 FROM followups").fetchone()[0])
+
+
+def _close_resolved(
+    db: sqlite3.Connection, resolutions: Sequence[tuple[Resolution, str]], now: str
+) -> int:
+    """Close the still open or snoozed follow-ups of *resolutions* as resolved; a plan
+    older than the one that last changed a follow-up does not close it."""
+    if not resolutions:
+        return 0
+    before = db.total_changes
+    db.executemany(
+        "UPDATE followups SET status = 'resolved', resolution = ?, closed_at = ?, "
+        "closed_by = NULL, snoozed_until = NULL, updated_at = ? "
+        "WHERE key = ? AND account = ? AND status IN ('open', 'snoozed') "
+        "AND (planned_as_of IS NULL OR planned_as_of <= ?)",
+        [(r.reason, now, now, r.key, r.account, as_of) for r, as_of in resolutions],
     )
     return db.total_changes - before
 
@@ -854,6 +1183,14 @@ def _retry(attempt: Callable[[], Any], path: str, timeout: float | None) -> Any:
         except sqlite3.DatabaseError as exc:
             raise CorruptLedgerError(f"{path}: damaged database: {exc}") from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _as_ref(key: str | int) -> int | None:
+    """*key* as a short id (``12``, ``"12"``, ``"#12"``), or ``None``."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    text = str(key).strip().removeprefix("#")
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _precheck(path: Path, *, create: bool) -> None:

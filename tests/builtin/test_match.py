@@ -28,7 +28,9 @@ from perception.builtin._match import (
     _token_rule,
     existence_rules,
     phrase_tokens,
+    replacement,
 )
+from perception.outcome import Span
 from perception.text import Message
 
 if sys.version_info >= (3, 11):
@@ -241,3 +243,58 @@ def test_intervals_agree_with_a_plain_list(pairs):
 
 def test_match_module_has_an_explicit_public_list():
     assert set(_match.__all__) <= set(vars(_match))
+
+
+def _edit(text: str, start: int, end: int, suggestion: str) -> str | None:
+    """*text* with the edits of *suggestion* for text[start:end] applied, or None."""
+    edits = replacement(Message(text), Span(start=start, end=end), suggestion)
+    for edit in sorted(edits, key=lambda e: e.span.start, reverse=True):
+        text = text[: edit.span.start] + edit.text + text[edit.span.end :]
+    return text if edits else None
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "suggestion", "expected"),
+    [
+        ("It is obviously broken.", "obviously", "leave it out", "It is broken."),
+        ("Obviously, it is broken.", "Obviously", "leave it out", "It is broken."),
+        ("Simply restart it.", "Simply", "leave it out", "Restart it."),
+        ("It works, basically.", "basically", "leave it out", "It works."),
+        ("It is done basically\nnext", "basically", "leave it out", "It is done\nnext"),
+        ("Obviously.", "Obviously", "leave it out", None),  # nothing left of the sentence
+        (
+            "Enclosed please find the report.",
+            "Enclosed please find",
+            "I have attached",
+            "I have attached the report.",
+        ),
+        ("We will accompany you.", "accompany", "go with", "We will go with you."),
+        ("Accompany us.", "Accompany", "go with", "Go with us."),
+        (
+            "Please reply ASAP now.",
+            "ASAP",
+            "as soon as possible",
+            "Please reply as soon as possible now.",
+        ),
+        ("We accomplish it.", "accomplish", "carry out, do", None),  # alternatives
+        ("In regard to your call.", "In regard to", "about; concerning; on", None),
+        ("It is done.", "done", "done", None),  # nothing to change
+    ],
+)
+def test_a_plain_suggestion_becomes_edits_and_advice_does_not(text, word, suggestion, expected):
+    start = text.index(word)
+    assert _edit(text, start, start + len(word), suggestion) == expected
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab ,.\n\tAB")), max_size=40),
+    st.data(),
+    st.sampled_from(["leave it out", "(leave it out)", "go with", "I have attached", "x, y", ""]),
+)
+def test_edits_of_any_text_are_one_at_most_and_stay_inside_it(text, data, suggestion):
+    start = data.draw(st.integers(min_value=0, max_value=len(text)))
+    end = data.draw(st.integers(min_value=start, max_value=len(text)))
+    edits = replacement(Message(text), Span(start=start, end=end), suggestion)
+    spans = sorted((e.span.start, e.span.end) for e in edits)
+    assert all(0 <= a <= b <= len(text) for a, b in spans)
+    assert len(spans) <= 1

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from perception._validation import trusted
-from perception.outcome import Finding, Severity, Span
+from perception.outcome import Edit, Finding, Severity, Span
 from perception.text import Message
 
 if sys.version_info >= (3, 11):
@@ -57,6 +57,7 @@ __all__ = [
     "quote",
     "read_csv",
     "read_toml",
+    "replacement",
     "span",
     "token_rules",
     "triggered",
@@ -71,9 +72,16 @@ def span(*, start: int, end: int) -> Span:
 
 
 def finding(
-    *, check: str, severity: Severity, span: Span, message: str, suggestion: str
+    *,
+    check: str,
+    severity: Severity,
+    span: Span,
+    message: str,
+    suggestion: str,
+    fix: tuple[tuple[Edit, ...], bool] = ((), False),
 ) -> Finding:
-    """A finding of a built-in check, built without re-validation (see ``trusted``)."""
+    """A finding of a built-in check, built without re-validation (see ``trusted``);
+    *fix* is its edits and whether they are safe (see :func:`replacement`)."""
     return trusted(
         Finding,
         check=check,
@@ -82,7 +90,67 @@ def finding(
         suggestion=suggestion,
         span=span,
         evidence=(),
+        edits=fix[0],
+        safe=fix[0] != () and fix[1],
     )
+
+
+#: Suggestions of the data files that mean "delete the words".
+_LEAVE_OUT = frozenset({"leave it out", "(leave it out)"})
+#: A suggestion with alternatives or advice in it is not one replacement.
+_NOT_ONE = re.compile(r"[;,/()]|\bor\b")
+#: Spaces that a deletion takes with it (never a line break).
+_BLANKS = " \t"
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """True when only blanks or quotes stand between *start* and the previous sentence end."""
+    index = start - 1
+    while index >= 0 and text[index] in " \t\"'\u2018\u201c(":
+        index -= 1
+    return index < 0 or text[index] in ".!?\n"
+
+
+def _deletion(text: str, where: Span) -> tuple[Edit, ...]:
+    """Delete the words at *where* so that the sentence stays well formed: with a comma
+    right after them and the blanks that follow, or else the blanks (and a comma) before
+    them; a capital passes to the next word at the start of a sentence.  None when the words
+    stand alone between line breaks or punctuation."""
+    start, end = where.start, where.end
+    stop = end + 1 if text[end : end + 1] == "," else end
+    while stop < len(text) and text[stop] in _BLANKS:
+        stop += 1
+    if stop == end:  # punctuation or a line break follows: take the blanks before
+        begin = start
+        while begin > 0 and text[begin - 1] in _BLANKS:
+            begin -= 1
+        if begin == start:
+            return ()
+        if text[begin - 1 : begin] == ",":  # "It works, basically." -> "It works."
+            begin -= 1
+        return (Edit(span=span(start=begin, end=end), text=""),)
+    after = text[stop : stop + 1]
+    if _starts_sentence(text, start) and text[start : start + 1].isupper() and after.islower():
+        return (Edit(span=span(start=start, end=stop + 1), text=after.upper()),)
+    return (Edit(span=span(start=start, end=stop), text=""),)
+
+
+def replacement(message: Message, where: Span, suggestion: str) -> tuple[Edit, ...]:
+    """The edits that make *suggestion* (a plain suggestion from a data file) replace the
+    words at *where*: the suggested words, with a capital at the start of a sentence, or
+    a deletion for "leave it out"; none when the suggestion offers alternatives or
+    advice ("carry out, do", "about; concerning"), which a person has to choose from."""
+    wanted = " ".join(suggestion.split())
+    if wanted.casefold() in _LEAVE_OUT:
+        return _deletion(message.text, where)
+    if not wanted or _NOT_ONE.search(wanted):
+        return ()
+    original = message.text[where.start : where.end]
+    if _starts_sentence(message.text, where.start) and original[:1].isupper():
+        wanted = wanted[:1].upper() + wanted[1:]
+    if wanted == original:
+        return ()
+    return (Edit(span=where, text=wanted),)
 
 
 def _data_text(name: str) -> str:

@@ -19,7 +19,9 @@ from perception.cli import (  # noqa: F401  # importing registers the commands
     check,
     demo,
     followups,
+    history,
     inputs,
+    lsp,
     plugins,
 )
 from perception.cli._base import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, main

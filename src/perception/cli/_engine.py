@@ -22,13 +22,13 @@ _LOCAL_ONLY = {
     "interactions_csv": "--interactions",
     "fail_under": "--fail-under",
     "time_budget": "--time-budget",
+    "webhook": "--notify-webhook",
 }
 #: Options only the Dask engine reads.
 _DASK_ONLY = {
     "scheduler": "--scheduler",
     "parts_dir": "--parts",
     "parts_format": "--parts-format",
-    "db": "--db",
 }
 #: Record errors printed before the count of the rest.
 _SHOWN_ERRORS = 20
@@ -47,7 +47,14 @@ def engine_options(command: F) -> F:
         dask_options = {name: options.pop(name) for name in _DASK_ONLY}
         if engine == "dask":
             as_of = options["as_of"] or datetime.now(timezone.utc)
-            return run_dask(state, path, as_of=as_of, workers=options["workers"], **dask_options)
+            return run_dask(
+                state,
+                path,
+                as_of=as_of,
+                workers=options["workers"],
+                db=options["db"],
+                **dask_options,
+            )
         if not path.is_file():
             fail(f"{path}: no such file (a pattern such as 'data/*.jsonl' needs --engine dask)")
         for name, flag in _DASK_ONLY.items():
@@ -88,13 +95,6 @@ def engine_options(command: F) -> F:
             default="jsonl",
             show_default=True,
             help="With --engine dask: JSONL part files, or Parquet (needs pyarrow).",
-        ),
-        click.option(
-            "--db",
-            "db",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="With --engine dask: plan follow-ups on the workers and record them in "
-            "this ledger, written by this process alone.",
         ),
     ]
     wrapped: Any = dispatch

@@ -11,7 +11,10 @@ from perception.batch import assess_many, trajectory
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
 from perception.cli._engine import engine_options
 from perception.cli._io import AWARE_DATETIME, interactions_option, read_portfolio
+from perception.cli._ledger import record_and_notify, webhook_option
+from perception.history import HistoryPoint
 from perception.io import dump_json
+from perception.outcome import PerceivedOutcome
 from perception.report import (
     account_markdown,
     account_text,
@@ -20,6 +23,20 @@ from perception.report import (
     portfolio_table,
     risk_order,
 )
+from perception.store import Ledger
+
+
+def _keep(
+    db: Path | None, outcomes: list[PerceivedOutcome], webhook: str | None, *, with_history: bool
+) -> dict[str, list[HistoryPoint]]:
+    """Record *outcomes* in the ledger *db*, if any; their accounts' history, if asked."""
+    if db is None:
+        return {}
+    with Ledger.open(db) as ledger:
+        record_and_notify(ledger, outcomes, webhook=webhook)
+        if not with_history:
+            return {}
+        return {o.account: ledger.history(o.account) for o in outcomes}
 
 
 @main.command("assess")
@@ -53,6 +70,15 @@ from perception.report import (
 @click.option(
     "--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when any account scores below this."
 )
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep each outcome, with its drivers, in this ledger's history (the HTML report then "
+    "shows each account's history). With --engine dask: plan follow-ups on the workers and "
+    "record them in this ledger, written by this process alone.",
+)
+@webhook_option
 @pass_state
 @engine_options
 def assess_command(
@@ -67,6 +93,8 @@ def assess_command(
     trend_days: float,
     workers: int,
     fail_under: float | None,
+    db: Path | None,
+    webhook: str | None,
     time_budget: float | None,
 ) -> None:
     """Assess every account in PATH (JSON or JSONL) and list them, most at risk first.
@@ -98,6 +126,7 @@ def assess_command(
         )
     )
     single = account_id is not None
+    history = _keep(db, outcomes, webhook, with_history=fmt == "html")
     if fmt == "json":
         output = dump_json(outcomes[0] if single else risk_order(outcomes))
     elif fmt == "markdown":
@@ -127,7 +156,10 @@ def assess_command(
                 for a in accounts
             }
         output = portfolio_html(
-            outcomes, trajectories=trends, title=f"Perceived outcomes: {path.name}"
+            outcomes,
+            trajectories=trends,
+            title=f"Perceived outcomes: {path.name}",
+            history=history,
         )
     elif single:
         output = account_text(outcomes[0])

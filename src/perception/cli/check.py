@@ -1,18 +1,29 @@
-"""``perception check``: findings on a draft message, like a linter."""
+"""``perception check``: findings on draft messages, like a linter, where writers write."""
 
 from __future__ import annotations
 
+import glob
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
+import attrs
 import click
 
-from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
+from perception.cli._base import EXIT_FAILED, EXIT_INPUT, State, fail, main, pass_state
 from perception.engine import check
-from perception.io import dump_json, load_accounts
+from perception.io import load_accounts
+from perception.lint import CheckedFile, apply_fixes, file_json, github_annotations, sarif_log
 from perception.model import Account
-from perception.outcome import Severity
+from perception.outcome import MessageReport, Severity
 from perception.report import findings_text
+
+__all__ = ["check_command"]
+
+_GLOB_CHARS = frozenset("*?[")
 
 
 def _context_account(
@@ -32,8 +43,71 @@ def _context_account(
     return account
 
 
+@attrs.frozen
+class _Draft:
+    """A draft to check: its name as given, its text, and whether ``--fix`` may write the
+    text back (the file's text is the message itself)."""
+
+    name: str
+    text: str
+    writable: bool
+
+
+def _files(patterns: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The files named by *patterns* (paths, ``-`` for standard input, or globs such as
+    ``drafts/**/*.txt``), each once, in order; and the errors, in words."""
+    names: list[str] = []
+    errors: list[str] = []
+    for pattern in patterns or ("-",):
+        if pattern == "-" or Path(pattern).exists() or not _GLOB_CHARS & set(pattern):
+            found = [pattern]
+        else:
+            # glob.glob, not Path.glob: the pattern may be absolute or start with '..'.
+            matches = glob.glob(pattern, recursive=True)  # noqa: PTH207
+            found = sorted(p for p in matches if Path(p).is_file())
+            if not found:
+                errors.append(f"{pattern}: no file matches")
+        names += [name for name in found if name not in names]
+    return names, errors
+
+
+def _read(name: str) -> _Draft:
+    """The draft in the file *name* (``-``: standard input), decoded as UTF-8.
+
+    :raises click.ClickException: it cannot be read (reported with the file's name).
+    """
+    try:
+        if name == "-":
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            if Path(name).is_dir():
+                raise click.ClickException(f"{name}: is a folder (give files or a glob)")
+            text = Path(name).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})"
+        raise click.ClickException(msg) from exc
+    except OSError as exc:
+        raise click.ClickException(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    return _Draft(name=name, text=text, writable=name != "-")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write *text* to *path* through a temporary file in its folder, so that a crash never
+    leaves half a file; the file keeps its permissions."""
+    mode = path.stat().st_mode
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        Path(temporary).chmod(mode)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 @main.command("check")
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("files", nargs=-1, metavar="[FILE|GLOB]...")
 @click.option(
     "--context",
     "context_path",
@@ -43,7 +117,15 @@ def _context_account(
 @click.option("--customer", "customer_id", help="The account in --context the message is for.")
 @click.option("--reply-to", "reply_to", help="Id of the interaction this message answers.")
 @click.option("--to", "recipient", help="Name of the person the message is addressed to.")
-@format_option("text", "json", default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format: text for people, json, sarif (SARIF 2.1.0, for code scanning) or "
+    "github (workflow annotations on the lines of a pull request).",
+)
 @click.option(
     "--fail-on",
     type=click.Choice([s.value for s in Severity]),
@@ -51,55 +133,115 @@ def _context_account(
     show_default=True,
     help="Exit 1 when a finding is at or above this severity.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe suggested edits to the files, then report what remains.",
+)
 @pass_state
 def check_command(
     state: State,
-    file: TextIO,
+    files: tuple[str, ...],
     context_path: Path | None,
     customer_id: str | None,
     reply_to: str | None,
     recipient: str | None,
     fmt: str,
     fail_on: str,
+    fix: bool,
 ) -> None:
-    """Check the draft message in FILE (default: standard input) before it is sent.
+    """Check draft messages before they are sent: each FILE, or each file a GLOB matches
+    (quoted, such as 'drafts/**/*.md'), or standard input ('-', the default).
 
     Prints one finding a line as FILE:LINE:COL: SEVERITY [CHECK] MESSAGE, with a
-    suggestion under it.  Exit 0 when clean, 1 when a finding is at or above
-    --fail-on, 2 on usage or input errors.
+    suggestion under it.  --format json prints one object per file (a list of them when
+    given several FILE or GLOB arguments) whose findings carry line and column;
+    --format sarif one SARIF 2.1.0 log; --format github workflow annotations.
 
-    Checks are switched off with `disable = [...]` and tuned with
-    `[options.CHECK-NAME]` in the settings file; the marker
-    `perception: ignore[CHECK-NAME]` in the message silences a check for that
+    Where a suggestion is a replacement, the finding carries it as edits (an editor offers
+    them as a quick fix); --fix applies those marked safe (leaving out a condescending
+    filler word such as 'obviously') and reports the findings that remain.
+
+    Exit 0 when clean, 1 when a finding is at or above --fail-on, 2 on usage or input
+    errors (every readable file is still checked).  Checks are switched off with
+    `disable = [...]` and tuned with `[options.CHECK-NAME]` in the settings file; the
+    marker `perception: ignore[CHECK-NAME]` in a message silences a check for that
     message, and a bare `perception: ignore` silences them all.
     """
-    name = str(getattr(file, "name", "<stdin>"))
-    try:
-        text = file.read()
-    except UnicodeDecodeError as exc:
-        fail(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})")
-    except OSError as exc:
-        fail(f"{name}: cannot read: {exc.strerror or exc}")
+    names, errors = _files(files)
+    if fix and "-" in names:
+        fail("--fix writes the fixes back to the files: give files, not standard input")
     account = _context_account(context_path, customer_id, reply_to)
-    try:
-        report = check(
-            text,
-            account=account,
-            reply_to=reply_to,
-            recipient=recipient,
-            config=state.config(),
-            plugins=state.registry(),
-        )
-    except ValueError as exc:
-        fail(str(exc))
+    config, registry = state.config(), state.registry()
+
+    def run(text: str) -> MessageReport:
+        try:
+            return check(
+                text,
+                account=account,
+                reply_to=reply_to,
+                recipient=recipient,
+                config=config,
+                plugins=registry,
+            )
+        except ValueError as exc:
+            fail(str(exc))
+            raise  # unreachable: fail() exits
+
+    checked: list[CheckedFile] = []
+    for name in names:
+        try:
+            draft = _read(name)
+        except click.ClickException as exc:
+            errors.append(exc.message)
+            continue
+        report, fixed, text = run(draft.text), 0, draft.text
+        if fix and draft.writable:
+            text, fixed = apply_fixes(draft.text, report.findings)
+            if fixed:
+                _write(Path(name), text)
+                report = run(text)
+        checked.append(CheckedFile(name=name, text=text, report=report, fixed=fixed))
+    several = len(files) > 1 or any(_GLOB_CHARS & set(f) for f in files)
+    checks = {name: entry.obj.description for name, entry in registry.checks.items()}
+    _print(checked, fmt, several=several, checks=checks)
+    _print_fixed(checked)
+    for error in errors:
+        click.echo(f"perception: error: {error}", err=True)
+    if errors:
+        raise click.exceptions.Exit(EXIT_INPUT)
+    threshold = Severity(fail_on).rank
+    if any(f.severity.rank >= threshold for c in checked for f in c.report.findings):
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+def _print(
+    checked: Sequence[CheckedFile], fmt: str, *, several: bool, checks: dict[str, str]
+) -> None:
     if fmt == "json":
-        click.echo(dump_json(report))
-    else:
-        output = findings_text(report, text, filename=name)
+        data = [file_json(c) for c in checked]
+        if several or data:
+            click.echo(json.dumps(data if several else data[0], indent=2, ensure_ascii=False))
+        return
+    if fmt == "sarif":
+        click.echo(json.dumps(sarif_log(checked, checks), indent=2, ensure_ascii=False))
+        return
+    if fmt == "github":
+        for line in github_annotations(checked):
+            click.echo(line)
+        return
+    for item in checked:
+        label = "<stdin>" if item.name == "-" else item.name
+        output = findings_text(item.report, item.text, filename=label)
         if output:
             click.echo(output)
-        if report.silenced:
-            click.echo(f"{name}: silenced by marker: {', '.join(report.silenced)}", err=True)
-    threshold = Severity(fail_on).rank
-    if any(f.severity.rank >= threshold for f in report.findings):
-        raise click.exceptions.Exit(EXIT_FAILED)
+        if item.report.silenced:
+            silenced = ", ".join(item.report.silenced)
+            click.echo(f"{label}: silenced by marker: {silenced}", err=True)
+
+
+def _print_fixed(checked: Sequence[CheckedFile]) -> None:
+    for item in checked:
+        if item.fixed:
+            plural = "s" if item.fixed > 1 else ""
+            click.echo(f"{item.name}: fixed {item.fixed} finding{plural}", err=True)

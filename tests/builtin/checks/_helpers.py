@@ -11,7 +11,7 @@ import perception
 from perception.config import Config
 from perception.errors import ConfigError
 from perception.model import Account, Customer, Direction, Interaction, Stakeholder
-from perception.outcome import Finding, Sentiment, Span
+from perception.outcome import Edit, Finding, Sentiment, Span
 
 __all__ = [
     "ACCOUNT",
@@ -57,6 +57,10 @@ def revalidated(report) -> bool:
             suggestion=f.suggestion,
             span=span,
             evidence=f.evidence,
+            edits=[
+                Edit(span=Span(start=e.span.start, end=e.span.end), text=e.text) for e in f.edits
+            ],
+            safe=f.safe,
         )
         assert rebuilt == f
     for s in (report.sentiment, *(x.sentiment for x in report.sentences)):

@@ -25,7 +25,9 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 NAMES = {
     "post-delivery-check-in",
     "confirm-critical",
+    "overdue-deliverable",
     "recover-negative",
+    "answer-question",
     "break-silence",
     "executive-touchpoint",
     "share-relevant-news",
@@ -34,7 +36,9 @@ NAMES = {
 MODULES = {
     "perception.builtin.policies.post_delivery_check_in": "post-delivery-check-in",
     "perception.builtin.policies.confirm_critical": "confirm-critical",
+    "perception.builtin.policies.overdue_deliverable": "overdue-deliverable",
     "perception.builtin.policies.recover_negative": "recover-negative",
+    "perception.builtin.policies.answer_question": "answer-question",
     "perception.builtin.policies.break_silence": "break-silence",
     "perception.builtin.policies.executive_touchpoint": "executive-touchpoint",
     "perception.builtin.policies.share_relevant_news": "share-relevant-news",
@@ -81,6 +85,14 @@ def run(policy, acct: Account, *, as_of: datetime, band: Band = Band.SATISFIED, 
     return list(policy.followups(acct, outcome(band, as_of), ctx))
 
 
+def resolve(policy, acct: Account, followup, *, as_of: datetime, band=Band.SATISFIED, **options):
+    """What *policy* says of *followup*, planned earlier, as of *as_of* (``None``: open)."""
+    ctx = PolicyContext(
+        as_of=as_of, options=structure(options, type(policy).Options), config=Config()
+    )
+    return policy.resolution(acct.as_of(as_of), outcome(band, as_of), followup, ctx)
+
+
 def registry():
     """A registry of the built-in plugins only."""
     return get_registry(get_plugin_manager(load_entrypoints=False))
@@ -106,8 +118,15 @@ def critical(**kwargs) -> Expectation:
 def busy_account() -> Account:
     """An account on which every policy but share-relevant-news has something to plan."""
     return account(
-        expectations=[critical(due=day(30)), Expectation(id="e1", dimension="reliability")],
+        expectations=[
+            critical(due=day(40)),
+            Expectation(id="e1", dimension="reliability"),
+            Expectation(id="e2", dimension="reliability", description="Report", due=day(20)),
+        ],
         deliverables=[Deliverable(id="d1", expectation="e1", delivered_at=day(0))],
-        interactions=[msg("m1", day(1), "inbound", NEGATIVE, author="dana")],
+        interactions=[
+            msg("m1", day(1), "inbound", NEGATIVE, author="dana"),
+            msg("m2", day(3), "inbound", "Could you send the new schedule?", author="priya"),
+        ],
         feedback=[Feedback(id="f1", at=day(2), kind="escalation", author="dana")],
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from perception import Band, Config, Priority, plan_followups
+from perception import Band, Config, Feedback, Priority, plan_followups
 from perception.builtin.policies import BreakSilencePolicy
 from perception.errors import ConfigError
 
-from ._support import account, customer, day, msg, outcome, registry, run
+from ._support import account, customer, day, msg, outcome, registry, resolve, run
 
 
 def test_silence_is_shorter_when_at_risk_and_the_key_names_the_last_contact():
@@ -75,3 +75,25 @@ def test_the_ledger_refuses_one_key_for_two_accounts(tmp_path):
         with pytest.raises(LedgerError, match="belongs to account 'one'"):
             ledger.record([item("two")])
         assert [e.followup.account for e in ledger.list()] == ["one"]
+
+
+def test_in_recovery_the_silence_is_broken_with_progress_not_a_cheerful_question():
+    acct = account(
+        interactions=[msg("m1", day(0), "inbound")],
+        feedback=[Feedback(id="f1", at=day(1), kind="complaint", author="marco")],
+    )
+    (item,) = run(BreakSilencePolicy(), acct, as_of=day(8), band=Band.AT_RISK)
+    assert (
+        item.action == "Contact Acme: report what has been done since the complaint of 2026-03-02."
+    )
+    (later,) = run(BreakSilencePolicy(), acct, as_of=day(30))
+    assert later.action == "Contact Acme: ask how things are going."
+
+
+def test_new_contact_resolves_the_old_silence_and_a_shorter_limit_keeps_it_open():
+    quiet = account(interactions=[msg("m1", day(0), "inbound")])
+    (item,) = run(BreakSilencePolicy(), quiet, as_of=day(25))
+    assert resolve(BreakSilencePolicy(), quiet, item, as_of=day(25)) is None
+    spoken = account(interactions=[msg("m1", day(0), "inbound"), msg("m2", day(26), "inbound")])
+    reason = resolve(BreakSilencePolicy(), spoken, item, as_of=day(27))
+    assert reason == "The silence was broken by a message from the customer on 2026-03-27."

@@ -78,7 +78,9 @@ def test_plan_followups_runs_every_policy_and_is_stable_across_runs():
     policies = {f.policy for f in first.followups}
     assert {
         "confirm-critical",
+        "overdue-deliverable",
         "recover-negative",
+        "answer-question",
         "break-silence",
         "executive-touchpoint",
         "post-delivery-check-in",

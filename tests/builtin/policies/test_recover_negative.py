@@ -10,7 +10,7 @@ from perception import Config, Expectation, Priority
 from perception.builtin.policies import RecoverNegativePolicy, response_window
 from perception.errors import ConfigError
 
-from ._support import NEGATIVE, account, day, msg, registry, run
+from ._support import NEGATIVE, account, day, msg, registry, resolve, run
 
 
 def test_unanswered_negative_message_fires_once_the_window_has_passed():
@@ -133,3 +133,10 @@ def test_a_string_of_phrases_is_refused_not_split_into_letters():
         match=r"options\.recover-negative\.acknowledgement_phrases: must be a list, not str",
     ):
         config.validate(registry())
+
+
+def test_a_missed_recovery_stays_open_until_closed_unless_the_message_is_gone():
+    acct = account(interactions=[msg("m1", day(0), "inbound", NEGATIVE, author="priya")])
+    (item,) = run(RecoverNegativePolicy(), acct, as_of=day(2))
+    assert resolve(RecoverNegativePolicy(), acct, item, as_of=day(60)) is None
+    assert "no longer" in resolve(RecoverNegativePolicy(), account(), item, as_of=day(3))

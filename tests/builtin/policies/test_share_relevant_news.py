@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perception import Band, Config, Dimension, Priority, plan_followups
+from perception import Band, Config, Dimension, Feedback, Priority, plan_followups
 from perception.builtin.policies import NewsItem, ShareRelevantNewsPolicy, parse_catalogue
 from perception.errors import ConfigError
 
@@ -107,3 +107,14 @@ def test_a_bad_catalogue_is_a_configuration_error_in_the_plan():
     config = Config.from_mapping({"options": {"share-relevant-news": {"catalogue": [{"id": 1}]}}})
     with pytest.raises(ConfigError, match=PREFIX + r"\[0\]\.id: must be a string, not int 1"):
         plan_followups(account(), outcome(), config=config, plugins=registry())
+
+
+def test_no_news_while_the_account_recovers_from_an_escalation():
+    acct = account(
+        interactions=[msg("m1", day(0), "inbound", "Our login takes ages")],
+        feedback=[Feedback(id="f1", at=day(1), kind="escalation")],
+    )
+    policy = ShareRelevantNewsPolicy()
+    assert run(policy, acct, as_of=day(2), catalogue=CATALOGUE) == []
+    assert run(policy, acct, as_of=day(40), catalogue=CATALOGUE)
+    assert run(policy, acct, as_of=day(2), catalogue=CATALOGUE, recovery_days=0)

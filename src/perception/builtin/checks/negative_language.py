@@ -22,6 +22,7 @@ from perception.builtin._match import (
     finding,
     phrase_index,
     quote,
+    replacement,
     span,
     triggered,
 )
@@ -92,6 +93,7 @@ class NegativeLanguageCheck:
                 message=f"'{message.slice(where)}' can sound condescending: what is "
                 "obvious or easy to us may not be to the customer.",
                 suggestion=f"{phrase.suggestion[0].upper()}{phrase.suggestion[1:]}.",
+                fix=(replacement(message, where, phrase.suggestion), True),
             )
 
     def _negative_sentences(

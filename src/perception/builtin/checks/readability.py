@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import attrs
 
 from perception._vader import CACHED_TOKEN_CHARS
-from perception.builtin._match import PhraseIndex, finding, phrase_index, span
+from perception.builtin._match import PhraseIndex, finding, phrase_index, replacement, span
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import at_least, between, option
@@ -121,6 +121,7 @@ class ReadabilityCheck:
                     span=where,
                     message=f"'{message.slice(where)}' has a simpler alternative.",
                     suggestion=f"Consider: {phrase.suggestion}.",
+                    fix=(replacement(message, where, phrase.suggestion), False),
                 )
         words, syllable_count, sentences = totals
         if words < opts.min_words:

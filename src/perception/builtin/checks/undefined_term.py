@@ -19,7 +19,14 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 
 import attrs
 
-from perception.builtin._match import PhraseIndex, finding, phrase_index, read_csv, span
+from perception.builtin._match import (
+    PhraseIndex,
+    finding,
+    phrase_index,
+    read_csv,
+    replacement,
+    span,
+)
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import option
@@ -305,6 +312,7 @@ class UndefinedTermCheck:
                 message=f"'{message.slice(where)}' is {phrase.category}: the customer "
                 "may not know it, or may find it cold.",
                 suggestion=f"Say it plainly: {phrase.suggestion}.",
+                fix=(replacement(message, where, phrase.suggestion), False),
             )
 
     def _acronyms(

@@ -7,8 +7,12 @@ module                          policy                     fires when
                                                            again when it was accepted)
 ``confirm_critical``            ``confirm-critical``       a critical expectation has no
                                                            customer confirmation
+``overdue_deliverable``         ``overdue-deliverable``    a commitment is past its date and
+                                                           nothing was delivered
 ``recover_negative``            ``recover-negative``       a negative customer message got no
                                                            acknowledging reply in time
+``answer_question``             ``answer-question``        a customer's question got no reply
+                                                           within the expected time
 ``break_silence``               ``break-silence``          no contact for N days (fewer when
                                                            at risk)
 ``executive_touchpoint``        ``executive-touchpoint``   at risk, with an executive involved
@@ -34,6 +38,15 @@ delivery, a changed scope, new contact) gives a new key.
 Texts and due times depend on the records, not on the day of planning, so that
 re-planning unchanged data gives identical follow-ups and the ledger has nothing to
 write.
+
+Policies respect each other: a commitment past its date is ``overdue-deliverable``'s (deliver
+or give a new date), not ``confirm-critical``'s; a negative question is ``recover-negative``'s,
+not ``answer-question``'s; and while an account is in recovery (an escalation or complaint in
+the last days), ``post-delivery-check-in`` holds its check-ins, ``break-silence`` asks to
+report progress instead of asking how things are going, and ``share-relevant-news`` waits.
+
+A policy may say why a follow-up it planned earlier no longer holds (its ``resolution``
+method); the ledger then closes it as ``resolved`` with that reason.
 """
 
 from __future__ import annotations
@@ -41,9 +54,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from perception.builtin.policies._common import response_window
+from perception.builtin.policies.answer_question import AnswerQuestionPolicy
 from perception.builtin.policies.break_silence import BreakSilencePolicy
 from perception.builtin.policies.confirm_critical import ConfirmCriticalPolicy
 from perception.builtin.policies.executive_touchpoint import ExecutiveTouchpointPolicy
+from perception.builtin.policies.overdue_deliverable import OverdueDeliverablePolicy
 from perception.builtin.policies.post_delivery_check_in import PostDeliveryCheckInPolicy
 from perception.builtin.policies.recover_negative import RecoverNegativePolicy
 from perception.builtin.policies.share_relevant_news import (
@@ -55,10 +70,12 @@ from perception.hookspecs import Policy
 
 __all__ = [
     "BUILTIN_POLICIES",
+    "AnswerQuestionPolicy",
     "BreakSilencePolicy",
     "ConfirmCriticalPolicy",
     "ExecutiveTouchpointPolicy",
     "NewsItem",
+    "OverdueDeliverablePolicy",
     "PostDeliveryCheckInPolicy",
     "RecoverNegativePolicy",
     "ShareRelevantNewsPolicy",
@@ -71,7 +88,9 @@ __all__ = [
 BUILTIN_POLICIES: tuple[Callable[[], Policy], ...] = (
     PostDeliveryCheckInPolicy,
     ConfirmCriticalPolicy,
+    OverdueDeliverablePolicy,
     RecoverNegativePolicy,
+    AnswerQuestionPolicy,
     BreakSilencePolicy,
     ExecutiveTouchpointPolicy,
     ShareRelevantNewsPolicy,

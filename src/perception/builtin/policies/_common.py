@@ -7,19 +7,32 @@ change here changes every key on record.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
-from perception.model import Account, Better, Dimension
-from perception.outcome import Band, PerceivedOutcome, Priority, followup_key
+from perception.model import (
+    Account,
+    Better,
+    Dimension,
+    Expectation,
+    Feedback,
+    FeedbackKind,
+    Interaction,
+)
+from perception.outcome import Band, FollowUp, PerceivedOutcome, Priority, followup_key
 
 __all__ = [
     "AT_RISK",
     "BAND_NAMES",
     "band_priority",
     "day",
+    "delivered_at",
+    "expectation_of",
     "key",
     "latest_activity",
+    "overdue",
+    "recovery",
+    "replies",
     "response_window",
     "stamp",
     "who",
@@ -97,3 +110,44 @@ def response_window(account: Account, default_hours: float) -> timedelta:
         if factor is not None:
             return timedelta(hours=expectation.zone[0] * factor)
     return timedelta(hours=default_hours)
+
+
+def replies(outbound: Sequence[Interaction], message: Interaction) -> list[Interaction]:
+    """The team's answers to *message* among *outbound* (sorted by time): messages naming
+    it in ``in_reply_to``, else the first later message that names no other message."""
+    explicit = [i for i in outbound if i.in_reply_to == message.id]
+    if explicit:
+        return explicit
+    later = next((i for i in outbound if i.at >= message.at and i.in_reply_to is None), None)
+    return [later] if later is not None else []
+
+
+#: Stated feedback that puts an account in recovery.
+_RECOVERY_KINDS = (FeedbackKind.ESCALATION, FeedbackKind.COMPLAINT)
+
+
+def recovery(account: Account, as_of: datetime, days: float) -> Feedback | None:
+    """The latest escalation or complaint of the last *days* days (the account is in
+    recovery after it), or ``None``; *days* of 0 means never in recovery."""
+    if days <= 0:
+        return None
+    since = as_of - timedelta(days=days)
+    recent = [f for f in account.feedback if f.kind in _RECOVERY_KINDS and since <= f.at <= as_of]
+    return max(recent, key=lambda f: (f.at, f.id), default=None)
+
+
+def delivered_at(account: Account, expectation: Expectation) -> datetime | None:
+    """When the first deliverable for *expectation* was delivered, or ``None``."""
+    moments = [d.delivered_at for d in account.deliverables_for(expectation.id) if d.delivered_at]
+    return min(moments, default=None)
+
+
+def overdue(account: Account, expectation: Expectation, as_of: datetime) -> bool:
+    """True when *expectation* has a due date before *as_of* and nothing was delivered."""
+    due = expectation.due
+    return due is not None and due <= as_of and delivered_at(account, expectation) is None
+
+
+def expectation_of(account: Account, followup: FollowUp) -> Expectation | None:
+    """The expectation a follow-up names first in its evidence, if it is still on record."""
+    return account.expectation(followup.evidence[0]) if followup.evidence else None

@@ -3,7 +3,9 @@
 A critical expectation, decision or scope change that the customer never confirmed
 (``critical = true`` and no ``confirmed_at``) gets a request for confirmation in writing; an
 accepted deliverable for it counts as confirmation.  The follow-up is due ``lead_days`` before
-the expectation is due, or at the account's latest activity when it is undated.  The key
+the expectation is due, or at the account's latest activity when it is undated.  A commitment
+past its date with nothing delivered is left to ``overdue-deliverable`` (deliver or give a new
+date): asking the customer to confirm it then would answer the wrong question.  The key
 carries a digest of the expectation's terms, so a change of scope after a confirmation request
 is a new situation that needs a new confirmation.
 
@@ -22,7 +24,15 @@ from datetime import timedelta
 
 import attrs
 
-from perception.builtin.policies._common import band_priority, day, key, latest_activity, who
+from perception.builtin.policies._common import (
+    band_priority,
+    day,
+    expectation_of,
+    key,
+    latest_activity,
+    overdue,
+    who,
+)
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Expectation
@@ -54,6 +64,18 @@ def _needs_confirmation(account: Account, expectation: Expectation) -> bool:
     if not expectation.critical or expectation.confirmed_at is not None:
         return False
     return not any(d.accepted_at is not None for d in account.deliverables_for(expectation.id))
+
+
+def _settled(account: Account, expectation: Expectation, what: str) -> str | None:
+    """Why *expectation* needs no confirmation any more, in words, or ``None``."""
+    if expectation.confirmed_at is not None:
+        return f"The customer confirmed '{what}' on {day(expectation.confirmed_at)}."
+    accepted = [d.accepted_at for d in account.deliverables_for(expectation.id) if d.accepted_at]
+    if accepted:
+        return f"'{what}' was accepted on {day(min(accepted))}, which confirms it."
+    if not expectation.critical:
+        return f"'{what}' is no longer marked critical."
+    return None
 
 
 class ConfirmCriticalPolicy:
@@ -88,6 +110,8 @@ class ConfirmCriticalPolicy:
         for expectation in account.expectations:
             if not _needs_confirmation(account, expectation):
                 continue
+            if overdue(account, expectation, ctx.as_of):
+                continue  # overdue-deliverable's: deliver or give a new date
             what = expectation.description or expectation.id
             if expectation.due is not None:
                 due = expectation.due - lead
@@ -107,6 +131,28 @@ class ConfirmCriticalPolicy:
                 priority=priority,
                 evidence=(expectation.id,),
             )
+
+    def resolution(
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        followup: FollowUp,
+        ctx: PolicyContext[ConfirmCriticalPolicy.Options],
+    ) -> str | None:
+        """Why a confirmation request no longer holds: confirmed, accepted, no longer
+        critical, its terms changed (a new request is planned) or it became overdue."""
+        expectation = expectation_of(account, followup)
+        if expectation is None:
+            return "The expectation is no longer in the account's records."
+        what = expectation.description or expectation.id
+        settled = _settled(account, expectation, what)
+        if settled is not None:
+            return settled
+        if overdue(account, expectation, ctx.as_of):
+            return f"'{what}' is overdue: overdue-deliverable asks to deliver or give a new date."
+        if key(self.name, account, expectation.id, _terms_digest(expectation)) != followup.key:
+            return f"The terms of '{what}' changed; a new confirmation is planned."
+        return None
 
 
 @hookimpl

@@ -7,6 +7,13 @@ else the first on record).  The trigger is, in this order: the latest escalation
 with ``when_executive_present``, an executive stakeholder on record.  The key names the
 trigger: a new escalation is a new situation.
 
+Once the conversation with the executive is under way, the touchpoint is arranged: an
+executive replied (``in_reply_to``) to a message the team sent after the trigger (the
+executive's "Friday works"), or a meeting or call with an executive as its author is on
+record after the trigger.  Then nothing is planned, and a follow-up planned before is resolved.  An
+executive's answer to a message of the team is part of that conversation, never a trigger
+of its own.
+
 An executive's word weighs most in how an account is judged, and an escalation from the top
 is what this library exists to prevent; the rule is a practice default, not a published
 finding.
@@ -22,11 +29,22 @@ import attrs
 from perception.builtin.policies._common import BAND_NAMES, day, key, latest_activity, who
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
-from perception.model import Account, Feedback, FeedbackKind, Interaction, Seniority, Stakeholder
+from perception.model import (
+    Account,
+    Channel,
+    Feedback,
+    FeedbackKind,
+    Interaction,
+    Seniority,
+    Stakeholder,
+)
 from perception.options import at_least, one_of, option
 from perception.outcome import Band, FollowUp, PerceivedOutcome, Priority
 
 __all__ = ["ExecutiveTouchpointPolicy", "perception_register_policies"]
+
+#: Channels on which an interaction is a conversation held, not a message sent.
+_TALKS = (Channel.MEETING, Channel.PHONE)
 
 
 @attrs.frozen
@@ -60,13 +78,41 @@ def _escalation(account: Account, since: datetime) -> _Trigger | None:
     return _Trigger(latest.id, latest.at, f"{by} escalated on {day(latest.at)}", escalation=True)
 
 
+def _ids(executives: Sequence[Stakeholder]) -> set[str]:
+    """The ids and addresses messages of *executives* may name as their author."""
+    return {p.id for p in executives} | {p.email for p in executives if p.email}
+
+
+def _engaged(
+    account: Account, executives: Sequence[Stakeholder], since: datetime
+) -> tuple[Interaction, Interaction | None] | None:
+    """The conversation with an executive since *since*, if there is one: an executive's
+    reply (``in_reply_to``) to a message the team sent since *since*, as ``(answer,
+    ours)``, or a meeting or call an executive is the author of, as ``(meeting, None)``."""
+    ids = _ids(executives)
+    ours: dict[str, Interaction] = {}
+    for item in account.timeline():
+        if item.at < since:
+            continue
+        if not item.inbound:
+            ours[item.id] = item
+        elif item.author in ids and item.channel in _TALKS:
+            return item, None
+        elif item.author in ids and item.in_reply_to in ours:
+            return item, ours[item.in_reply_to]
+    return None
+
+
 def _executive_contact(
     account: Account, executives: Sequence[Stakeholder], since: datetime
 ) -> _Trigger | None:
     """The latest inbound message or feedback from an executive since *since*, if any."""
-    ids = {p.id for p in executives} | {p.email for p in executives if p.email}
+    ids = _ids(executives)
+    ours = {i.id for i in account.interactions if not i.inbound}
     records: list[tuple[datetime, str]] = [
-        (i.at, i.id) for i in account.interactions if i.inbound and i.author in ids
+        (i.at, i.id)
+        for i in account.interactions
+        if i.inbound and i.author in ids and i.in_reply_to not in ours
     ]
     records += [(f.at, f.id) for f in account.feedback if f.author in ids]
     records = [r for r in records if r[0] >= since]
@@ -146,7 +192,7 @@ class ExecutiveTouchpointPolicy:
         trigger = self._trigger(account, executives, ctx.as_of - lookback)
         if trigger is None and executives and ctx.options.when_executive_present:
             trigger = _on_record(account, executives, ctx.as_of)
-        if trigger is None:
+        if trigger is None or _engaged(account, executives, trigger.at) is not None:
             return
         yield FollowUp(
             policy=self.name,
@@ -175,6 +221,40 @@ class ExecutiveTouchpointPolicy:
         if escalation is not None:
             return escalation
         return _executive_contact(account, executives, since)
+
+    def resolution(
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        followup: FollowUp,
+        ctx: PolicyContext[ExecutiveTouchpointPolicy.Options],
+    ) -> str | None:
+        """Resolved when the conversation with the executive is under way, or when a newer
+        trigger replaced this one; kept open when only the band changed (it may change
+        back) or the trigger grew old."""
+        executives = [
+            p for p in account.customer.stakeholders if p.seniority is Seniority.EXECUTIVE
+        ]
+        since = followup.due - timedelta(days=ctx.options.days)  # due = trigger + days
+        engaged = _engaged(account, executives, since)
+        if engaged is not None:
+            return _engaged_words(account, *engaged)
+        lookback = timedelta(days=ctx.options.lookback_days)
+        newer = self._trigger(account, executives, ctx.as_of - lookback)
+        if newer is not None and followup.evidence and newer.id != followup.evidence[0]:
+            return f"A newer event replaced it: {newer.words}."
+        return None
+
+
+def _engaged_words(account: Account, answer: Interaction, ours: Interaction | None) -> str:
+    """The conversation with the executive, in words."""
+    if ours is None:
+        kind = "call" if answer.channel is Channel.PHONE else answer.channel.value
+        return f"A {kind} with {who(account, answer.author)} took place on {day(answer.at)}."
+    return (
+        f"{who(account, answer.author)} answered on {day(answer.at)} the team's message of "
+        f"{day(ours.at)}: the conversation with the executive is under way."
+    )
 
 
 @hookimpl

@@ -5,6 +5,10 @@ the customer accepts it, ask how it works in daily use.  Once the customer has a
 only the acceptance check-in is planned.  Keys name the deliverable and the delivery (or
 acceptance) time, so a re-delivery is a new situation.
 
+No cheerful check-in on an account in recovery: within ``recovery_days`` after an escalation
+or a complaint, the check-in is held: planned for the end of that time, at low priority,
+under the same key, so that it comes back on its own once the account is out of recovery.
+
 The rule is a practice default, not a published finding: the day counts are defaults to tune,
 not measured values.
 """
@@ -16,7 +20,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from perception.builtin.policies._common import band_priority, day, key, stamp, who
+from perception.builtin.policies._common import band_priority, day, key, recovery, stamp, who
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Deliverable
@@ -54,6 +58,11 @@ class PostDeliveryCheckInPolicy:
             "deliveries and acceptances older than this are left alone (0: no limit)",
             validator=at_least(0),
         )
+        recovery_days: float = option(
+            14.0,
+            "check-ins are held this many days after an escalation or complaint (0: never)",
+            validator=at_least(0),
+        )
 
     def followups(
         self,
@@ -69,6 +78,24 @@ class PostDeliveryCheckInPolicy:
         def recent(moment: datetime) -> bool:
             return max_age == 0 or ctx.as_of - moment <= timedelta(days=max_age)
 
+        held = recovery(account, ctx.as_of, ctx.options.recovery_days)
+        hold = (
+            (held.at + timedelta(days=ctx.options.recovery_days), held.kind.value, day(held.at))
+            if held is not None
+            else None
+        )
+        for found in self._planned(account, outcome, after_delivery, after_acceptance, recent):
+            yield _held(found, *hold) if hold is not None else found
+
+    def _planned(
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        after_delivery: timedelta,
+        after_acceptance: timedelta,
+        recent: Callable[[datetime], bool],
+    ) -> Iterator[FollowUp]:
+        """The check-ins as planned outside recovery."""
         for item in account.deliverables:
             if item.delivered_at is None:
                 continue
@@ -108,6 +135,40 @@ class PostDeliveryCheckInPolicy:
         to = who(account, expectation.stakeholder if expectation else None)
         what = item.description or (expectation.description if expectation else item.id)
         return to, what, band_priority(outcome, Priority.HIGH if critical else Priority.NORMAL)
+
+    def resolution(
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        followup: FollowUp,
+        ctx: PolicyContext[PostDeliveryCheckInPolicy.Options],
+    ) -> str | None:
+        """Resolved when the deliverable was accepted (the acceptance check-in takes over)
+        or delivered again; kept open when it only grew old."""
+        item = next((d for d in account.deliverables if d.id in followup.evidence), None)
+        if item is None or item.delivered_at is None:
+            return "The delivery is no longer in the account's records."
+        what = self._subject(account, outcome, item)[1]
+        if followup.key == key(self.name, account, item.id, "delivered", stamp(item.delivered_at)):
+            if item.accepted_at is not None:
+                return f"'{what}' was accepted on {day(item.accepted_at)}; a new check-in follows."
+            return None
+        if item.accepted_at is None or followup.key != key(
+            self.name, account, item.id, "accepted", stamp(item.accepted_at)
+        ):
+            return f"'{what}' was delivered again on {day(item.delivered_at)}."
+        return None
+
+
+def _held(item: FollowUp, until: datetime, kind: str, since: str) -> FollowUp:
+    """*item* held while the account is in recovery: due at the end of it, low priority."""
+    return attrs.evolve(
+        item,
+        due=max(item.due, until),
+        action=f"Once the {kind} of {since} is settled: {item.action}",
+        reason=f"{item.reason} Held while the account recovers from the {kind} of {since}.",
+        priority=Priority.LOW,
+    )
 
 
 @hookimpl

@@ -23,7 +23,14 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from perception.builtin.policies._common import AT_RISK, day, key, response_window, who
+from perception.builtin.policies._common import (
+    AT_RISK,
+    day,
+    key,
+    replies,
+    response_window,
+    who,
+)
 from perception.context import PolicyContext
 from perception.hookspecs import Policy, hookimpl
 from perception.model import Account, Direction, Interaction, Seniority
@@ -32,16 +39,6 @@ from perception.outcome import FollowUp, PerceivedOutcome, Priority
 from perception.text import message as shared_message
 
 __all__ = ["RecoverNegativePolicy", "perception_register_policies"]
-
-
-def _replies(outbound: Sequence[Interaction], message: Interaction) -> list[Interaction]:
-    """The team's answers to *message* among *outbound* (sorted by time): messages naming
-    it in ``in_reply_to``, else the first later message that names no other message."""
-    explicit = [i for i in outbound if i.in_reply_to == message.id]
-    if explicit:
-        return explicit
-    later = next((i for i in outbound if i.at >= message.at and i.in_reply_to is None), None)
-    return [later] if later is not None else []
 
 
 @functools.lru_cache(maxsize=64)
@@ -71,20 +68,20 @@ def _miss(
 ) -> _Miss | None:
     """The miss, or None when a reply acknowledged *message* in time or the window is open."""
     deadline = message.at + window
-    replies = [r for r in _replies(outbound, message) if r.at <= as_of]
-    in_time = [r for r in replies if r.at <= deadline]
+    answers = [r for r in replies(outbound, message) if r.at <= as_of]
+    in_time = [r for r in answers if r.at <= deadline]
     if any(acknowledgement.search(r.text) for r in in_time):
         return None
-    if not replies and as_of < deadline:
+    if not answers and as_of < deadline:
         return None  # still within the window: nothing has failed yet
     if in_time:
         first = in_time[0]
         situation = f"was answered on {day(first.at)} without acknowledging it"
         evidence = (message.id, first.id)
         return _Miss(deadline=deadline, answered=True, situation=situation, evidence=evidence)
-    if replies:
-        situation = f"was first answered on {day(replies[0].at)}, after the window"
-        evidence = (message.id, replies[0].id)
+    if answers:
+        situation = f"was first answered on {day(answers[0].at)}, after the window"
+        evidence = (message.id, answers[0].id)
         return _Miss(deadline=deadline, answered=True, situation=situation, evidence=evidence)
     return _Miss(
         deadline=deadline,
@@ -196,6 +193,20 @@ class RecoverNegativePolicy:
             priority=Priority.URGENT if urgent else Priority.HIGH,
             evidence=miss.evidence,
         )
+
+    def resolution(
+        self,
+        account: Account,
+        outcome: PerceivedOutcome,
+        followup: FollowUp,
+        ctx: PolicyContext[RecoverNegativePolicy.Options],
+    ) -> str | None:
+        """Kept open until somebody closes it: a recovery that was missed stays missed
+        (a late reply is a miss too).  Resolved only when the message is gone."""
+        message = account.interaction(followup.evidence[0] if followup.evidence else None)
+        if message is None:
+            return "The message is no longer in the account's records."
+        return None
 
 
 @hookimpl

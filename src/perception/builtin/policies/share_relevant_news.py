@@ -2,7 +2,8 @@
 
 A product, service or piece of news from the user's ``catalogue`` that the customer would
 benefit from, at most once every ``interval_days`` per account, and only while the outcome
-band is in ``bands`` (nobody wants news from a provider they are unhappy with).  An item suits
+band is in ``bands`` and the account is not in recovery (no escalation or complaint in the last
+``recovery_days``): nobody wants news from a provider they are unhappy with.  An item suits
 the account when its segment matches, when the account has an expectation on one of its
 dimensions and when one of its keywords appears in the customer's messages (each condition
 applies only when given).  Time is cut into periods of ``interval_days``, offset per account
@@ -22,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from perception.builtin.policies._common import BAND_NAMES, key
+from perception.builtin.policies._common import BAND_NAMES, key, recovery
 from perception.context import PolicyContext
 from perception.errors import ConfigError, Problem, ValidationError
 from perception.hookspecs import Policy, hookimpl
@@ -162,6 +163,11 @@ class ShareRelevantNewsPolicy:
             "outcome bands in which it fires",
             validator=one_of(BAND_NAMES),
         )
+        recovery_days: float = option(
+            30.0,
+            "no news for this many days after an escalation or complaint (0: no such pause)",
+            validator=at_least(0),
+        )
 
     def followups(
         self,
@@ -173,6 +179,8 @@ class ShareRelevantNewsPolicy:
         catalogue = ctx.options.catalogue
         interval = ctx.options.interval_days
         if not catalogue or outcome.band.value not in ctx.options.bands:
+            return
+        if recovery(account, ctx.as_of, ctx.options.recovery_days) is not None:
             return
         said = " ".join(
             f"{i.subject} {i.text}".casefold() for i in account.interactions if i.inbound
