@@ -54,7 +54,10 @@ def test_plugins_table_and_json(run):
     rows = json.loads(run("plugins", "--format", "json").output)
     assert {"voice", "personalization", "break-silence"} <= {r["name"] for r in rows}
     voice = next(r for r in rows if r["name"] == "voice")
-    assert (voice["distribution"], voice["version"]) == ("customer-perception", perception.__version__)
+    assert (voice["distribution"], voice["version"]) == (
+        "customer-perception",
+        perception.__version__,
+    )
     assert f"perception {perception.__version__}" in table.output
 
 

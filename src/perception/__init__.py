@@ -21,7 +21,11 @@ from perception.errors import (
 from perception.hookspecs import Check, EvidenceKind, Policy, Scorer, hookimpl
 from perception.model import (
     Account,
+    AttributeValue,
     Better,
+    Case,
+    CasePriority,
+    CaseStatus,
     Channel,
     Customer,
     Deliverable,
@@ -32,8 +36,11 @@ from perception.model import (
     Feedback,
     FeedbackKind,
     Interaction,
+    LifecycleStage,
+    Money,
     Seniority,
     Stakeholder,
+    UsageEvent,
 )
 from perception.outcome import (
     Band,
@@ -59,8 +66,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Account",
+    "AttributeValue",
     "Band",
     "Better",
+    "Case",
+    "CasePriority",
+    "CaseStatus",
     "Channel",
     "Check",
     "CheckContext",
@@ -80,8 +91,10 @@ __all__ = [
     "FollowUp",
     "FollowUpPlan",
     "Interaction",
+    "LifecycleStage",
     "Message",
     "MessageReport",
+    "Money",
     "PerceivedOutcome",
     "PerceptionError",
     "PluginConflictError",
@@ -99,6 +112,7 @@ __all__ = [
     "Signal",
     "Span",
     "Stakeholder",
+    "UsageEvent",
     "ValidationError",
     "WorkerDiedError",
     "__version__",

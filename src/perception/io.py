@@ -28,7 +28,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +44,7 @@ from cattrs.errors import (
 )
 
 from perception import model, outcome
+from perception._validation import enum_member
 from perception.errors import Problem, ValidationError
 from perception.model import Account, Interaction
 from perception.outcome import FollowUpPlan, MessageReport, PerceivedOutcome
@@ -102,12 +103,31 @@ def _parse_datetime(value: Any, _: type) -> datetime:
     return parsed
 
 
-def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+def _parse_date(value: Any, _: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(
+            f"must be an ISO 8601 date string such as '2026-09-30', not {type(value).__name__}"
+        )
     try:
-        return cls(value)
+        return date.fromisoformat(value.strip())
     except ValueError:
+        raise ValueError(f"must be an ISO 8601 date such as '2026-09-30', not {value!r}") from None
+
+
+def _structure_attribute(value: Any, _: Any) -> model.AttributeValue:
+    if isinstance(value, (str, bool, int, float)):
+        return value
+    raise TypeError(f"must be a string, a number or true/false, not {type(value).__name__}")
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    member = enum_member(cls, value)
+    if member is None:
         allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValueError(f"must be one of {allowed}, not {value!r}") from None
+        raise ValueError(f"must be one of {allowed} (in any case), not {value!r}")
+    return member
 
 
 def _is_enum(obj: object) -> bool:
@@ -139,6 +159,9 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    conv.register_structure_hook(date, _parse_date)
+    conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_structure_hook(model.AttributeValue, _structure_attribute)
     # Each enum gets its own hook: they subclass str, and the strict str hook below
     # would otherwise accept any string for them.
     for enum_type in _ENUMS:
@@ -649,9 +672,11 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
         value = args[1] if len(args) == 2 else str
         return {"type": "object", "additionalProperties": _schema_for(value, defs)}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return {"enum": [m.value for m in tp]}
+        return _enum_schema(tp)
     if tp is datetime:
         return {"type": "string", "format": "date-time", "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}
+    if tp is date:
+        return {"type": "string", "format": "date"}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
@@ -667,6 +692,23 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
             defs[name] = _object_schema(tp, defs)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _any_case(text: str) -> str:
+    """A regular expression (ECMA 262 and Python alike) matching *text* in any case."""
+    return "".join(
+        f"[{c.upper()}{c.lower()}]" if c.isalpha() else (c if c.isalnum() or c == " " else "\\" + c)
+        for c in text
+    )
+
+
+def _enum_schema(cls: type[enum.Enum]) -> dict[str, Any]:
+    """The values of *cls*, and the same in any case (the loader accepts ``"NPS"``)."""
+    values = [m.value for m in cls]
+    alternatives = "|".join(_any_case(str(v)) for v in values)
+    return {
+        "anyOf": [{"enum": values}, {"type": "string", "pattern": rf"^\s*(?:{alternatives})\s*$"}]
+    }
 
 
 def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
+from perception.model import Account
 from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
     "Trajectory",
+    "account_facts",
     "account_markdown",
     "account_text",
     "findings_text",
@@ -26,6 +28,7 @@ __all__ = [
     "risk_order",
     "terminal_safe",
     "trajectory_svg",
+    "when",
 ]
 
 #: Points of an account's score over time: ``(as_of, score)``, oldest first.
@@ -77,14 +80,86 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
     return terminal_safe("\n".join(lines))
 
 
-def account_text(outcome: PerceivedOutcome) -> str:
-    """One account's outcome explained in words."""
+def when(moment: date | datetime) -> str:
+    """A date in words, as people write it: ``30 June 2026``."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _days(count: float) -> str:
+    whole = round(count)
+    return "1 day" if whole == 1 else f"{whole} days"
+
+
+def _renewal(renewal: date, as_of: datetime) -> str:
+    days = (renewal - as_of.date()).days
+    if days >= 0:
+        return f"{when(renewal)} (in {_days(days)})"
+    return f"{when(renewal)} ({_days(-days)} ago)"
+
+
+def _usage_line(account: Account, metric: str) -> tuple[str, str]:
+    series = account.usage_series(metric)
+    first, last = series[0], series[-1]
+    unit = f" {last.unit}" if last.unit else ""
+    text = f"{last.value:g}{unit} on {when(last.at)}"
+    if len(series) > 1 and first.value:
+        change = (last.value - first.value) / abs(first.value) * 100
+        way = "up" if change >= 0 else "down"
+        text += f", {way} {abs(change):.0f}% from {first.value:g} on {when(first.at)}"
+    return metric.replace("_", " ").capitalize(), text
+
+
+def account_facts(account: Account, as_of: datetime) -> list[tuple[str, str]]:
+    """What the team knows of the account besides perception, as ``(label, text)`` pairs:
+    owner, segment, plan, lifecycle stage, ARR and MRR, renewal, cases, usage metrics and
+    the custom attributes.  Only what the account has is listed."""
+    view = account.as_of(as_of)
+    facts: list[tuple[str, str]] = [("Customer", account.customer.name)]
+    plain = (
+        ("Owner", account.owner),
+        ("Segment", account.customer.segment),
+        ("Plan", account.plan),
+        ("Lifecycle stage", account.lifecycle.value if account.lifecycle is not None else ""),
+        ("ARR", str(account.arr) if account.arr is not None else ""),
+        ("MRR", str(account.mrr) if account.mrr is not None else ""),
+        ("Renewal", _renewal(account.renewal, as_of) if account.renewal is not None else ""),
+    )
+    facts += [(label, value) for label, value in plain if value]
+    if view.cases:
+        open_cases = view.open_cases()
+        text = f"{len(open_cases)} open of {len(view.cases)}"
+        if open_cases:
+            worst = open_cases[0]
+            text += (
+                f"; most urgent: {worst.id} ({worst.priority.value}) "
+                f"{worst.subject or 'without a subject'}, open {_days(worst.open_for(as_of))}"
+            )
+        facts.append(("Cases", text))
+    facts += [_usage_line(view, metric) for metric in view.metrics()]
+    facts += [(name, _attribute(value)) for name, value in sorted(account.attributes.items())]
+    return facts
+
+
+def _attribute(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def account_text(outcome: PerceivedOutcome, *, account: Account | None = None) -> str:
+    """One account's outcome explained in words; with *account*, its facts too (owner,
+    plan, ARR, renewal, cases, usage, custom attributes)."""
     lines = [
         (
             f"{outcome.account}: {outcome.score:.1f}/100, {outcome.band.value} "
             f"(confidence {outcome.confidence:.2f}) as of {outcome.as_of.isoformat()}"
         ),
     ]
+    if account is not None:
+        lines += ["", "Account:"]
+        lines += [f"  {label}: {text}" for label, text in account_facts(account, outcome.as_of)]
     if outcome.diagnosis:
         lines += ["", outcome.diagnosis]
     if outcome.drivers:
@@ -217,13 +292,19 @@ def portfolio_markdown(outcomes: Sequence[PerceivedOutcome]) -> str:
     return terminal_safe("\n".join(lines))
 
 
-def account_markdown(outcome: PerceivedOutcome) -> str:
-    """One account's outcome explained, in Markdown."""
+def account_markdown(outcome: PerceivedOutcome, *, account: Account | None = None) -> str:
+    """One account's outcome explained, in Markdown; with *account*, its facts too."""
     lines = [
         f"## {_md(outcome.account)}: {outcome.score:.1f}/100, {outcome.band.value}",
         "",
         f"Confidence {outcome.confidence:.2f}, as of {outcome.as_of.isoformat()}.",
     ]
+    if account is not None:
+        lines += [""]
+        lines += [
+            f"- **{_md(label)}**: {_md(text)}"
+            for label, text in account_facts(account, outcome.as_of)
+        ]
     if outcome.diagnosis:
         lines += ["", f"> {_md(outcome.diagnosis)}"]
     if outcome.drivers:
