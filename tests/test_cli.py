@@ -85,7 +85,7 @@ def test_assess_table_json_and_one_account(run):
     data = json.loads(
         run("assess", sample_path(), "--as-of", "2026-03-20", "--format", "json").output
     )
-    assert len(data) == len(lines) - 1
+    assert len(data["outcomes"]) == len(lines) - 1
     one = run("assess", sample_path(), "--as-of", "2026-03-20", "--account", "northwind-logistics")
     assert one.output.startswith("northwind-logistics:")
     missing = run("assess", sample_path(), "--account", "nobody")

@@ -26,12 +26,16 @@ def test_table_sorted_by_risk():
     assert "critical" in lines[1] or "at risk" in lines[1]
 
 
-def test_json_lists_outcomes_most_at_risk_first():
+def test_json_is_a_versioned_envelope_of_outcomes_in_file_order():
     result = run("--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data[0]["account"] == "northwind-logistics"
-    assert data[0]["diagnosis"].startswith("Every explicit commitment was delivered")
+    assert (data["format"], data["version"]) == ("perception-outcomes", 1)
+    assert data["generator"].startswith("perception ")
+    assert data["count"] == len(data["outcomes"]) == 12
+    first = data["outcomes"][0]
+    assert first["account"] == "northwind-logistics"
+    assert first["diagnosis"].startswith("Every explicit commitment was delivered")
 
 
 def test_one_account_explained():

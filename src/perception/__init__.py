@@ -18,6 +18,7 @@ from perception.errors import (
     ValidationError,
     WorkerDiedError,
 )
+from perception.frame import to_frame
 from perception.hookspecs import Check, EvidenceKind, Policy, Scorer, hookimpl
 from perception.model import (
     Account,
@@ -127,4 +128,5 @@ __all__ = [
     "hookimpl",
     "load_config",
     "plan_followups",
+    "to_frame",
 ]

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
+import attrs
 import click
 
 from perception.batch import assess_many, trajectory
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
-from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument, read_portfolio
-from perception.io import dump_json
+from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument
+from perception.cli._stream import (
+    Deferred,
+    count_records,
+    paired,
+    portfolio_stream,
+    show_progress,
+    with_progress,
+)
+from perception.model import Account
+from perception.outcome import PerceivedOutcome
+from perception.output import write_csv, write_json, write_jsonl, write_parquet
 from perception.report import (
     account_markdown,
     account_text,
@@ -20,18 +35,21 @@ from perception.report import (
     risk_order,
 )
 
+#: Formats written one account at a time, as the outcomes come.
+STREAMED = ("json", "jsonl", "csv", "parquet")
+
 
 @main.command("assess")
 @path_argument
 @interactions_option
 @click.option("--as-of", type=AWARE_DATETIME, help="Assess as of this time (default: now).")
 @click.option("--account", "account_id", help="Explain this one account in full.")
-@format_option("table", "json", "markdown", "html", default="table")
+@format_option("table", "json", "jsonl", "csv", "parquet", "markdown", "html", default="table")
 @click.option(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file instead of standard output (needed for parquet).",
 )
 @click.option(
     "--trend-points",
@@ -53,6 +71,9 @@ from perception.report import (
 @click.option(
     "--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when any account scores below this."
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar (it is drawn only on a terminal)."
+)
 @pass_state
 def assess_command(
     state: State,
@@ -66,67 +87,159 @@ def assess_command(
     trend_days: float,
     workers: int,
     fail_under: float | None,
+    quiet: bool,  # a click flag
 ) -> None:
     """Assess every account in PATH (JSON or JSONL) and list them, most at risk first.
 
     The table shows each account's score (0-100), band, confidence and top driver.
-    With --account, explain that account: its diagnosis, drivers, dimensions and
-    findings.  --format html writes one self-contained page with each account's score
-    trajectory over time.
+    With --account, explain that account: its facts, diagnosis, drivers, dimensions
+    and findings.  --format html writes one self-contained page with each account's
+    score trajectory over time.
+
+    --format json, jsonl, csv and parquet write each outcome as it is ready, in the
+    order of PATH, in constant memory: json as one versioned envelope, jsonl one
+    outcome a line, csv and parquet one flat row per account with its facts.  A JSONL
+    PATH is read as a stream; the first invalid record stops the run (exit 2) after the
+    outcomes before it were written.  On a terminal a progress bar is drawn on
+    standard error.
     """
-    accounts = read_portfolio(path, interactions_csv)
-    if account_id is not None:
-        accounts = [a for a in accounts if a.id == account_id]
-        if not accounts:
-            fail(f"{path}: no account with id {account_id!r}")
+    if fmt == "parquet" and out_path is None:
+        fail("--format parquet needs --out FILE")
     as_of = as_of or datetime.now(timezone.utc)
     config, registry = state.config(), state.registry()
-    outcomes = list(
-        assess_many(accounts, workers=workers, as_of=as_of, config=config, plugins=registry)
+    deferred = Deferred()
+    accounts: Iterable[Account] = deferred.guard(
+        portfolio_stream(path, interactions_csv, account_id=account_id)
     )
-    single = account_id is not None
-    if fmt == "json":
-        output = dump_json(outcomes[0] if single else risk_order(outcomes))
-    elif fmt == "markdown":
-        output = (
-            account_markdown(outcomes[0])
-            if single
-            else "\n\n".join(
-                [
-                    "# Perceived outcomes",
-                    portfolio_markdown(outcomes),
-                    *(account_markdown(o) for o in risk_order(outcomes)),
-                ]
-            )
+    total = 1 if account_id is not None else count_records(path)
+    accounts = with_progress(accounts, total=total, enabled=show_progress(quiet))
+
+    def assess_all(items: Iterable[Account]) -> Iterator[PerceivedOutcome]:
+        return assess_many(items, workers=workers, as_of=as_of, config=config, plugins=registry)
+
+    lowest = _Lowest()
+    pairs = lowest.watch(paired(accounts, assess_all))
+    if fmt in STREAMED:
+        count = _write_streamed(fmt, pairs, out_path)
+    else:
+        single = account_id is not None
+        kept = [(_slim(o), a) for o, a in pairs]
+        deferred.raise_if_any()  # a report for people is all or nothing
+        count = len(kept)
+        output = _render(
+            fmt,
+            kept,
+            single=single,
+            trend=(trend_points, trend_days),
+            state=state,
+            title=f"Perceived outcomes: {path.name}",
         )
-    elif fmt == "html":
+        _write_text(output, out_path)
+    if out_path is not None:
+        click.echo(f"Wrote {count} assessed accounts to {out_path}", err=True)
+    deferred.raise_if_any()
+    if fail_under is not None and lowest.score is not None and lowest.score < fail_under:
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@attrs.define
+class _Lowest:
+    """The lowest score seen in a stream of outcomes."""
+
+    score: float | None = None
+
+    def watch(
+        self, pairs: Iterable[tuple[PerceivedOutcome, Account]]
+    ) -> Iterator[tuple[PerceivedOutcome, Account]]:
+        for outcome, account in pairs:
+            if self.score is None or outcome.score < self.score:
+                self.score = outcome.score
+            yield outcome, account
+
+
+def _slim(outcome: PerceivedOutcome) -> PerceivedOutcome:
+    """*outcome* without its signals: the reports for people show drivers, not signals,
+    and a portfolio's signals are most of its memory."""
+    return attrs.evolve(outcome, signals=())
+
+
+@contextlib.contextmanager
+def _opened(out_path: Path | None) -> Iterator[IO[str]]:
+    if out_path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = out_path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+    with handle:
+        yield handle
+
+
+def _write_streamed(
+    fmt: str, pairs: Iterable[tuple[PerceivedOutcome, Account]], out_path: Path | None
+) -> int:
+    if fmt == "parquet":
+        assert out_path is not None
+        try:
+            return write_parquet(pairs, out_path)
+        except ImportError as exc:
+            fail(str(exc))
+    with _opened(out_path) as out:
+        if fmt == "json":
+            return write_json(pairs, out, indent=True)
+        if fmt == "jsonl":
+            return write_jsonl(pairs, out)
+        return write_csv(pairs, out)
+
+
+def _write_text(output: str, out_path: Path | None) -> None:
+    if out_path is None:
+        click.echo(output)
+        return
+    try:
+        out_path.write_text(output + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+
+
+def _render(
+    fmt: str,
+    kept: list[tuple[PerceivedOutcome, Account]],
+    *,
+    single: bool,
+    trend: tuple[int, float],
+    state: State,
+    title: str,
+) -> str:
+    outcomes = [o for o, _ in kept]
+    accounts = {a.id: a for _, a in kept}
+    if fmt == "markdown":
+        if single:
+            return account_markdown(outcomes[0], account=kept[0][1])
+        return "\n\n".join(
+            [
+                "# Perceived outcomes",
+                portfolio_markdown(outcomes),
+                *(account_markdown(o, account=accounts[o.account]) for o in risk_order(outcomes)),
+            ]
+        )
+    if fmt == "html":
+        points, days = trend
         trends = {}
-        if trend_points:
+        if points:
             trends = {
                 a.id: trajectory(
                     a,
-                    as_of=as_of,
-                    points=trend_points,
-                    span_days=trend_days,
-                    config=config,
-                    plugins=registry,
+                    as_of=o.as_of,
+                    points=points,
+                    span_days=days,
+                    config=state.config(),
+                    plugins=state.registry(),
                 )
-                for a in accounts
+                for o, a in kept
             }
-        output = portfolio_html(
-            outcomes, trajectories=trends, title=f"Perceived outcomes: {path.name}"
-        )
-    elif single:
-        output = account_text(outcomes[0])
-    else:
-        output = portfolio_table(outcomes)
-    if out_path is not None:
-        try:
-            out_path.write_text(output + "\n", encoding="utf-8")
-        except OSError as exc:
-            fail(f"{out_path}: cannot write: {exc.strerror or exc}")
-        click.echo(f"Wrote {len(outcomes)} assessed accounts to {out_path}", err=True)
-    else:
-        click.echo(output)
-    if fail_under is not None and any(o.score < fail_under for o in outcomes):
-        raise click.exceptions.Exit(EXIT_FAILED)
+        return portfolio_html(outcomes, trajectories=trends, title=title)
+    if single:
+        return account_text(outcomes[0], account=kept[0][1])
+    return portfolio_table(outcomes)
