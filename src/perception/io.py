@@ -24,6 +24,7 @@ import csv
 import enum
 import io as _stdio  # the standard library's, not this module
 import json
+import logging
 import sys
 import types
 import typing
@@ -61,6 +62,7 @@ __all__ = [
     "load_account",
     "load_accounts",
     "merge_interactions",
+    "read_csv_table",
     "read_interactions_csv",
     "to_jsonable",
     "write_jsonl",
@@ -516,28 +518,28 @@ def load_accounts(path: str | Path) -> list[Account]:
     return accounts
 
 
-def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
+def read_interactions_csv(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> dict[str, list[Interaction]]:
     """Interactions from a CSV file (columns :data:`CSV_COLUMNS`), by account id.
 
-    The header names the columns (any order; unknown columns are errors).  Empty cells
-    are treated as absent.  Every problem of every row is reported at once, by line.
-    The file must be UTF-8 (a byte-order mark is allowed); a cell may hold up to
-    :data:`MAX_CSV_CELL` characters.
+    The header names the columns in any order and any case (``At``, ``IN_REPLY_TO``);
+    *columns* maps a field to the header it has in this file, when it differs (``{"at":
+    "Sent", "text": ["Body", "Message"]}``: the first header found is used).  Columns that
+    map to no field are ignored, and *notice* is told which (default: the ``perception.io``
+    logger).  Empty cells are treated as absent.  Every problem of every row is reported
+    at once, by line.  The file must be UTF-8 (a byte-order mark is allowed); a cell may
+    hold up to :data:`MAX_CSV_CELL` characters.
     """
-    path = _open_path(path)
-    text = decode_text(_read_bytes(path), str(path))
-    reader = csv.DictReader(_stdio.StringIO(text, newline=""), strict=True)
     result: dict[str, list[Interaction]] = {}
     problems: list[Problem] = []
-    try:
-        with _csv_field_limit(MAX_CSV_CELL):
-            _check_csv_header(reader.fieldnames or [], path)
-            for row in reader:
-                _read_csv_row(row, f"{path}:{reader.line_num}", result, problems)
-    except csv.Error as exc:
-        # The reader's line count stops at the last line it finished: name the next one.
-        where = f"{path}:{reader.line_num + 1}"
-        raise _unreadable(str(path), f"not readable CSV: {exc}", where=where) from None
+    for source, row in read_csv_table(
+        path, fields=CSV_COLUMNS, required=_CSV_REQUIRED, columns=columns, notice=notice
+    ):
+        _read_csv_row(row, source, result, problems)
     if problems:
         raise ValidationError(problems, summary=f"invalid interactions in {path}")
     return result
@@ -545,6 +547,108 @@ def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
 
 #: The longest CSV cell read, in characters (the standard library's default is 131,072).
 MAX_CSV_CELL = 10_000_000
+
+_logger = logging.getLogger("perception.io")
+
+
+def _header_key(text: str) -> str:
+    """A header as compared: case-folded, with ``_``, ``-`` and runs of spaces as one space."""
+    return " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
+
+
+def _resolve_columns(
+    header: Sequence[str],
+    fields: Sequence[str],
+    columns: Mapping[str, str | Sequence[str]] | None,
+    source: str,
+) -> tuple[dict[int, str], list[str]]:
+    """Which cell index holds which field, and the headers that hold none."""
+    position: dict[str, int] = {}
+    for index, name in enumerate(header):
+        position.setdefault(_header_key(name), index)
+    problems = [
+        Problem(path=f, message="not a field of this file", source=source)
+        for f in (columns or {})
+        if f not in fields
+    ]
+    if problems:
+        raise ValidationError(problems, summary=f"invalid column mapping for {source}")
+    found: dict[int, str] = {}
+    for field in fields:
+        wanted = (columns or {}).get(field, field)
+        for candidate in (wanted,) if isinstance(wanted, str) else wanted:
+            at = position.get(_header_key(candidate))
+            if at is not None and at not in found:
+                found[at] = field
+                break
+    ignored = [name for index, name in enumerate(header) if index not in found]
+    return found, ignored
+
+
+def read_csv_table(
+    path: str | Path,
+    *,
+    fields: Sequence[str],
+    required: Sequence[str] = (),
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """``(source, row)`` for each row of a CSV file, *row* holding the non-empty cells by
+    field name and *source* being ``file:line``.
+
+    Headers match *fields* in any case, with ``_``, ``-`` and spaces alike and a
+    byte-order mark ignored; *columns* maps a field to its header in this file (a string,
+    or a list of headers to try in order).  Headers that match no field are ignored, and
+    *notice* is told which (default: a warning on the ``perception.io`` logger).  A
+    missing *required* column, a row with more cells than columns or a file that is not
+    UTF-8 CSV raises :class:`~perception.errors.ValidationError` naming the file and line.
+    """
+    path = _open_path(path)
+    text = decode_text(_read_bytes(path), str(path))
+    reader = csv.reader(_stdio.StringIO(text, newline=""), strict=True)
+    rows = _csv_rows(reader, path)
+    header = next(rows, [])
+    found, ignored = _resolve_columns(header, fields, columns, f"{path}:1")
+    missing = [f for f in required if f not in found.values()]
+    if missing:
+        issues = [
+            Problem(path=f, message="required column is missing", source=f"{path}:1")
+            for f in missing
+        ]
+        raise ValidationError(issues, summary=f"invalid header in {path}")
+    if ignored:
+        (notice or _logger.warning)(
+            f"{path}: ignored columns: {', '.join(repr(c) for c in ignored)}"
+        )
+    for cells in rows:
+        source = f"{path}:{reader.line_num}"
+        if len(cells) > len(header):
+            problem = Problem(path="", message="more cells than columns", source=source)
+            raise ValidationError([problem], summary=f"invalid row in {path}")
+        if any(cells):
+            yield (
+                source,
+                {
+                    field: cells[index]
+                    for index, field in found.items()
+                    if index < len(cells) and cells[index] != ""
+                },
+            )
+
+
+def _csv_rows(reader: Any, path: Path) -> Iterator[list[str]]:
+    """The rows of *reader*; a damaged row raises an error naming its first line."""
+    while True:
+        first = reader.line_num + 1  # the reader counts the lines it finished
+        try:
+            with _csv_field_limit(MAX_CSV_CELL):
+                cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            where = f"{path}:{first}"
+            raise _unreadable(str(path), f"not readable CSV: {exc}", where=where) from None
+        yield cells
 
 
 @contextlib.contextmanager
@@ -558,28 +662,13 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _check_csv_header(header: Sequence[str], path: Path) -> None:
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    missing = [c for c in _CSV_REQUIRED if c not in header]
-    if unknown or missing:
-        issues = [Problem(path=c, message="unknown column", source=f"{path}:1") for c in unknown]
-        issues += [
-            Problem(path=c, message="required column is missing", source=f"{path}:1")
-            for c in missing
-        ]
-        raise ValidationError(issues, summary=f"invalid header in {path}")
-
-
 def _read_csv_row(
-    row: Mapping[str | None, Any],
+    row: Mapping[str, str],
     source: str,
     result: dict[str, list[Interaction]],
     problems: list[Problem],
 ) -> None:
-    if None in row:
-        problems.append(Problem(path="", message="more cells than columns", source=source))
-        return
-    data = {k: v for k, v in row.items() if v not in ("", None) and k != "account"}
+    data = {k: v for k, v in row.items() if k != "account"}
     account = (row.get("account") or "").strip()
     if not account:
         problems.append(Problem(path="account", message="required field is missing", source=source))

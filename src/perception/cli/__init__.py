@@ -19,6 +19,7 @@ from perception.cli import (  # noqa: F401  # importing registers the commands
     check,
     demo,
     followups,
+    imports,
     inputs,
     plugins,
 )
