@@ -257,14 +257,14 @@ def _big_portfolio(tmp_path: Path, copies: int) -> Path:
 
 
 def test_progress_bar_on_a_terminal_and_not_in_a_pipe(tmp_path):
-    path = _big_portfolio(tmp_path, 10)
+    path = _big_portfolio(tmp_path, 4)
     args = ["assess", str(path), "--as-of", AS_OF, "--format", "jsonl", "--out", "o.jsonl"]
     drawn = _run_with_terminal(args, tmp_path)
-    assert "/120" in drawn, drawn
+    assert "/48" in drawn, drawn
     assert "accounts/s" in drawn, drawn
-    assert "Wrote 120 assessed accounts" in drawn
+    assert "Wrote 48 assessed accounts" in drawn
     quiet = _run_with_terminal([*args, "--quiet"], tmp_path)
-    assert "/120" not in quiet
+    assert "/48" not in quiet
     piped = subprocess.run(
         [sys.executable, "-m", "perception", *args],
         capture_output=True,
@@ -272,5 +272,5 @@ def test_progress_bar_on_a_terminal_and_not_in_a_pipe(tmp_path):
         check=True,
         cwd=tmp_path,
     )
-    assert piped.stderr.strip() == "Wrote 120 assessed accounts to o.jsonl"
-    assert len((tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()) == 120
+    assert piped.stderr.strip() == "Wrote 48 assessed accounts to o.jsonl"
+    assert len((tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()) == 48

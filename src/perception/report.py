@@ -12,10 +12,14 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from perception import _html_report
+from perception._html_report import PortfolioRow, when
 from perception.model import Account
-from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
+from perception.outcome import FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
+    "DETAIL_ACCOUNTS",
+    "PortfolioRow",
     "Trajectory",
     "account_facts",
     "account_markdown",
@@ -24,6 +28,8 @@ __all__ = [
     "followups_table",
     "portfolio_html",
     "portfolio_markdown",
+    "portfolio_page",
+    "portfolio_row",
     "portfolio_table",
     "risk_order",
     "terminal_safe",
@@ -78,11 +84,6 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
             f"{o.confidence:4.2f}  {driver}"
         )
     return terminal_safe("\n".join(lines))
-
-
-def when(moment: date | datetime) -> str:
-    """A date in words, as people write it: ``30 June 2026``."""
-    return f"{moment.day} {moment:%B %Y}"
 
 
 def _days(count: float) -> str:
@@ -330,42 +331,54 @@ def account_markdown(outcome: PerceivedOutcome, *, account: Account | None = Non
 
 # -- HTML -------------------------------------------------------------------------------
 
-_BAND_COLOURS: Mapping[Band, str] = {
-    Band.DELIGHTED: "#1b7f3b",
-    Band.SATISFIED: "#4d9a3a",
-    Band.NEUTRAL: "#8a8a2a",
-    Band.AT_RISK: "#c16a00",
-    Band.CRITICAL: "#b3261e",
-}
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
-max-width:70rem}
-table{border-collapse:collapse;width:100%;margin:1rem 0}
-th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;vertical-align:top}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.band{color:#fff;border-radius:.25rem;padding:.05rem .4rem;font-size:.85em;white-space:nowrap}
-section{border-top:2px solid #eee;margin-top:2rem;padding-top:.5rem}
-.diagnosis{background:#fff4e5;border-left:4px solid #c16a00;padding:.5rem .75rem}
-.meta{color:#666;font-size:.9em}
-"""
+#: Accounts explained in full on the HTML page when none are named: the most at risk.
+DETAIL_ACCOUNTS = 50
 
 
 def _h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _band(band: Band) -> str:
-    return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_h(band.value)}</span>'
+def portfolio_row(
+    outcome: PerceivedOutcome,
+    account: Account | None = None,
+    *,
+    previous: float | None = None,
+    detailed: bool = False,
+) -> PortfolioRow:
+    """The row of *outcome* in the HTML portfolio table: with *account*, its name, owner,
+    segment and renewal; with *previous* (an earlier score), the change since; *detailed*
+    links the row to the account's section."""
+    return PortfolioRow(
+        account=outcome.account,
+        name=account.customer.name if account is not None else "",
+        score=outcome.score,
+        band=outcome.band.value,
+        confidence=outcome.confidence,
+        change=outcome.score - previous if previous is not None else None,
+        owner=account.owner if account is not None else "",
+        segment=account.customer.segment if account is not None else "",
+        renewal=account.renewal if account is not None else None,
+        driver=outcome.drivers[0].text if outcome.drivers else "",
+        anchor=_html_report.anchor(outcome.account) if detailed else "",
+    )
 
 
-_NOT_PLAIN = re.compile(r"[^A-Za-z0-9_]")
-
-
-def _anchor(account: str) -> str:
-    """A section id for *account*, distinct for distinct ids: every character other than
-    a letter, digit or underscore becomes ``-HEX-`` (``a b`` -> ``acct-a-20-b``)."""
-    return "acct-" + _NOT_PLAIN.sub(lambda m: f"-{ord(m.group()):x}-", account)
+def portfolio_page(
+    rows: Sequence[PortfolioRow],
+    details: Sequence[tuple[PerceivedOutcome, Account | None, Trajectory | None]],
+    *,
+    title: str = "Perceived outcomes",
+    as_of: datetime | None = None,
+    change_days: float | None = None,
+) -> str:
+    """The HTML portfolio page from prepared *rows* (every account) and *details* (the
+    accounts explained in full, with their facts and trajectory): what
+    :func:`portfolio_html` renders, for callers that stream the outcomes and keep only the
+    rows.  *change_days* labels the change column."""
+    ordered = sorted(details, key=lambda d: (-d[0].band.rank, d[0].score, d[0].account))
+    sections = [_account_html(o, a, points) for o, a, points in ordered]
+    return _html_report.page(rows, sections, title=title, as_of=as_of, change_days=change_days)
 
 
 def portfolio_html(
@@ -373,62 +386,70 @@ def portfolio_html(
     *,
     trajectories: Mapping[str, Trajectory] | None = None,
     title: str = "Perceived outcomes",
+    accounts: Mapping[str, Account] | None = None,
+    previous: Mapping[str, float] | None = None,
+    detail: Sequence[str] | None = None,
+    change_days: float | None = None,
 ) -> str:
-    """One self-contained HTML page: the risk table, then each account explained.
+    """One self-contained HTML page: a sortable, filterable table of every account, then
+    the accounts chosen, explained in full.
 
-    No scripts, no external resources; all text is escaped.  When *trajectories* has an
-    account's scores over time, its section shows them as an inline SVG chart.
+    The table (name, score, change, band, owner, segment, renewal, top driver) is drawn by
+    an inline script from data inside the page, a page of rows at a time, with its first
+    page also written as HTML; nothing is fetched from anywhere (the page's
+    Content-Security-Policy forbids it), and all text is escaped.
+
+    :param trajectories: each account's scores over time, drawn in its section.
+    :param accounts: the accounts by id, for their names and facts.
+    :param previous: each account's earlier score, for the change column.
+    :param detail: the ids of the accounts to explain in full (default: the
+        :data:`DETAIL_ACCOUNTS` most at risk).
+    :param change_days: how many days before *as_of* the earlier scores are, for the label.
     """
     trajectories = trajectories or {}
-    ordered = risk_order(outcomes)
-    rows = []
-    for o in ordered:
-        driver = _h(o.drivers[0].text) if o.drivers else "-"
-        chart = (
-            trajectory_svg(trajectories[o.account], width=120, height=30)
-            if (o.account in trajectories)
-            else ""
-        )
-        rows.append(
-            f'<tr><td><a href="#{_h(_anchor(o.account))}">{_h(o.account)}</a></td>'
-            f'<td class="num">{o.score:.1f}</td><td>{_band(o.band)}</td>'
-            f'<td class="num">{o.confidence:.2f}</td><td>{chart}</td><td>{driver}</td></tr>'
-        )
-    sections = [_account_html(o, trajectories.get(o.account)) for o in ordered]
-    as_of = ordered[0].as_of.isoformat() if ordered else ""
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-            f"<h1>{_h(title)}</h1>",
-            f'<p class="meta">{len(ordered)} accounts, as of {_h(as_of)}, most at risk first.</p>',
-            (
-                "<table><thead><tr><th>Account</th><th>Score</th><th>Band</th><th>Confidence</th>"
-                "<th>Trend</th><th>Top driver</th></tr></thead><tbody>"
-            ),
-            *rows,
-            "</tbody></table>",
-            *sections,
-            "</body></html>",
-        ]
+    accounts = accounts or {}
+    previous = previous or {}
+    chosen = (
+        set(detail)
+        if detail is not None
+        else {o.account for o in risk_order(outcomes)[:DETAIL_ACCOUNTS]}
     )
+    rows = [
+        portfolio_row(
+            o,
+            accounts.get(o.account),
+            previous=previous.get(o.account),
+            detailed=o.account in chosen,
+        )
+        for o in outcomes
+    ]
+    details = [
+        (o, accounts.get(o.account), trajectories.get(o.account))
+        for o in outcomes
+        if o.account in chosen
+    ]
+    as_of = outcomes[0].as_of if outcomes else None
+    return portfolio_page(rows, details, title=title, as_of=as_of, change_days=change_days)
 
 
-def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
+def _account_html(
+    outcome: PerceivedOutcome, account: Account | None, points: Trajectory | None
+) -> str:
+    name = account.customer.name if account is not None else outcome.account
     parts = [
-        f'<section id="{_h(_anchor(outcome.account))}">',
-        f"<h2>{_h(outcome.account)} {_band(outcome.band)}</h2>",
+        f'<section id="{_h(_html_report.anchor(outcome.account))}">',
+        f"<h2>{_h(name)} {_html_report.band_badge(outcome.band.value)}</h2>",
         (
-            f'<p class="meta">Score {outcome.score:.1f}/100, confidence '
-            f"{outcome.confidence:.2f}, as of {_h(outcome.as_of.isoformat())}</p>"
+            f'<p class="meta">{_h(outcome.account)}: score {outcome.score:.1f}/100, confidence '
+            f"{outcome.confidence:.2f}, as of {_h(when(outcome.as_of))}</p>"
         ),
     ]
+    if account is not None:
+        parts.append(_html_report.facts_list(account_facts(account, outcome.as_of)))
     if points:
         parts.append(
-            f'<figure>{trajectory_svg(points)}<figcaption class="meta">Score from '
-            f"{points[0][0]:%Y-%m-%d} to {points[-1][0]:%Y-%m-%d}</figcaption></figure>"
+            f'<figure>{_html_report.chart(points)}<figcaption class="meta">Score from '
+            f"{_h(when(points[0][0]))} to {_h(when(points[-1][0]))}</figcaption></figure>"
         )
     if outcome.diagnosis:
         parts.append(f'<p class="diagnosis">{_h(outcome.diagnosis)}</p>')

@@ -12,8 +12,9 @@ from typing import IO
 import attrs
 import click
 
-from perception.batch import assess_many, trajectory
+from perception.batch import assess_many
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
+from perception.cli._html import HtmlOptions, html_report
 from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument
 from perception.cli._stream import (
     Deferred,
@@ -29,7 +30,6 @@ from perception.output import write_csv, write_json, write_jsonl, write_parquet
 from perception.report import (
     account_markdown,
     account_text,
-    portfolio_html,
     portfolio_markdown,
     portfolio_table,
     risk_order,
@@ -56,7 +56,7 @@ STREAMED = ("json", "jsonl", "csv", "parquet")
     type=click.IntRange(min=0, max=52),
     default=8,
     show_default=True,
-    help="Points of each account's score trajectory in the HTML report (0: none).",
+    help="Points of the score trajectory of each account explained in the HTML report (0: none).",
 )
 @click.option(
     "--trend-days",
@@ -64,6 +64,20 @@ STREAMED = ("json", "jsonl", "csv", "parquet")
     default=120.0,
     show_default=True,
     help="Days of history the HTML trajectory covers.",
+)
+@click.option(
+    "--detail",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="HTML: the accounts most at risk explained in full below the table (and --account).",
+)
+@click.option(
+    "--change-days",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="HTML: the score change column compares with this many days earlier (0: none).",
 )
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes to use."
@@ -85,6 +99,8 @@ def assess_command(
     out_path: Path | None,
     trend_points: int,
     trend_days: float,
+    detail: int,
+    change_days: float,
     workers: int,
     fail_under: float | None,
     quiet: bool,  # a click flag
@@ -93,8 +109,10 @@ def assess_command(
 
     The table shows each account's score (0-100), band, confidence and top driver.
     With --account, explain that account: its facts, diagnosis, drivers, dimensions
-    and findings.  --format html writes one self-contained page with each account's
-    score trajectory over time.
+    and findings.  --format html writes one self-contained page: a sortable, filterable
+    table of every account (band, owner, segment, renewal, score change over
+    --change-days), then the --detail accounts most at risk (and --account) explained
+    with their score trajectory.
 
     --format json, jsonl, csv and parquet write each outcome as it is ready, in the
     order of PATH, in constant memory: json as one versioned envelope, jsonl one
@@ -121,19 +139,36 @@ def assess_command(
     pairs = lowest.watch(paired(accounts, assess_all))
     if fmt in STREAMED:
         count = _write_streamed(fmt, pairs, out_path)
+    elif fmt == "html":
+
+        def earlier(moment: datetime) -> Iterator[PerceivedOutcome]:
+            again: Iterable[Account] = portfolio_stream(
+                path, interactions_csv, account_id=account_id
+            )
+            again = with_progress(again, total=total, enabled=show_progress(quiet))
+            return assess_many(
+                again, workers=workers, as_of=moment, config=config, plugins=registry
+            )
+
+        options = HtmlOptions(
+            detail=detail,
+            account_id=account_id,
+            trend_points=trend_points,
+            trend_days=trend_days,
+            change_days=change_days,
+            title=f"Perceived outcomes: {path.name}",
+        )
+        output, count = html_report(
+            pairs, earlier=earlier, options=options, config=config, registry=registry
+        )
+        deferred.raise_if_any()  # a report for people is all or nothing
+        _write_text(output, out_path)
     else:
         single = account_id is not None
         kept = [(_slim(o), a) for o, a in pairs]
         deferred.raise_if_any()  # a report for people is all or nothing
         count = len(kept)
-        output = _render(
-            fmt,
-            kept,
-            single=single,
-            trend=(trend_points, trend_days),
-            state=state,
-            title=f"Perceived outcomes: {path.name}",
-        )
+        output = _render(fmt, kept, single=single)
         _write_text(output, out_path)
     if out_path is not None:
         click.echo(f"Wrote {count} assessed accounts to {out_path}", err=True)
@@ -203,15 +238,7 @@ def _write_text(output: str, out_path: Path | None) -> None:
         fail(f"{out_path}: cannot write: {exc.strerror or exc}")
 
 
-def _render(
-    fmt: str,
-    kept: list[tuple[PerceivedOutcome, Account]],
-    *,
-    single: bool,
-    trend: tuple[int, float],
-    state: State,
-    title: str,
-) -> str:
+def _render(fmt: str, kept: list[tuple[PerceivedOutcome, Account]], *, single: bool) -> str:
     outcomes = [o for o, _ in kept]
     accounts = {a.id: a for _, a in kept}
     if fmt == "markdown":
@@ -224,22 +251,6 @@ def _render(
                 *(account_markdown(o, account=accounts[o.account]) for o in risk_order(outcomes)),
             ]
         )
-    if fmt == "html":
-        points, days = trend
-        trends = {}
-        if points:
-            trends = {
-                a.id: trajectory(
-                    a,
-                    as_of=o.as_of,
-                    points=points,
-                    span_days=days,
-                    config=state.config(),
-                    plugins=state.registry(),
-                )
-                for o, a in kept
-            }
-        return portfolio_html(outcomes, trajectories=trends, title=title)
     if single:
         return account_text(outcomes[0], account=kept[0][1])
     return portfolio_table(outcomes)
