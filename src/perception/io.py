@@ -65,6 +65,7 @@ __all__ = [
     "read_csv_table",
     "read_interactions_csv",
     "to_jsonable",
+    "validate_accounts",
     "write_jsonl",
 ]
 
@@ -493,8 +494,31 @@ def load_accounts(path: str | Path) -> list[Account]:
     (with file, record and field) and no account is returned.  Duplicate customer ids
     are errors too.
     """
-    path = _open_path(path)
     accounts: list[Account] = []
+    _validated(path, accounts.append)
+    return accounts
+
+
+def validate_accounts(path: str | Path) -> tuple[int, int]:
+    """Check every account of a JSON or JSONL file as :func:`load_accounts` does, keeping
+    none of them (a JSONL file is read in constant memory but for the ids, kept to find
+    duplicates); return ``(accounts, interactions)`` counted.
+
+    :raises ~perception.errors.ValidationError: every problem of every record at once.
+    """
+    counts = [0, 0]
+
+    def count(account: Account) -> None:
+        counts[0] += 1
+        counts[1] += len(account.interactions)
+
+    _validated(path, count)
+    return counts[0], counts[1]
+
+
+def _validated(path: str | Path, take: Callable[[Account], None]) -> None:
+    """Hand each valid account of *path* to *take*; raise every problem at the end."""
+    path = _open_path(path)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for source, field_path, data in _records(path):
@@ -512,10 +536,9 @@ def load_accounts(path: str | Path) -> list[Account]:
                 )
             )
         seen.setdefault(account.id, source)
-        accounts.append(account)
+        take(account)
     if problems:
         raise ValidationError(problems, summary=f"invalid accounts in {path}")
-    return accounts
 
 
 def read_interactions_csv(
