@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from perception.errors import Problem, ValidationError
+from perception.io import _parse_datetime  # one reading of times for every input
 
 __all__ = ["Notice", "html_text", "invalid", "notifier", "parse_time", "plain_id"]
 
@@ -40,22 +41,13 @@ def plain_id(value: Any) -> str:
 
 
 def parse_time(value: Any, source: str, path: str) -> datetime:
-    """A time from an export: ISO 8601 text (``Z`` or an offset) or Unix seconds."""
+    """A time from an export: ISO 8601 text with ``Z`` or an offset, or Unix seconds."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            if parsed.utcoffset() is not None:
-                return parsed
-            raise invalid(source, path, f"has no time zone: {value!r}")
-    raise invalid(source, path, f"must be an ISO 8601 time or Unix seconds, not {value!r}")
+    try:
+        return _parse_datetime(value, datetime)
+    except (TypeError, ValueError) as exc:
+        raise invalid(source, path, str(exc)) from None
 
 
 class _Text(HTMLParser):
