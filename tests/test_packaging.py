@@ -51,6 +51,7 @@ def test_the_distribution_is_customer_perception_imported_as_perception(wheel):
     assert headers["Name"] == "customer-perception"
     assert "perception/__init__.py" in names
     assert "perception/examples/data/portfolio.json" in names
+    assert "perception/data/portfolio.js" in names  # the HTML report's table
     assert "perception = perception.cli:main" in scripts
     extras = headers.get_all("Provides-Extra") or []
     assert "pandas" in extras
