@@ -24,7 +24,8 @@ the time the page takes to open and draw its table in headless Chromium.
 
 ``--baseline-src DIR`` runs the same commands (the formats it has) with the ``perception``
 package found in ``DIR/src`` (for example an earlier commit's tree from ``git archive``),
-alternating with the current one in each round.  Peak RSS comes from the kernel's account of
+alternating with the current one in each round; the portfolios are then written in the
+format of version 0.1, which both read.  Peak RSS comes from the kernel's account of
 each child process (``wait4``).  Timings are wall-clock; each figure is the best of
 ``--rounds`` rounds, with the spread (slowest / fastest) beside it.
 """
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,10 +52,13 @@ OWNERS = ["Sam Keller", "Riya Shah", "Tomás Ibarra", "Grace Liu", "Jonas Berg",
 SEGMENTS = ["enterprise", "mid-market", "smb", "public sector"]
 
 
-def account(index: int, rng: random.Random, *, unique: bool = True) -> dict:
+def account(index: int, rng: random.Random, *, unique: bool = True, facts: bool = True) -> dict:
     """One synthetic account with the fields teams have; *unique*: every message text is
-    distinct (it names its account and place), else messages are templates."""
+    distinct (it names its account and place), else messages are templates; without
+    *facts*, in the format of version 0.1 (no owner, ARR, renewal, cases or usage)."""
     data = synthetic_account(index, 6, rng, unique=unique)
+    if not facts:
+        return data
     opened = AS_OF - timedelta(days=rng.randint(1, 60))
     solved = rng.random() < 0.6
     data.update(
@@ -86,32 +91,33 @@ def account(index: int, rng: random.Random, *, unique: bool = True) -> dict:
     return data
 
 
-def write_portfolio(path: Path, count: int, *, unique: bool = True) -> None:
+def write_portfolio(path: Path, count: int, *, unique: bool = True, facts: bool = True) -> None:
     rng = random.Random(12)
     with path.open("w", encoding="utf-8") as handle:
         for index in range(count):
-            handle.write(json.dumps(account(index, rng, unique=unique)))
+            handle.write(json.dumps(account(index, rng, unique=unique, facts=facts)))
             handle.write("\n")
 
 
 def run(args: list[str], *, src: Path, cwd: Path) -> tuple[float, float]:
     """Run ``perception ARGS`` with the package in *src*; return (seconds, peak RSS in MB)."""
     env = {**os.environ, "PYTHONPATH": str(src), "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "perception", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    error = process.stderr.read().decode() if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"perception {' '.join(args)} failed:\n{error}")
+    with tempfile.TemporaryFile() as errors:  # a pipe could fill up and stall the child
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "perception", *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read(4000).decode("utf-8", "replace")
+            raise SystemExit(f"perception {' '.join(args)} failed:\n{message}")
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -171,7 +177,7 @@ def main() -> None:
         peaks: dict[tuple[str, str], list[float]] = {}
         for size in options.sizes:
             data = work / f"portfolio-{size}.jsonl"
-            write_portfolio(data, size, unique=not options.templated)
+            write_portfolio(data, size, unique=not options.templated, facts=len(sides) == 1)
             print(f"\n{size:,} accounts ({data.stat().st_size / 1e6:.0f} MB of JSONL)")
             commands = {"validate": ["validate", str(data)]}
             for fmt in ("jsonl", "csv"):
@@ -180,11 +186,9 @@ def main() -> None:
                     *("--format", fmt, "--out", f"out.{fmt}", "--workers", str(options.workers)),
                 ]
             for name, args in commands.items():
-                for side, src in sides:
-                    if side == "baseline" and name != "validate":
-                        continue  # the baseline has no streamed formats
-                    samples = [run(args, src=src, cwd=work) for _ in range(options.rounds)]
-                    seconds, spread, rss = best(samples)
+                # The baseline has no streamed formats: it runs validate only.
+                here = [(s, src) for s, src in sides if s == "current" or name == "validate"]
+                for side, (seconds, spread, rss) in alternate(here, args, work, options.rounds):
                     peaks.setdefault((side, name), []).append(rss)
                     extra = ""
                     if name.startswith("assess"):
@@ -251,7 +255,7 @@ def html_report(work: Path, options: argparse.Namespace, sides: list[tuple[str, 
         f"{seconds:.2f} s (spread {spread:.2f}), {size:.1f} MB"
     )
     data = work / f"portfolio-{count}.jsonl"
-    write_portfolio(data, count)
+    write_portfolio(data, count, facts=len(sides) == 1)
     print(f"\nHTML report of {count:,} accounts (targets: < 10 MB, < 20 s)")
     variants = {
         "default (--change-days 30)": [],
@@ -259,26 +263,46 @@ def html_report(work: Path, options: argparse.Namespace, sides: list[tuple[str, 
     }
     page = work / "report.html"
     for label, extra in variants.items():
-        for side, src in sides:
-            if side == "baseline" and extra:
-                continue
-            args = [
-                *("assess", str(data), "--as-of", AS_OF.isoformat(), "--format", "html"),
-                *("--out", str(page), "--workers", str(options.workers)),
-                *(["--quiet"] if side == "current" else []),
-                *extra,
-            ]
-            samples = [run(args, src=src, cwd=work) for _ in range(options.rounds)]
-            seconds, spread, rss = best(samples)
-            size = page.stat().st_size / 1e6
+        here = [(s, src) for s, src in sides if s == "current" or not extra]
+        args = [
+            *("assess", str(data), "--as-of", AS_OF.isoformat(), "--format", "html"),
+            *("--out", str(page), "--workers", str(options.workers), *extra),
+        ]
+        sizes: dict[str, float] = {}
+
+        def measure(side: str, sizes: dict[str, float] = sizes) -> None:
+            sizes[side] = page.stat().st_size / 1e6
+
+        results = alternate(here, args, work, options.rounds, after=measure)
+        for side, (seconds, spread, rss) in results:
             print(
                 f"  {side:<8} {label:<28} {seconds:6.1f} s (spread {spread:.2f}), "
-                f"{size:5.1f} MB, peak RSS {rss:5.0f} MB"
+                f"{sizes[side]:5.1f} MB, peak RSS {rss:5.0f} MB"
             )
-            if side == "current" and not extra:
-                opened = page_open_time(page)
-                if opened is not None:
-                    print(f"  {'':<8} {'opened in headless Chromium':<28} {opened:6.2f} s")
+        if not extra:
+            run(args, src=SRC, cwd=work)  # the current page, to open
+            opened = page_open_time(page)
+            if opened is not None:
+                print(f"  {'current':<8} {'opened in headless Chromium':<28} {opened:6.2f} s")
+
+
+def alternate(
+    sides: list[tuple[str, Path]],
+    args: list[str],
+    work: Path,
+    rounds: int,
+    after: Callable[[str], None] | None = None,
+) -> list[tuple[str, tuple[float, float, float]]]:
+    """Run *args* on each side, the sides alternating within each of *rounds* rounds;
+    ``(side, best(samples))`` for each side.  *after* is called with the side after each
+    run."""
+    samples: dict[str, list[tuple[float, float]]] = {side: [] for side, _ in sides}
+    for _ in range(rounds):
+        for side, src in sides:
+            samples[side].append(run(args, src=src, cwd=work))
+            if after is not None:
+                after(side)
+    return [(side, best(found)) for side, found in samples.items()]
 
 
 if __name__ == "__main__":
