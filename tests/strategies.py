@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from perception.model import (
     Account,
     Better,
+    Case,
+    CasePriority,
+    CaseStatus,
     Channel,
     Customer,
     Deliverable,
@@ -19,8 +22,11 @@ from perception.model import (
     Feedback,
     FeedbackKind,
     Interaction,
+    LifecycleStage,
+    Money,
     Seniority,
     Stakeholder,
+    UsageEvent,
 )
 from perception.outcome import (
     Finding,
@@ -105,6 +111,8 @@ def accounts(draw):
                     level=draw(st.none() | numbers),
                 )
             )
+    case_list = [draw(cases(c)) for c in draw(st.lists(ids, max_size=3, unique=True))]
+    case_ids = [c.id for c in case_list]
     msg_ids = draw(st.lists(ids, max_size=5, unique=True))
     msgs = []
     for index, mid in enumerate(msg_ids):
@@ -119,11 +127,56 @@ def accounts(draw):
                 text=draw(st.text(max_size=200)),
                 subject=draw(texts),
                 in_reply_to=reply,
+                case=draw(st.none() | st.sampled_from(case_ids)) if case_ids else None,
             )
         )
     fb = [draw(feedback(f)) for f in draw(st.lists(ids, max_size=3, unique=True))]
     return Account(
-        customer=customer, expectations=exps, deliverables=dels, interactions=msgs, feedback=fb
+        customer=customer,
+        expectations=exps,
+        deliverables=dels,
+        interactions=msgs,
+        feedback=fb,
+        cases=case_list,
+        usage=draw(st.lists(usage_events, max_size=4, unique_by=lambda u: u.id)),
+        arr=draw(st.none() | money),
+        mrr=draw(st.none() | money),
+        renewal=draw(st.none() | st.dates()),
+        plan=draw(texts),
+        lifecycle=draw(st.none() | st.sampled_from(LifecycleStage)),
+        attributes=draw(st.dictionaries(names, attribute_values, max_size=4)),
+    )
+
+
+currencies = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3)
+money = st.builds(
+    Money, amount=st.floats(min_value=0, max_value=1e12, allow_nan=False), currency=currencies
+)
+attribute_values = (
+    st.text(max_size=20)
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+usage_events = st.builds(
+    UsageEvent, metric=names, at=aware, value=numbers, unit=st.sampled_from(["", "users", "GB"])
+)
+
+
+@st.composite
+def cases(draw, cid):
+    opened = draw(aware)
+    closed = draw(st.none() | st.integers(0, 10_000).map(lambda h: opened + timedelta(hours=h)))
+    return Case(
+        id=cid,
+        opened_at=opened,
+        subject=draw(texts),
+        status=draw(st.sampled_from(CaseStatus)),
+        priority=draw(st.sampled_from(CasePriority)),
+        closed_at=closed,
+        requester=draw(texts),
+        assignee=draw(texts),
+        tags=draw(st.lists(names, max_size=3).map(tuple)),
     )
 
 

@@ -54,7 +54,10 @@ def test_plugins_table_and_json(run):
     rows = json.loads(run("plugins", "--format", "json").output)
     assert {"voice", "personalization", "break-silence"} <= {r["name"] for r in rows}
     voice = next(r for r in rows if r["name"] == "voice")
-    assert (voice["distribution"], voice["version"]) == ("perception", perception.__version__)
+    assert (voice["distribution"], voice["version"]) == (
+        "customer-perception",
+        perception.__version__,
+    )
     assert f"perception {perception.__version__}" in table.output
 
 
@@ -82,7 +85,7 @@ def test_assess_table_json_and_one_account(run):
     data = json.loads(
         run("assess", sample_path(), "--as-of", "2026-03-20", "--format", "json").output
     )
-    assert len(data) == len(lines) - 1
+    assert len(data["outcomes"]) == len(lines) - 1
     one = run("assess", sample_path(), "--as-of", "2026-03-20", "--account", "northwind-logistics")
     assert one.output.startswith("northwind-logistics:")
     missing = run("assess", sample_path(), "--account", "nobody")

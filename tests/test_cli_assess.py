@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -26,12 +27,16 @@ def test_table_sorted_by_risk():
     assert "critical" in lines[1] or "at risk" in lines[1]
 
 
-def test_json_lists_outcomes_most_at_risk_first():
+def test_json_is_a_versioned_envelope_of_outcomes_in_file_order():
     result = run("--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data[0]["account"] == "northwind-logistics"
-    assert data[0]["diagnosis"].startswith("Every explicit commitment was delivered")
+    assert (data["format"], data["version"]) == ("perception-outcomes", 1)
+    assert data["generator"].startswith("perception ")
+    assert data["count"] == len(data["outcomes"]) == 12
+    first = data["outcomes"][0]
+    assert first["account"] == "northwind-logistics"
+    assert first["diagnosis"].startswith("Every explicit commitment was delivered")
 
 
 def test_one_account_explained():
@@ -49,10 +54,27 @@ def test_report_formats_to_file(tmp_path, fmt):
     text = out.read_text(encoding="utf-8")
     assert "northwind-logistics" in text
     if fmt == "html":
-        assert text.count("<svg") >= 3
-        assert "<script" not in text
+        assert text.count("<svg") == 12  # every account of the sample is explained
+        assert "Change: points gained or lost since 18 February 2026." in text
+        assert 'src="' not in text
     else:
         assert text.startswith("# Perceived outcomes")
+
+
+def test_html_details_the_most_at_risk_and_the_named_account(tmp_path):
+    out = tmp_path / "report.html"
+    args = ["--format", "html", "--out", str(out), "--detail", "2", "--trend-points", "2"]
+    result = run(*args, "--change-days", "0")
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert re.findall(r'<section id="([^"]+)"', text) == [
+        "acct-northwind-2d-logistics",
+        "acct-granite-2d-insurance",
+    ]
+    assert "Change: points" not in text
+    result = run("--account", "lumen-studio", *args)
+    text = out.read_text(encoding="utf-8")
+    assert re.findall(r'<section id="([^"]+)"', text) == ["acct-lumen-2d-studio"]
 
 
 def test_unknown_account_is_an_input_error():

@@ -173,9 +173,25 @@ def test_interactions_csv_header_problems(tmp_path):
     with pytest.raises(ValidationError) as info:
         read_interactions_csv(path)
     assert {(p.path, p.message) for p in info.value.problems} == {
-        ("when", "unknown column"),
         ("at", "required column is missing"),
     }
+
+
+def test_interactions_csv_headers_in_any_case_with_a_mapping_and_extra_columns(tmp_path):
+    path = tmp_path / "i.csv"
+    path.write_bytes(
+        "\ufeffACCOUNT, Message ID ,Sent,Direction,In_Reply_To,Mood\n"
+        "acme,m2,2026-03-04T09:00:00Z,OUTBOUND,m1,fine\n".encode()
+    )
+    notices = []
+    found = read_interactions_csv(
+        path, columns={"id": ["ID", "Message ID"], "at": "sent"}, notice=notices.append
+    )
+    (item,) = found["acme"]
+    assert (item.id, item.direction.value, item.in_reply_to) == ("m2", "outbound", "m1")
+    assert notices == [f"{path}: ignored columns: 'Mood'"]
+    with pytest.raises(ValidationError, match="not a field of this file"):
+        read_interactions_csv(path, columns={"when": "Sent"})
 
 
 def test_merge_rejects_unknown_accounts():

@@ -237,7 +237,7 @@ def test_a_wrapper_on_a_registration_hook_is_refused_naming_the_plugin(marks):
 def test_entries_record_their_distribution_and_version():
     registry = get_registry(get_plugin_manager(load_entrypoints=False))
     voice = registry.scorers["voice"]
-    assert (voice.distribution, voice.version) == ("perception", perception.__version__)
+    assert (voice.distribution, voice.version) == ("customer-perception", perception.__version__)
     pm = get_plugin_manager(load_entrypoints=False)
     pm.register(ScorerPlugin(Named("in-process")), name="local")
     entry = get_registry(pm).scorers["in-process"]

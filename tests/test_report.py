@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 
 import perception
 from perception import Account, Customer, Interaction, assess
@@ -63,13 +65,32 @@ def test_html_is_self_contained_and_escaped():
     results = outcomes(EVIL)
     page = portfolio_html(results, trajectories={"bad": [(T0, 40.0), (T0 + timedelta(1), 20.0)]})
     assert page.startswith("<!DOCTYPE html>")
-    assert "<script" not in page
-    assert "&lt;script&gt;" in page
+    assert "Content-Security-Policy" in page
+    assert "default-src 'none'" in page
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts == ['<script id="rows" type="application/json">', "<script>"]
+    assert "&lt;script&gt;" in page  # in the sections and the first page of rows
+    assert "<script>alert" not in page
     assert "http://e.invalid" in page  # shown as text only
     assert 'href="http' not in page
     assert "src=" not in page
-    assert page.count("<svg") == 2  # the table's sparkline and the section's chart
+    assert page.count("<svg") == 1  # the section's chart
     assert page.index('id="acct-bad"') < page.index('id="acct-good"')
+
+
+def test_html_rows_data_cannot_end_its_script():
+    page = portfolio_html(outcomes(EVIL))
+    data = page[page.index('<script id="rows"') :]
+    data = data[data.index(">") + 1 : data.index("</script>")]
+    assert "<" not in data
+    assert json.loads(data)[0][0] in {"bad", "good"}
+
+
+def test_html_details_only_the_accounts_chosen():
+    results = outcomes()
+    page = portfolio_html(results, detail=["good"])
+    assert re.findall(r'<section id="([^"]+)"', page) == ["acct-good"]
+    assert page.count('href="#acct-') == 1
 
 
 def test_trajectory_assesses_past_points():
@@ -112,3 +133,10 @@ def test_text_output_shows_terminal_controls_as_escapes():
     assert "\u202e" not in table
     assert "evil\\x1b[2Jid\\u202e" in table
     assert "\x1b" not in account_text(outcome)
+
+
+def test_the_table_script_cannot_end_its_element():
+    script = (resources.files("perception") / "data" / "portfolio.js").read_text("utf-8")
+    assert "</script" not in script.casefold()
+    assert "<!--" not in script
+    assert "innerHTML" not in script  # text goes in as text

@@ -18,10 +18,15 @@ from perception.errors import (
     ValidationError,
     WorkerDiedError,
 )
+from perception.frame import to_frame
 from perception.hookspecs import Check, EvidenceKind, Policy, Scorer, hookimpl
 from perception.model import (
     Account,
+    AttributeValue,
     Better,
+    Case,
+    CasePriority,
+    CaseStatus,
     Channel,
     Customer,
     Deliverable,
@@ -32,8 +37,11 @@ from perception.model import (
     Feedback,
     FeedbackKind,
     Interaction,
+    LifecycleStage,
+    Money,
     Seniority,
     Stakeholder,
+    UsageEvent,
 )
 from perception.outcome import (
     Band,
@@ -61,8 +69,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Account",
+    "AttributeValue",
     "Band",
     "Better",
+    "Case",
+    "CasePriority",
+    "CaseStatus",
     "Channel",
     "Check",
     "CheckContext",
@@ -83,8 +95,10 @@ __all__ = [
     "FollowUp",
     "FollowUpPlan",
     "Interaction",
+    "LifecycleStage",
     "Message",
     "MessageReport",
+    "Money",
     "PerceivedOutcome",
     "PerceptionError",
     "PluginConflictError",
@@ -103,6 +117,7 @@ __all__ = [
     "Signal",
     "Span",
     "Stakeholder",
+    "UsageEvent",
     "ValidationError",
     "WorkerDiedError",
     "__version__",
@@ -117,4 +132,5 @@ __all__ = [
     "hookimpl",
     "load_config",
     "plan_followups",
+    "to_frame",
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from perception.errors import Problem, ValidationError
@@ -17,18 +18,40 @@ R = TypeVar("R")
 Issues = Iterator[tuple[str, str]]
 
 
-def lenient(cls: type[E], value: object) -> E:
-    """Convert *value* to the enum *cls* if it is valid; leave anything else as it is.
+@functools.cache
+def _members_by_text(cls: type[E]) -> dict[str, E]:
+    """Every member of *cls* by its value and its name, case-folded."""
+    found: dict[str, E] = {}
+    for member in cls:
+        found.setdefault(member.name.casefold(), member)
+        if isinstance(member.value, str):
+            found[member.value.casefold()] = member
+    return found
 
-    Used as a converter: the record's own validation then reports a bad value together
-    with every other problem, instead of the converter raising on the first one.
-    """
+
+def enum_member(cls: type[E], value: object) -> E | None:
+    """The member of *cls* that *value* names, in any case (``"NPS"``, ``"nps"``,
+    ``" Nps "``), by value or by name (``"AT_RISK"`` for ``"at risk"``); else ``None``."""
     if isinstance(value, cls):
         return value
     try:
         return cls(value)
     except (ValueError, TypeError):
-        return value  # type: ignore[return-value]  # reported by _problems()
+        pass
+    if isinstance(value, str):
+        return _members_by_text(cls).get(value.strip().casefold())
+    return None
+
+
+def lenient(cls: type[E], value: object) -> E:
+    """Convert *value* to the enum *cls* if it names a member (in any case); leave
+    anything else as it is.
+
+    Used as a converter: the record's own validation then reports a bad value together
+    with every other problem, instead of the converter raising on the first one.
+    """
+    member = enum_member(cls, value)
+    return member if member is not None else value  # type: ignore[return-value]  # reported by _problems()
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -75,6 +98,14 @@ def number_issue(
         yield name, f"must be >= {low:g}, not {value:g}"
     elif high is not None and value > high:
         yield name, f"must be <= {high:g}, not {value:g}"
+
+
+def date_issue(name: str, value: object, *, optional: bool = True) -> Issues:
+    """Yield a problem when *value* is not a calendar date (a date-time is not one)."""
+    if value is None and optional:
+        return
+    if isinstance(value, datetime) or not isinstance(value, date):
+        yield name, f"must be a date such as 2026-09-30, not {type(value).__name__}"
 
 
 def text_issue(name: str, value: object, *, required: bool = False) -> Issues:

@@ -24,11 +24,12 @@ import csv
 import enum
 import io as _stdio  # the standard library's, not this module
 import json
+import logging
 import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +45,7 @@ from cattrs.errors import (
 )
 
 from perception import model, outcome
+from perception._validation import enum_member
 from perception.errors import Problem, ValidationError
 from perception.model import Account, Interaction
 from perception.outcome import FollowUpPlan, MessageReport, PerceivedOutcome
@@ -60,8 +62,10 @@ __all__ = [
     "load_account",
     "load_accounts",
     "merge_interactions",
+    "read_csv_table",
     "read_interactions_csv",
     "to_jsonable",
+    "validate_accounts",
     "write_jsonl",
 ]
 
@@ -102,12 +106,31 @@ def _parse_datetime(value: Any, _: type) -> datetime:
     return parsed
 
 
-def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+def _parse_date(value: Any, _: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(
+            f"must be an ISO 8601 date string such as '2026-09-30', not {type(value).__name__}"
+        )
     try:
-        return cls(value)
+        return date.fromisoformat(value.strip())
     except ValueError:
+        raise ValueError(f"must be an ISO 8601 date such as '2026-09-30', not {value!r}") from None
+
+
+def _structure_attribute(value: Any, _: Any) -> model.AttributeValue:
+    if isinstance(value, (str, bool, int, float)):
+        return value
+    raise TypeError(f"must be a string, a number or true/false, not {type(value).__name__}")
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    member = enum_member(cls, value)
+    if member is None:
         allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValueError(f"must be one of {allowed}, not {value!r}") from None
+        raise ValueError(f"must be one of {allowed} (in any case), not {value!r}")
+    return member
 
 
 def _is_enum(obj: object) -> bool:
@@ -139,6 +162,9 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    conv.register_structure_hook(date, _parse_date)
+    conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_structure_hook(model.AttributeValue, _structure_attribute)
     # Each enum gets its own hook: they subclass str, and the strict str hook below
     # would otherwise accept any string for them.
     for enum_type in _ENUMS:
@@ -468,8 +494,31 @@ def load_accounts(path: str | Path) -> list[Account]:
     (with file, record and field) and no account is returned.  Duplicate customer ids
     are errors too.
     """
-    path = _open_path(path)
     accounts: list[Account] = []
+    _validated(path, accounts.append)
+    return accounts
+
+
+def validate_accounts(path: str | Path) -> tuple[int, int]:
+    """Check every account of a JSON or JSONL file as :func:`load_accounts` does, keeping
+    none of them (a JSONL file is read in constant memory but for the ids, kept to find
+    duplicates); return ``(accounts, interactions)`` counted.
+
+    :raises ~perception.errors.ValidationError: every problem of every record at once.
+    """
+    counts = [0, 0]
+
+    def count(account: Account) -> None:
+        counts[0] += 1
+        counts[1] += len(account.interactions)
+
+    _validated(path, count)
+    return counts[0], counts[1]
+
+
+def _validated(path: str | Path, take: Callable[[Account], None]) -> None:
+    """Hand each valid account of *path* to *take*; raise every problem at the end."""
+    path = _open_path(path)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for source, field_path, data in _records(path):
@@ -487,34 +536,33 @@ def load_accounts(path: str | Path) -> list[Account]:
                 )
             )
         seen.setdefault(account.id, source)
-        accounts.append(account)
+        take(account)
     if problems:
         raise ValidationError(problems, summary=f"invalid accounts in {path}")
-    return accounts
 
 
-def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
+def read_interactions_csv(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> dict[str, list[Interaction]]:
     """Interactions from a CSV file (columns :data:`CSV_COLUMNS`), by account id.
 
-    The header names the columns (any order; unknown columns are errors).  Empty cells
-    are treated as absent.  Every problem of every row is reported at once, by line.
-    The file must be UTF-8 (a byte-order mark is allowed); a cell may hold up to
-    :data:`MAX_CSV_CELL` characters.
+    The header names the columns in any order and any case (``At``, ``IN_REPLY_TO``);
+    *columns* maps a field to the header it has in this file, when it differs (``{"at":
+    "Sent", "text": ["Body", "Message"]}``: the first header found is used).  Columns that
+    map to no field are ignored, and *notice* is told which (default: the ``perception.io``
+    logger).  Empty cells are treated as absent.  Every problem of every row is reported
+    at once, by line.  The file must be UTF-8 (a byte-order mark is allowed); a cell may
+    hold up to :data:`MAX_CSV_CELL` characters.
     """
-    path = _open_path(path)
-    text = decode_text(_read_bytes(path), str(path))
-    reader = csv.DictReader(_stdio.StringIO(text, newline=""), strict=True)
     result: dict[str, list[Interaction]] = {}
     problems: list[Problem] = []
-    try:
-        with _csv_field_limit(MAX_CSV_CELL):
-            _check_csv_header(reader.fieldnames or [], path)
-            for row in reader:
-                _read_csv_row(row, f"{path}:{reader.line_num}", result, problems)
-    except csv.Error as exc:
-        # The reader's line count stops at the last line it finished: name the next one.
-        where = f"{path}:{reader.line_num + 1}"
-        raise _unreadable(str(path), f"not readable CSV: {exc}", where=where) from None
+    for source, row in read_csv_table(
+        path, fields=CSV_COLUMNS, required=_CSV_REQUIRED, columns=columns, notice=notice
+    ):
+        _read_csv_row(row, source, result, problems)
     if problems:
         raise ValidationError(problems, summary=f"invalid interactions in {path}")
     return result
@@ -522,6 +570,108 @@ def read_interactions_csv(path: str | Path) -> dict[str, list[Interaction]]:
 
 #: The longest CSV cell read, in characters (the standard library's default is 131,072).
 MAX_CSV_CELL = 10_000_000
+
+_logger = logging.getLogger("perception.io")
+
+
+def _header_key(text: str) -> str:
+    """A header as compared: case-folded, with ``_``, ``-`` and runs of spaces as one space."""
+    return " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
+
+
+def _resolve_columns(
+    header: Sequence[str],
+    fields: Sequence[str],
+    columns: Mapping[str, str | Sequence[str]] | None,
+    source: str,
+) -> tuple[dict[int, str], list[str]]:
+    """Which cell index holds which field, and the headers that hold none."""
+    position: dict[str, int] = {}
+    for index, name in enumerate(header):
+        position.setdefault(_header_key(name), index)
+    problems = [
+        Problem(path=f, message="not a field of this file", source=source)
+        for f in (columns or {})
+        if f not in fields
+    ]
+    if problems:
+        raise ValidationError(problems, summary=f"invalid column mapping for {source}")
+    found: dict[int, str] = {}
+    for field in fields:
+        wanted = (columns or {}).get(field, field)
+        for candidate in (wanted,) if isinstance(wanted, str) else wanted:
+            at = position.get(_header_key(candidate))
+            if at is not None and at not in found:
+                found[at] = field
+                break
+    ignored = [name for index, name in enumerate(header) if index not in found]
+    return found, ignored
+
+
+def read_csv_table(
+    path: str | Path,
+    *,
+    fields: Sequence[str],
+    required: Sequence[str] = (),
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """``(source, row)`` for each row of a CSV file, *row* holding the non-empty cells by
+    field name and *source* being ``file:line``.
+
+    Headers match *fields* in any case, with ``_``, ``-`` and spaces alike and a
+    byte-order mark ignored; *columns* maps a field to its header in this file (a string,
+    or a list of headers to try in order).  Headers that match no field are ignored, and
+    *notice* is told which (default: a warning on the ``perception.io`` logger).  A
+    missing *required* column, a row with more cells than columns or a file that is not
+    UTF-8 CSV raises :class:`~perception.errors.ValidationError` naming the file and line.
+    """
+    path = _open_path(path)
+    text = decode_text(_read_bytes(path), str(path))
+    reader = csv.reader(_stdio.StringIO(text, newline=""), strict=True)
+    rows = _csv_rows(reader, path)
+    header = next(rows, [])
+    found, ignored = _resolve_columns(header, fields, columns, f"{path}:1")
+    missing = [f for f in required if f not in found.values()]
+    if missing:
+        issues = [
+            Problem(path=f, message="required column is missing", source=f"{path}:1")
+            for f in missing
+        ]
+        raise ValidationError(issues, summary=f"invalid header in {path}")
+    if ignored:
+        (notice or _logger.warning)(
+            f"{path}: ignored columns: {', '.join(repr(c) for c in ignored)}"
+        )
+    for cells in rows:
+        source = f"{path}:{reader.line_num}"
+        if len(cells) > len(header):
+            problem = Problem(path="", message="more cells than columns", source=source)
+            raise ValidationError([problem], summary=f"invalid row in {path}")
+        if any(cells):
+            yield (
+                source,
+                {
+                    field: cells[index]
+                    for index, field in found.items()
+                    if index < len(cells) and cells[index] != ""
+                },
+            )
+
+
+def _csv_rows(reader: Any, path: Path) -> Iterator[list[str]]:
+    """The rows of *reader*; a damaged row raises an error naming its first line."""
+    while True:
+        first = reader.line_num + 1  # the reader counts the lines it finished
+        try:
+            with _csv_field_limit(MAX_CSV_CELL):
+                cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            where = f"{path}:{first}"
+            raise _unreadable(str(path), f"not readable CSV: {exc}", where=where) from None
+        yield cells
 
 
 @contextlib.contextmanager
@@ -535,28 +685,13 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _check_csv_header(header: Sequence[str], path: Path) -> None:
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    missing = [c for c in _CSV_REQUIRED if c not in header]
-    if unknown or missing:
-        issues = [Problem(path=c, message="unknown column", source=f"{path}:1") for c in unknown]
-        issues += [
-            Problem(path=c, message="required column is missing", source=f"{path}:1")
-            for c in missing
-        ]
-        raise ValidationError(issues, summary=f"invalid header in {path}")
-
-
 def _read_csv_row(
-    row: Mapping[str | None, Any],
+    row: Mapping[str, str],
     source: str,
     result: dict[str, list[Interaction]],
     problems: list[Problem],
 ) -> None:
-    if None in row:
-        problems.append(Problem(path="", message="more cells than columns", source=source))
-        return
-    data = {k: v for k, v in row.items() if v not in ("", None) and k != "account"}
+    data = {k: v for k, v in row.items() if k != "account"}
     account = (row.get("account") or "").strip()
     if not account:
         problems.append(Problem(path="account", message="required field is missing", source=source))
@@ -649,9 +784,11 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
         value = args[1] if len(args) == 2 else str
         return {"type": "object", "additionalProperties": _schema_for(value, defs)}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return {"enum": [m.value for m in tp]}
+        return _enum_schema(tp)
     if tp is datetime:
         return {"type": "string", "format": "date-time", "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}
+    if tp is date:
+        return {"type": "string", "format": "date"}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
@@ -667,6 +804,23 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
             defs[name] = _object_schema(tp, defs)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _any_case(text: str) -> str:
+    """A regular expression (ECMA 262 and Python alike) matching *text* in any case."""
+    return "".join(
+        f"[{c.upper()}{c.lower()}]" if c.isalpha() else (c if c.isalnum() or c == " " else "\\" + c)
+        for c in text
+    )
+
+
+def _enum_schema(cls: type[enum.Enum]) -> dict[str, Any]:
+    """The values of *cls*, and the same in any case (the loader accepts ``"NPS"``)."""
+    values = [m.value for m in cls]
+    alternatives = "|".join(_any_case(str(v)) for v in values)
+    return {
+        "anyOf": [{"enum": values}, {"type": "string", "pattern": rf"^\s*(?:{alternatives})\s*$"}]
+    }
 
 
 def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,11 @@ datetime is an error, never a guess.  Change a record with :func:`attrs.evolve`.
 from __future__ import annotations
 
 import enum
+import math
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
+from typing import Union
 
 import attrs
 
@@ -19,6 +22,7 @@ from perception._validation import (
     Issues,
     as_tuple,
     aware_issue,
+    date_issue,
     enum_issue,
     lenient,
     number_issue,
@@ -29,7 +33,11 @@ from perception._validation import (
 
 __all__ = [
     "Account",
+    "AttributeValue",
     "Better",
+    "Case",
+    "CasePriority",
+    "CaseStatus",
     "Channel",
     "Customer",
     "Deliverable",
@@ -40,8 +48,11 @@ __all__ = [
     "Feedback",
     "FeedbackKind",
     "Interaction",
+    "LifecycleStage",
+    "Money",
     "Seniority",
     "Stakeholder",
+    "UsageEvent",
 ]
 
 
@@ -357,6 +368,7 @@ class Interaction:
         text: what was said; may be empty for a call without notes.
         subject: the subject line, if any.
         in_reply_to: id of the interaction this one answers; must exist in the account.
+        case: id of the case (ticket) it belongs to, if any; must exist in the account.
     """
 
     id: str
@@ -367,6 +379,7 @@ class Interaction:
     text: str = ""
     subject: str = ""
     in_reply_to: str | None = None
+    case: str | None = None
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -381,6 +394,8 @@ class Interaction:
         yield from text_issue("subject", self.subject)
         if self.in_reply_to is not None:
             yield from text_issue("in_reply_to", self.in_reply_to, required=True)
+        if self.case is not None:
+            yield from text_issue("case", self.case, required=True)
 
     @property
     def inbound(self) -> bool:
@@ -452,6 +467,202 @@ _FIXED_FEEDBACK: Mapping[FeedbackKind, float] = {
 }
 
 
+# -- commercial facts, cases and product usage ----------------------------------------
+
+
+class LifecycleStage(str, enum.Enum):
+    """Where the account stands in its life as a customer."""
+
+    TRIAL = "trial"
+    ONBOARDING = "onboarding"
+    ADOPTION = "adoption"
+    EXPANSION = "expansion"
+    RENEWAL = "renewal"
+    ADVOCACY = "advocacy"
+    CHURNED = "churned"
+
+
+class CaseStatus(str, enum.Enum):
+    """The state of a case (a support ticket): the usual helpdesk states."""
+
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"  #: waiting for the customer
+    HOLD = "hold"  #: waiting for a third party
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the case is not solved or closed."""
+        return self not in (CaseStatus.SOLVED, CaseStatus.CLOSED)
+
+
+class CasePriority(str, enum.Enum):
+    """How urgent a case is; ordered ``low < normal < high < urgent``."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """0 for low up to 3 for urgent."""
+        return list(CasePriority).index(self)
+
+
+def _to_lifecycle(value: object) -> LifecycleStage | None:
+    return None if value is None else lenient(LifecycleStage, value)
+
+
+def _to_case_status(value: object) -> CaseStatus:
+    return lenient(CaseStatus, value)
+
+
+def _to_case_priority(value: object) -> CasePriority:
+    return lenient(CasePriority, value)
+
+
+#: The value of a custom attribute: it keeps its JSON type.
+AttributeValue = Union[str, bool, int, float]  # noqa: UP007  # a runtime alias cattrs reads
+
+#: An ISO 4217 currency code: three capital letters.
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _to_currency(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+@attrs.frozen(kw_only=True)
+class Money:
+    """An amount of money in a currency, such as an annual recurring revenue.
+
+    Attributes:
+        amount: the amount, >= 0.
+        currency: the ISO 4217 code (``"EUR"``, ``"usd"`` is read as ``"USD"``).
+    """
+
+    amount: float
+    currency: str = attrs.field(converter=_to_currency)
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from number_issue("amount", self.amount, low=0.0)
+        yield from text_issue("currency", self.currency, required=True)
+        if isinstance(self.currency, str) and not _CURRENCY.fullmatch(self.currency):
+            yield (
+                "currency",
+                f"must be a three-letter ISO 4217 code such as 'EUR', not {self.currency!r}",
+            )
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.0f} {self.currency}"
+
+
+def _to_attributes(value: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
+    return frozen_map(value)
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """A case (a support ticket): an issue the customer raised, handled until solved.
+
+    The interactions that belong to a case name it in their ``case`` field.
+
+    Attributes:
+        id: unique within the account.
+        opened_at: when it was opened.
+        subject: its title.
+        status: new, open, pending, hold, solved or closed.
+        priority: low, normal, high or urgent.
+        closed_at: when it was solved or closed, if it was.
+        requester: the stakeholder (id or email) who raised it.
+        assignee: the team member who handles it.
+        tags: labels, as the helpdesk has them.
+    """
+
+    id: str
+    opened_at: datetime
+    subject: str = ""
+    status: CaseStatus = attrs.field(default=CaseStatus.OPEN, converter=_to_case_status)
+    priority: CasePriority = attrs.field(default=CasePriority.NORMAL, converter=_to_case_priority)
+    closed_at: datetime | None = None
+    requester: str = ""
+    assignee: str = ""
+    tags: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("id", self.id, required=True)
+        yield from aware_issue("opened_at", self.opened_at, optional=False)
+        yield from text_issue("subject", self.subject)
+        yield from enum_issue("status", self.status, CaseStatus)
+        yield from enum_issue("priority", self.priority, CasePriority)
+        yield from aware_issue("closed_at", self.closed_at)
+        yield from text_issue("requester", self.requester)
+        yield from text_issue("assignee", self.assignee)
+        for index, tag in enumerate(self.tags):
+            yield from text_issue(f"tags[{index}]", tag)
+        if (
+            isinstance(self.closed_at, datetime)
+            and isinstance(self.opened_at, datetime)
+            and self.closed_at.utcoffset() is not None
+            and self.opened_at.utcoffset() is not None
+            and self.closed_at < self.opened_at
+        ):
+            yield "closed_at", "must not be before opened_at"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the case is not solved or closed."""
+        return isinstance(self.status, CaseStatus) and self.status.is_open
+
+    def open_for(self, moment: datetime) -> float:
+        """Days the case has been open at *moment* (until it closed, if it did)."""
+        end = self.closed_at if self.closed_at is not None and self.closed_at <= moment else moment
+        return max(0.0, (end - self.opened_at).total_seconds() / 86400.0)
+
+
+def _usage_id(event: UsageEvent) -> str:
+    at = event.at.isoformat() if isinstance(event.at, datetime) else ""
+    return f"{event.metric}@{at}" if isinstance(event.metric, str) else ""
+
+
+@attrs.frozen(kw_only=True)
+class UsageEvent:
+    """A measurement of product usage at a date, such as weekly active users.
+
+    Attributes:
+        metric: what is measured (``"weekly_active_users"``).
+        at: when it was measured (the end of the period it covers).
+        value: the measured value.
+        unit: unit of the value, if any (``"users"``, ``"GB"``).
+        id: unique within the account; defaults to ``METRIC@AT``.
+    """
+
+    metric: str
+    at: datetime
+    value: float
+    unit: str = ""
+    id: str = attrs.field(default=attrs.Factory(_usage_id, takes_self=True))
+
+    def __attrs_post_init__(self) -> None:
+        raise_problems(self, self._problems())
+
+    def _problems(self) -> Issues:
+        yield from text_issue("metric", self.metric, required=True)
+        yield from aware_issue("at", self.at, optional=False)
+        yield from number_issue("value", self.value)
+        yield from text_issue("unit", self.unit)
+        yield from text_issue("id", self.id, required=True)
+
+
 @attrs.frozen(kw_only=True, hash=False)
 class Account:
     """Everything known about one customer: the unit of assessment.
@@ -466,6 +677,15 @@ class Account:
         interactions: messages and meetings, in any order.
         feedback: surveys, complaints, praise and escalations.
         owner: the team member who owns the account.
+        cases: support cases (tickets); their interactions name them in ``case``.
+        usage: product usage, as dated measurements of metrics.
+        arr: annual recurring revenue.
+        mrr: monthly recurring revenue.
+        renewal: the date the contract renews (or ends).
+        plan: the plan or product tier, free text (``"Enterprise"``).
+        lifecycle: trial, onboarding, adoption, expansion, renewal, advocacy or churned.
+        attributes: the team's own fields, by name; each value keeps its type
+            (string, number or true/false).
     """
 
     customer: Customer
@@ -474,6 +694,14 @@ class Account:
     interactions: tuple[Interaction, ...] = attrs.field(default=(), converter=as_tuple)
     feedback: tuple[Feedback, ...] = attrs.field(default=(), converter=as_tuple)
     owner: str = ""
+    cases: tuple[Case, ...] = attrs.field(default=(), converter=as_tuple)
+    usage: tuple[UsageEvent, ...] = attrs.field(default=(), converter=as_tuple)
+    arr: Money | None = None
+    mrr: Money | None = None
+    renewal: date | None = None
+    plan: str = ""
+    lifecycle: LifecycleStage | None = attrs.field(default=None, converter=_to_lifecycle)
+    attributes: Mapping[str, AttributeValue] = attrs.field(factory=dict, converter=_to_attributes)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -486,6 +714,8 @@ class Account:
             ("deliverables", Deliverable),
             ("interactions", Interaction),
             ("feedback", Feedback),
+            ("cases", Case),
+            ("usage", UsageEvent),
         ):
             records = getattr(self, name)
             for index, record in enumerate(records):
@@ -493,6 +723,7 @@ class Account:
                     yield f"{name}[{index}]", f"must be an {cls.__name__}"
             yield from unique_ids(name, records)
         yield from text_issue("owner", self.owner)
+        yield from self._fact_problems()
         expectation_ids = {e.id for e in self.expectations if isinstance(e, Expectation)}
         for index, item in enumerate(self.deliverables):
             if isinstance(item, Deliverable) and item.expectation not in expectation_ids:
@@ -521,10 +752,71 @@ class Account:
                         f"no stakeholder with id {exp.stakeholder!r} in customer.stakeholders",
                     )
 
+    def _fact_problems(self) -> Issues:
+        """Problems of the commercial facts, cases and usage."""
+        for name in ("arr", "mrr"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Money):
+                yield name, "must be an amount with a currency (Money) or absent"
+        yield from date_issue("renewal", self.renewal)
+        yield from text_issue("plan", self.plan)
+        if self.lifecycle is not None:
+            yield from enum_issue("lifecycle", self.lifecycle, LifecycleStage)
+        for key, value in self.attributes.items():
+            if not isinstance(key, str) or not key.strip():
+                yield "attributes", f"name {key!r} must be a non-empty string"
+            elif not isinstance(value, (str, bool, int, float)):
+                yield f"attributes.{key}", "must be a string, a number or true/false"
+            elif isinstance(value, float) and not math.isfinite(value):
+                yield f"attributes.{key}", f"must be finite, not {value!r}"
+        case_ids = {c.id for c in self.cases if isinstance(c, Case)}
+        for index, message in enumerate(self.interactions):
+            if (
+                isinstance(message, Interaction)
+                and message.case is not None
+                and message.case not in case_ids
+            ):
+                yield (
+                    f"interactions[{index}].case",
+                    f"no case with id {message.case!r} in this account",
+                )
+
     @property
     def id(self) -> str:
         """The account's id: its customer's id."""
         return self.customer.id
+
+    @property
+    def name(self) -> str:
+        """The customer's display name."""
+        return self.customer.name
+
+    def case(self, case_id: str | None) -> Case | None:
+        """The case with this id, or ``None``."""
+        if case_id is None:
+            return None
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    def case_interactions(self, case_id: str) -> tuple[Interaction, ...]:
+        """The interactions of the case *case_id*, by time."""
+        return tuple(sorted((i for i in self.interactions if i.case == case_id), key=_at))
+
+    def open_cases(self) -> tuple[Case, ...]:
+        """The cases not yet solved or closed, most urgent first, then oldest first."""
+        return tuple(
+            sorted(
+                (c for c in self.cases if c.is_open),
+                key=lambda c: (-c.priority.rank, c.opened_at),
+            )
+        )
+
+    def usage_series(self, metric: str) -> tuple[UsageEvent, ...]:
+        """The measurements of *metric*, oldest first."""
+        return tuple(sorted((u for u in self.usage if u.metric == metric), key=_at))
+
+    def metrics(self) -> tuple[str, ...]:
+        """The names of the usage metrics measured, sorted."""
+        return tuple(sorted({u.metric for u in self.usage}))
 
     def expectation(self, expectation_id: str) -> Expectation | None:
         """The expectation with this id, or ``None``."""
@@ -572,11 +864,24 @@ class Account:
             else e
             for e in self.expectations
         )
+        cases, usage = self.cases, self.usage
+        if cases or usage:
+            cases = tuple(_case_as_of(c, moment) for c in cases if c.opened_at <= moment)
+            usage = tuple(u for u in usage if u.at <= moment)
+            if len(cases) != len(self.cases):
+                dropped = True
+                known = {c.id for c in cases}
+                interactions = tuple(
+                    attrs.evolve(i, case=None) if i.case is not None and i.case not in known else i
+                    for i in interactions
+                )
         if (
             not dropped
             and len(feedback) == len(self.feedback)
             and deliverables == self.deliverables
             and expectations == self.expectations
+            and cases == self.cases
+            and len(usage) == len(self.usage)
         ):
             return self
         return attrs.evolve(
@@ -585,7 +890,21 @@ class Account:
             feedback=feedback,
             deliverables=deliverables,
             expectations=expectations,
+            cases=cases,
+            usage=usage,
         )
+
+
+def _at(record: Interaction | UsageEvent) -> datetime:
+    return record.at
+
+
+def _case_as_of(case: Case, moment: datetime) -> Case:
+    """The case as it stood at *moment*: a later close has not happened yet."""
+    if case.closed_at is not None and case.closed_at > moment:
+        status = CaseStatus.OPEN if not case.status.is_open else case.status
+        return attrs.evolve(case, closed_at=None, status=status)
+    return case
 
 
 def _deliverable_as_of(item: Deliverable, moment: datetime) -> Deliverable:

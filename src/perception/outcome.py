@@ -11,6 +11,7 @@ import enum
 import itertools
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -433,6 +434,14 @@ class PerceivedOutcome:
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
 
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as plain values: dicts, lists, strings, numbers, booleans and
+        ``None`` (enums by their value, times as ISO 8601 text, dimensions keyed by name),
+        ready for :func:`json.dumps` or a data frame.  The same as one outcome of
+        ``assess --format json``."""
+        result: dict[str, Any] = _plain(self)
+        return result
+
     def _problems(self) -> Issues:
         yield from text_issue("account", self.account, required=True)
         yield from aware_issue("as_of", self.as_of, optional=False)
@@ -441,6 +450,23 @@ class PerceivedOutcome:
         yield from number_issue("confidence", self.confidence, low=0.0, high=1.0)
         for dimension, value in self.dimensions.items():
             yield from number_issue(f"dimensions.{dimension}", value, low=-1.0, high=1.0)
+
+
+def _plain(value: Any) -> Any:  # noqa: PLR0911  # one return per kind of value
+    """*value* (a record, or what a record holds) as plain JSON-compatible values."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if attrs.has(type(value)):
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+    return str(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -41,6 +41,7 @@ __all__ = [
     "BLOCK_ENV",
     "DEFAULT_PLUGINS",
     "DISABLE_AUTOLOAD_ENV",
+    "DISTRIBUTION",
     "ENTRY_POINT_GROUP",
     "Kind",
     "Registered",
@@ -54,6 +55,9 @@ __all__ = [
 
 #: Entry-point group third-party plugins publish under.
 ENTRY_POINT_GROUP = PROJECT_NAME
+#: The name this package is installed under (``pip install customer-perception``); the
+#: import name is ``perception``.  Another, unrelated distribution is called ``perception``.
+DISTRIBUTION = "customer-perception"
 #: Environment variable: comma-separated plugin names to block.
 BLOCK_ENV = "PERCEPTION_BLOCK_PLUGINS"
 #: Environment variable: set to ``1`` to skip loading entry-point plugins.
@@ -276,7 +280,7 @@ def _distribution(pm: pluggy.PluginManager, plugin_name: str) -> tuple[str, str]
     if plugin_name in DEFAULT_PLUGINS:
         from perception import __version__  # noqa: PLC0415  # the package imports this module
 
-        return PROJECT_NAME, __version__
+        return DISTRIBUTION, __version__
     return "", ""
 
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
+from perception import _html_report
+from perception._html_report import PortfolioRow, when
 from perception.history import HistoryPoint, compare
-from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
+from perception.model import Account
+from perception.outcome import FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
+    "DETAIL_ACCOUNTS",
+    "PortfolioRow",
     "Trajectory",
+    "account_facts",
     "account_markdown",
     "account_text",
     "findings_text",
@@ -24,10 +30,13 @@ __all__ = [
     "history_html",
     "portfolio_html",
     "portfolio_markdown",
+    "portfolio_page",
+    "portfolio_row",
     "portfolio_table",
     "risk_order",
     "terminal_safe",
     "trajectory_svg",
+    "when",
 ]
 
 #: Points of an account's score over time: ``(as_of, score)``, oldest first.
@@ -79,14 +88,81 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
     return terminal_safe("\n".join(lines))
 
 
-def account_text(outcome: PerceivedOutcome) -> str:
-    """One account's outcome explained in words."""
+def _days(count: float) -> str:
+    whole = round(count)
+    return "1 day" if whole == 1 else f"{whole} days"
+
+
+def _renewal(renewal: date, as_of: datetime) -> str:
+    days = (renewal - as_of.date()).days
+    if days >= 0:
+        return f"{when(renewal)} (in {_days(days)})"
+    return f"{when(renewal)} ({_days(-days)} ago)"
+
+
+def _usage_line(account: Account, metric: str) -> tuple[str, str]:
+    series = account.usage_series(metric)
+    first, last = series[0], series[-1]
+    unit = f" {last.unit}" if last.unit else ""
+    text = f"{last.value:g}{unit} on {when(last.at)}"
+    if len(series) > 1 and first.value:
+        change = (last.value - first.value) / abs(first.value) * 100
+        way = "up" if change >= 0 else "down"
+        text += f", {way} {abs(change):.0f}% from {first.value:g} on {when(first.at)}"
+    return metric.replace("_", " ").capitalize(), text
+
+
+def account_facts(account: Account, as_of: datetime) -> list[tuple[str, str]]:
+    """What the team knows of the account besides perception, as ``(label, text)`` pairs:
+    owner, segment, plan, lifecycle stage, ARR and MRR, renewal, cases, usage metrics and
+    the custom attributes.  Only what the account has is listed."""
+    view = account.as_of(as_of)
+    facts: list[tuple[str, str]] = [("Customer", account.customer.name)]
+    plain = (
+        ("Owner", account.owner),
+        ("Segment", account.customer.segment),
+        ("Plan", account.plan),
+        ("Lifecycle stage", account.lifecycle.value if account.lifecycle is not None else ""),
+        ("ARR", str(account.arr) if account.arr is not None else ""),
+        ("MRR", str(account.mrr) if account.mrr is not None else ""),
+        ("Renewal", _renewal(account.renewal, as_of) if account.renewal is not None else ""),
+    )
+    facts += [(label, value) for label, value in plain if value]
+    if view.cases:
+        open_cases = view.open_cases()
+        text = f"{len(open_cases)} open of {len(view.cases)}"
+        if open_cases:
+            worst = open_cases[0]
+            text += (
+                f"; most urgent: {worst.id} ({worst.priority.value}) "
+                f"{worst.subject or 'without a subject'}, open {_days(worst.open_for(as_of))}"
+            )
+        facts.append(("Cases", text))
+    facts += [_usage_line(view, metric) for metric in view.metrics()]
+    facts += [(name, _attribute(value)) for name, value in sorted(account.attributes.items())]
+    return facts
+
+
+def _attribute(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def account_text(outcome: PerceivedOutcome, *, account: Account | None = None) -> str:
+    """One account's outcome explained in words; with *account*, its facts too (owner,
+    plan, ARR, renewal, cases, usage, custom attributes)."""
     lines = [
         (
             f"{outcome.account}: {outcome.score:.1f}/100, {outcome.band.value} "
             f"(confidence {outcome.confidence:.2f}) as of {outcome.as_of.isoformat()}"
         ),
     ]
+    if account is not None:
+        lines += ["", "Account:"]
+        lines += [f"  {label}: {text}" for label, text in account_facts(account, outcome.as_of)]
     if outcome.diagnosis:
         lines += ["", outcome.diagnosis]
     if outcome.drivers:
@@ -219,13 +295,19 @@ def portfolio_markdown(outcomes: Sequence[PerceivedOutcome]) -> str:
     return terminal_safe("\n".join(lines))
 
 
-def account_markdown(outcome: PerceivedOutcome) -> str:
-    """One account's outcome explained, in Markdown."""
+def account_markdown(outcome: PerceivedOutcome, *, account: Account | None = None) -> str:
+    """One account's outcome explained, in Markdown; with *account*, its facts too."""
     lines = [
         f"## {_md(outcome.account)}: {outcome.score:.1f}/100, {outcome.band.value}",
         "",
         f"Confidence {outcome.confidence:.2f}, as of {outcome.as_of.isoformat()}.",
     ]
+    if account is not None:
+        lines += [""]
+        lines += [
+            f"- **{_md(label)}**: {_md(text)}"
+            for label, text in account_facts(account, outcome.as_of)
+        ]
     if outcome.diagnosis:
         lines += ["", f"> {_md(outcome.diagnosis)}"]
     if outcome.drivers:
@@ -251,42 +333,57 @@ def account_markdown(outcome: PerceivedOutcome) -> str:
 
 # -- HTML -------------------------------------------------------------------------------
 
-_BAND_COLOURS: Mapping[Band, str] = {
-    Band.DELIGHTED: "#1b7f3b",
-    Band.SATISFIED: "#4d9a3a",
-    Band.NEUTRAL: "#8a8a2a",
-    Band.AT_RISK: "#c16a00",
-    Band.CRITICAL: "#b3261e",
-}
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
-max-width:70rem}
-table{border-collapse:collapse;width:100%;margin:1rem 0}
-th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;vertical-align:top}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.band{color:#fff;border-radius:.25rem;padding:.05rem .4rem;font-size:.85em;white-space:nowrap}
-section{border-top:2px solid #eee;margin-top:2rem;padding-top:.5rem}
-.diagnosis{background:#fff4e5;border-left:4px solid #c16a00;padding:.5rem .75rem}
-.meta{color:#666;font-size:.9em}
-"""
+#: Accounts explained in full on the HTML page when none are named: the most at risk.
+DETAIL_ACCOUNTS = 50
 
 
 def _h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _band(band: Band) -> str:
-    return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_h(band.value)}</span>'
+def portfolio_row(
+    outcome: PerceivedOutcome,
+    account: Account | None = None,
+    *,
+    previous: float | None = None,
+    detailed: bool = False,
+) -> PortfolioRow:
+    """The row of *outcome* in the HTML portfolio table: with *account*, its name, owner,
+    segment and renewal; with *previous* (an earlier score), the change since; *detailed*
+    links the row to the account's section."""
+    return PortfolioRow(
+        account=outcome.account,
+        name=account.customer.name if account is not None else "",
+        score=outcome.score,
+        band=outcome.band.value,
+        confidence=outcome.confidence,
+        change=outcome.score - previous if previous is not None else None,
+        owner=account.owner if account is not None else "",
+        segment=account.customer.segment if account is not None else "",
+        renewal=account.renewal if account is not None else None,
+        driver=outcome.drivers[0].text if outcome.drivers else "",
+        anchor=_html_report.anchor(outcome.account) if detailed else "",
+    )
 
 
-_NOT_PLAIN = re.compile(r"[^A-Za-z0-9_]")
-
-
-def _anchor(account: str) -> str:
-    """A section id for *account*, distinct for distinct ids: every character other than
-    a letter, digit or underscore becomes ``-HEX-`` (``a b`` -> ``acct-a-20-b``)."""
-    return "acct-" + _NOT_PLAIN.sub(lambda m: f"-{ord(m.group()):x}-", account)
+def portfolio_page(
+    rows: Sequence[PortfolioRow],
+    details: Sequence[tuple[PerceivedOutcome, Account | None, Trajectory | None]],
+    *,
+    title: str = "Perceived outcomes",
+    as_of: datetime | None = None,
+    change_days: float | None = None,
+    history: Mapping[str, Sequence[HistoryPoint]] | None = None,
+) -> str:
+    """The HTML portfolio page from prepared *rows* (every account) and *details* (the
+    accounts explained in full, with their facts and trajectory): what
+    :func:`portfolio_html` renders, for callers that stream the outcomes and keep only the
+    rows.  *change_days* labels the change column; *history* has the recorded assessments
+    of accounts, shown at the end of their section (:func:`history_html`)."""
+    history = history or {}
+    ordered = sorted(details, key=lambda d: (-d[0].band.rank, d[0].score, d[0].account))
+    sections = [_account_html(o, a, points, history.get(o.account, ())) for o, a, points in ordered]
+    return _html_report.page(rows, sections, title=title, as_of=as_of, change_days=change_days)
 
 
 def portfolio_html(
@@ -294,70 +391,77 @@ def portfolio_html(
     *,
     trajectories: Mapping[str, Trajectory] | None = None,
     title: str = "Perceived outcomes",
+    accounts: Mapping[str, Account] | None = None,
+    previous: Mapping[str, float] | None = None,
+    detail: Sequence[str] | None = None,
+    change_days: float | None = None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
 ) -> str:
-    """One self-contained HTML page: the risk table, then each account explained.
+    """One self-contained HTML page: a sortable, filterable table of every account, then
+    the accounts chosen, explained in full.
 
-    No scripts, no external resources; all text is escaped.  When *trajectories* has an
-    account's scores over time, its section shows them as an inline SVG chart; when
-    *history* has its recorded assessments, the section ends with them
-    (:func:`history_html`).
+    The table (name, score, change, band, owner, segment, renewal, top driver) is drawn by
+    an inline script from data inside the page, a page of rows at a time, with its first
+    page also written as HTML; nothing is fetched from anywhere (the page's
+    Content-Security-Policy forbids it), and all text is escaped.
+
+    :param trajectories: each account's scores over time, drawn in its section.
+    :param accounts: the accounts by id, for their names and facts.
+    :param previous: each account's earlier score, for the change column.
+    :param detail: the ids of the accounts to explain in full (default: the
+        :data:`DETAIL_ACCOUNTS` most at risk).
+    :param change_days: how many days before *as_of* the earlier scores are, for the label.
+    :param history: each account's recorded assessments, shown at the end of its section.
     """
     trajectories = trajectories or {}
-    ordered = risk_order(outcomes)
-    rows = []
-    for o in ordered:
-        driver = _h(o.drivers[0].text) if o.drivers else "-"
-        chart = (
-            trajectory_svg(trajectories[o.account], width=120, height=30)
-            if (o.account in trajectories)
-            else ""
+    accounts = accounts or {}
+    previous = previous or {}
+    chosen = (
+        set(detail)
+        if detail is not None
+        else {o.account for o in risk_order(outcomes)[:DETAIL_ACCOUNTS]}
+    )
+    rows = [
+        portfolio_row(
+            o,
+            accounts.get(o.account),
+            previous=previous.get(o.account),
+            detailed=o.account in chosen,
         )
-        rows.append(
-            f'<tr><td><a href="#{_h(_anchor(o.account))}">{_h(o.account)}</a></td>'
-            f'<td class="num">{o.score:.1f}</td><td>{_band(o.band)}</td>'
-            f'<td class="num">{o.confidence:.2f}</td><td>{chart}</td><td>{driver}</td></tr>'
-        )
-    history = history or {}
-    sections = [
-        _account_html(o, trajectories.get(o.account), history.get(o.account, ())) for o in ordered
+        for o in outcomes
     ]
-    as_of = ordered[0].as_of.isoformat() if ordered else ""
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-            f"<h1>{_h(title)}</h1>",
-            f'<p class="meta">{len(ordered)} accounts, as of {_h(as_of)}, most at risk first.</p>',
-            (
-                "<table><thead><tr><th>Account</th><th>Score</th><th>Band</th><th>Confidence</th>"
-                "<th>Trend</th><th>Top driver</th></tr></thead><tbody>"
-            ),
-            *rows,
-            "</tbody></table>",
-            *sections,
-            "</body></html>",
-        ]
+    details = [
+        (o, accounts.get(o.account), trajectories.get(o.account))
+        for o in outcomes
+        if o.account in chosen
+    ]
+    as_of = outcomes[0].as_of if outcomes else None
+    return portfolio_page(
+        rows, details, title=title, as_of=as_of, change_days=change_days, history=history
     )
 
 
 def _account_html(
-    outcome: PerceivedOutcome, points: Trajectory | None, history: Sequence[HistoryPoint] = ()
+    outcome: PerceivedOutcome,
+    account: Account | None,
+    points: Trajectory | None,
+    history: Sequence[HistoryPoint] = (),
 ) -> str:
+    name = account.customer.name if account is not None else outcome.account
     parts = [
-        f'<section id="{_h(_anchor(outcome.account))}">',
-        f"<h2>{_h(outcome.account)} {_band(outcome.band)}</h2>",
+        f'<section id="{_h(_html_report.anchor(outcome.account))}">',
+        f"<h2>{_h(name)} {_html_report.band_badge(outcome.band.value)}</h2>",
         (
-            f'<p class="meta">Score {outcome.score:.1f}/100, confidence '
-            f"{outcome.confidence:.2f}, as of {_h(outcome.as_of.isoformat())}</p>"
+            f'<p class="meta">{_h(outcome.account)}: score {outcome.score:.1f}/100, confidence '
+            f"{outcome.confidence:.2f}, as of {_h(when(outcome.as_of))}</p>"
         ),
     ]
+    if account is not None:
+        parts.append(_html_report.facts_list(account_facts(account, outcome.as_of)))
     if points:
         parts.append(
-            f'<figure>{trajectory_svg(points)}<figcaption class="meta">Score from '
-            f"{points[0][0]:%Y-%m-%d} to {points[-1][0]:%Y-%m-%d}</figcaption></figure>"
+            f'<figure>{_html_report.chart(points)}<figcaption class="meta">Score from '
+            f"{_h(when(points[0][0]))} to {_h(when(points[-1][0]))}</figcaption></figure>"
         )
     if outcome.diagnosis:
         parts.append(f'<p class="diagnosis">{_h(outcome.diagnosis)}</p>')
@@ -410,10 +514,12 @@ def history_html(points: Sequence[HistoryPoint], *, limit: int = 12) -> str:
         moved = f"{point.score - before.score:+.1f}" if before is not None else ""
         why = [f"new: {d.text}" for d in change.new_drivers] if change else []
         why += [f"no longer: {d.text}" for d in change.gone_drivers] if change else []
+        badge = _html_report.band_badge(point.band.value)
+        reasons = "<br>".join(_h(w) for w in why) or "-"
         rows.append(
             f'<tr><td>{_h(point.as_of.date().isoformat())}</td><td class="num">'
-            f'{point.score:.1f}</td><td class="num">{_h(moved)}</td><td>{_band(point.band)}'
-            f"</td><td>{'<br>'.join(_h(w) for w in why) or '-'}</td></tr>"
+            f'{point.score:.1f}</td><td class="num">{_h(moved)}</td>'
+            f"<td>{badge}</td><td>{reasons}</td></tr>"
         )
     return (
         f'<div class="history"><h3>History ({len(ordered)} assessments)</h3>'

@@ -54,8 +54,13 @@ def make_account(
     interactions: Sequence[Interaction] = (),
     feedback: Sequence[Feedback] = (),
     glossary: dict[str, str] | None = None,
+    **fields: Any,
 ) -> Account:
-    """A valid account with sensible defaults: one executive stakeholder, ``"exec"``."""
+    """A valid account with sensible defaults: one executive stakeholder, ``"exec"``.
+
+    Other fields of :class:`~perception.model.Account` (``owner``, ``cases``, ``usage``,
+    ``arr``, ``renewal``, ...) are passed on as they are.
+    """
     people = tuple(stakeholders) or (
         Stakeholder(id="exec", name="Alex Morgan", role="COO", seniority="executive"),
     )
@@ -65,6 +70,7 @@ def make_account(
         deliverables=deliverables,
         interactions=interactions,
         feedback=feedback,
+        **fields,
     )
 
 

@@ -20,6 +20,7 @@ from perception.cli import (  # noqa: F401  # importing registers the commands
     demo,
     followups,
     history,
+    imports,
     inputs,
     lsp,
     plugins,

@@ -23,6 +23,10 @@ _LOCAL_ONLY = {
     "fail_under": "--fail-under",
     "time_budget": "--time-budget",
     "webhook": "--notify-webhook",
+    "detail": "--detail",
+    "change_days": "--change-days",
+    "trend_points": "--trend-points",
+    "trend_days": "--trend-days",
 }
 #: Options only the Dask engine reads.
 _DASK_ONLY = {

@@ -1,0 +1,87 @@
+"""Shared by the importers: notices, ids, text from HTML, accounts built from parts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from typing import Any
+
+from perception.errors import Problem, ValidationError
+from perception.io import _parse_datetime  # one reading of times for every input
+
+__all__ = ["Notice", "html_text", "invalid", "notifier", "parse_time", "plain_id"]
+
+#: Told each thing an importer left out or guessed, as one line of text.
+Notice = Callable[[str], None]
+
+_logger = logging.getLogger("perception.importers")
+
+
+def notifier(notice: Notice | None) -> Notice:
+    """*notice*, or a warning on the ``perception.importers`` logger."""
+    return notice or _logger.warning
+
+
+def invalid(source: str, path: str, message: str) -> ValidationError:
+    """One problem of the input *source* at field *path*."""
+    return ValidationError(
+        [Problem(path=path, message=message, source=source)], summary=f"invalid {source}"
+    )
+
+
+def plain_id(value: Any) -> str:
+    """An id from an export (a number or a string) as a string."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_time(value: Any, source: str, path: str) -> datetime:
+    """A time from an export: ISO 8601 text with ``Z`` or an offset, or Unix seconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    try:
+        return _parse_datetime(value, datetime)
+    except (TypeError, ValueError) as exc:
+        raise invalid(source, path, str(exc)) from None
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment: blocks become lines, scripts and styles are dropped."""
+
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"})
+    _HIDDEN = frozenset({"script", "style", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The readable text of *markup* (HTML), one line per block, spaces collapsed."""
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,270 @@
+"""E-mail: ``.eml`` files and ``mbox`` mailboxes into accounts, with the standard library.
+
+Each message becomes an interaction.  Its direction comes from the sender's domain: one
+of the team's own domains is outbound, any other inbound.  The customer is the other
+side's domain (the sender of an inbound message, the first recipient outside the team of
+an outbound one), and each account is one such domain, with the people seen on that side
+as its stakeholders.  Replies are threaded by ``In-Reply-To`` and, when the message it
+names is not in the mail read, by the latest earlier message named in ``References``.
+Quoted text of earlier messages (lines starting with ``>`` and what follows an
+"Original Message" line or an "On ... wrote:" line) is left out, so that each message
+counts for what it adds.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import mailbox
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+
+import attrs
+
+from perception.importers._common import Notice, html_text, invalid, notifier
+from perception.model import Account, Channel, Customer, Direction, Interaction, Stakeholder
+
+__all__ = ["import_email"]
+
+
+@attrs.frozen
+class _Mail:
+    """What an importer needs of one message."""
+
+    id: str
+    at: datetime
+    sender: tuple[str, str]  # (display name, address)
+    recipients: tuple[tuple[str, str], ...]
+    subject: str
+    text: str
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    source: str
+
+
+def _message_ids(value: str | None) -> tuple[str, ...]:
+    """The ids in a ``Message-ID``, ``In-Reply-To`` or ``References`` header, without
+    their angle brackets."""
+    if not value:
+        return ()
+    parts = (part.strip("<>") for part in str(value).replace(",", " ").split())
+    return tuple(part for part in parts if part)
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().casefold()
+
+
+def _body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError):  # an unknown or lying charset
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    if not isinstance(content, str):
+        return ""
+    if part.get_content_type() == "text/html":
+        content = html_text(content)
+    return _without_quotes(content)
+
+
+def _is_quote_header(line: str) -> bool:
+    text = line.strip()
+    if text.startswith("-----") and "original message" in text.casefold():
+        return True
+    return text.startswith("On ") and text.endswith("wrote:")
+
+
+def _without_quotes(text: str) -> str:
+    """*text* without the quoted earlier messages a reply carries."""
+    kept = []
+    for line in text.splitlines():
+        if _is_quote_header(line):
+            break
+        if not line.lstrip().startswith(">"):
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()
+
+
+def _parse(raw: bytes, source: str) -> _Mail:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    date = message.get("Date")
+    try:
+        at = parsedate_to_datetime(str(date)) if date else None
+    except (TypeError, ValueError):
+        at = None
+    if at is None:
+        raise invalid(source, "Date", f"missing or not a date: {date!r}")
+    if at.tzinfo is None:  # RFC 5322's "-0000": the zone is unknown, the time is UTC
+        at = at.replace(tzinfo=timezone.utc)
+    senders = getaddresses([str(message.get("From", ""))])
+    sender = senders[0] if senders and senders[0][1] else None
+    if sender is None:
+        raise invalid(source, "From", "missing")
+    recipients = tuple(
+        (name, address)
+        for name, address in getaddresses(
+            [str(v) for field in ("To", "Cc") for v in message.get_all(field, [])]
+        )
+        if address
+    )
+    subject = " ".join(str(message.get("Subject", "")).split())
+    text = _body(message)
+    ids = _message_ids(message.get("Message-ID"))
+    if ids:
+        message_id = ids[0]
+    else:
+        digest = hashlib.sha256(f"{sender[1]}\n{at.isoformat()}\n{subject}".encode())
+        message_id = "mail-" + digest.hexdigest()[:16]
+    replied = _message_ids(message.get("In-Reply-To"))
+    return _Mail(
+        id=message_id,
+        at=at,
+        sender=sender,
+        recipients=recipients,
+        subject=subject,
+        text=text,
+        in_reply_to=replied[0] if replied else None,
+        references=_message_ids(message.get("References")),
+        source=source,
+    )
+
+
+def _raw_messages(path: Path) -> Iterator[tuple[str, bytes]]:
+    """``(source, bytes)`` of each message in *path*: a folder (its ``.eml`` files), an
+    ``.eml`` file or an mbox file."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*.eml")):
+            yield str(child), child.read_bytes()
+        return
+    if path.suffix.lower() == ".eml":
+        yield str(path), path.read_bytes()
+        return
+    box = mailbox.mbox(path, create=False)
+    try:
+        for index, key in enumerate(box.keys(), start=1):
+            yield f"{path} message {index}", _unescape_from(box.get_bytes(key))
+    finally:
+        box.close()
+
+
+def _unescape_from(raw: bytes) -> bytes:
+    """An mbox message with its body's ``>From `` lines as written (``From ``): mailboxes
+    quote a line that starts with ``From `` when they store a message (mboxrd)."""
+    if b">From " not in raw:
+        return raw
+    lines = raw.split(b"\n")
+    return b"\n".join(
+        line[1:] if line.startswith(b">") and line.lstrip(b">").startswith(b"From ") else line
+        for line in lines
+    )
+
+
+def _read_messages(paths: Iterable[str | Path]) -> Iterator[_Mail]:
+    """The messages of *paths* (``.eml`` files, folders of them, mbox files), parsed."""
+    for path in map(Path, paths):
+        if not path.exists():
+            raise invalid(str(path), "", "no such file or folder")
+        for source, raw in _raw_messages(path):
+            yield _parse(raw, source)
+
+
+def _stakeholder_id(address: str) -> str:
+    return address.casefold()
+
+
+def import_email(
+    paths: Iterable[str | Path],
+    *,
+    team_domains: Sequence[str],
+    notice: Notice | None = None,
+) -> list[Account]:
+    """Accounts from e-mail: ``.eml`` files, folders of them and mbox files.
+
+    :param paths: the files and folders to read.
+    :param team_domains: the team's own mail domains (``["example.com"]``): a message from
+        one of them is outbound, any other inbound.  Subdomains count as the domain.
+    :param notice: told what is left out: duplicates, messages with no customer.
+    :return: one account per customer domain, its id and name the domain, its
+        stakeholders the people seen on the customer's side, its interactions the
+        messages, threaded by ``In-Reply-To`` and ``References``.
+    :raises ~perception.errors.ValidationError: naming the file (and the message of an
+        mbox) when a message has no ``From`` or no readable ``Date``.
+    """
+    tell = notifier(notice)
+    ours = tuple(d.strip().casefold().lstrip("@") for d in team_domains if d.strip())
+    if not ours:
+        raise invalid("import_email", "team_domains", "name at least one of the team's domains")
+
+    def is_ours(address: str) -> bool:
+        domain = _domain(address)
+        return any(domain == d or domain.endswith("." + d) for d in ours)
+
+    seen: dict[str, _Mail] = {}
+    by_domain: dict[str, list[tuple[_Mail, Direction]]] = {}
+    people: dict[str, dict[str, str]] = {}
+    for mail in _read_messages(paths):
+        if mail.id in seen:
+            tell(f"{mail.source}: message {mail.id!r} already read from {seen[mail.id].source}")
+            continue
+        seen[mail.id] = mail
+        outbound = is_ours(mail.sender[1])
+        theirs = [r for r in mail.recipients if not is_ours(r[1])] if outbound else [mail.sender]
+        if not theirs:
+            tell(f"{mail.source}: no one outside the team in message {mail.id!r}; left out")
+            continue
+        domain = _domain(theirs[0][1])
+        direction = Direction.OUTBOUND if outbound else Direction.INBOUND
+        by_domain.setdefault(domain, []).append((mail, direction))
+        known = people.setdefault(domain, {})
+        for name, address in theirs if outbound else [mail.sender]:
+            if _domain(address) == domain:
+                known.setdefault(_stakeholder_id(address), name or address.partition("@")[0])
+    return [
+        _account(domain, messages, people.get(domain, {}))
+        for domain, messages in sorted(by_domain.items())
+    ]
+
+
+def _reply_target(mail: _Mail, present: dict[str, datetime]) -> str | None:
+    if mail.in_reply_to in present and mail.in_reply_to != mail.id:
+        return mail.in_reply_to
+    earlier = [r for r in mail.references if r in present and r != mail.id]
+    return earlier[-1] if earlier else None
+
+
+def _account(
+    domain: str, messages: list[tuple[_Mail, Direction]], people: dict[str, str]
+) -> Account:
+    present = {mail.id: mail.at for mail, _ in messages}
+    interactions = []
+    for mail, direction in sorted(messages, key=lambda m: (m[0].at, m[0].id)):
+        sender = mail.sender[1]
+        interactions.append(
+            Interaction(
+                id=mail.id,
+                at=mail.at,
+                direction=direction,
+                channel=Channel.EMAIL,
+                author=_stakeholder_id(sender) if direction is Direction.INBOUND else sender,
+                subject=mail.subject,
+                text=mail.text,
+                in_reply_to=_reply_target(mail, present),
+            )
+        )
+    stakeholders = [
+        Stakeholder(id=address, name=name, email=address)
+        for address, name in sorted(people.items())
+    ]
+    return Account(
+        customer=Customer(id=domain, name=domain, stakeholders=stakeholders),
+        interactions=interactions,
+    )

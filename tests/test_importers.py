@@ -1,0 +1,385 @@
+"""Importers: e-mail, Zendesk tickets and CRM account CSVs, against fixture files written
+from the formats the vendors publish."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perception import Band, CasePriority, CaseStatus, Direction, FeedbackKind, assess
+from perception.cli import main
+from perception.errors import ValidationError
+from perception.importers import import_accounts_csv, import_email, import_zendesk
+from perception.importers._common import html_text, parse_time
+from perception.importers.crm import _typed
+from perception.importers.mail import _message_ids, _without_quotes
+from perception.io import iter_accounts
+
+DATA = Path(__file__).parent / "data" / "import"
+AS_OF = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
+
+
+def _explained(account):
+    outcome = assess(account, as_of=AS_OF)
+    assert outcome.drivers, f"{account.id}: nothing explains the outcome"
+    assert all(d.text for d in outcome.drivers)
+    return outcome
+
+
+# -- e-mail ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mail_accounts():
+    notices = []
+    accounts = import_email(
+        [DATA / "support.mbox", DATA / "escalation.eml"],
+        team_domains=["brightdesk.example"],
+        notice=notices.append,
+    )
+    return {a.id: a for a in accounts}, notices
+
+
+def test_email_accounts_are_the_customer_domains(mail_accounts):
+    accounts, _ = mail_accounts
+    assert sorted(accounts) == ["granite.example", "northwind.example"]
+    northwind = accounts["northwind.example"]
+    assert [s.email for s in northwind.customer.stakeholders] == [
+        "dana.whitfield@northwind.example",
+        "marco.ruiz@northwind.example",
+    ]
+    # The first name seen for an address is kept (here, from the Cc of the reply).
+    assert northwind.customer.stakeholder("marco.ruiz@northwind.example").name == "Marco Ruiz"
+
+
+def test_email_direction_comes_from_the_team_domains(mail_accounts):
+    accounts, _ = mail_accounts
+    directions = {i.id: i.direction for i in accounts["northwind.example"].interactions}
+    assert directions == {
+        "nw-0304-1@northwind.example": Direction.INBOUND,
+        "bd-7731@brightdesk.example": Direction.OUTBOUND,
+        "nw-0306-7@northwind.example": Direction.INBOUND,
+        "nw-0318-esc@northwind.example": Direction.INBOUND,
+    }
+
+
+def test_email_threads_by_in_reply_to_then_references(mail_accounts):
+    accounts, _ = mail_accounts
+    replies = {i.id: i.in_reply_to for i in accounts["northwind.example"].interactions}
+    assert replies["bd-7731@brightdesk.example"] == "nw-0304-1@northwind.example"
+    # In-Reply-To names a message not in the mailbox: the latest one of References is used.
+    assert replies["nw-0306-7@northwind.example"] == "bd-7731@brightdesk.example"
+    assert replies["nw-0318-esc@northwind.example"] is None
+
+
+def test_email_text_leaves_quotes_out_and_reads_html_and_encoded_subjects(mail_accounts):
+    accounts, _ = mail_accounts
+    by_id = {i.id: i for i in accounts["northwind.example"].interactions}
+    reply = by_id["bd-7731@brightdesk.example"]
+    assert reply.text == "The OCR pipeline enforces the PDF/A profile per the SOW. Ticket closed."
+    html = by_id["nw-0306-7@northwind.example"]
+    assert html.text == (
+        "I don't know what PDF/A is and neither do our suppliers.\n"
+        "Closing the ticket does not fix anything & we are still stuck."
+    )
+    assert html.subject == "Re: Portal rejects our PDFs \u2013 still broken"
+    assert html.at == datetime(2026, 3, 6, 10, 5, tzinfo=timezone.utc)
+    (thanks,) = accounts["granite.example"].interactions
+    assert "From our side everything works again." in thanks.text
+
+
+def test_email_tells_what_it_left_out(mail_accounts):
+    _, notices = mail_accounts
+    assert any("already read" in n and "gr-100@granite.example" in n for n in notices)
+    assert any("no one outside the team" in n for n in notices)
+
+
+def test_email_accounts_are_explained(mail_accounts):
+    accounts, _ = mail_accounts
+    outcome = _explained(accounts["northwind.example"])
+    assert outcome.band in (Band.AT_RISK, Band.CRITICAL, Band.NEUTRAL)
+    assert any(f.evidence == ("bd-7731@brightdesk.example",) for f in outcome.findings)
+
+
+def test_email_needs_a_team_domain_and_a_date(tmp_path):
+    with pytest.raises(ValidationError, match="team's domains"):
+        import_email([DATA / "escalation.eml"], team_domains=[" "])
+    broken = tmp_path / "broken.eml"
+    broken.write_bytes(b"From: a@b.example\nSubject: x\n\nno date\n")
+    with pytest.raises(ValidationError) as info:
+        import_email([broken], team_domains=["brightdesk.example"])
+    (problem,) = info.value.problems
+    assert (problem.source, problem.path) == (str(broken), "Date")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_as_mail_are_read_or_refused_cleanly(tmp_path_factory, raw):
+    path = tmp_path_factory.mktemp("mail") / "m.eml"
+    path.write_bytes(raw)
+    problems, accounts = [], []
+    try:
+        accounts = import_email([path], team_domains=["brightdesk.example"], notice=lambda _: None)
+    except ValidationError as exc:
+        problems = exc.problems
+    assert len(accounts) <= 1
+    assert all(p.source == str(path) for p in problems)
+
+
+@given(st.text(max_size=300))
+def test_message_ids_and_quotes_are_linear_and_total(text):
+    for found in _message_ids(text):
+        assert found
+        assert not found.startswith("<")
+    kept = _without_quotes(text)
+    assert all(not line.lstrip().startswith(">") for line in kept.splitlines())
+
+
+@given(st.text(max_size=300))
+def test_html_text_never_fails(markup):
+    text = html_text(markup)
+    assert "\n\n" not in text
+
+
+# -- Zendesk ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zendesk_accounts():
+    notices = []
+    accounts = import_zendesk([DATA / "zendesk-tickets.json"], notice=notices.append)
+    return {a.id: a for a in accounts}, notices
+
+
+def test_zendesk_organizations_are_accounts_and_tickets_cases(zendesk_accounts):
+    accounts, _ = zendesk_accounts
+    assert sorted(accounts) == ["granite-insurance", "zendesk-org-502"]
+    granite = accounts["granite-insurance"]
+    assert granite.customer.name == "Granite Insurance"
+    cases = {c.id: c for c in granite.cases}
+    assert cases["4471"].status is CaseStatus.SOLVED
+    assert cases["4471"].priority is CasePriority.URGENT
+    assert cases["4471"].closed_at == datetime(2026, 3, 2, 11, 40, tzinfo=timezone.utc)
+    assert cases["4471"].tags == ("outage", "claims_hub")
+    assert cases["4471"].assignee == "Tomás Ibarra"
+    assert cases["4502"].is_open
+    assert accounts["zendesk-org-502"].cases[0].priority is CasePriority.NORMAL  # null
+
+
+def test_zendesk_comments_are_the_interactions_of_their_case(zendesk_accounts):
+    accounts, notices = zendesk_accounts
+    granite = accounts["granite-insurance"]
+    assert [(i.id, i.direction, i.in_reply_to) for i in granite.case_interactions("4471")] == [
+        ("4471-1101", Direction.INBOUND, None),
+        ("4471-1103", Direction.OUTBOUND, "4471-1101"),
+    ]
+    assert "1 private comments (internal notes) left out" in notices
+    (report,) = granite.case_interactions("4502")
+    assert report.text == (
+        "Report 13 fails validation against the regulator's schema and is due on the 31st.\n"
+        "Please help urgently."
+    )
+    lumen = accounts["zendesk-org-502"]
+    assert lumen.interactions[0].channel.value == "chat"
+    assert {s.id: s.name for s in granite.customer.stakeholders} == {
+        "9001": "Raj Patel",
+        "9002": "Helen Marsh",
+    }
+
+
+def test_zendesk_ratings_are_feedback_and_deleted_tickets_are_left_out(zendesk_accounts):
+    accounts, notices = zendesk_accounts
+    (bad,) = accounts["granite-insurance"].feedback
+    assert (bad.kind, bad.text) == (FeedbackKind.COMPLAINT, "Third outage this quarter.")
+    (good,) = accounts["zendesk-org-502"].feedback
+    assert good.kind is FeedbackKind.PRAISE
+    assert any("4520 is deleted" in n for n in notices)
+
+
+def test_zendesk_accounts_are_explained(zendesk_accounts):
+    accounts, _ = zendesk_accounts
+    granite = _explained(accounts["granite-insurance"])
+    lumen = _explained(accounts["zendesk-org-502"])
+    assert granite.score < lumen.score
+
+
+def test_zendesk_ticket_per_line_and_bad_fields_are_named(tmp_path):
+    data = json.loads((DATA / "zendesk-tickets.json").read_text(encoding="utf-8"))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("\n".join(json.dumps(t) for t in data["tickets"][:2]) + "\n")
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps({"users": data["users"], "organizations": data["organizations"]}))
+    (account,) = import_zendesk([tickets, users], notice=lambda _: None)
+    assert account.id == "granite-insurance"
+    data["tickets"][1]["created_at"] = "yesterday"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    with pytest.raises(ValidationError) as info:
+        import_zendesk([broken], notice=lambda _: None)
+    (problem,) = info.value.problems
+    assert (problem.source, problem.path) == (f"{broken} tickets[1]", "created_at")
+
+
+# -- CRM account CSVs -------------------------------------------------------------------------
+
+
+def test_hubspot_companies_with_a_byte_order_mark_and_extra_columns():
+    notices = []
+    accounts = import_accounts_csv(
+        DATA / "hubspot-companies.csv", preset="hubspot", currency="usd", notice=notices.append
+    )
+    granite = accounts[0]
+    assert (granite.id, granite.customer.name, granite.owner) == (
+        "6815820001",
+        "Granite Insurance",
+        "Tomás Ibarra",
+    )
+    assert (granite.arr.amount, granite.arr.currency) == (610000.0, "USD")
+    assert granite.renewal.isoformat() == "2026-04-30"
+    assert granite.lifecycle is None
+    assert granite.attributes["hubspot_lifecycle_stage"] == "customer"
+    assert granite.attributes["employees"] == 2400
+    assert "company_revenue" not in accounts[2].attributes  # an empty cell is absent
+    assert notices == [
+        f"{DATA / 'hubspot-companies.csv'}: ignored columns: 'Create Date', 'Last Activity Date'"
+    ]
+
+
+def test_salesforce_accounts_with_a_column_mapping_and_typed_attributes():
+    accounts = import_accounts_csv(
+        DATA / "salesforce-accounts.csv",
+        preset="salesforce",
+        columns={
+            "segment": "segment__c",
+            "attributes.health": "HEALTH__C",
+            "attributes.strategic": "Strategic__c",
+            "attributes.postcode": ["Postal Code", "Postcode__c"],
+        },
+        notice=lambda _: None,
+    )
+    northwind = accounts[0]
+    assert northwind.customer.segment == "Enterprise"
+    assert (northwind.arr.amount, northwind.arr.currency) == (420000.0, "EUR")
+    assert accounts[1].arr.currency == "GBP"
+    assert northwind.attributes == {
+        "company_revenue": 480000000,
+        "employees": 5200,
+        "health": 0.41,
+        "industry": "Transportation",
+        "postcode": "01234",
+        "strategic": True,
+        "type": "Customer - Direct",
+    }
+
+
+def test_account_csv_problems_are_all_named_by_line_and_field(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "ID,Name,ARR,Renewal,Lifecycle\n"
+        "a,A,12x,2026-02-30,ONBOARDING\n"
+        "b,B,100,2026-01-01,zombie\n"
+        "a,A again,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as info:
+        import_accounts_csv(path, currency="EUR")
+    found = {(p.source, p.path) for p in info.value.problems}
+    assert found == {
+        (f"{path}:2", "arr"),
+        (f"{path}:2", "renewal"),
+        (f"{path}:3", "lifecycle"),
+        (f"{path}:4", "id"),
+    }
+    path.write_text("ID,Name,ARR,Package\na,A,100,Gold\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="needs a currency"):
+        import_accounts_csv(path, notice=lambda _: None)
+    (account,) = import_accounts_csv(path, currency="eur", columns={"plan": "package"})
+    assert (account.plan, account.arr.currency) == ("Gold", "EUR")
+    with pytest.raises(ValidationError, match="not a field of an account"):
+        import_accounts_csv(path, columns={"colour": "Name"})
+    with pytest.raises(ValidationError, match="must be one of hubspot, salesforce"):
+        import_accounts_csv(path, preset="pipedrive")
+
+
+@given(st.text(max_size=30))
+def test_typed_cells_keep_their_text_or_read_as_numbers(text):
+    value = _typed(text)
+    if isinstance(value, str):
+        assert value == text.strip()
+    elif isinstance(value, bool):
+        assert text.strip().casefold() in {"true", "false", "yes", "no"}
+    else:
+        assert float(text.strip()) == pytest.approx(value)
+
+
+def test_times_from_exports():
+    assert parse_time(0, "s", "at") == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert parse_time("2026-03-02T08:05:00Z", "s", "at").utcoffset().total_seconds() == 0
+    with pytest.raises(ValidationError, match="must be timezone-aware"):
+        parse_time("2026-03-02T08:05:00", "s", "at")
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _run(*args):
+    return CliRunner().invoke(main, ["import", *map(str, args)])
+
+
+def test_import_commands_write_jsonl_that_assess_explains(tmp_path):
+    outputs = {
+        "mail": ("email", DATA / "support.mbox", "--team-domain", "brightdesk.example"),
+        "zendesk": ("zendesk", DATA / "zendesk-tickets.json"),
+        "crm": ("accounts-csv", DATA / "salesforce-accounts.csv", "--preset", "salesforce"),
+    }
+    for name, args in outputs.items():
+        out = tmp_path / f"{name}.jsonl"
+        result = _run(*args, "--out", out)
+        assert result.exit_code == 0, result.output
+        assert f"to {out}" in result.output
+        accounts = list(iter_accounts(out))
+        assert accounts
+        assessed = CliRunner().invoke(
+            main, ["assess", str(out), "--as-of", "2026-03-20", "--format", "jsonl"]
+        )
+        assert assessed.exit_code == 0, assessed.output
+        assert len(assessed.output.splitlines()) == len(accounts)
+
+
+def test_import_accounts_csv_reads_a_mapping_file(tmp_path):
+    mapping = tmp_path / "columns.toml"
+    mapping.write_text(
+        '[columns]\nsegment = "Segment__c"\n"attributes.health" = ["Health", "Health__c"]\n',
+        encoding="utf-8",
+    )
+    result = _run(
+        "accounts-csv",
+        DATA / "salesforce-accounts.csv",
+        "--preset",
+        "SALESFORCE",
+        "--columns",
+        mapping,
+        "--column",
+        "plan=Type",
+    )
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["customer"]["segment"] == "Enterprise"
+    assert first["attributes"]["health"] == 0.41
+    assert first["plan"] == "Customer - Direct"
+    assert "perception: notice:" in result.output
+    bad = _run("accounts-csv", DATA / "salesforce-accounts.csv", "--column", "plan")
+    assert bad.exit_code == 2
+    assert "FIELD=HEADER" in bad.output
+
+
+def test_import_email_needs_a_team_domain():
+    result = _run("email", DATA / "escalation.eml")
+    assert result.exit_code == 2
+    assert "--team-domain" in result.output
