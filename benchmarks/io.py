@@ -12,8 +12,8 @@ usage events, ARR, renewal, owner, segment and custom attributes), then runs the
 * ``perception assess --format jsonl`` and ``--format csv`` (streamed, one process):
   accounts/s, peak RSS and output size;
 * the growth of peak RSS from the smallest to the largest size (target: < 10 %).  The text
-  caches (the shared message cache, the word-valence cache of 200,000 words, the checks'
-  caches) are bounded, but a portfolio whose messages are all distinct fills them only after
+  caches (the shared message cache, the word-valence and token caches of 50,000 words
+  each, the checks' caches) are bounded, but a portfolio whose messages are all distinct fills them only after
   tens of thousands of accounts; ``--templated`` runs the same with templated messages, as a
   control that shows what the streaming itself holds.
 
