@@ -13,9 +13,9 @@ usage events, ARR, renewal, owner, segment and custom attributes), then runs the
   accounts/s, peak RSS and output size;
 * the growth of peak RSS from the smallest to the largest size (target: < 10 %).  The text
   caches (the shared message cache, the word-valence and token caches of 50,000 words
-  each, the checks' caches) are bounded, but a portfolio whose messages are all distinct fills them only after
-  tens of thousands of accounts; ``--templated`` runs the same with templated messages, as a
-  control that shows what the streaming itself holds.
+  each, the checks' caches) are bounded, but a portfolio whose messages are all distinct
+  fills them only after thousands of accounts; ``--templated`` runs the same with
+  templated messages, as a control that shows what the streaming itself holds.
 
 and for ``--html-accounts`` accounts: ``perception assess --format html`` with its defaults
 (the change column assesses every account twice) and with ``--change-days 0``: time and
