@@ -24,11 +24,12 @@ import csv
 import enum
 import io as _stdio  # the standard library's, not this module
 import json
+import re
 import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -82,20 +83,38 @@ CSV_COLUMNS = (
 _CSV_REQUIRED = ("account", "id", "at", "direction")
 
 
-def _parse_datetime(value: Any, _: type) -> datetime:
+#: A date alone: ``2026-03-01``.
+_DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _parse_datetime(value: Any, _: type) -> datetime | date:
+    """An ISO 8601 date-time with an offset, or a date alone (a record whose time is
+    unknown; the model reads it as that day in UTC)."""
     if isinstance(value, datetime):
         parsed = value
+    elif isinstance(value, date):
+        return value
     elif isinstance(value, str):
         text = value.strip()
+        if _DATE_ONLY.match(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"must be a valid date, not {value!r}") from None
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            msg = f"must be an ISO 8601 date-time such as '2026-03-01T09:30:00Z', not {value!r}"
+            msg = (
+                "must be an ISO 8601 date-time such as '2026-03-01T09:30:00Z' or a date "
+                f"such as '2026-03-01', not {value!r}"
+            )
             raise ValueError(msg) from None
     else:
         raise TypeError(f"must be an ISO 8601 date-time string, not {type(value).__name__}")
+    # A date-time without an offset is refused: a date alone is a whole day, but a time
+    # without a zone would be a guess.
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         msg = f"must be timezone-aware (add 'Z' or an offset such as '+02:00'): {value!r}"
         raise ValueError(msg)
@@ -643,6 +662,9 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
             else {"anyOf": [_schema_for(a, defs) for a in options]}
         )
         return {"anyOf": [inner, {"type": "null"}]} if type(None) in args else inner
+    if origin is tuple and len(args) == 2 and args[1] is not Ellipsis:
+        item = _schema_for(args[0], defs)
+        return {"type": "array", "prefixItems": [item, item], "minItems": 2, "maxItems": 2}
     if origin is tuple or origin is list:
         return {"type": "array", "items": _schema_for(args[0], defs)}
     if (origin is not None and origin in (dict, Mapping, typing.Mapping)) or tp is Mapping:
@@ -651,7 +673,16 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [m.value for m in tp]}
     if tp is datetime:
-        return {"type": "string", "format": "date-time", "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}
+        return {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "format": "date-time",
+                    "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$",
+                },
+                {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+            ]
+        }
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
