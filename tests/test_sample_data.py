@@ -262,8 +262,10 @@ def test_message_authors_are_consistent(accounts: list[Account]) -> None:
 
 
 def test_every_feedback_kind_appears(accounts: list[Account]) -> None:
+    # A churned customer has left the live portfolio; churn events appear in the generated
+    # outcome portfolio that calibration learns from (perception.examples.outcomes).
     kinds = {f.kind for a in accounts for f in a.feedback}
-    assert kinds == set(FeedbackKind)
+    assert kinds == set(FeedbackKind) - {FeedbackKind.CHURN}
 
 
 def test_an_executive_escalates(accounts: list[Account]) -> None:

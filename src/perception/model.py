@@ -539,9 +539,9 @@ class Feedback:
         yield from text_issue("author", self.author)
         yield from text_issue("text", self.text)
         yield from _scale_issue("scale", self.scale)
-        if self.scale is not None and isinstance(self.kind, FeedbackKind):
-            if self.kind not in _SCALED_KINDS:
-                yield "scale", f"only csat and ces answers take a scale, not {self.kind.value}"
+        scaled = isinstance(self.kind, FeedbackKind) and self.kind in _SCALED_KINDS
+        if self.scale is not None and isinstance(self.kind, FeedbackKind) and not scaled:
+            yield "scale", f"only csat and ces answers take a scale, not {self.kind.value}"
         if isinstance(self.kind, FeedbackKind) and self.kind in FEEDBACK_RANGES:
             low, high = self.range
             if self.value is None:
@@ -661,6 +661,10 @@ class Account:
                     yield f"{name}[{index}]", f"must be an {cls.__name__}"
             yield from unique_ids(name, records)
         yield from text_issue("owner", self.owner)
+        yield from self._reference_problems()
+
+    def _reference_problems(self) -> Issues:
+        """Deliverables, replies and expectations that name records not in the account."""
         expectations = {e.id: e for e in self.expectations if isinstance(e, Expectation)}
         for index, item in enumerate(self.deliverables):
             if not isinstance(item, Deliverable):
@@ -772,11 +776,11 @@ def _rating_issue(name: str, item: Deliverable, expectation: Expectation) -> Iss
         and not isinstance(level, bool)
         and not scale[0] <= level <= scale[1]
     ):
-        yield (
-            name,
+        message = (
             f"{level:g} is outside the scale {scale[0]:g} to {scale[1]:g} of expectation "
-            f"{expectation.id!r} (leave it out when not applicable)",
+            f"{expectation.id!r} (leave it out when not applicable)"
         )
+        yield name, message
 
 
 def _deliverable_as_of(item: Deliverable, moment: datetime) -> Deliverable:

@@ -419,16 +419,19 @@ def lateness_value(
     """The felt value of a delivery *late_hours* after its due time (negative: early).
 
     The due date is a zone of tolerance in time: the desired level is *hoped_hours*
-    late (0: on time, negative: early), the adequate level *tolerance_hours* late.  On
-    time is the gain at desired; within the tolerance the gain falls to 0; beyond it a
-    loss grows to a full loss at one *scale_hours* past the tolerance (see
-    :func:`zone_value` and :func:`time_scale`).
+    late (0: on time), the adequate level *tolerance_hours* late.  On time is the gain
+    at desired; within the tolerance the gain falls to 0; beyond it a loss grows to a
+    full loss at one *scale_hours* past the tolerance (see :func:`zone_value` and
+    :func:`time_scale`).  Delivering earlier than hoped adds nothing: keeping a date is a
+    must-be attribute, whose absence dissatisfies while exceeding it adds little (Kano,
+    Seraku, Takahashi & Tsuji 1984).
 
-    :return: a value in ``(-1, 1)``, non-increasing in *late_hours*.
+    :return: a value in ``(-1, 1)``, non-increasing in *late_hours*, constant at or
+        before *hoped_hours*.
     """
     tolerance = max(tolerance_hours, hoped_hours)
     return zone_value(
-        late_hours,
+        max(late_hours, hoped_hours),
         tolerance,
         hoped_hours,
         higher_is_better=False,
