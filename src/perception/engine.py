@@ -28,7 +28,7 @@ from perception._silence import silenced as _silenced
 from perception._verify import finding_problem, followup_problem, signal_problem
 from perception._verify import run_plugin as _run
 from perception._verify import span_failure as _span_failure
-from perception.aggregate import aggregate, diagnose
+from perception.aggregate import aggregate, calibrated, diagnose
 from perception.config import Config
 from perception.context import CheckContext, PolicyContext, ScoreContext
 from perception.hookspecs import EvidenceKind
@@ -145,6 +145,9 @@ def assess(
         failures.extend(f for f in report.failures if f not in failures)
     weights = scorer_weights(registry, config)
     score, confidence, dimensions, drivers = aggregate(signals, weights, as_of=as_of)
+    baseline = 50.0
+    if config.calibration is not None:
+        score, baseline, drivers = calibrated(view, signals, config.calibration)
     band = config.band(score)
     outcome = PerceivedOutcome(
         account=account.id,
@@ -160,6 +163,8 @@ def assess(
         diagnosis=diagnose(
             view, signals, band, as_of, kinds=_evidence_kinds(registry), weights=weights
         ),
+        baseline=round(baseline, 2),
+        calibration=config.calibration.label if config.calibration is not None else None,
     )
     if plan:
         planned = plan_followups(

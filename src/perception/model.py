@@ -12,6 +12,7 @@ import enum
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, time, timezone
+from typing import Any
 
 import attrs
 
@@ -186,15 +187,16 @@ def _day_end_or_none(value: datetime | date | None) -> datetime | None:
     return value
 
 
-def _to_scale(value: object) -> tuple[float, float] | None:
-    """A stated scale as a pair, left as it is when it is not a pair (then reported)."""
+def _to_scale(value: Any) -> tuple[float, float] | None:
+    """A stated scale as a tuple, left as it is when it is not a sequence (then reported
+    by ``_problems``, with its length and items)."""
     if value is None or isinstance(value, (str, bytes)):
         return value  # type: ignore[return-value]  # reported by _problems()
     try:
-        pair = tuple(value)  # type: ignore[call-overload]  # any iterable; checked below
+        pair: Any = tuple(value)
     except TypeError:
-        return value  # type: ignore[return-value]  # reported by _problems()
-    return pair  # type: ignore[return-value]  # its length and items are checked later
+        return value  # type: ignore[no-any-return]  # reported by _problems()
+    return pair  # type: ignore[no-any-return]  # its length and items: _problems()
 
 
 def _numbers(scale: object) -> bool:
@@ -221,8 +223,8 @@ def _scale_issue(name: str, scale: object) -> Issues:
     if not _numbers(scale):
         yield name, f"must be two numbers [lowest, highest], not {scale!r}"
     elif not _valid_scale(scale):
-        low, high = scale  # type: ignore[misc]  # a pair of numbers, checked above
-        yield name, f"the lowest value ({low:g}) must be below the highest ({high:g})"
+        assert isinstance(scale, tuple)
+        yield name, f"the lowest value ({scale[0]:g}) must be below the highest ({scale[1]:g})"
 
 
 @attrs.frozen(kw_only=True)

@@ -12,18 +12,23 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from perception.calibration import CalibrationModel
 from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
     "Trajectory",
     "account_markdown",
     "account_text",
+    "calibration_html",
     "findings_text",
     "followups_table",
     "portfolio_html",
     "portfolio_markdown",
     "portfolio_table",
+    "reliability_svg",
+    "reliability_text",
     "risk_order",
+    "score_basis",
     "terminal_safe",
     "trajectory_svg",
 ]
@@ -77,6 +82,28 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
     return terminal_safe("\n".join(lines))
 
 
+def score_basis(outcome: PerceivedOutcome) -> str:
+    """What the score is: the default score, or a calibrated probability and from what."""
+    if outcome.calibration is None:
+        return (
+            f"Score: the default score (not calibrated); {outcome.baseline:.1f} with no evidence."
+        )
+    return (
+        "Score: the calibrated probability (%) that the customer calls themselves "
+        f"satisfied ({outcome.calibration}); {outcome.baseline:.1f} with no evidence."
+    )
+
+
+def _driver_rows(outcome: PerceivedOutcome) -> list[tuple[float, str]]:
+    """The drivers' points and words, then the rest of the evidence, so that they add up
+    to the score minus the baseline."""
+    rows = [(d.impact, d.text) for d in outcome.drivers]
+    rest = outcome.score - outcome.baseline - sum(d.impact for d in outcome.drivers)
+    if rows and abs(rest) >= 0.05:
+        rows.append((rest, "All other evidence together."))
+    return rows
+
+
 def account_text(outcome: PerceivedOutcome) -> str:
     """One account's outcome explained in words."""
     lines = [
@@ -84,12 +111,13 @@ def account_text(outcome: PerceivedOutcome) -> str:
             f"{outcome.account}: {outcome.score:.1f}/100, {outcome.band.value} "
             f"(confidence {outcome.confidence:.2f}) as of {outcome.as_of.isoformat()}"
         ),
+        score_basis(outcome),
     ]
     if outcome.diagnosis:
         lines += ["", outcome.diagnosis]
     if outcome.drivers:
-        lines += ["", "What drives it:"]
-        lines += [f"  {d.impact:+6.1f}  {d.text}" for d in outcome.drivers]
+        lines += ["", f"What drives it: points from {outcome.baseline:.1f}"]
+        lines += [f"  {impact:+6.1f}  {text}" for impact, text in _driver_rows(outcome)]
     if outcome.dimensions:
         lines += ["", "By dimension (-1 to +1):"]
         lines += [
@@ -223,12 +251,13 @@ def account_markdown(outcome: PerceivedOutcome) -> str:
         f"## {_md(outcome.account)}: {outcome.score:.1f}/100, {outcome.band.value}",
         "",
         f"Confidence {outcome.confidence:.2f}, as of {outcome.as_of.isoformat()}.",
+        _md(score_basis(outcome)),
     ]
     if outcome.diagnosis:
         lines += ["", f"> {_md(outcome.diagnosis)}"]
     if outcome.drivers:
         lines += ["", "### What drives it", ""]
-        lines += [f"- **{d.impact:+.1f}** {_md(d.text)}" for d in outcome.drivers]
+        lines += [f"- **{impact:+.1f}** {_md(text)}" for impact, text in _driver_rows(outcome)]
     if outcome.dimensions:
         lines += ["", "### By dimension", "", "| Dimension | Value |", "|---|---:|"]
         lines += [
@@ -292,11 +321,14 @@ def portfolio_html(
     *,
     trajectories: Mapping[str, Trajectory] | None = None,
     title: str = "Perceived outcomes",
+    calibration: CalibrationModel | None = None,
 ) -> str:
     """One self-contained HTML page: the risk table, then each account explained.
 
     No scripts, no external resources; all text is escaped.  When *trajectories* has an
-    account's scores over time, its section shows them as an inline SVG chart.
+    account's scores over time, its section shows them as an inline SVG chart.  With the
+    *calibration* the scores come from, the page ends with its figures and reliability
+    diagram.
     """
     trajectories = trajectories or {}
     ordered = risk_order(outcomes)
@@ -330,6 +362,7 @@ def portfolio_html(
             *rows,
             "</tbody></table>",
             *sections,
+            _calibration_section(calibration) if calibration is not None else "",
             "</body></html>",
         ]
     )
@@ -341,7 +374,8 @@ def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
         f"<h2>{_h(outcome.account)} {_band(outcome.band)}</h2>",
         (
             f'<p class="meta">Score {outcome.score:.1f}/100, confidence '
-            f"{outcome.confidence:.2f}, as of {_h(outcome.as_of.isoformat())}</p>"
+            f"{outcome.confidence:.2f}, as of {_h(outcome.as_of.isoformat())}. "
+            f"{_h(score_basis(outcome))}</p>"
         ),
     ]
     if points:
@@ -353,7 +387,9 @@ def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
         parts.append(f'<p class="diagnosis">{_h(outcome.diagnosis)}</p>')
     if outcome.drivers:
         parts.append("<h3>What drives it</h3><ul>")
-        parts += [f"<li><b>{d.impact:+.1f}</b> {_h(d.text)}</li>" for d in outcome.drivers]
+        parts += [
+            f"<li><b>{impact:+.1f}</b> {_h(text)}</li>" for impact, text in _driver_rows(outcome)
+        ]
         parts.append("</ul>")
     if outcome.dimensions:
         parts.append("<h3>By dimension</h3><table><tbody>")
@@ -378,3 +414,157 @@ def _account_html(outcome: PerceivedOutcome, points: Trajectory | None) -> str:
         parts.append("</ul>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+# -- calibration --------------------------------------------------------------------------
+
+Bins = Sequence[Mapping[str, float | int | None]]
+
+
+def reliability_text(bins: Bins, *, width: int = 30) -> str:
+    """The reliability diagram as text: per band of predicted probability, how many
+    outcomes, the mean prediction and the share actually satisfied, with a bar."""
+    lines = ["  predicted   outcomes  mean predicted  observed"]
+    for b in bins:
+        count = int(b.get("count") or 0)
+        low, high = float(b.get("low") or 0.0), float(b.get("high") or 0.0)
+        band = f"{low * 100:.0f}-{high * 100:.0f}%"
+        if not count:
+            lines.append(f"  {band:<10} {count:>9}")
+            continue
+        predicted = float(b.get("predicted") or 0.0)
+        observed = float(b.get("observed") or 0.0)
+        bar = "#" * round(observed * width)
+        lines.append(
+            f"  {band:<10} {count:>9}  {predicted * 100:>13.1f}%  {observed * 100:>7.1f}%  {bar}"
+        )
+    return "\n".join(lines)
+
+
+def reliability_svg(bins: Bins, *, size: int = 240) -> str:
+    """The reliability diagram as an inline SVG: observed share against mean predicted
+    probability per band, with the diagonal of perfect calibration; a dot's area grows
+    with the number of outcomes in its band."""
+    pad = 28
+    inner = size - 2 * pad
+    total = sum(int(b.get("count") or 0) for b in bins) or 1
+
+    def x(v: float) -> float:
+        return pad + inner * v
+
+    def y(v: float) -> float:
+        return pad + inner * (1 - v)
+
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+            f'viewBox="0 0 {size} {size}" role="img" aria-label="reliability diagram">'
+        ),
+        (
+            f'<rect x="{pad}" y="{pad}" width="{inner}" height="{inner}" fill="#fafafa" '
+            'stroke="#ccc"/>'
+        ),
+        (
+            f'<line x1="{x(0):.1f}" y1="{y(0):.1f}" x2="{x(1):.1f}" y2="{y(1):.1f}" '
+            'stroke="#bbb" stroke-dasharray="4 3"/>'
+        ),
+        (
+            f'<text x="{size / 2:.0f}" y="{size - 6}" font-size="10" text-anchor="middle">'
+            "predicted probability</text>"
+        ),
+        (
+            f'<text x="10" y="{size / 2:.0f}" font-size="10" text-anchor="middle" '
+            f'transform="rotate(-90 10 {size / 2:.0f})">observed share satisfied</text>'
+        ),
+    ]
+    points = [
+        (
+            float(b.get("predicted") or 0.0),
+            float(b.get("observed") or 0.0),
+            int(b.get("count") or 0),
+        )
+        for b in bins
+        if b.get("count") and b.get("predicted") is not None and b.get("observed") is not None
+    ]
+    if points:
+        path = " ".join(f"{x(p):.1f},{y(o):.1f}" for p, o, _ in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#1f5f99" stroke-width="1.5"/>')
+        for p, o, count in points:
+            radius = 2.0 + 8.0 * (count / total) ** 0.5
+            parts.append(
+                f'<circle cx="{x(p):.1f}" cy="{y(o):.1f}" r="{radius:.1f}" fill="#1f5f99" '
+                f'fill-opacity="0.6"><title>{count} outcomes: predicted {p * 100:.0f}%, '
+                f"observed {o * 100:.0f}%</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _summary(metadata: Mapping[str, object], key: str) -> str:
+    cv = metadata.get("cv")
+    figures = cv.get(key) if isinstance(cv, Mapping) else None
+    if not isinstance(figures, Mapping) or figures.get("mean") is None:
+        return "n/a"
+    text = f"{float(figures['mean']):.3f}"
+    if figures.get("sd") is not None:
+        text += f" &plusmn; {float(figures['sd']):.3f}"
+    return text
+
+
+def _calibration_section(model: CalibrationModel) -> str:
+    meta = model.metadata
+    bins = meta.get("reliability")
+    bins = bins if isinstance(bins, Sequence) else []
+    default = meta.get("default_score")
+    default = default if isinstance(default, Mapping) else {}
+
+    def plain(value: object) -> str:
+        return f"{value:.3f}" if isinstance(value, (int, float)) else "n/a"
+
+    rows = "".join(
+        f'<tr><td>{label}</td><td class="num">{_summary(meta, key)}</td>'
+        f'<td class="num">{plain(default.get(key))}</td></tr>'
+        for key, label in (
+            ("auc", "AUC (satisfied)"),
+            ("brier", "Brier score"),
+            ("spearman", "Rank correlation"),
+        )
+    )
+    return "\n".join(
+        [
+            '<section id="calibration">',
+            "<h2>Calibration</h2>",
+            (
+                f'<p class="meta">Scores are calibrated probabilities: {_h(model.label)}. '
+                f"{_h(meta.get('outcomes', '?'))} stated outcomes from "
+                f"{_h(meta.get('accounts', '?'))} accounts; figures cross-validated by whole "
+                "accounts.</p>"
+            ),
+            (
+                "<table><thead><tr><th></th><th>Calibrated (mean &plusmn; sd over folds)</th>"
+                f"<th>Default score</th></tr></thead><tbody>{rows}</tbody></table>"
+            ),
+            (
+                f'<figure>{reliability_svg(bins)}<figcaption class="meta">Reliability: the '
+                "share of customers satisfied against the predicted probability; on the "
+                "diagonal, a prediction of 70% comes true 70% of the time.</figcaption></figure>"
+            ),
+            f"<pre>{_h(reliability_text(bins))}</pre>",
+            "</section>",
+        ]
+    )
+
+
+def calibration_html(model: CalibrationModel, *, title: str = "Calibration") -> str:
+    """One self-contained HTML page with a calibration's figures and reliability diagram."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_h(title)}</h1>",
+            _calibration_section(model),
+            "</body></html>",
+        ]
+    )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import attrs
 import click
 
 from perception.batch import assess_many, trajectory
+from perception.calibration import load_calibration
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
 from perception.cli._io import AWARE_DATETIME, interactions_option, path_argument, read_portfolio
+from perception.config import Config
 from perception.io import dump_json
 from perception.report import (
     account_markdown,
@@ -19,6 +22,13 @@ from perception.report import (
     portfolio_table,
     risk_order,
 )
+
+
+def _calibrated(config: Config, path: Path | None) -> Config:
+    """*config* with the calibration file *path* in place of its own, if one is given."""
+    if path is None:
+        return config
+    return attrs.evolve(config, calibration=load_calibration(path))
 
 
 @main.command("assess")
@@ -53,6 +63,13 @@ from perception.report import (
 @click.option(
     "--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when any account scores below this."
 )
+@click.option(
+    "--calibration",
+    "calibration_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Calibration file from `perception calibrate` (default: the configuration's "
+    "`calibration`, if any); scores become calibrated probabilities.",
+)
 @pass_state
 def assess_command(
     state: State,
@@ -66,13 +83,15 @@ def assess_command(
     trend_days: float,
     workers: int,
     fail_under: float | None,
+    calibration_path: Path | None,
 ) -> None:
     """Assess every account in PATH (JSON or JSONL) and list them, most at risk first.
 
     The table shows each account's score (0-100), band, confidence and top driver.
     With --account, explain that account: its diagnosis, drivers, dimensions and
     findings.  --format html writes one self-contained page with each account's score
-    trajectory over time.
+    trajectory over time.  With a calibration, each score is the calibrated probability
+    (%) that the customer calls themselves satisfied, and the report says so.
     """
     accounts = read_portfolio(path, interactions_csv)
     if account_id is not None:
@@ -80,7 +99,7 @@ def assess_command(
         if not accounts:
             fail(f"{path}: no account with id {account_id!r}")
     as_of = as_of or datetime.now(timezone.utc)
-    config, registry = state.config(), state.registry()
+    config, registry = _calibrated(state.config(), calibration_path), state.registry()
     outcomes = list(
         assess_many(accounts, workers=workers, as_of=as_of, config=config, plugins=registry)
     )
@@ -114,7 +133,10 @@ def assess_command(
                 for a in accounts
             }
         output = portfolio_html(
-            outcomes, trajectories=trends, title=f"Perceived outcomes: {path.name}"
+            outcomes,
+            trajectories=trends,
+            title=f"Perceived outcomes: {path.name}",
+            calibration=config.calibration,
         )
     elif single:
         output = account_text(outcomes[0])
