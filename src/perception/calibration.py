@@ -220,13 +220,64 @@ class CalibrationModel:
     metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only)
     source: str = ""
 
+    _linear: dict[str, float] = attrs.field(init=False, eq=False, repr=False)
+    _curves: dict[str, list[float]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The coefficients split into linear ones and value curves (17 knots per
+        # prefix), so that predicting needs no feature names per signal.
+        linear: dict[str, float] = {}
+        curves: dict[str, list[float]] = {}
+        knots = {_knot_name(i): i for i in range(len(KNOTS))}
+        for name, value in self.coefficients.items():
+            prefix, _, suffix = name.rpartition("@")
+            index = knots.get("@" + suffix) if prefix else None
+            if index is None:
+                linear[name] = value
+            else:
+                curves.setdefault(prefix, [0.0] * len(KNOTS))[index] = value
+        object.__setattr__(self, "_linear", linear)
+        object.__setattr__(self, "_curves", curves)
+
+    def contributions(self, account: Account, signals: Sequence[Signal]) -> list[float]:
+        """Each signal's contribution to the log-odds, in order: the sum over its
+        features (:func:`signal_features`) of feature times coefficient."""
+        known = self.scorers
+        weights = self.weights
+        effective = [
+            s.weight * s.confidence * weights.get(s.scorer, 1.0) if s.scorer in known else 0.0
+            for s in signals
+        ]
+        denominator = sum(effective) + PRIOR_WEIGHT
+        linear, curves = self._linear, self._curves
+        default = linear.get(DEFAULT_FEATURE, 0.0)
+        expectation_ids = {e.id for e in account.expectations}
+        feedback_kinds = {f.id: f.kind.value for f in account.feedback}
+        result: list[float] = []
+        for signal, eff in zip(signals, effective, strict=True):
+            scorer = signal.scorer
+            if scorer not in known:
+                result.append(0.0)
+                continue
+            amount = signal.weight * signal.confidence
+            value = signal.value
+            dimension = f"{scorer}/{signal.dimension.value}"
+            slope = linear.get(scorer, 0.0) + linear.get(dimension, 0.0)
+            shapes = [curves.get(scorer)]
+            subject = _subject(signal, expectation_ids, feedback_kinds)
+            if subject is not None:
+                key = f"{dimension}/{subject}"
+                slope += linear.get(key, 0.0)
+                shapes.append(curves.get(key))
+            total = default * eff * value / denominator + amount * slope * value
+            for index, share in _hats(value):
+                total += amount * share * sum(c[index] for c in shapes if c is not None)
+            result.append(total)
+        return result
+
     def predict(self, account: Account, signals: Sequence[Signal]) -> Prediction:
         """The calibrated probability for *account* given its *signals*."""
-        rows = signal_features(account, signals, self.weights, scorers=self.scorers)
-        coefficients = self.coefficients
-        contributions = [
-            sum(coefficients.get(name, 0.0) * value for name, value in row.items()) for row in rows
-        ]
+        contributions = self.contributions(account, signals)
         total = sum(contributions)
         z = self.intercept + total
         probability = _sigmoid(z)

@@ -191,17 +191,28 @@ def _episode_sentence(
     adequate: float,
     expected: str,
 ) -> str:
-    """The worst wait when it was too slow, else how fast every reply came."""
+    """The worst wait when it was too slow, else how fast the replies came.
+
+    The words follow the replies themselves, not only the remembered peak: when a fast
+    reply is the most intense moment but another took longer than expected, the sentence
+    says so instead of claiming every reply came in time.
+    """
+    slow = sum(1 for _, _, h in answered if h > adequate)
     if slow_peak:
         message, _, hours = answered[peak]
         name = possessive(who(account, message.author, role=False))
-        slow = sum(1 for _, _, h in answered if h > adequate)
         return (
             f"{name} message of {date_words(message.at, ctx.as_of)} waited "
             f"{duration_words(hours)} for a reply ({expected}); "
             f"{slow} of {len(answered)} replies were slower than that."
         )
     slowest = max(h for _, _, h in answered)
+    if slow:
+        return (
+            f"{slow} of {plural(len(answered), 'reply')} took longer than the expected "
+            f"{duration_words(adequate)} (the slowest {duration_words(slowest)}), only a "
+            "little: the others came in time."
+        )
     if len(answered) == 1:
         return (
             f"The one reply came within the expected {duration_words(adequate)} "
