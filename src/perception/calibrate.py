@@ -593,9 +593,7 @@ def _scales(sk: Any, design: _Design) -> Any:
     return sd
 
 
-def _path(
-    sk: Any, design: _Design, rows: Any, grid: Sequence[float]
-) -> list[tuple[float, Any]]:
+def _path(sk: Any, design: _Design, rows: Any, grid: Sequence[float]) -> list[tuple[float, Any]]:
     """``(intercept, coefficients on the raw features)`` fitted on *rows* for each C of
     *grid* (ascending), each fit starting from the previous one."""
     np = sk.np
@@ -603,7 +601,7 @@ def _path(
     scale = _scales(sk, _Design(design.names, train, None, None))
     scaled = train.multiply(1.0 / scale).tocsr()
     labels = design.labels[rows]
-    model = sk.LogisticRegression(max_iter=2000, tol=1e-5, warm_start=True)
+    model = sk.LogisticRegression(solver="newton-cg", max_iter=500, tol=1e-6, warm_start=True)
     fitted: list[tuple[float, Any]] = []
     with warnings.catch_warnings():
         # A slow convergence on a tiny fold is not worth failing for: the coefficients

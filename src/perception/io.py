@@ -170,8 +170,16 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook_factory(_is_homogeneous_sequence, _sequence_hook(conv))
+    # A pair such as a rating scale is a JSON array, not a Python tuple.
+    conv.register_unstructure_hook_func(_is_pair, list)
     conv.register_structure_hook_factory(_is_mapping, _mapping_hook(conv))
     return conv
+
+
+def _is_pair(kind: Any) -> bool:
+    """``tuple[X, Y]`` annotations (a fixed-length pair)."""
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is not Ellipsis
 
 
 def _is_mapping(kind: Any) -> bool:

@@ -172,7 +172,7 @@ def _survey(rng: random.Random, value: float, at: datetime, author: str) -> Feed
     return Feedback(id="survey", at=at, kind="nps", value=nps, author=author)
 
 
-def _account(rng: random.Random, n: int, words: bool) -> tuple[Account, Facts]:  # noqa: PLR0914, PLR0915  # one story, told in order
+def _account(rng: random.Random, n: int, words: bool) -> tuple[Account, Facts]:  # noqa: PLR0915  # one story, told in order
     start = TODAY - timedelta(days=rng.uniform(100, 140))
     survey_at = TODAY - timedelta(days=rng.uniform(2, 20))
     people = _who(rng, n)
@@ -281,9 +281,7 @@ def _account(rng: random.Random, n: int, words: bool) -> tuple[Account, Facts]: 
                 critical=True,
                 importance=0.7,
                 due=moved,
-                confirmed_at=(
-                    start + timedelta(days=40 + 10 * c) if agreed else None
-                ),
+                confirmed_at=(start + timedelta(days=40 + 10 * c) if agreed else None),
                 stakeholder="exec",
             )
         )
@@ -362,9 +360,7 @@ def _with_tone(
     return toned, (sum(tones) / len(tones) if tones else 0.0)
 
 
-def generate(
-    count: int = 300, *, seed: int = 7, words: bool = True
-) -> list[tuple[Account, Facts]]:
+def generate(count: int = 300, *, seed: int = 7, words: bool = True) -> list[tuple[Account, Facts]]:
     """*count* generated accounts with what happened in each.
 
     :param words: the customers' messages carry their tone (else every question is the

@@ -21,7 +21,7 @@ def cutover(confirmed_at=None, due=None, deliverables=()):
                 confirmed_at=confirmed_at,
                 stakeholder="dana",
             )
-        ]
+        ],
     )
 
 

@@ -158,9 +158,7 @@ def test_minutes_matter_for_a_promise_measured_in_minutes():
     assert on_time.value > 0.4
     assert late.value < -0.5
     assert very.value < late.value
-    assert "was promised for 09:00 on 1 March and delivered 45 minutes late" in (
-        late.explanation
-    )
+    assert "was promised for 09:00 on 1 March and delivered 45 minutes late" in (late.explanation)
     # The same 45 minutes on a promise measured in days is within its tolerance.
     [days] = signals(train(45, unit="days"), "disconfirmation", at(1))
     assert days.value > 0
