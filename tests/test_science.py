@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -210,7 +211,7 @@ def test_zone_value_does_not_saturate(adequate, width, distance):
 
 def test_ratings_of_a_five_point_scale_are_clearly_apart():
     values = [science.zone_value(r, 3, 5) for r in (1, 2, 3, 4, 5)]
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(values)]
     assert all(step > 0.15 for step in steps)
     assert values[2] == 0.0
     assert values[4] == pytest.approx(0.444, abs=1e-3)

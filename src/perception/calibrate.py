@@ -1,16 +1,20 @@
-"""Calibration: fit the scorers' weights to the customer's own stated outcomes.
+"""Calibration: fit perception to the customer's own stated outcomes.
 
-The customer's word is the ground truth.  Each CSAT or NPS answer in the data is an
-*example*: the account is assessed as of the moment the answer was given, with the
-scorers of stated feedback (those declaring ``evidence_kind = EvidenceKind.STATED``,
-such as ``voice``) held out, so the inferred signals must predict what
-the customer then said.  Scorer weights (the ``[weights]`` table of the configuration)
-are fitted by coordinate descent over a small grid, maximising the Spearman rank
-correlation between predicted scores and stated scores on a training part; the fit is
-reported on a held-back part of the accounts (rank correlation and the AUC of telling
-unhappy answers, CSAT <= 2 or NPS <= 6, from the others).
+The customer's word is the ground truth.  Two fits live here:
 
-Plain Python, no numerical libraries: the data is small (one example per survey answer).
+* The **outcome model** (:func:`collect_observations`, :func:`fit_calibration`,
+  ``perception calibrate``): every stated outcome (a CSAT, NPS or CES answer, a renewal
+  or a churn) is an observation, predicted from the evidence before it; a regularised
+  logistic model over the signals, by scorer, dimension and subject and with the shape
+  of each value curve, is cross-validated by whole accounts and fitted with
+  scikit-learn (the ``perception[calibrate]`` extra).  The result is a
+  :class:`~perception.calibration.CalibrationModel`, written as a versioned file that
+  :func:`perception.assess` applies with no extra dependency.
+* The **scorer weights** (:func:`calibrate`, :func:`fit_weights`, :func:`write_weights`),
+  kept for existing code: the ``[weights]`` table fitted by coordinate descent over a
+  small grid, maximising the rank correlation with CSAT and NPS answers, with the
+  scorers of stated feedback held out.  One weight per scorer cannot learn when all the
+  evidence comes from one scorer (a survey's ratings); prefer the outcome model.
 """
 
 from __future__ import annotations
