@@ -268,9 +268,10 @@ def generated(*, text: bool) -> Case:
         mean[account.id] = sum(on_time) / len(on_time) if on_time else 1.0
         slow = statistics.median(facts.reply_hours) > facts.expected_hours
         late = sum(1 for d in facts.lateness_days if d > 1.0)
+        prompt = max(facts.reply_hours) <= facts.expected_hours / 4.0  # the desired wait
         if (
             all(on_time)
-            and not slow
+            and prompt
             and not facts.unconfirmed_changes
             and not facts.jargon_share
             and not facts.escalated
@@ -290,8 +291,9 @@ def generated(*, text: bool) -> Case:
             "(c) share of commitments on time; (d), (e) on the raw facts (lateness, reply "
             "times against the expected, changes, jargon, escalation"
             + (", the mean VADER compound of the customer's messages" if text else "")
-            + ") and the earlier stated answer; top: everything on time, fast, confirmed, "
-            "plain; worst: two late and slow, or late, slow and unconfirmed"
+            + ") and the earlier stated answer; top: everything on time, every reply within "
+            "the desired wait, confirmed, plain; worst: two late and slow, or late, slow and "
+            "unconfirmed"
         ),
     )
 
@@ -435,8 +437,8 @@ def run_case(case: Case, folds: int, seed: int, repeats: int) -> dict[str, objec
         f"C = {fitted.model.metadata['regularisation']['C']:g})"
     )
     print(
-        "   assess throughput, accounts/s over {n} alternating rounds: without {w}, with "
-        "the calibration {c}; slowdown {s} (target <= 10%)".format(**throughput)
+        "   assess throughput, accounts per processor-second over {n} alternating rounds: "
+        "without {w}, with the calibration {c}; slowdown {s} (target <= 10%)".format(**throughput)
     )
     return {"checks": checks, "figures": figures}
 
@@ -452,9 +454,11 @@ def measure_throughput(accounts: list[Account], model: object, repeats: int) -> 
         # not always fall on the same side.
         order = [("without", plain), ("with", calibrated)]
         for label, config in order if round_ % 2 == 0 else order[::-1]:
-            started = time.perf_counter()
+            # Processor time of this process: what the work costs, less disturbed by
+            # other processes on a shared machine than the wall clock.
+            started = time.process_time()
             list(assess_many(accounts, as_of=as_of, config=config))
-            rates[label].append(len(accounts) / (time.perf_counter() - started))
+            rates[label].append(len(accounts) / (time.process_time() - started))
     slowdowns = [1.0 - w / wo for wo, w in zip(rates["without"], rates["with"], strict=True)]
     return {
         "n": str(repeats),

@@ -40,6 +40,7 @@ def aggregate(
     weights: Mapping[str, float],
     *,
     as_of: datetime | None = None,
+    explain: bool = True,
 ) -> tuple[float, float, dict[Any, float], tuple[Driver, ...]]:
     """Combine signals into ``(score, confidence, dimensions, drivers)``.
 
@@ -52,7 +53,8 @@ def aggregate(
     and, when *as_of* is given, shrinks with the age of the newest evidence (down to
     half for very old evidence).  Drivers are the signals that move the score most, with
     their impact in points: each signal's exact share of ``score - 50``; no scorer
-    supplies more than one while others could.
+    supplies more than one while others could.  With ``explain=False`` no drivers are
+    chosen (a calibration chooses its own).
     """
     effective = [s.weight * s.confidence * weights.get(s.scorer, 1.0) for s in signals]
     total = sum(effective)
@@ -70,6 +72,8 @@ def aggregate(
         d: max(-1.0, min(1.0, num / den)) for d, (num, den) in by_dimension.items() if den > 0
     }
     confidence = (1.0 - math.exp(-total / _CONFIDENCE_SCALE)) * _freshness(signals, as_of)
+    if not explain:
+        return score, confidence, dimensions, ()
     impacts = [
         (50.0 * w * s.value / denominator, s) for w, s in zip(effective, signals, strict=True)
     ]

@@ -144,10 +144,13 @@ def assess(
     for report in reports.values():
         failures.extend(f for f in report.failures if f not in failures)
     weights = scorer_weights(registry, config)
-    score, confidence, dimensions, drivers = aggregate(signals, weights, as_of=as_of)
+    calibration = config.calibration
+    score, confidence, dimensions, drivers = aggregate(
+        signals, weights, as_of=as_of, explain=calibration is None
+    )
     baseline = 50.0
-    if config.calibration is not None:
-        score, baseline, drivers = calibrated(view, signals, config.calibration)
+    if calibration is not None:
+        score, baseline, drivers = calibrated(view, signals, calibration)
     band = config.band(score)
     outcome = PerceivedOutcome(
         account=account.id,
@@ -164,7 +167,7 @@ def assess(
             view, signals, band, as_of, kinds=_evidence_kinds(registry), weights=weights
         ),
         baseline=round(baseline, 2),
-        calibration=config.calibration.label if config.calibration is not None else None,
+        calibration=calibration.label if calibration is not None else None,
     )
     if plan:
         planned = plan_followups(
