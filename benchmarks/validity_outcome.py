@@ -72,7 +72,7 @@ from perception.calibrate import (
     fit_calibration,
 )
 from perception.config import Config
-from perception.examples.outcomes import Facts, generate
+from perception.examples.outcomes import Facts, generate, satisfaction
 from perception.text import message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,25 +260,26 @@ def _tone(account: Account) -> float:
 
 def generated(*, text: bool) -> Case:
     pairs = generate(300, seed=7, words=text)
-    accounts, raw, mean, top, worst = [], {}, {}, set(), set()
+    accounts, raw, mean = [], {}, {}
+    quality: dict[str, float] = {}
     for account, facts in pairs:
         accounts.append(account)
         raw[account.id] = _facts_row(facts) + ([_tone(account)] if text else [])
         on_time = [d <= 1.0 for d in facts.lateness_days]
         mean[account.id] = sum(on_time) / len(on_time) if on_time else 1.0
-        slow = statistics.median(facts.reply_hours) > facts.expected_hours
-        late = sum(1 for d in facts.lateness_days if d > 1.0)
-        prompt = max(facts.reply_hours) <= facts.expected_hours / 4.0  # the desired wait
-        if (
-            all(on_time)
-            and prompt
-            and not facts.unconfirmed_changes
-            and not facts.jargon_share
-            and not facts.escalated
-        ):
-            top.add(account.id)
-        if (late >= 2 and slow) or (late >= 1 and slow and facts.unconfirmed_changes):
-            worst.add(account.id)
+        # How good the records are by the generator's own formula, before its noise.
+        quality[account.id] = satisfaction(
+            facts.lateness_days,
+            facts.reply_hours,
+            facts.expected_hours,
+            facts.unconfirmed_changes,
+            facts.jargon_share,
+        )
+    ranked = sorted(quality, key=lambda i: quality[i])
+    tail = len(ranked) // 20
+    escalated = {a.id for a in accounts if any(f.kind.value == "escalation" for f in a.feedback)}
+    top = set([i for i in ranked if i not in escalated][-tail:])
+    worst = set(ranked[:tail])
     return Case(
         name="generated portfolio, " + ("with the customers' words" if text else "records alone"),
         accounts=accounts,
@@ -291,9 +292,9 @@ def generated(*, text: bool) -> Case:
             "(c) share of commitments on time; (d), (e) on the raw facts (lateness, reply "
             "times against the expected, changes, jargon, escalation"
             + (", the mean VADER compound of the customer's messages" if text else "")
-            + ") and the earlier stated answer; top: everything on time, every reply within "
-            "the desired wait, confirmed, plain; worst: two late and slow, or late, slow and "
-            "unconfirmed"
+            + ") and the earlier stated answer; top and worst: the 5% of accounts whose "
+            "records are best (and not escalated) and worst by the generator's formula, before "
+            "its noise"
         ),
     )
 
