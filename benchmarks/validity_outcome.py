@@ -102,6 +102,39 @@ class Case:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def read_rows(*parts: str) -> list[dict[str, str]]:
+    path = shared_data().joinpath(*parts)
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def rated_account(
+    customer: Customer,
+    items: dict[str, tuple[str, str]],
+    ratings: dict[str, float],
+    *,
+    scale: tuple[float, float],
+    day: date,
+    outcome: Feedback,
+    messages: Sequence[Interaction] = (),
+) -> Account:
+    """A survey row as an account: each rated item an expectation on *scale*, each rating a
+    deliverable, the stated outcome a feedback item (the public API, nothing else)."""
+    return Account(
+        customer=customer,
+        expectations=[
+            Expectation(id=k, dimension=dim, description=words, scale=scale)
+            for k, (words, dim) in items.items()
+        ],
+        deliverables=[
+            Deliverable(id=f"{k}-rating", expectation=k, delivered_at=day, level=v)
+            for k, v in ratings.items()
+        ],
+        interactions=list(messages),
+        feedback=[outcome],
+    )
+
+
 # -- hotel reviews ---------------------------------------------------------------------
 
 HOTEL_ASPECTS = {
@@ -114,28 +147,22 @@ HOTEL_ASPECTS = {
 
 
 def hotel(*, text: bool) -> Case:
-    path = shared_data() / "hotel_reviews" / "reviews.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_rows("hotel_reviews", "reviews.csv")
     accounts, raw, mean, top, worst = [], {}, {}, set(), set()
     for n, row in enumerate(rows):
         day = date.fromisoformat(row["post_date"])
         ratings = {k: float(row[k]) for k in HOTEL_ASPECTS}
         review = f"{row['title']}\n{row['text']}"
-        account = Account(
-            customer=Customer(id=f"guest-{n:04d}", name=f"Guest {n}"),
-            expectations=[
-                Expectation(id=k, dimension=dim, description=words, scale=(1, 5))
-                for k, (words, dim) in HOTEL_ASPECTS.items()
-            ],
-            deliverables=[
-                Deliverable(id=f"{k}-rating", expectation=k, delivered_at=day, level=v)
-                for k, v in ratings.items()
-            ],
-            interactions=(
+        account = rated_account(
+            Customer(id=f"guest-{n:04d}", name=f"Guest {n}"),
+            HOTEL_ASPECTS,
+            ratings,
+            scale=(1, 5),
+            day=day,
+            outcome=Feedback(id="overall", at=day, kind="csat", value=float(row["overall"])),
+            messages=(
                 [Interaction(id="review", at=day, direction="inbound", text=review)] if text else []
             ),
-            feedback=[Feedback(id="overall", at=day, kind="csat", value=float(row["overall"]))],
         )
         accounts.append(account)
         values = list(ratings.values())
@@ -187,31 +214,23 @@ SURVEY_DAY = date(2008, 6, 1)
 
 
 def bank() -> Case:
-    path = shared_data() / "csi_surveys" / "csibank.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_rows("csi_surveys", "csibank.csv")
     accounts, raw, mean, top, worst = [], {}, {}, set(), set()
     for n, row in enumerate(rows):
         ratings = {k: float(row[k]) for k in BANK_ITEMS}
-        account = Account(
-            customer=Customer(id=f"bank-{n:04d}", name=f"Bank customer {n}"),
-            expectations=[
-                Expectation(id=k, dimension=dim, description=words, scale=(0, 10))
-                for k, (words, dim) in BANK_ITEMS.items()
-            ],
-            deliverables=[
-                Deliverable(id=f"{k}-rating", expectation=k, delivered_at=SURVEY_DAY, level=v)
-                for k, v in ratings.items()
-            ],
-            feedback=[
-                Feedback(
-                    id="satisfaction",
-                    at=SURVEY_DAY,
-                    kind="csat",
-                    value=float(row["sat1"]),
-                    scale=(0, 10),
-                )
-            ],
+        account = rated_account(
+            Customer(id=f"bank-{n:04d}", name=f"Bank customer {n}"),
+            BANK_ITEMS,
+            ratings,
+            scale=(0, 10),
+            day=SURVEY_DAY,
+            outcome=Feedback(
+                id="satisfaction",
+                at=SURVEY_DAY,
+                kind="csat",
+                value=float(row["sat1"]),
+                scale=(0, 10),
+            ),
         )
         accounts.append(account)
         raw[account.id] = list(ratings.values())

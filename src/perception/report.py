@@ -303,6 +303,19 @@ def _h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _page_head(title: str) -> str:
+    """The start of a self-contained page, up to and with its heading."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_h(title)}</h1>",
+        ]
+    )
+
+
 def _band(band: Band) -> str:
     return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_h(band.value)}</span>'
 
@@ -349,11 +362,7 @@ def portfolio_html(
     as_of = ordered[0].as_of.isoformat() if ordered else ""
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-            f"<h1>{_h(title)}</h1>",
+            _page_head(title),
             f'<p class="meta">{len(ordered)} accounts, as of {_h(as_of)}, most at risk first.</p>',
             (
                 "<table><thead><tr><th>Account</th><th>Score</th><th>Band</th><th>Confidence</th>"
@@ -559,11 +568,7 @@ def calibration_html(model: CalibrationModel, *, title: str = "Calibration") -> 
     """One self-contained HTML page with a calibration's figures and reliability diagram."""
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-            f"<h1>{_h(title)}</h1>",
+            _page_head(title),
             _calibration_section(model),
             "</body></html>",
         ]

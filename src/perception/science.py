@@ -133,17 +133,27 @@ def zone_disconfirmation(
         of the zone, or ``|adequate|``, or 1).
     :return: the disconfirmation, negative for a loss, positive for a gain.
     """
-    sign = 1.0 if higher_is_better else -1.0
-    x, low, high = sign * level, sign * adequate, sign * desired
-    if high < low:  # inconsistent zone: treat the better end as desired
-        low, high = high, low
-    width = high - low
-    unit = scale if scale is not None and scale > 0 else width or abs(adequate) or 1.0
+    x, low, high, width, unit = _oriented(level, adequate, desired, higher_is_better, scale)
     if x < low:
         return clamp(-(low - x) / unit)
     if x <= high:
         return clamp(inside * (x - low) / width) if width > 0 else inside
     return clamp(inside + (1.0 - inside) * (x - high) / unit)
+
+
+def _oriented(
+    level: float, adequate: float, desired: float, higher_is_better: bool, unit: float | None
+) -> tuple[float, float, float, float, float]:
+    """``(x, low, high, width, unit)``: the level and the zone turned so that higher is
+    better, the zone's width, and the unit of a full loss (default: the width, else
+    ``|adequate|``, else 1)."""
+    sign = 1.0 if higher_is_better else -1.0
+    x, low, high = sign * level, sign * adequate, sign * desired
+    if high < low:  # inconsistent zone: treat the better end as desired
+        low, high = high, low
+    width = high - low
+    scale = unit if unit is not None and unit > 0 else width or abs(adequate) or 1.0
+    return x, low, high, width, scale
 
 
 def _intensity(value: float, weight: float, loss_aversion: float) -> float:
@@ -339,12 +349,7 @@ def zone_value(
     :return: the value; 0 at adequate, increasing in the level (decreasing when lower
         is better).
     """
-    sign = 1.0 if higher_is_better else -1.0
-    x, low, high = sign * level, sign * adequate, sign * desired
-    if high < low:  # inconsistent zone: treat the better end as desired
-        low, high = high, low
-    width = high - low
-    scale = unit if unit is not None and unit > 0 else width or abs(adequate) or 1.0
+    x, low, high, width, scale = _oriented(level, adequate, desired, higher_is_better, unit)
     if x >= high:
         units = 1.0 + (x - high) / scale
     elif x >= low:  # inside a zone of positive width
