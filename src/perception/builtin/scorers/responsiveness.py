@@ -218,19 +218,21 @@ def _episode_sentence(
         )
     slowest = max(h for _, _, h in answered)
     if slow:
+        others = "the other came" if len(answered) - slow == 1 else "the others came"
         return (
             f"{slow} of {plural(len(answered), 'reply')} took longer than the expected "
             f"{duration_words(adequate)} (the slowest {duration_words(slowest)}), only a "
-            "little: the others came in time."
+            f"little: {others} in time."
         )
     if len(answered) == 1:
         return (
             f"The one reply came within the expected {duration_words(adequate)} "
             f"(after {duration_words(slowest)})."
         )
+    every = "Both replies" if len(answered) == 2 else f"All {plural(len(answered), 'reply')}"
     return (
-        f"All {plural(len(answered), 'reply')} came within the expected "
-        f"{duration_words(adequate)}; the slowest took {duration_words(slowest)}."
+        f"{every} came within the expected {duration_words(adequate)}; the slowest took "
+        f"{duration_words(slowest)}."
     )
 
 
