@@ -39,7 +39,7 @@ import attrs
 
 from perception._frozen import FrozenMap, frozen_map
 from perception.errors import ConfigError
-from perception.model import Account
+from perception.model import Account, Dimension
 from perception.outcome import Signal
 
 __all__ = [
@@ -64,6 +64,7 @@ FORMAT_VERSION = 1
 #: Knots of the value curves: every 0.125 from -1 to 1.
 KNOTS: tuple[float, ...] = tuple(-1.0 + i / 8.0 for i in range(17))
 _STEP = 0.125
+_PER_STEP = 1.0 / _STEP
 #: Neutral pseudo-evidence in the default score, as in :mod:`perception.aggregate`.
 PRIOR_WEIGHT = 1.0
 #: The name of the default-score feature.
@@ -186,6 +187,9 @@ class Prediction:
     points: tuple[float, ...]
 
 
+#: Each dimension's name (an enum's ``value`` is slower to read than a dict).
+_DIMENSION_NAMES: dict[Dimension, str] = {d: d.value for d in Dimension}
+
 #: A signal kind's summed slope and value curve (one value per knot).
 _Part = tuple[float, tuple[float, ...]]
 
@@ -229,6 +233,9 @@ class CalibrationModel:
     _combined: dict[tuple[str, str, str | None], _Part] = attrs.field(
         init=False, eq=False, repr=False
     )
+    _by_expectation: dict[tuple[str, str, str], _Part] = attrs.field(
+        init=False, eq=False, repr=False
+    )
     _label: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -254,6 +261,13 @@ class CalibrationModel:
                 key = (parts[0], parts[1], parts[2])
                 combined[key] = self._part(*key)
         object.__setattr__(self, "_combined", combined)
+        prefix = "expectation:"
+        by_expectation = {
+            (scorer, dimension, subject[len(prefix) :]): part
+            for (scorer, dimension, subject), part in combined.items()
+            if subject is not None and subject.startswith(prefix)
+        }
+        object.__setattr__(self, "_by_expectation", by_expectation)
         object.__setattr__(self, "_label", self._make_label())
 
     def _part(self, scorer: str, dimension: str, subject: str | None) -> _Part:
@@ -279,8 +293,8 @@ class CalibrationModel:
             for s in signals
         ]
         default = self._linear.get(DEFAULT_FEATURE, 0.0) / (sum(effective) + PRIOR_WEIGHT)
-        combined = self._combined
-        expectation_ids = {e.id for e in account.expectations}
+        combined, by_expectation = self._combined, self._by_expectation
+        expectation_ids = {e.id for e in account.expectations} if by_expectation else set()
         feedback_kinds: dict[str, str] | None = None
         last = len(KNOTS) - 2
         result: list[float] = []
@@ -289,18 +303,18 @@ class CalibrationModel:
             if scorer not in known:
                 result.append(0.0)
                 continue
+            dimension = _DIMENSION_NAMES[signal.dimension]
             first = signal.evidence[0] if signal.evidence else None
-            if first is None:
-                subject = None
-            elif first in expectation_ids:
-                subject = f"expectation:{first}"
-            else:
-                if feedback_kinds is None:
-                    feedback_kinds = {f.id: f.kind.value for f in account.feedback}
-                kind = feedback_kinds.get(first)
-                subject = f"feedback:{kind}" if kind is not None else None
-            dimension = signal.dimension.value
-            part = combined.get((scorer, dimension, subject))
+            part = None
+            if first is not None:
+                if first in expectation_ids:
+                    part = by_expectation.get((scorer, dimension, first))
+                elif combined:
+                    if feedback_kinds is None:
+                        feedback_kinds = {f.id: f.kind.value for f in account.feedback}
+                    kind = feedback_kinds.get(first)
+                    if kind is not None:
+                        part = combined.get((scorer, dimension, f"feedback:{kind}"))
             if part is None:
                 key = (scorer, dimension, None)
                 part = combined.get(key)
@@ -310,7 +324,7 @@ class CalibrationModel:
             value = signal.value
             amount = signal.weight * signal.confidence
             # The hat functions of the two knots around the value (as _hats).
-            position = (min(1.0, max(-1.0, value)) + 1.0) / _STEP
+            position = (min(1.0, max(-1.0, value)) + 1.0) * _PER_STEP
             low = min(int(position), last)
             upper = position - low
             curve = shape[low] * (1.0 - upper) + shape[low + 1] * upper
