@@ -22,6 +22,7 @@ __all__ = [
     "calibration_html",
     "findings_text",
     "followups_table",
+    "portfolio_basis",
     "portfolio_html",
     "portfolio_markdown",
     "portfolio_table",
@@ -80,6 +81,20 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
             f"{o.confidence:4.2f}  {driver}"
         )
     return terminal_safe("\n".join(lines))
+
+
+def portfolio_basis(outcomes: Sequence[PerceivedOutcome]) -> str:
+    """What the scores of a portfolio are, in a few words: the default score, or calibrated
+    probabilities and from which calibration."""
+    labels = {o.calibration for o in outcomes}
+    if not labels or labels == {None}:
+        return "scores: the default score, not calibrated"
+    if None in labels or len(labels) > 1:
+        return "scores: some calibrated, some not; see each account"
+    return (
+        "scores: calibrated probabilities (%) that the customer calls themselves satisfied, "
+        f"from {next(iter(labels))}"
+    )
 
 
 def score_basis(outcome: PerceivedOutcome) -> str:
@@ -363,7 +378,10 @@ def portfolio_html(
     return "\n".join(
         [
             _page_head(title),
-            f'<p class="meta">{len(ordered)} accounts, as of {_h(as_of)}, most at risk first.</p>',
+            (
+                f'<p class="meta">{len(ordered)} accounts, as of {_h(as_of)}, most at risk first; '
+                f"{_h(portfolio_basis(ordered))}.</p>"
+            ),
             (
                 "<table><thead><tr><th>Account</th><th>Score</th><th>Band</th><th>Confidence</th>"
                 "<th>Trend</th><th>Top driver</th></tr></thead><tbody>"
