@@ -347,7 +347,7 @@ class CalibrationModel:
 
     @property
     def label(self) -> str:
-        """``model.json, fitted 2026-03-20 on 400 accounts (cross-validated AUC 0.87)``."""
+        """``model.json, fitted 2026-03-20 on 400 accounts, cross-validated AUC 0.87``."""
         return self._label
 
     def _make_label(self) -> str:
@@ -357,11 +357,10 @@ class CalibrationModel:
         accounts = meta.get("accounts")
         if fitted:
             parts.append(f"fitted {fitted}" + (f" on {accounts} accounts" if accounts else ""))
-        text = ", ".join(parts)
         auc = _nested(meta, "cv", "auc", "mean")
         if isinstance(auc, (int, float)):
-            text += f" (cross-validated AUC {auc:.2f})"
-        return text
+            parts.append(f"cross-validated AUC {auc:.2f}")
+        return ", ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         """The file's content, as JSON-ready data."""
