@@ -48,10 +48,15 @@ names = st.text(min_size=1, max_size=20).filter(lambda s: s.strip() != "")
 numbers = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 
+scales = st.sampled_from([(1.0, 5.0), (0.0, 10.0), (1.0, 7.0), (-3.0, 3.0)])
+
+
 @st.composite
 def expectations(draw, eid):
-    a = draw(st.none() | numbers)
-    d = draw(st.none() | numbers)
+    scale = draw(st.none() | scales)
+    inside = numbers if scale is None else st.floats(*scale)
+    a = draw(st.none() | inside)
+    d = draw(st.none() | inside)
     better = draw(st.sampled_from(Better))
     if a is not None and d is not None:
         low, high = sorted((a, d))
@@ -69,6 +74,7 @@ def expectations(draw, eid):
         better=better,
         due=draw(st.none() | aware),
         confirmed_at=draw(st.none() | aware),
+        scale=scale,
     )
 
 
@@ -76,8 +82,12 @@ def expectations(draw, eid):
 def feedback(draw, fid):
     kind = draw(st.sampled_from(FeedbackKind))
     ranges = {FeedbackKind.CSAT: (1, 5), FeedbackKind.NPS: (0, 10), FeedbackKind.CES: (1, 7)}
-    value = draw(st.floats(*ranges[kind])) if kind in ranges else draw(st.none() | numbers)
-    return Feedback(id=fid, at=draw(aware), kind=kind, value=value, text=draw(texts))
+    scale = None
+    if kind in (FeedbackKind.CSAT, FeedbackKind.CES):
+        scale = draw(st.none() | scales)
+    low, high = scale or ranges.get(kind, (0, 0))
+    value = draw(st.floats(low, high)) if kind in ranges else draw(st.none() | numbers)
+    return Feedback(id=fid, at=draw(aware), kind=kind, value=value, text=draw(texts), scale=scale)
 
 
 @st.composite
@@ -102,13 +112,15 @@ def accounts(draw):
             accepted = None
             if delivered is not None and draw(st.booleans()):
                 accepted = delivered + timedelta(hours=draw(st.integers(0, 1000)))
+            answers = draw(st.sampled_from(exps))
+            rated = answers.scale is not None
             dels.append(
                 Deliverable(
                     id=did,
-                    expectation=draw(st.sampled_from(exp_ids)),
+                    expectation=answers.id,
                     delivered_at=delivered,
                     accepted_at=accepted,
-                    level=draw(st.none() | numbers),
+                    level=draw(st.none() | (st.floats(*answers.scale) if rated else numbers)),
                 )
             )
     case_list = [draw(cases(c)) for c in draw(st.lists(ids, max_size=3, unique=True))]

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import named_plugin
-from perception import Config, ConfigError, PerceptionError, assess_many, check_many
+from perception import Config, PerceptionError, assess, assess_many, check_many
 from perception.batch import Settings, _job, assess_lines, check_texts
+from perception.calibration import CalibrationModel, load_calibration
 from perception.examples import SAMPLE_AS_OF, sample_portfolio
 from perception.io import dump_account, to_jsonable
 from perception.plugins import DEFAULT_PLUGINS, get_plugin_manager, get_registry, plugin_names
@@ -135,10 +136,53 @@ def test_check_texts_gives_the_reports_of_check_many():
     assert [json.loads(r) for r in results] == [to_jsonable(r) for r in check_many(texts)]
 
 
-def test_a_calibration_file_is_refused_not_ignored():
-    reserved = Settings(as_of=SAMPLE_AS_OF, calibration="model.json")
-    with pytest.raises(ConfigError, match="reads no calibration files"):
-        assess_lines(["{}"], reserved)
+def _model():
+    weights = {"voice": 3.0, "sentiment": 1.5, "disconfirmation": 1.0}
+    return CalibrationModel(
+        intercept=0.3,
+        coefficients={"voice": 1.1, "sentiment": 0.7, "disconfirmation": 0.9},
+        scorers={"voice", "sentiment", "disconfirmation"},
+        weights=weights,
+    )
+
+
+def test_a_calibration_travels_in_the_settings_and_is_applied_by_the_worker(tmp_path):
+    model = _model()
+    path = model.write(tmp_path / "model.json")
+    settings = Settings.create(as_of=SAMPLE_AS_OF, calibration=path)
+    assert settings.calibration == model.to_json()
+    again = Settings.from_json(settings.to_json())
+    assert again == settings
+    assert pickle.loads(pickle.dumps(settings)) == settings
+    account = sample_portfolio()[0]
+    loaded = load_calibration(path)
+    expected = assess(account, as_of=SAMPLE_AS_OF, config=Config(calibration=loaded))
+    [line] = assess_lines([json.dumps(to_jsonable(dump_account(account)))], again)
+    outcome = json.loads(line)["outcome"]
+    assert expected.calibration is not None
+    assert outcome["calibration"] == expected.calibration
+    assert outcome["score"] == pytest.approx(expected.score)
+    local = list(
+        assess_many([account], as_of=SAMPLE_AS_OF, config=Config(calibration=loaded), workers=2)
+    )
+    assert local[0].score == pytest.approx(expected.score)
+    assert local[0].calibration == expected.calibration
+
+
+def test_settings_take_the_calibration_of_the_configuration():
+    model = _model()
+    settings = Settings.create(as_of=SAMPLE_AS_OF, config=Config(calibration=model))
+    assert settings.calibration == model.to_json()
+    account = sample_portfolio()[0]
+    expected = assess(account, as_of=SAMPLE_AS_OF, config=Config(calibration=model))
+    [line] = assess_lines([json.dumps(to_jsonable(dump_account(account)))], settings)
+    assert json.loads(line)["outcome"]["calibration"] == expected.calibration
+    assert Settings.create(as_of=SAMPLE_AS_OF).calibration is None
+
+
+def test_a_calibration_path_in_settings_is_refused_with_a_clear_error():
+    with pytest.raises(TypeError, match="calibration document"):
+        Settings(as_of=SAMPLE_AS_OF, calibration="model.json")
 
 
 def test_the_local_pool_sends_names_and_workers_load_the_plugins():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import runpy
 from pathlib import Path
 
 import pytest
 
-from perception import hookspecs
+from perception import assess, hookspecs
+from perception.io import load_account
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -74,3 +76,19 @@ def test_readme_starts_with_the_two_commands():
     assert block[1].startswith("pip install ")
     assert "pytest" in block[1]
     assert lines.index("```bash") < 5, "the README must begin with the two commands"
+
+
+def test_the_survey_example_of_the_format_reads_as_it_says():
+    """The rating-survey account in docs/reference/format.md loads and is explained as the
+    page claims."""
+    text = (DOCS / "reference" / "format.md").read_text(encoding="utf-8")
+    block = text.split("### A rating survey as an account", 1)[1].split("```json", 1)[1]
+    account = load_account(json.loads(block.split("```", 1)[0]))
+    outcome = assess(account, as_of=account.feedback[0].at)
+    sentences = {s.evidence[0]: (s.value, s.explanation) for s in outcome.signals}
+    assert sentences["seat-comfort"][1] == (
+        "The customer rated seat comfort 2 of 5, below the adequate 3."
+    )
+    assert "wifi" not in sentences  # not applicable
+    assert sentences["arrival"][0] < -0.4  # 45 minutes late against 15 tolerated
+    assert "delivered 45 minutes late" in sentences["arrival"][1]

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from perception.io import load_accounts
+
 
 def run_example(name: str) -> str:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -96,3 +98,27 @@ def test_draft_check():
 def test_examples_have_a_docstring_saying_how_to_run_them(name):
     module = __import__(f"perception.examples.{name}", fromlist=["run"])
     assert f"python -m perception.examples.{name}" in (module.__doc__ or "")
+
+
+def test_outcomes_writes_a_portfolio_to_calibrate_on(tmp_path):
+    out = tmp_path / "portfolio.jsonl"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "perception.examples.outcomes",
+            "--out",
+            str(out),
+            "--accounts",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Wrote 20 accounts to {out}"
+    accounts = load_accounts(out)
+    assert len(accounts) == 20
+    assert all(any(f.satisfied is not None for f in a.feedback) for a in accounts)

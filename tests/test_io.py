@@ -215,3 +215,42 @@ def test_dump_json_of_outcome_is_plain_json():
     data = json.loads(dump_json(outcome))
     assert data["account"] == "acme"
     assert data["band"] == "neutral"
+
+
+def test_dates_alone_and_rating_scales_are_read_from_json():
+    data = {
+        "customer": {"id": "guest", "name": "Guest"},
+        "expectations": [
+            {"id": "seat", "dimension": "tangibles", "description": "Seat comfort", "scale": [1, 5]}
+        ],
+        "deliverables": [
+            {"id": "r1", "expectation": "seat", "delivered_at": "2026-03-01", "level": 2},
+            {"id": "r2", "expectation": "seat", "delivered_at": "2026-03-01"},
+        ],
+        "feedback": [{"id": "f", "at": "2026-03-01", "kind": "csat", "value": 8, "scale": [0, 10]}],
+    }
+    account = load_account(data)
+    assert account.expectations[0].scale == (1.0, 5.0)
+    assert account.feedback[0].scale == (0.0, 10.0)
+    assert account.feedback[0].at.isoformat() == "2026-03-01T00:00:00+00:00"
+    assert load_account(dump_account(account)) == account
+    jsonschema.validate(data, json_schema())
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-02-30", "must be a valid date, not '2026-02-30'"),
+        ("2026-03-01T10:00", "must be timezone-aware"),
+        ("1 March", "must be an ISO 8601 date-time such as"),
+    ],
+)
+def test_bad_dates_are_named(value, message):
+    data = {
+        "customer": {"id": "c", "name": "C"},
+        "feedback": [{"id": "f", "at": value, "kind": "praise"}],
+    }
+    with pytest.raises(ValidationError) as info:
+        load_account(data)
+    assert "feedback[0].at" in str(info.value)
+    assert message in str(info.value)

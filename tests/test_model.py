@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import attrs
 import pytest
@@ -178,3 +178,82 @@ def test_as_of_stays_valid_when_a_reply_is_stamped_before_its_question():
     assert reply.id == "r"
     assert reply.in_reply_to is None
     assert reply.text == "Confirmed."
+
+
+# -- ratings, stated scales, outcomes and dates alone ------------------------------------
+
+
+def test_a_rating_scale_gives_a_default_zone_and_checks_its_levels():
+    seat = Expectation(id="seat", dimension="tangibles", scale=(1, 5))
+    assert seat.zone == (3.0, 5.0)
+    assert Expectation(id="nps", dimension="assurance", scale=(0, 10), adequate=7).zone == (
+        7.0,
+        10.0,
+    )
+    assert Expectation(
+        id="wait", dimension="responsiveness", scale=(1, 7), better="lower"
+    ).zone == (
+        4.0,
+        1.0,
+    )
+    with pytest.raises(ValidationError) as info:
+        Expectation(id="bad", dimension="tangibles", scale=(5, 1), adequate=9)
+    assert "scale: the lowest value (5) must be below the highest (1)" in str(info.value)
+    with pytest.raises(ValidationError, match="adequate: must be within the scale 1 to 5"):
+        Expectation(id="bad", dimension="tangibles", scale=(1, 5), adequate=9)
+    with pytest.raises(ValidationError) as info:
+        Account(
+            customer=Customer(id="c", name="C"),
+            expectations=[seat],
+            deliverables=[Deliverable(id="r", expectation="seat", level=0)],
+        )
+    assert "deliverables[0].level: 0 is outside the scale 1 to 5 of expectation 'seat'" in str(
+        info.value
+    )
+    # Not applicable: a rating left out.
+    Account(
+        customer=Customer(id="c", name="C"),
+        expectations=[seat],
+        deliverables=[Deliverable(id="r", expectation="seat")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "scale", "satisfied", "signed"),
+    [
+        ("csat", 4, None, True, 0.5),
+        ("csat", 3, None, False, 0.0),
+        ("csat", 8, (0, 10), True, 0.6),
+        ("csat", 7, (0, 10), False, 0.4),
+        ("nps", 7, None, True, -0.2),
+        ("nps", 6, None, False, -0.6),
+        ("ces", 3, None, True, 1 / 3),
+        ("ces", 4, None, False, 0.0),
+        ("renewal", None, None, True, 0.7),
+        ("churn", None, None, False, -1.0),
+        ("complaint", None, None, None, -0.7),
+    ],
+)
+def test_what_the_customer_states(kind, value, scale, satisfied, signed):
+    item = Feedback(id="f", at=T0, kind=kind, value=value, scale=scale)
+    assert item.satisfied is satisfied
+    assert item.signed_value == pytest.approx(signed)
+
+
+def test_only_csat_and_ces_take_a_scale_and_values_stay_on_it():
+    with pytest.raises(ValidationError, match="only csat and ces answers take a scale, not nps"):
+        Feedback(id="f", at=T0, kind="nps", value=8, scale=(0, 10))
+    with pytest.raises(ValidationError, match="value: must be <= 10, not 11"):
+        Feedback(id="f", at=T0, kind="csat", value=11, scale=(0, 10))
+
+
+def test_a_date_alone_is_that_day_in_utc_and_a_due_date_its_end():
+    item = Feedback(id="f", at=date(2026, 3, 1), kind="praise")
+    assert item.at == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    promise = Expectation(id="e", dimension="reliability", due=date(2026, 3, 1))
+    assert promise.due is not None
+    assert promise.due.date() == date(2026, 3, 1)
+    assert (promise.due.hour, promise.due.minute) == (23, 59)
+    done = Deliverable(id="d", expectation="e", delivered_at=date(2026, 3, 1))
+    assert done.delivered_at is not None
+    assert done.delivered_at <= promise.due

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -153,3 +154,110 @@ def test_loss_aversion_makes_a_negative_moment_the_peak():
     value, peak, _ = science.weighted_peak_end(values, [1, 1, 1], loss_aversion=2.25)
     assert peak == 1
     assert value == pytest.approx((-0.5 + 0.2) / 2)
+
+
+# -- the value curve of a zone of tolerance ---------------------------------------------
+
+levels = st.floats(min_value=-1000, max_value=1000, allow_nan=False)
+adequates = st.floats(min_value=-100, max_value=100, allow_nan=False)
+widths = st.floats(min_value=0.01, max_value=50, allow_nan=False)
+
+
+@settings(max_examples=150)
+@given(levels, levels, adequates, st.floats(min_value=0, max_value=50, allow_nan=False))
+def test_zone_value_is_bounded_and_monotonic(a, b, adequate, width):
+    low, high = sorted((a, b))
+    desired = adequate + width
+    v_low = science.zone_value(low, adequate, desired)
+    v_high = science.zone_value(high, adequate, desired)
+    assert -1.0 < v_low <= v_high < 1.0
+    # Lower is better: the mirror image.
+    assert science.zone_value(-low, -adequate, -desired, higher_is_better=False) == (
+        pytest.approx(v_low)
+    )
+
+
+@settings(max_examples=150)
+@given(adequates, widths, st.floats(min_value=0.01, max_value=1.0, allow_nan=False))
+def test_zone_value_reference_gain_at_desired_and_loss_aversion(adequate, width, share):
+    desired = adequate + width
+    assert science.zone_value(adequate, adequate, desired) == 0.0
+    assert science.zone_value(desired, adequate, desired) == pytest.approx(
+        1.0 / science.LOSS_AVERSION
+    )
+    # Gains inside the zone are visible and concave.
+    inside = science.zone_value(adequate + share * width, adequate, desired)
+    assert inside > 0.0
+    assert inside >= share / science.LOSS_AVERSION - 1e-9
+    # A loss of some distance weighs LOSS_AVERSION times the gain of the same distance
+    # (below the knee of the bound).
+    distance = share * width * 0.7
+    loss = science.zone_value(adequate - distance, adequate, desired)
+    gain = science.zone_value(adequate + distance, adequate, desired)
+    assert -loss == pytest.approx(science.LOSS_AVERSION * gain, rel=1e-9)
+
+
+@settings(max_examples=100)
+@given(adequates, widths, st.floats(min_value=0.05, max_value=3.0, allow_nan=False))
+def test_zone_value_does_not_saturate(adequate, width, distance):
+    """Further below the zone is always worse, by a visible step within the scale."""
+    desired = adequate + width
+    nearer = science.zone_value(adequate - distance * width, adequate, desired)
+    further = science.zone_value(adequate - (distance + 0.5) * width, adequate, desired)
+    assert further < nearer
+    if distance <= 0.5:
+        assert nearer - further > 0.1
+
+
+def test_ratings_of_a_five_point_scale_are_clearly_apart():
+    values = [science.zone_value(r, 3, 5) for r in (1, 2, 3, 4, 5)]
+    steps = [b - a for a, b in itertools.pairwise(values)]
+    assert all(step > 0.15 for step in steps)
+    assert values[2] == 0.0
+    assert values[4] == pytest.approx(0.444, abs=1e-3)
+
+
+@settings(max_examples=100)
+@given(st.floats(min_value=-50, max_value=50, allow_nan=False))
+def test_soft_bound(x):
+    y = science.soft_bound(x)
+    assert -1.0 < y < 1.0
+    if abs(x) <= science.KNEE:
+        assert y == x
+    assert science.soft_bound(x + 0.1) > y
+
+
+@settings(max_examples=100)
+@given(
+    st.floats(min_value=-500, max_value=500, allow_nan=False),
+    st.floats(min_value=-500, max_value=500, allow_nan=False),
+    st.floats(min_value=0, max_value=48, allow_nan=False),
+)
+def test_lateness_value_never_rewards_lateness(a, b, tolerance):
+    low, high = sorted((a, b))
+    kwargs = {"tolerance_hours": tolerance, "scale_hours": 168.0}
+    assert science.lateness_value(low, **kwargs) >= science.lateness_value(high, **kwargs)
+    # Early is no better than on time: keeping a date is a must-be attribute.
+    assert science.lateness_value(min(low, 0.0), **kwargs) == science.lateness_value(0, **kwargs)
+
+
+def test_time_scale_of_a_promise():
+    assert science.time_scale("minutes") == (1 / 60, 1.0)
+    assert science.time_scale(" Hours ") == (1.0, 24.0)
+    assert science.time_scale("days") == (24.0, 168.0)
+    assert science.time_scale("wk")[0] == 168.0
+    assert science.time_scale("%") is None
+    # 300 minutes late is a full loss for a promise in minutes, almost nothing in days.
+    minutes = science.time_scale("minutes")
+    days = science.time_scale("days")
+    late = 5.0
+    by_minutes = science.lateness_value(late, tolerance_hours=minutes[0], scale_hours=minutes[1])
+    by_days = science.lateness_value(late, tolerance_hours=days[0], scale_hours=days[1])
+    assert by_minutes < -0.9
+    assert by_days > 0.0
+
+
+def test_rating_zone():
+    assert science.rating_zone(1, 5) == (3.0, 5)
+    assert science.rating_zone(0, 10) == (5.0, 10)
+    assert science.rating_zone(1, 7, higher_is_better=False) == (4.0, 1)

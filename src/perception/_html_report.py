@@ -20,7 +20,17 @@ from importlib import resources
 
 import attrs
 
-__all__ = ["PortfolioRow", "anchor", "band_badge", "chart", "escape", "facts_list", "page", "when"]
+__all__ = [
+    "PortfolioRow",
+    "anchor",
+    "band_badge",
+    "chart",
+    "escape",
+    "facts_list",
+    "head",
+    "page",
+    "when",
+]
 
 #: Rows drawn at a time.
 PAGE_ROWS = 100
@@ -181,6 +191,20 @@ def anchor(account: str) -> str:
     return "acct-" + _NOT_PLAIN.sub(lambda m: f"-{ord(m.group()):x}-", account)
 
 
+def head(title: str) -> str:
+    """The start of a self-contained page with the report's styles, up to its heading."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_h(title)}</h1>",
+        ]
+    )
+
+
 def page(
     rows: Sequence[PortfolioRow],
     sections: Sequence[str],
@@ -188,9 +212,10 @@ def page(
     title: str,
     as_of: datetime | None,
     change_days: float | None = None,
+    note: str = "",
 ) -> str:
     """The whole page: *rows* in the table (most at risk first), *sections* (HTML of the
-    accounts explained in full) after it."""
+    accounts explained in full) after it; *note* (plain text) under the summary."""
     ordered = sorted(rows, key=lambda r: (-_rank(r.band), r.score, r.account))
     day = as_of.date() if as_of is not None else None
     data = _json_for_script([_row_data(r, day) for r in ordered])
@@ -226,6 +251,7 @@ def page(
             f"{_h(when(as_of)) if as_of is not None else 'now'}. {summary}</p>"
         ),
         f'<p class="meta">{_h(change_label)}</p>' if change_label else "",
+        f'<p class="meta">{_h(note[:1].upper() + note[1:])}.</p>' if note else "",
     ]
     filters = [
         '<div class="filters" role="search">',

@@ -99,6 +99,8 @@ _OUTCOME = _Layout(
     "dimensions",
     "failures",
     "diagnosis",
+    "baseline",
+    "calibration",
 )
 _OUTCOME_SIGNALS, _OUTCOME_DRIVERS, _OUTCOME_FINDINGS, _OUTCOME_FOLLOWUPS = _setters(
     PerceivedOutcome, "signals", "drivers", "findings", "followups"

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from perception import science
+from perception.calibration import CalibrationModel
 from perception.hookspecs import EvidenceKind
 from perception.model import Account, Better, ExpectationKind
 from perception.outcome import Band, Driver, Signal
 
-__all__ = ["PRIOR_WEIGHT", "aggregate", "diagnose"]
+__all__ = ["PRIOR_WEIGHT", "aggregate", "calibrated", "diagnose", "outcome_figures"]
 
 #: How many units of (weight x confidence) of evidence give a confidence of about 63%.
 _CONFIDENCE_SCALE = 3.0
@@ -39,6 +40,7 @@ def aggregate(
     weights: Mapping[str, float],
     *,
     as_of: datetime | None = None,
+    explain: bool = True,
 ) -> tuple[float, float, dict[Any, float], tuple[Driver, ...]]:
     """Combine signals into ``(score, confidence, dimensions, drivers)``.
 
@@ -50,7 +52,9 @@ def aggregate(
     signals.  Confidence grows with the amount of evidence as ``1 - exp(-total / 3)``
     and, when *as_of* is given, shrinks with the age of the newest evidence (down to
     half for very old evidence).  Drivers are the signals that move the score most, with
-    their impact in points; no scorer supplies more than one while others could.
+    their impact in points: each signal's exact share of ``score - 50``; no scorer
+    supplies more than one while others could.  With ``explain=False`` no drivers are
+    chosen (a calibration chooses its own).
     """
     effective = [s.weight * s.confidence * weights.get(s.scorer, 1.0) for s in signals]
     total = sum(effective)
@@ -68,10 +72,47 @@ def aggregate(
         d: max(-1.0, min(1.0, num / den)) for d, (num, den) in by_dimension.items() if den > 0
     }
     confidence = (1.0 - math.exp(-total / _CONFIDENCE_SCALE)) * _freshness(signals, as_of)
+    if not explain:
+        return score, confidence, dimensions, ()
     impacts = [
         (50.0 * w * s.value / denominator, s) for w, s in zip(effective, signals, strict=True)
     ]
     return score, confidence, dimensions, _drivers(impacts)
+
+
+def outcome_figures(
+    account: Account,
+    signals: Sequence[Signal],
+    weights: Mapping[str, float],
+    *,
+    as_of: datetime,
+    calibration: CalibrationModel | None = None,
+) -> tuple[float, float, dict[Any, float], tuple[Driver, ...], float]:
+    """``(score, confidence, dimensions, drivers, baseline)`` of an assessment: the default
+    score (:func:`aggregate`; its baseline, with no evidence, is 50), or with a
+    *calibration*, the calibrated probability (:func:`calibrated`)."""
+    value, confidence, dimensions, drivers = aggregate(
+        signals, weights, as_of=as_of, explain=calibration is None
+    )
+    if calibration is None:
+        return value, confidence, dimensions, drivers, 50.0
+    value, baseline, drivers = calibrated(account, signals, calibration)
+    return value, confidence, dimensions, drivers, baseline
+
+
+def calibrated(
+    account: Account, signals: Sequence[Signal], model: CalibrationModel
+) -> tuple[float, float, tuple[Driver, ...]]:
+    """``(score, baseline, drivers)`` under a calibration.
+
+    The score is the calibrated probability (in percent) that the customer calls
+    themselves satisfied; the baseline is that probability with no evidence; each
+    driver's impact is its signal's exact contribution to the probability, in points,
+    so that all signals' contributions add up to ``score - baseline``.
+    """
+    prediction = model.predict(account, signals)
+    drivers = _drivers(list(zip(prediction.points, signals, strict=True)))
+    return 100.0 * prediction.probability, 100.0 * prediction.base, drivers
 
 
 def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
@@ -119,7 +160,7 @@ def _explicit_commitments_met(account: Account, as_of: datetime) -> bool:
     """
     judged = 0
     for expectation in account.expectations:
-        if expectation.kind is not ExpectationKind.EXPLICIT:
+        if expectation.kind is not ExpectationKind.EXPLICIT or expectation.scale is not None:
             continue
         items = account.deliverables_for(expectation.id)
         due = expectation.due

@@ -29,9 +29,10 @@ import pluggy
 
 from perception import _budget, _pool, _wire
 from perception._frozen import frozen_map
+from perception.calibration import CalibrationModel, calibration_from_json, load_calibration
 from perception.config import Config, default_config
 from perception.engine import Plugins, _check_aware, _now, _registry, _reply_to, assess, check
-from perception.errors import ConfigError, Problem, ValidationError
+from perception.errors import Problem, ValidationError
 from perception.model import Account, Customer, Interaction
 from perception.outcome import MessageReport, PerceivedOutcome
 from perception.plugins import (
@@ -70,6 +71,28 @@ def _budget_seconds(_: object, attribute: attrs.Attribute[Any], value: float | N
         raise ValueError(f"{attribute.name} must be a positive number of seconds, not {value!r}")
 
 
+def _optional_table(value: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if value is not None and not isinstance(value, Mapping):
+        msg = (
+            "calibration must be the calibration document (the JSON a calibration file "
+            f"holds), not {value!r}: read a file with Settings.create(calibration=PATH)"
+        )
+        raise TypeError(msg)
+    return None if value is None else _table(value)
+
+
+def _calibration_fields(
+    calibration: str | Path | CalibrationModel | None, config: Config
+) -> dict[str, Any]:
+    """The calibration to carry in settings: its JSON document and where it came from."""
+    if isinstance(calibration, (str, Path)):
+        calibration = load_calibration(calibration)
+    model = calibration if calibration is not None else config.calibration
+    if model is None:
+        return {"calibration": None, "calibration_source": ""}
+    return {"calibration": model.to_json(), "calibration_source": model.source}
+
+
 def _table(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return frozen_map(value)
 
@@ -95,9 +118,11 @@ class Settings:
         config: the configuration as the table a ``perception.toml`` holds
             (``disable``, ``weights``, ``bands``, ``options``); empty for the defaults.
         config_source: where the configuration came from, for error messages.
-        calibration: reserved for the path of a calibration file; this version has no
-            calibration files, and a value here is refused (``ConfigError``) when the
-            settings are used, rather than ignored.
+        calibration: the calibration the scores come from, as the document
+            ``perception calibrate`` writes (:meth:`CalibrationModel.to_json`), carried
+            whole so that no process needs the file; ``None`` for the default score.
+        calibration_source: the file the calibration was read from, for its label and
+            error messages.
         plugins: plugins to register besides the built-ins, in order, each by the name
             of an entry point of the ``perception`` group or by import path
             (``package.module`` or ``package.module:attribute``).
@@ -114,7 +139,8 @@ class Settings:
     as_of: datetime = attrs.field(validator=_aware)
     config: Mapping[str, Any] = attrs.field(factory=dict, converter=_table)
     config_source: str = "<defaults>"
-    calibration: str | None = None
+    calibration: Mapping[str, Any] | None = attrs.field(default=None, converter=_optional_table)
+    calibration_source: str = ""
     plugins: tuple[str, ...] = attrs.field(default=(), converter=_names)
     entry_points: bool = True
     blocked: tuple[str, ...] = attrs.field(default=(), converter=_names)
@@ -129,7 +155,7 @@ class Settings:
         as_of: datetime | None = None,
         config: Config | None = None,
         plugins: pluggy.PluginManager | None = None,
-        calibration: str | Path | None = None,
+        calibration: str | Path | CalibrationModel | None = None,
         strict: bool = False,
         plan: bool = False,
         time_budget: float | None = None,
@@ -140,6 +166,7 @@ class Settings:
         :param config: default the built-in defaults.
         :param plugins: a plugin manager (default: the process-wide one); each of its
             plugins is named by its entry point or module.
+        :param calibration: a calibration file or model (default: the configuration's).
         :raises ValueError: when the manager holds a plugin registered in-process
             (an object, not a module or an entry point): no other process could load it.
         """
@@ -157,7 +184,7 @@ class Settings:
             as_of=_check_aware(as_of) if as_of is not None else _now(),
             config=config.to_mapping(),
             config_source=config.source,
-            calibration=str(calibration) if calibration is not None else None,
+            **_calibration_fields(calibration, config),
             plugins=names[0],
             entry_points=False,
             blocked=names[1],
@@ -239,13 +266,13 @@ def _prepare(settings: Settings, registry: Registry | None = None) -> tuple[Conf
         last, given, config, built = _prepared[0]
         if given is registry and last == settings:
             return config, built
-    if settings.calibration is not None:
-        msg = (
-            f"calibration {settings.calibration!r}: this version of perception reads no "
-            "calibration files; fit weights with 'perception calibrate' into [weights]"
-        )
-        raise ConfigError(msg)
     config = Config.from_mapping(dict(settings.config), source=settings.config_source)
+    if settings.calibration is not None:
+        source = settings.calibration_source
+        model = calibration_from_json(settings.calibration, source=source or "<settings>")
+        if not source:  # a model built in memory: labelled as it is where it was built
+            model = attrs.evolve(model, source="")
+        config = attrs.evolve(config, calibration=model)
     if registry is not None:
         built = registry
     else:
@@ -433,6 +460,7 @@ def _job(
         as_of=_check_aware(as_of) if as_of is not None else _now(),
         config=config.to_mapping(),
         config_source=config.source,
+        **_calibration_fields(None, config),
         plugins=names[0] if names else (),
         entry_points=False,
         blocked=names[1] if names else (),

@@ -1,16 +1,20 @@
-"""Calibration: fit the scorers' weights to the customer's own stated outcomes.
+"""Calibration: fit perception to the customer's own stated outcomes.
 
-The customer's word is the ground truth.  Each CSAT or NPS answer in the data is an
-*example*: the account is assessed as of the moment the answer was given, with the
-scorers of stated feedback (those declaring ``evidence_kind = EvidenceKind.STATED``,
-such as ``voice``) held out, so the inferred signals must predict what
-the customer then said.  Scorer weights (the ``[weights]`` table of the configuration)
-are fitted by coordinate descent over a small grid, maximising the Spearman rank
-correlation between predicted scores and stated scores on a training part; the fit is
-reported on a held-back part of the accounts (rank correlation and the AUC of telling
-unhappy answers, CSAT <= 2 or NPS <= 6, from the others).
+The customer's word is the ground truth.  Two fits live here:
 
-Plain Python, no numerical libraries: the data is small (one example per survey answer).
+* The **outcome model** (:func:`collect_observations`, :func:`fit_calibration`,
+  ``perception calibrate``): every stated outcome (a CSAT, NPS or CES answer, a renewal
+  or a churn) is an observation, predicted from the evidence before it; a regularised
+  logistic model over the signals, by scorer, dimension and subject and with the shape
+  of each value curve, is cross-validated by whole accounts and fitted with
+  scikit-learn (the ``perception[calibrate]`` extra).  The result is a
+  :class:`~perception.calibration.CalibrationModel`, written as a versioned file that
+  :func:`perception.assess` applies with no extra dependency.
+* The **scorer weights** (:func:`calibrate`, :func:`fit_weights`, :func:`write_weights`),
+  kept for existing code: the ``[weights]`` table fitted by coordinate descent over a
+  small grid, maximising the rank correlation with CSAT and NPS answers, with the
+  scorers of stated feedback held out.  One weight per scorer cannot learn when all the
+  evidence comes from one scorer (a survey's ratings); prefer the outcome model.
 """
 
 from __future__ import annotations
@@ -18,29 +22,52 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import platform
 import re
+import types
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import attrs
 
+from perception.calibration import (
+    DEFAULT_FEATURE,
+    CalibrationModel,
+    account_features,
+    signal_features,
+)
 from perception.config import Config, default_config, load_config
 from perception.engine import Plugins, assess, scorer_weights
 from perception.errors import ConfigError, PerceptionError
 from perception.hookspecs import EvidenceKind
-from perception.model import Account, FeedbackKind
+from perception.model import OUTCOME_KINDS, Account, Feedback, FeedbackKind
 from perception.plugins import Registry, get_registry
 
 __all__ = [
+    "C_GRID",
     "DEFAULT_GRID",
+    "MIN_OUTCOMES",
+    "MIN_PER_CLASS",
+    "TARGET",
     "Calibration",
+    "CrossValidation",
     "Example",
+    "FitReport",
+    "Observation",
+    "Observations",
     "auc",
+    "brier",
     "calibrate",
     "collect_examples",
+    "collect_observations",
+    "cross_validate",
+    "fit_calibration",
     "fit_weights",
     "predict",
+    "reliability",
     "spearman",
     "split",
     "stated_scorers",
@@ -203,17 +230,18 @@ def auc(scores: Sequence[float], unhappy: Sequence[bool]) -> float | None:
     """How well a low score picks out unhappy answers (area under the ROC curve).
 
     The probability that a random unhappy example scores lower than a random happy one
-    (ties count half); ``None`` unless both kinds are present.
+    (ties count half); ``None`` unless both kinds are present.  Computed from ranks
+    (Mann-Whitney), in ``O(n log n)``.
     """
-    bad = [s for s, u in zip(scores, unhappy, strict=True) if u]
-    good = [s for s, u in zip(scores, unhappy, strict=True) if not u]
+    if len(scores) != len(unhappy):
+        raise ValueError("scores and unhappy must have the same length")
+    bad = sum(1 for u in unhappy if u)
+    good = len(unhappy) - bad
     if not bad or not good:
         return None
-    wins = 0.0
-    for b in bad:
-        for g in good:
-            wins += 1.0 if b < g else 0.5 if b == g else 0.0
-    return wins / (len(bad) * len(good))
+    ranks = _ranks(scores)
+    good_rank_sum = sum(r for r, u in zip(ranks, unhappy, strict=True) if not u)
+    return (good_rank_sum - good * (good + 1) / 2.0) / (bad * good)
 
 
 def split(
@@ -366,3 +394,476 @@ def write_weights(path: str | Path, weights: Mapping[str, float]) -> Path:
         path.write_text(original, encoding="utf-8")
         raise
     return path
+
+
+# -- the calibrated outcome model ----------------------------------------------------------
+#
+# The scorer weights above are one knob per scorer: when all the evidence comes from one
+# scorer (a survey's ratings), they cannot learn anything.  The model below learns at the
+# level of the signals, by scorer, dimension and subject, and the shape of each value
+# curve; see perception.calibration for the features and how a fitted file is applied.
+
+#: Fewer stated outcomes than this are refused: cross-validated figures would be noise.
+MIN_OUTCOMES = 30
+#: Each class (satisfied, not satisfied) needs at least this many outcomes.
+MIN_PER_CLASS = 10
+#: Inverse regularisation strengths tried, on standardised features.
+C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+#: The default-score feature is scaled up by this factor after standardising, so that
+#: the penalty on its coefficient is this factor squared smaller: the model keeps the
+#: default score unless the data shows better.
+_DEFAULT_EMPHASIS = 10.0
+#: What counts as "satisfied", in words (for the file's metadata and the reports).
+TARGET = (
+    "satisfied: CSAT in the top two boxes of five (4-5 of 1-5, 8-10 of 0-10), NPS 7 or "
+    "more, CES below the middle of its scale, a renewal; not satisfied: the rest, a churn"
+)
+
+
+@attrs.frozen(kw_only=True)
+class Observation:
+    """One stated outcome and the evidence before it.
+
+    Attributes:
+        account: the account's id.
+        feedback: the id of the feedback item that states the outcome.
+        at: when it was stated.
+        satisfied: whether the customer called themselves satisfied (see :data:`TARGET`).
+        stated: the answer as a value in [-1, 1] (:attr:`Feedback.signed_value`).
+        default_score: the default score (0-100) of the account just before.
+        features: the account's features then (:func:`perception.calibration.
+            account_features`).
+    """
+
+    account: str
+    feedback: str
+    at: datetime
+    satisfied: bool
+    stated: float
+    default_score: float
+    features: Mapping[str, float]
+
+
+@attrs.frozen(kw_only=True)
+class Observations:
+    """The stated outcomes of a portfolio, ready to fit.
+
+    Attributes:
+        items: one per stated outcome.
+        weights: the scorer weights of the default-score feature.
+        scorers: the scorers whose signals the features come from.
+        accounts: how many accounts the outcomes come from.
+    """
+
+    items: tuple[Observation, ...]
+    weights: Mapping[str, float]
+    scorers: frozenset[str]
+    accounts: int
+
+
+def _evidence_before(account: Account, answer: Feedback) -> Account:
+    """*account* as known when *answer* was given, without the answer itself and any other
+    stated outcome given at the same moment (a survey's NPS beside its CSAT)."""
+    view = account.as_of(answer.at)
+    kept = tuple(f for f in view.feedback if not (f.kind in OUTCOME_KINDS and f.at >= answer.at))
+    if len(kept) == len(view.feedback):
+        return view
+    return attrs.evolve(view, feedback=kept)
+
+
+def collect_observations(
+    accounts: Iterable[Account],
+    *,
+    config: Config | None = None,
+    plugins: Plugins = None,
+) -> Observations:
+    """One observation per stated outcome (CSAT, NPS or CES answer, renewal, churn) in
+    *accounts*: the account is assessed as of the moment the outcome was stated, from
+    the evidence before it.  The customer's earlier word counts; the outcome itself, and
+    any other outcome stated with it, does not."""
+    config = attrs.evolve(config if config is not None else default_config(), calibration=None)
+    registry = _as_registry(plugins)
+    weights = scorer_weights(registry, config)
+    items: list[Observation] = []
+    scorers: set[str] = set()
+    seen: set[str] = set()
+    for account in accounts:
+        for answer in account.feedback:
+            satisfied = answer.satisfied
+            if satisfied is None:
+                continue
+            view = _evidence_before(account, answer)
+            outcome = assess(view, as_of=answer.at, config=config, plugins=registry)
+            rows = signal_features(view, outcome.signals, weights)
+            scorers.update(s.scorer for s in outcome.signals)
+            seen.add(account.id)
+            items.append(
+                Observation(
+                    account=account.id,
+                    feedback=answer.id,
+                    at=answer.at,
+                    satisfied=satisfied,
+                    stated=answer.signed_value,
+                    default_score=outcome.score,
+                    features=account_features(rows),
+                )
+            )
+    used = {name: weights.get(name, 1.0) for name in sorted(scorers)}
+    return Observations(
+        items=tuple(items), weights=used, scorers=frozenset(scorers), accounts=len(seen)
+    )
+
+
+def _refuse_too_few(observations: Observations, folds: int) -> None:
+    items = observations.items
+    yes = sum(1 for o in items if o.satisfied)
+    no = len(items) - yes
+    least = max(MIN_PER_CLASS, folds)
+    enough = len(items) >= MIN_OUTCOMES and min(yes, no) >= least
+    if enough and observations.accounts >= 2 * folds:
+        return
+    msg = (
+        f"calibration needs at least {MIN_OUTCOMES} stated outcomes, at least {least} of "
+        f"them satisfied and {least} not, from at least {2 * folds} accounts; found "
+        f"{len(items)} ({yes} satisfied, {no} not) in {observations.accounts} accounts. "
+        "Stated outcomes are CSAT, NPS and CES answers, renewals and churn events in the "
+        "accounts' feedback."
+    )
+    raise PerceptionError(msg)
+
+
+def _sklearn() -> Any:
+    """scikit-learn's modules, or a clear error naming the extra that installs it."""
+    try:
+        import numpy  # noqa: PLC0415  # optional dependency, only for fitting
+        import scipy.sparse  # noqa: PLC0415
+        import sklearn  # noqa: PLC0415
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+        from sklearn.model_selection import StratifiedGroupKFold  # noqa: PLC0415
+    except ImportError:
+        msg = (
+            "fitting a calibration needs scikit-learn: pip install 'perception[calibrate]' "
+            "(applying a fitted calibration needs nothing extra)"
+        )
+        raise PerceptionError(msg) from None
+    return types.SimpleNamespace(
+        np=numpy,
+        sparse=scipy.sparse,
+        version=sklearn.__version__,
+        LogisticRegression=LogisticRegression,
+        StratifiedGroupKFold=StratifiedGroupKFold,
+    )
+
+
+@attrs.frozen
+class _Design:
+    """A feature matrix: rows of observations, columns of feature names."""
+
+    names: tuple[str, ...]
+    matrix: Any
+    labels: Any
+    groups: Any
+
+
+def _design(sk: Any, items: Sequence[Observation], names: Sequence[str] | None = None) -> _Design:
+    if names is None:
+        names = sorted({n for o in items for n, v in o.features.items() if v != 0.0})
+    index = {n: i for i, n in enumerate(names)}
+    rows, cols, data = [], [], []
+    for r, item in enumerate(items):
+        for name, value in item.features.items():
+            c = index.get(name)
+            if c is not None and value != 0.0:
+                rows.append(r)
+                cols.append(c)
+                data.append(value)
+    matrix = sk.sparse.csr_matrix((data, (rows, cols)), shape=(len(items), len(names)), dtype=float)
+    labels = sk.np.array([1 if o.satisfied else 0 for o in items])
+    groups = sk.np.array([o.account for o in items])
+    return _Design(tuple(names), matrix, labels, groups)
+
+
+def _scales(sk: Any, design: _Design) -> Any:
+    """Each column's divisor: its standard deviation (1 when constant), and for the
+    default-score feature that divided by :data:`_DEFAULT_EMPHASIS`."""
+    np = sk.np
+    matrix = design.matrix
+    mean = np.asarray(matrix.mean(axis=0)).ravel()
+    square = np.asarray(matrix.multiply(matrix).mean(axis=0)).ravel()
+    sd = np.sqrt(np.maximum(square - mean * mean, 0.0))
+    sd[sd < 1e-12] = 1.0
+    if DEFAULT_FEATURE in design.names:
+        sd[design.names.index(DEFAULT_FEATURE)] /= _DEFAULT_EMPHASIS
+    return sd
+
+
+def _path(sk: Any, design: _Design, rows: Any, grid: Sequence[float]) -> list[tuple[float, Any]]:
+    """``(intercept, coefficients on the raw features)`` fitted on *rows* for each C of
+    *grid* (ascending), each fit starting from the previous one."""
+    np = sk.np
+    train = design.matrix[rows]
+    scale = _scales(sk, _Design(design.names, train, None, None))
+    scaled = train.multiply(1.0 / scale).tocsr()
+    labels = design.labels[rows]
+    model = sk.LogisticRegression(solver="newton-cg", max_iter=500, tol=1e-6, warm_start=True)
+    fitted: list[tuple[float, Any]] = []
+    with warnings.catch_warnings():
+        # A slow convergence on a tiny fold is not worth failing for: the coefficients
+        # are still the best found, and the cross-validated figures say how good.
+        warnings.simplefilter("ignore", category=_convergence_warning())
+        for c in grid:
+            model.set_params(C=c)
+            model.fit(scaled, labels)
+            fitted.append((float(model.intercept_[0]), np.asarray(model.coef_[0]) / scale))
+    return fitted
+
+
+def _fit(sk: Any, design: _Design, rows: Any, c: float) -> tuple[float, Any]:
+    """``(intercept, coefficients on the raw features)`` fitted on *rows* with *c*."""
+    return _path(sk, design, rows, [c])[0]
+
+
+def _convergence_warning() -> type[Warning]:
+    from sklearn.exceptions import ConvergenceWarning  # noqa: PLC0415  # optional dependency
+
+    warning: type[Warning] = ConvergenceWarning
+    return warning
+
+
+def _predict(sk: Any, design: _Design, rows: Any, fitted: tuple[float, Any]) -> Any:
+    intercept, coefficients = fitted
+    z = design.matrix[rows] @ coefficients + intercept
+    return 1.0 / (1.0 + sk.np.exp(-sk.np.clip(z, -500, 500)))
+
+
+def _log_loss(sk: Any, labels: Any, p: Any) -> float:
+    p = sk.np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-sk.np.mean(labels * sk.np.log(p) + (1 - labels) * sk.np.log(1 - p)))
+
+
+def _choose_c(sk: Any, design: _Design, rows: Any, seed: int, folds: int = 3) -> float:
+    """The regularisation with the least cross-validated log loss on *rows* (whole
+    accounts per fold)."""
+    np = sk.np
+    labels, groups = design.labels[rows], design.groups[rows]
+    splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    grid = sorted(C_GRID)
+    losses = dict.fromkeys(grid, 0.0)
+    for inner_train, inner_test in splitter.split(np.zeros(len(rows)), labels, groups):
+        train, test = rows[inner_train], rows[inner_test]
+        for c, fitted in zip(grid, _path(sk, design, train, grid), strict=True):
+            p = _predict(sk, design, test, fitted)
+            losses[c] += _log_loss(sk, design.labels[test], p) * len(test)
+    return min(grid, key=lambda c: (losses[c], -c))
+
+
+def _spread(values: Sequence[float]) -> dict[str, Any]:
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    mean = sum(finite) / len(finite) if finite else None
+    sd = (
+        math.sqrt(sum((v - mean) ** 2 for v in finite) / (len(finite) - 1))
+        if mean is not None and len(finite) > 1
+        else None
+    )
+    return {
+        "mean": None if mean is None else round(mean, 4),
+        "sd": None if sd is None else round(sd, 4),
+        "folds": [round(v, 4) for v in finite],
+    }
+
+
+def brier(probabilities: Sequence[float], satisfied: Sequence[bool]) -> float:
+    """The Brier score: the mean squared error of probabilities against what happened."""
+    pairs = list(zip(probabilities, satisfied, strict=True))
+    return sum((p - (1.0 if y else 0.0)) ** 2 for p, y in pairs) / max(1, len(pairs))
+
+
+def reliability(
+    probabilities: Sequence[float], satisfied: Sequence[bool], *, bins: int = 10
+) -> list[dict[str, float | int | None]]:
+    """The reliability diagram: per band of predicted probability (tenths), how many
+    outcomes, their mean predicted probability and the share that were satisfied."""
+    table: list[dict[str, float | int | None]] = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [
+            (p, y)
+            for p, y in zip(probabilities, satisfied, strict=True)
+            if low <= p < high or (b == bins - 1 and p == 1.0)
+        ]
+        count = len(inside)
+        table.append(
+            {
+                "low": low,
+                "high": high,
+                "count": count,
+                "predicted": round(sum(p for p, _ in inside) / count, 4) if count else None,
+                "observed": round(sum(1 for _, y in inside if y) / count, 4) if count else None,
+            }
+        )
+    return table
+
+
+def _figures(
+    probabilities: Sequence[float], items: Sequence[Observation]
+) -> dict[str, float | None]:
+    satisfied = [o.satisfied for o in items]
+    return {
+        "auc": auc(probabilities, [not y for y in satisfied]),
+        "brier": brier(probabilities, satisfied),
+        "spearman": spearman(list(probabilities), [o.stated for o in items]),
+    }
+
+
+@attrs.frozen(kw_only=True)
+class CrossValidation:
+    """Out-of-fold predictions and the figures they give.
+
+    Attributes:
+        probabilities: per observation (in order), the probability predicted by a model
+            fitted without its account.
+        folds: the figures of each fold (``auc``, ``brier``, ``spearman``, ``c``).
+        auc: mean, sd and per-fold AUC of telling satisfied from not.
+        brier: the same for the Brier score.
+        spearman: the same for the rank correlation with the stated answer.
+        reliability: the reliability diagram of the out-of-fold predictions.
+    """
+
+    probabilities: tuple[float, ...]
+    folds: tuple[Mapping[str, float | None], ...]
+    auc: Mapping[str, Any]
+    brier: Mapping[str, Any]
+    spearman: Mapping[str, Any]
+    reliability: tuple[Mapping[str, float | int | None], ...]
+
+
+def cross_validate(observations: Observations, *, folds: int = 5, seed: int = 0) -> CrossValidation:
+    """Fit on all but one fold of the accounts, predict that fold, for each fold.
+
+    Folds keep each account whole and the share of satisfied outcomes even (stratified
+    group k-fold); the regularisation is chosen inside each training part (nested), so
+    the figures are honest estimates for accounts the model has not seen.
+
+    :raises PerceptionError: with too few outcomes, or without scikit-learn.
+    """
+    _refuse_too_few(observations, folds)
+    sk = _sklearn()
+    np = sk.np
+    items = observations.items
+    design = _design(sk, items)
+    predicted = np.zeros(len(items))
+    per_fold: list[dict[str, float | None]] = []
+    splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(np.zeros(len(items)), design.labels, design.groups):
+        c = _choose_c(sk, design, train, seed)
+        predicted[test] = _predict(sk, design, test, _fit(sk, design, train, c))
+        figures = _figures([float(p) for p in predicted[test]], [items[i] for i in test])
+        per_fold.append({**figures, "c": c})
+    probabilities = tuple(float(p) for p in predicted)
+    return CrossValidation(
+        probabilities=probabilities,
+        folds=tuple(per_fold),
+        auc=_spread([f["auc"] for f in per_fold if f["auc"] is not None]),
+        brier=_spread([f["brier"] for f in per_fold if f["brier"] is not None]),
+        spearman=_spread([f["spearman"] for f in per_fold if f["spearman"] is not None]),
+        reliability=tuple(reliability(probabilities, [o.satisfied for o in items])),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FitReport:
+    """What :func:`fit_calibration` produced and measured.
+
+    Attributes:
+        model: the fitted calibration, fitted on every observation (write it with
+            :meth:`~perception.calibration.CalibrationModel.write`).
+        cross_validation: the honest figures, from models fitted without each fold.
+        default: the default score's figures on the same outcomes (its score / 100 read
+            as a probability, for the Brier score).
+        outcomes: how many stated outcomes, and how many of them satisfied.
+        satisfied: how many were satisfied.
+        accounts: how many accounts they come from.
+    """
+
+    model: CalibrationModel
+    cross_validation: CrossValidation
+    default: Mapping[str, float | None]
+    outcomes: int
+    satisfied: int
+    accounts: int
+
+
+def fit_calibration(
+    observations: Observations, *, folds: int = 5, seed: int = 0, source: str = ""
+) -> FitReport:
+    """Cross-validate, then fit the calibration on every observation.
+
+    A regularised (L2) logistic regression of "satisfied" on the observations' features
+    (:mod:`perception.calibration`), with the regularisation chosen by cross-validation;
+    the default-score feature is penalised far less than the others, so the model
+    stays close to the default score unless the data says otherwise.
+
+    :param folds: k of the k-fold cross-validation (whole accounts per fold).
+    :param seed: which accounts fall in which fold.
+    :param source: where the model will be written, for its label.
+    :raises PerceptionError: with too few outcomes, or without scikit-learn.
+    """
+    if folds < 2:
+        raise PerceptionError(f"folds must be at least 2, not {folds}")
+    validation = cross_validate(observations, folds=folds, seed=seed)
+    sk = _sklearn()
+    np = sk.np
+    items = observations.items
+    design = _design(sk, items)
+    everything = np.arange(len(items))
+    c = _choose_c(sk, design, everything, seed, folds=folds)
+    intercept, coefficients = _fit(sk, design, everything, c)
+    kept = {n: float(v) for n, v in zip(design.names, coefficients, strict=True) if v != 0.0}
+    default_scores = [o.default_score / 100.0 for o in items]
+    yes = sum(1 for o in items if o.satisfied)
+    metadata = {
+        "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "perception": _version(),
+        "library": {
+            "scikit-learn": sk.version,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        "target": TARGET,
+        "accounts": observations.accounts,
+        "outcomes": len(items),
+        "satisfied": yes,
+        "features": len(kept),
+        "regularisation": {"C": c, "grid": list(C_GRID), "penalty": "l2"},
+        "cv": {
+            "folds": folds,
+            "seed": seed,
+            "auc": dict(validation.auc),
+            "brier": dict(validation.brier),
+            "spearman": dict(validation.spearman),
+        },
+        "default_score": _figures(default_scores, items),
+        "reliability": [dict(b) for b in validation.reliability],
+    }
+    model = CalibrationModel(
+        intercept=intercept,
+        coefficients=kept,
+        scorers=observations.scorers,
+        weights=observations.weights,
+        metadata=metadata,
+        source=source,
+    )
+    return FitReport(
+        model=model,
+        cross_validation=validation,
+        default=_figures(default_scores, items),
+        outcomes=len(items),
+        satisfied=yes,
+        accounts=observations.accounts,
+    )
+
+
+def _version() -> str:
+    from perception import __version__  # noqa: PLC0415  # the package imports this module
+
+    return __version__

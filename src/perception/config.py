@@ -16,6 +16,9 @@ Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.p
     [options.break-silence]              # options of one scorer, check or policy
     days = 21
 
+    calibration = "model.json"           # a file written by `perception calibrate`
+                                         # (relative to this file; top-level key)
+
 Unknown keys are errors, never silently ignored; so are options a plugin does not
 declare (in its ``Options`` class or ``defaults``), values out of an option's range, and
 names no plugin registered.  The tables a plugin is handed are read-only.
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from perception._frozen import FrozenMap, frozen_map
+from perception.calibration import CalibrationModel, load_calibration
 from perception.errors import ConfigError
 from perception.outcome import Band
 
@@ -53,7 +57,7 @@ DEFAULT_BANDS: Mapping[Band, float] = {
     Band.AT_RISK: 25.0,
 }
 
-_TOP_LEVEL_KEYS = ("disable", "weights", "bands", "options")
+_TOP_LEVEL_KEYS = ("disable", "weights", "bands", "options", "calibration")
 _BAND_KEYS = {
     "delighted": Band.DELIGHTED,
     "satisfied": Band.SATISFIED,
@@ -83,11 +87,15 @@ class Config:
     Attributes:
         disable: names of scorers, checks and policies that do not run.
         weights: per-scorer weights, replacing each scorer's declared ``weight``.
-        bands: lowest score of each band.
+        bands: lowest score of each band (with a calibration, of each band's range of
+            the calibrated probability, in percent).
         options: per-plugin options, by registered name.
+        source: where the settings came from, for error messages.
+        calibration: a fitted calibration (:mod:`perception.calibration`); when set,
+            the score is the calibrated probability that the customer calls themselves
+            satisfied.
 
     The mappings are read-only.
-        source: where the settings came from, for error messages.
     """
 
     disable: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
@@ -99,12 +107,17 @@ class Config:
         factory=dict, converter=_read_only_tables
     )
     source: str = "<defaults>"
+    calibration: CalibrationModel | None = None
 
     @classmethod
     def from_mapping(  # noqa: PLR0912  # one branch per key keeps every problem reported
-        cls, data: Mapping[str, Any], *, source: str = "<mapping>"
+        cls, data: Mapping[str, Any], *, source: str = "<mapping>", base: Path | None = None
     ) -> Config:
-        """Build a config from a parsed TOML table, reporting every problem at once."""
+        """Build a config from a parsed TOML table, reporting every problem at once.
+
+        :param base: the folder a relative ``calibration`` path is read from (default:
+            the current directory).
+        """
         problems: list[str] = []
         if not isinstance(data, Mapping):
             raise ConfigError(f"{source}: the perception table must be a table")
@@ -143,6 +156,7 @@ class Config:
         for name, table in options.items():
             if not isinstance(table, Mapping):
                 problems.append(f"options.{name}: must be a table")
+        calibration = _calibration(data.get("calibration"), base, problems)
         if problems:
             raise ConfigError(_render(source, problems))
         return cls(
@@ -151,6 +165,7 @@ class Config:
             bands=bands,
             options={k: dict(v) for k, v in options.items()},
             source=source,
+            calibration=calibration,
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -224,6 +239,23 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def _calibration(value: object, base: Path | None, problems: list[str]) -> CalibrationModel | None:
+    """The calibration file a configuration names, read (``None`` when it names none)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"calibration: must be the path of a calibration file, not {value!r}")
+        return None
+    path = Path(value)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    try:
+        return load_calibration(path)
+    except ConfigError as exc:
+        problems.append(f"calibration: {exc}")
+        return None
 
 
 def _table(data: Mapping[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
@@ -310,5 +342,7 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = _tool_table(path).get("perception", {})
-        return Config.from_mapping(data, source=f"{path} [tool.perception]")
-    return Config.from_mapping(data, source=str(path))
+        return Config.from_mapping(
+            data, source=f"{path} [tool.perception]", base=path.resolve().parent
+        )
+    return Config.from_mapping(data, source=str(path), base=path.resolve().parent)

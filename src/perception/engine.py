@@ -25,15 +25,10 @@ import attrs
 import pluggy
 
 from perception._silence import silenced as _silenced
-from perception._verify import (
-    finding_problem,
-    followup_problem,
-    resolution_of,
-    signal_problem,
-)
+from perception._verify import finding_problem, followup_problem, resolution_of, signal_problem
 from perception._verify import run_plugin as _run
 from perception._verify import span_failure as _span_failure
-from perception.aggregate import aggregate, diagnose
+from perception.aggregate import diagnose, outcome_figures
 from perception.config import Config, default_config
 from perception.context import CheckContext, PolicyContext, ScoreContext
 from perception.hookspecs import EvidenceKind
@@ -149,7 +144,10 @@ def assess(
     for report in reports.values():
         failures.extend(f for f in report.failures if f not in failures)
     weights = scorer_weights(registry, config)
-    score, confidence, dimensions, drivers = aggregate(signals, weights, as_of=as_of)
+    calibration = config.calibration
+    score, confidence, dimensions, drivers, baseline = outcome_figures(
+        view, signals, weights, as_of=as_of, calibration=calibration
+    )
     band = config.band(score)
     outcome = PerceivedOutcome(
         account=account.id,
@@ -165,6 +163,8 @@ def assess(
         diagnosis=diagnose(
             view, signals, band, as_of, kinds=_evidence_kinds(registry), weights=weights
         ),
+        baseline=round(baseline, 2),
+        calibration=calibration.label if calibration is not None else None,
     )
     if plan:
         planned = plan_followups(
@@ -175,8 +175,6 @@ def assess(
         )
     return outcome
 
-
-#: The settings of a check without a config (one instance, so that contexts are reused).
 
 #: The contexts built for the last message, reused while messages share their context
 #: (a batch of drafts to one customer): ``(key objects, contexts)``.

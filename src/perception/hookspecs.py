@@ -67,8 +67,9 @@ class EvidenceKind(str, enum.Enum):
     scorer takes part on equal terms with the built-in ones.
     """
 
-    #: The customer's own word (surveys, complaints, escalations): the ground truth that
-    #: calibration predicts, never a predictor; never named as an implicit cause.
+    #: The customer's own word (surveys, complaints, escalations): what calibration
+    #: predicts (each outcome from the evidence before it); never named as an implicit
+    #: cause.
     STATED = "stated"
     #: Judges explicit delivery against commitments; the diagnosis "delivered but
     #: perceived negatively" names the other scorers as causes.

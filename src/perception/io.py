@@ -25,6 +25,7 @@ import enum
 import io as _stdio  # the standard library's, not this module
 import json
 import logging
+import re
 import sys
 import types
 import typing
@@ -86,20 +87,38 @@ CSV_COLUMNS = (
 _CSV_REQUIRED = ("account", "id", "at", "direction")
 
 
-def _parse_datetime(value: Any, _: type) -> datetime:
+#: A date alone: ``2026-03-01``.
+_DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _parse_datetime(value: Any, _: type) -> datetime | date:
+    """An ISO 8601 date-time with an offset, or a date alone (a record whose time is
+    unknown; the model reads it as that day in UTC)."""
     if isinstance(value, datetime):
         parsed = value
+    elif isinstance(value, date):
+        return value
     elif isinstance(value, str):
         text = value.strip()
+        if _DATE_ONLY.match(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"must be a valid date, not {value!r}") from None
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            msg = f"must be an ISO 8601 date-time such as '2026-03-01T09:30:00Z', not {value!r}"
+            msg = (
+                "must be an ISO 8601 date-time such as '2026-03-01T09:30:00Z' or a date "
+                f"such as '2026-03-01', not {value!r}"
+            )
             raise ValueError(msg) from None
     else:
         raise TypeError(f"must be an ISO 8601 date-time string, not {type(value).__name__}")
+    # A date-time without an offset is refused: a date alone is a whole day, but a time
+    # without a zone would be a guess.
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         msg = f"must be timezone-aware (add 'Z' or an offset such as '+02:00'): {value!r}"
         raise ValueError(msg)
@@ -177,8 +196,16 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook_factory(_is_homogeneous_sequence, _sequence_hook(conv))
+    # A pair such as a rating scale is a JSON array, not a Python tuple.
+    conv.register_unstructure_hook_func(_is_pair, list)
     conv.register_structure_hook_factory(_is_mapping, _mapping_hook(conv))
     return conv
+
+
+def _is_pair(kind: Any) -> bool:
+    """``tuple[X, Y]`` annotations (a fixed-length pair)."""
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is not Ellipsis
 
 
 def _is_mapping(kind: Any) -> bool:
@@ -765,7 +792,7 @@ def write_jsonl(accounts: Iterable[Account], path: str | Path) -> int:
 _SCHEMA_ID = "https://perception.invalid/schema/account.json"
 
 
-def _schema_for(  # noqa: PLR0911  # one return per kind of type
+def _schema_for(  # noqa: PLR0911, PLR0912  # one branch and return per kind of type
     tp: Any, defs: dict[str, Any]
 ) -> dict[str, Any]:
     origin = typing.get_origin(tp)
@@ -778,6 +805,9 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
             else {"anyOf": [_schema_for(a, defs) for a in options]}
         )
         return {"anyOf": [inner, {"type": "null"}]} if type(None) in args else inner
+    if origin is tuple and len(args) == 2 and args[1] is not Ellipsis:
+        item = _schema_for(args[0], defs)
+        return {"type": "array", "prefixItems": [item, item], "minItems": 2, "maxItems": 2}
     if origin is tuple or origin is list:
         return {"type": "array", "items": _schema_for(args[0], defs)}
     if (origin is not None and origin in (dict, Mapping, typing.Mapping)) or tp is Mapping:
@@ -786,7 +816,16 @@ def _schema_for(  # noqa: PLR0911  # one return per kind of type
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return _enum_schema(tp)
     if tp is datetime:
-        return {"type": "string", "format": "date-time", "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$"}
+        return {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "format": "date-time",
+                    "pattern": "(Z|z|[+-][0-9]{2}:[0-9]{2})$",
+                },
+                {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+            ]
+        }
     if tp is date:
         return {"type": "string", "format": "date"}
     if tp is bool:

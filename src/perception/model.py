@@ -12,8 +12,8 @@ import enum
 import math
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
-from typing import Union
+from datetime import date, datetime, time, timezone
+from typing import Any, Union
 
 import attrs
 
@@ -32,6 +32,8 @@ from perception._validation import (
 )
 
 __all__ = [
+    "FEEDBACK_RANGES",
+    "OUTCOME_KINDS",
     "Account",
     "AttributeValue",
     "Better",
@@ -116,14 +118,32 @@ class FeedbackKind(str, enum.Enum):
     ESCALATION = "escalation"
     COMPLAINT = "complaint"
     PRAISE = "praise"
+    RENEWAL = "renewal"  #: the customer renewed: a stated outcome by behaviour
+    CHURN = "churn"  #: the customer left: a stated outcome by behaviour
 
 
-#: Allowed value range of each scored feedback kind.
+#: Allowed value range of each scored feedback kind (CSAT and CES may state another
+#: scale in ``Feedback.scale``).
 FEEDBACK_RANGES: Mapping[FeedbackKind, tuple[float, float]] = {
     FeedbackKind.CSAT: (1.0, 5.0),
     FeedbackKind.NPS: (0.0, 10.0),
     FeedbackKind.CES: (1.0, 7.0),
 }
+
+#: Feedback kinds that state an outcome: whether the customer calls themselves satisfied
+#: (:attr:`Feedback.satisfied`); calibration learns to predict them.
+OUTCOME_KINDS: frozenset[FeedbackKind] = frozenset(
+    {
+        FeedbackKind.CSAT,
+        FeedbackKind.NPS,
+        FeedbackKind.CES,
+        FeedbackKind.RENEWAL,
+        FeedbackKind.CHURN,
+    }
+)
+
+#: Feedback kinds whose answer may be given on a stated scale of its own.
+_SCALED_KINDS = frozenset({FeedbackKind.CSAT, FeedbackKind.CES})
 
 
 def _to_seniority(value: object) -> Seniority:
@@ -156,6 +176,64 @@ def _to_feedbackkind(value: object) -> FeedbackKind:
 
 def _to_glossary(value: Mapping[str, str]) -> Mapping[str, str]:
     return frozen_map(value)
+
+
+def _day_start(value: datetime | date) -> datetime:
+    """A date alone (the time is unknown) as the start of that day in UTC."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time.min, tzinfo=timezone.utc)
+    return value
+
+
+def _day_start_or_none(value: datetime | date | None) -> datetime | None:
+    return None if value is None else _day_start(value)
+
+
+def _day_end_or_none(value: datetime | date | None) -> datetime | None:
+    """A due date alone as the end of that day in UTC: due on 1 March means by its end."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time.max, tzinfo=timezone.utc)
+    return value
+
+
+def _to_scale(value: Any) -> tuple[float, float] | None:
+    """A stated scale as a tuple, left as it is when it is not a sequence (then reported
+    by ``_problems``, with its length and items)."""
+    if value is None or isinstance(value, (str, bytes)):
+        return value  # type: ignore[return-value]  # reported by _problems()
+    try:
+        pair: Any = tuple(value)
+    except TypeError:
+        return value  # type: ignore[no-any-return]  # reported by _problems()
+    return pair  # type: ignore[no-any-return]  # its length and items: _problems()
+
+
+def _numbers(scale: object) -> bool:
+    """*scale* is a pair of finite numbers."""
+    return (
+        isinstance(scale, tuple)
+        and len(scale) == 2
+        and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in scale
+        )
+    )
+
+
+def _valid_scale(scale: object) -> bool:
+    """*scale* is a pair of finite numbers, the lowest first."""
+    return _numbers(scale) and scale[0] < scale[1]  # type: ignore[index]  # a pair, checked
+
+
+def _scale_issue(name: str, scale: object) -> Issues:
+    """Yield a problem unless *scale* is ``None`` or two finite numbers, low < high."""
+    if scale is None:
+        return
+    if not _numbers(scale):
+        yield name, f"must be two numbers [lowest, highest], not {scale!r}"
+    elif not _valid_scale(scale):
+        assert isinstance(scale, tuple)
+        yield name, f"the lowest value ({scale[0]:g}) must be below the highest ({scale[1]:g})"
 
 
 @attrs.frozen(kw_only=True)
@@ -240,7 +318,16 @@ class Expectation:
     The zone of tolerance (Zeithaml, Berry & Parasuraman 1993) runs from the
     ``adequate`` level (the least the customer accepts) to the ``desired`` level (what
     they hope for).  ``better`` says which way is better: ``"lower"`` for a response
-    time in hours, ``"higher"`` for an uptime.  A dated commitment has a ``due`` time.
+    time in hours, ``"higher"`` for an uptime.  A dated commitment has a ``due`` time
+    (a date alone means by the end of that day, UTC).
+
+    A rating on a stated ``scale`` (``[1, 5]``, ``[0, 10]``, a Likert scale) makes each
+    deliverable's ``level`` the customer's rating; without ``adequate`` and ``desired``
+    the zone runs from the scale's midpoint to its best end, and a deliverable without
+    a level is "not applicable".  A dated commitment whose ``unit`` is a time unit
+    (``minutes``, ``hours``, ``days``, ``weeks``, ``months``) is judged on that time
+    scale; its ``adequate`` and ``desired`` are then the tolerated and the hoped-for
+    lateness in that unit (with ``better = "lower"``).
 
     Attributes:
         id: unique within the account.
@@ -256,6 +343,7 @@ class Expectation:
         due: when it is due, if it is a dated commitment.
         confirmed_at: when the customer confirmed it, if ever.
         stakeholder: id of the stakeholder who holds this expectation.
+        scale: ``(lowest, highest)`` of a rating scale, when the levels are ratings.
     """
 
     id: str
@@ -270,9 +358,10 @@ class Expectation:
     desired: float | None = None
     unit: str = ""
     better: Better = attrs.field(default=Better.HIGHER, converter=_to_better)
-    due: datetime | None = None
-    confirmed_at: datetime | None = None
+    due: datetime | None = attrs.field(default=None, converter=_day_end_or_none)
+    confirmed_at: datetime | None = attrs.field(default=None, converter=_day_start_or_none)
     stakeholder: str | None = None
+    scale: tuple[float, float] | None = attrs.field(default=None, converter=_to_scale)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -290,7 +379,20 @@ class Expectation:
         yield from enum_issue("better", self.better, Better)
         yield from aware_issue("due", self.due)
         yield from aware_issue("confirmed_at", self.confirmed_at)
+        yield from _scale_issue("scale", self.scale)
+        yield from self._level_problems()
+
+    def _level_problems(self) -> Issues:
         adequate, desired = self.adequate, self.desired
+        scale = self.scale
+        if scale is not None and _valid_scale(scale):
+            for name, value in (("adequate", adequate), ("desired", desired)):
+                if (
+                    isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and not scale[0] <= value <= scale[1]
+                ):
+                    yield name, f"must be within the scale {scale[0]:g} to {scale[1]:g}"
         if (
             isinstance(adequate, (int, float))
             and isinstance(desired, (int, float))
@@ -303,7 +405,19 @@ class Expectation:
 
     @property
     def zone(self) -> tuple[float, float] | None:
-        """``(adequate, desired)``, filling a missing end from the other, or ``None``."""
+        """``(adequate, desired)``, filling a missing end from the other, or ``None``.
+
+        A rating scale without either level gets its default zone, from the scale's
+        midpoint to its best end (:func:`perception.science.rating_zone`).
+        """
+        if self.scale is not None:
+            low, high = self.scale
+            middle = (low + high) / 2.0
+            best = high if self.better is Better.HIGHER else low
+            return (
+                float(self.adequate if self.adequate is not None else middle),
+                float(self.desired if self.desired is not None else best),
+            )
         if self.adequate is None and self.desired is None:
             return None
         adequate = self.adequate if self.adequate is not None else self.desired
@@ -321,17 +435,20 @@ class Deliverable:
         id: unique within the account.
         expectation: id of the expectation it answers; must exist in the account.
         description: in words.
-        delivered_at: when it was delivered; ``None`` while it is outstanding.
-        level: the achieved level, in the expectation's unit, if it is measured.
+        delivered_at: when it was delivered; ``None`` while it is outstanding (a date
+            alone means the start of that day, UTC).
+        level: the achieved level, in the expectation's unit, if it is measured; for an
+            expectation with a rating ``scale``, the customer's rating (``None``: not
+            applicable).
         accepted_at: when the customer accepted it, if they did.
     """
 
     id: str
     expectation: str
     description: str = ""
-    delivered_at: datetime | None = None
+    delivered_at: datetime | None = attrs.field(default=None, converter=_day_start_or_none)
     level: float | None = None
-    accepted_at: datetime | None = None
+    accepted_at: datetime | None = attrs.field(default=None, converter=_day_start_or_none)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -372,7 +489,7 @@ class Interaction:
     """
 
     id: str
-    at: datetime
+    at: datetime = attrs.field(converter=_day_start)
     direction: Direction = attrs.field(converter=_to_direction)
     channel: Channel = attrs.field(default=Channel.EMAIL, converter=_to_channel)
     author: str = ""
@@ -409,19 +526,23 @@ class Feedback:
 
     Attributes:
         id: unique within the account.
-        at: when it was given.
-        kind: csat (1-5), nps (0-10), ces (1-7), escalation, complaint or praise.
+        at: when it was given (a date alone means the start of that day, UTC).
+        kind: csat (1-5), nps (0-10), ces (1-7), escalation, complaint, praise, renewal
+            or churn.
         value: the score for csat, nps and ces (required there); ignored otherwise.
         author: the stakeholder who gave it (their seniority sets its weight).
         text: the verbatim comment, if any.
+        scale: ``(lowest, highest)`` of a csat or ces answer given on another scale
+            than the usual one (``[0, 10]`` for a satisfaction question out of 10).
     """
 
     id: str
-    at: datetime
+    at: datetime = attrs.field(converter=_day_start)
     kind: FeedbackKind = attrs.field(converter=_to_feedbackkind)
     value: float | None = None
     author: str = ""
     text: str = ""
+    scale: tuple[float, float] | None = attrs.field(default=None, converter=_to_scale)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -432,8 +553,12 @@ class Feedback:
         yield from enum_issue("kind", self.kind, FeedbackKind)
         yield from text_issue("author", self.author)
         yield from text_issue("text", self.text)
+        yield from _scale_issue("scale", self.scale)
+        scaled = isinstance(self.kind, FeedbackKind) and self.kind in _SCALED_KINDS
+        if self.scale is not None and isinstance(self.kind, FeedbackKind) and not scaled:
+            yield "scale", f"only csat and ces answers take a scale, not {self.kind.value}"
         if isinstance(self.kind, FeedbackKind) and self.kind in FEEDBACK_RANGES:
-            low, high = FEEDBACK_RANGES[self.kind]
+            low, high = self.range
             if self.value is None:
                 yield "value", f"is required for {self.kind.value} ({low:g} to {high:g})"
             else:
@@ -442,21 +567,62 @@ class Feedback:
             yield from number_issue("value", self.value, optional=True)
 
     @property
+    def range(self) -> tuple[float, float]:
+        """``(lowest, highest)`` answer of a csat, nps or ces item: its stated scale, else
+        the usual one (:data:`FEEDBACK_RANGES`); ``(0, 0)`` for other kinds."""
+        if self.scale is not None:
+            return self.scale
+        return FEEDBACK_RANGES.get(self.kind, (0.0, 0.0))
+
+    @property
+    def position(self) -> float | None:
+        """Where a csat, nps or ces answer lies on its scale, from 0 (lowest) to 1."""
+        if self.kind not in FEEDBACK_RANGES or self.value is None:
+            return None
+        low, high = self.range
+        return (self.value - low) / (high - low)
+
+    @property
     def signed_value(self) -> float:
         """The feedback as a value in [-1, 1], negative for an unhappy customer.
 
-        CSAT 1-5 around 3; NPS 0-10 with promoters (9-10) positive and detractors (0-6)
-        negative (Reichheld 2003); CES 1-7 around 4, lower effort better; escalation -1,
-        complaint -0.7, praise +0.7.
+        CSAT around the middle of its scale (3 of 1-5); NPS 0-10 with promoters (9-10)
+        positive and detractors (0-6) negative (Reichheld 2003); CES around the middle
+        of its scale (4 of 1-7), lower effort better; escalation -1, complaint -0.7,
+        praise +0.7, renewal +0.7, churn -1.
         """
-        value = self.value if self.value is not None else 0.0
-        if self.kind is FeedbackKind.CSAT:  # 1..5, 3 is neutral
-            return (value - 3.0) / 2.0
         if self.kind is FeedbackKind.NPS:  # 0..10; promoters 9-10, detractors 0-6
+            value = self.value if self.value is not None else 7.5
             return max(-1.0, min(1.0, (value - 7.5) / 2.5))
-        if self.kind is FeedbackKind.CES:  # 1 (easy) .. 7 (hard), 4 is neutral
-            return (4.0 - value) / 3.0
-        return _FIXED_FEEDBACK[self.kind]
+        position = self.position
+        if position is not None and self.kind is FeedbackKind.CSAT:
+            return 2.0 * position - 1.0
+        if position is not None and self.kind is FeedbackKind.CES:  # low effort is good
+            return 1.0 - 2.0 * position
+        return _FIXED_FEEDBACK.get(self.kind, 0.0)
+
+    @property
+    def satisfied(self) -> bool | None:
+        """Whether the customer states they are satisfied, or ``None`` for kinds that
+        state no outcome (see :data:`OUTCOME_KINDS`).
+
+        CSAT in the top two boxes of five, that is at or above three quarters of its
+        scale (4 or 5 of 1-5, 8 or more of 0-10); NPS 7 or more (not a detractor:
+        Reichheld 2003); CES below the middle of its scale (1-3 of 1-7: easy); a renewal
+        is satisfied and a churn is not.
+        """
+        if self.kind is FeedbackKind.RENEWAL:
+            return True
+        if self.kind is FeedbackKind.CHURN:
+            return False
+        position = self.position
+        if position is None or self.value is None:
+            return None
+        if self.kind is FeedbackKind.NPS:
+            return self.value >= 7.0
+        if self.kind is FeedbackKind.CES:
+            return position < 0.5
+        return position >= 0.75
 
 
 #: The value of feedback kinds that carry no score of their own.
@@ -464,6 +630,8 @@ _FIXED_FEEDBACK: Mapping[FeedbackKind, float] = {
     FeedbackKind.ESCALATION: -1.0,
     FeedbackKind.COMPLAINT: -0.7,
     FeedbackKind.PRAISE: 0.7,
+    FeedbackKind.RENEWAL: 0.7,
+    FeedbackKind.CHURN: -1.0,
 }
 
 
@@ -724,13 +892,22 @@ class Account:
             yield from unique_ids(name, records)
         yield from text_issue("owner", self.owner)
         yield from self._fact_problems()
-        expectation_ids = {e.id for e in self.expectations if isinstance(e, Expectation)}
+        yield from self._reference_problems()
+
+    def _reference_problems(self) -> Issues:
+        """Deliverables, replies and expectations that name records not in the account."""
+        expectations = {e.id: e for e in self.expectations if isinstance(e, Expectation)}
         for index, item in enumerate(self.deliverables):
-            if isinstance(item, Deliverable) and item.expectation not in expectation_ids:
+            if not isinstance(item, Deliverable):
+                continue
+            expectation = expectations.get(item.expectation)
+            if expectation is None:
                 yield (
                     f"deliverables[{index}].expectation",
                     f"no expectation with id {item.expectation!r} in this account",
                 )
+            else:
+                yield from _rating_issue(f"deliverables[{index}].level", item, expectation)
         interaction_ids = {i.id for i in self.interactions if isinstance(i, Interaction)}
         for index, message in enumerate(self.interactions):
             if (
@@ -905,6 +1082,24 @@ def _case_as_of(case: Case, moment: datetime) -> Case:
         status = CaseStatus.OPEN if not case.status.is_open else case.status
         return attrs.evolve(case, closed_at=None, status=status)
     return case
+
+
+def _rating_issue(name: str, item: Deliverable, expectation: Expectation) -> Issues:
+    """A rating outside its expectation's scale."""
+    scale = expectation.scale
+    level = item.level
+    if (
+        scale is not None
+        and _valid_scale(scale)
+        and isinstance(level, (int, float))
+        and not isinstance(level, bool)
+        and not scale[0] <= level <= scale[1]
+    ):
+        message = (
+            f"{level:g} is outside the scale {scale[0]:g} to {scale[1]:g} of expectation "
+            f"{expectation.id!r} (leave it out when not applicable)"
+        )
+        yield name, message
 
 
 def _deliverable_as_of(item: Deliverable, moment: datetime) -> Deliverable:

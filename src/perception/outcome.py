@@ -379,7 +379,9 @@ class Driver:
     Attributes:
         text: the explanation shown to people.
         dimension: the dimension it moves.
-        impact: signed points it moves the 0-100 score by, roughly.
+        impact: signed points it moves the 0-100 score by: its exact contribution, so
+            that the drivers and the rest of the evidence add up to the score minus the
+            outcome's ``baseline``.
         scorer: the scorer behind it.
         evidence: ids of the records it rests on.
     """
@@ -403,8 +405,9 @@ class PerceivedOutcome:
     Attributes:
         account: the account's id.
         as_of: the time the assessment describes.
-        score: 0 (worst) to 100 (best).
-        band: the score in words.
+        score: 0 (worst) to 100 (best); with a calibration, the calibrated probability
+            (in percent) that the customer would call themselves satisfied.
+        band: the score in words (with a calibration, a range of that probability).
         confidence: 0 to 1, from the amount and age of the evidence.
         dimensions: per-dimension value in [-1, 1] for dimensions with evidence.
         signals: every signal the scorers produced.
@@ -414,6 +417,10 @@ class PerceivedOutcome:
         failures: plugins that raised during the assessment.
         diagnosis: a sentence when the outcome contradicts the delivery record
             (everything delivered, still at risk), naming the likely causes.
+        baseline: the score with no evidence at all (50 for the default score; the
+            base rate for a calibrated one): the drivers' points are measured from it.
+        calibration: which calibration gave the score (its file, date and
+            cross-validated AUC), or ``None`` for the default, uncalibrated score.
     """
 
     account: str
@@ -430,6 +437,8 @@ class PerceivedOutcome:
     followups: tuple[FollowUp, ...] = attrs.field(default=(), converter=as_tuple)
     failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
     diagnosis: str | None = None
+    baseline: float = 50.0
+    calibration: str | None = None
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -446,6 +455,7 @@ class PerceivedOutcome:
         yield from text_issue("account", self.account, required=True)
         yield from aware_issue("as_of", self.as_of, optional=False)
         yield from number_issue("score", self.score, low=0.0, high=100.0)
+        yield from number_issue("baseline", self.baseline, low=0.0, high=100.0)
         yield from enum_issue("band", self.band, Band)
         yield from number_issue("confidence", self.confidence, low=0.0, high=1.0)
         for dimension, value in self.dimensions.items():

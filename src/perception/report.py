@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from perception import _html_report
 from perception._html_report import PortfolioRow, when
+from perception.calibration import CalibrationModel
 from perception.history import HistoryPoint, compare
 from perception.model import Account
 from perception.outcome import FollowUp, MessageReport, PerceivedOutcome
@@ -25,15 +26,20 @@ __all__ = [
     "account_facts",
     "account_markdown",
     "account_text",
+    "calibration_html",
     "findings_text",
     "followups_table",
     "history_html",
+    "portfolio_basis",
     "portfolio_html",
     "portfolio_markdown",
     "portfolio_page",
     "portfolio_row",
     "portfolio_table",
+    "reliability_svg",
+    "reliability_text",
     "risk_order",
+    "score_basis",
     "terminal_safe",
     "trajectory_svg",
     "when",
@@ -86,6 +92,42 @@ def portfolio_table(outcomes: Sequence[PerceivedOutcome], *, driver_width: int =
             f"{o.confidence:4.2f}  {driver}"
         )
     return terminal_safe("\n".join(lines))
+
+
+def portfolio_basis(outcomes: Sequence[PerceivedOutcome]) -> str:
+    """What the scores of a portfolio are, in a few words: the default score, or calibrated
+    probabilities and from which calibration."""
+    labels = {o.calibration for o in outcomes}
+    if not labels or labels == {None}:
+        return "scores: the default score, not calibrated"
+    if None in labels or len(labels) > 1:
+        return "scores: some calibrated, some not; see each account"
+    return (
+        "scores: calibrated probabilities (%) that the customer calls themselves satisfied, "
+        f"from {next(iter(labels))}"
+    )
+
+
+def score_basis(outcome: PerceivedOutcome) -> str:
+    """What the score is: the default score, or a calibrated probability and from what."""
+    if outcome.calibration is None:
+        return (
+            f"Score: the default score (not calibrated); {outcome.baseline:.1f} with no evidence."
+        )
+    return (
+        "Score: the calibrated probability (%) that the customer calls themselves "
+        f"satisfied ({outcome.calibration}); {outcome.baseline:.1f} with no evidence."
+    )
+
+
+def _driver_rows(outcome: PerceivedOutcome) -> list[tuple[float, str]]:
+    """The drivers' points and words, then the rest of the evidence, so that they add up
+    to the score minus the baseline."""
+    rows = [(d.impact, d.text) for d in outcome.drivers]
+    rest = outcome.score - outcome.baseline - sum(d.impact for d in outcome.drivers)
+    if rows and abs(rest) >= 0.05:
+        rows.append((rest, "All other evidence together."))
+    return rows
 
 
 def _days(count: float) -> str:
@@ -159,6 +201,7 @@ def account_text(outcome: PerceivedOutcome, *, account: Account | None = None) -
             f"{outcome.account}: {outcome.score:.1f}/100, {outcome.band.value} "
             f"(confidence {outcome.confidence:.2f}) as of {outcome.as_of.isoformat()}"
         ),
+        score_basis(outcome),
     ]
     if account is not None:
         lines += ["", "Account:"]
@@ -166,8 +209,8 @@ def account_text(outcome: PerceivedOutcome, *, account: Account | None = None) -
     if outcome.diagnosis:
         lines += ["", outcome.diagnosis]
     if outcome.drivers:
-        lines += ["", "What drives it:"]
-        lines += [f"  {d.impact:+6.1f}  {d.text}" for d in outcome.drivers]
+        lines += ["", f"What drives it: points from {outcome.baseline:.1f}"]
+        lines += [f"  {impact:+6.1f}  {text}" for impact, text in _driver_rows(outcome)]
     if outcome.dimensions:
         lines += ["", "By dimension (-1 to +1):"]
         lines += [
@@ -301,6 +344,7 @@ def account_markdown(outcome: PerceivedOutcome, *, account: Account | None = Non
         f"## {_md(outcome.account)}: {outcome.score:.1f}/100, {outcome.band.value}",
         "",
         f"Confidence {outcome.confidence:.2f}, as of {outcome.as_of.isoformat()}.",
+        _md(score_basis(outcome)),
     ]
     if account is not None:
         lines += [""]
@@ -312,7 +356,7 @@ def account_markdown(outcome: PerceivedOutcome, *, account: Account | None = Non
         lines += ["", f"> {_md(outcome.diagnosis)}"]
     if outcome.drivers:
         lines += ["", "### What drives it", ""]
-        lines += [f"- **{d.impact:+.1f}** {_md(d.text)}" for d in outcome.drivers]
+        lines += [f"- **{impact:+.1f}** {_md(text)}" for impact, text in _driver_rows(outcome)]
     if outcome.dimensions:
         lines += ["", "### By dimension", "", "| Dimension | Value |", "|---|---:|"]
         lines += [
@@ -374,16 +418,24 @@ def portfolio_page(
     as_of: datetime | None = None,
     change_days: float | None = None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
+    basis: str = "",
+    calibration: CalibrationModel | None = None,
 ) -> str:
     """The HTML portfolio page from prepared *rows* (every account) and *details* (the
     accounts explained in full, with their facts and trajectory): what
     :func:`portfolio_html` renders, for callers that stream the outcomes and keep only the
     rows.  *change_days* labels the change column; *history* has the recorded assessments
-    of accounts, shown at the end of their section (:func:`history_html`)."""
+    of accounts, shown at the end of their section (:func:`history_html`); *basis* says
+    what the scores are (:func:`portfolio_basis`); with the *calibration* the scores come
+    from, the page ends with its figures and reliability diagram."""
     history = history or {}
     ordered = sorted(details, key=lambda d: (-d[0].band.rank, d[0].score, d[0].account))
     sections = [_account_html(o, a, points, history.get(o.account, ())) for o, a, points in ordered]
-    return _html_report.page(rows, sections, title=title, as_of=as_of, change_days=change_days)
+    if calibration is not None:
+        sections.append(_calibration_section(calibration))
+    return _html_report.page(
+        rows, sections, title=title, as_of=as_of, change_days=change_days, note=basis
+    )
 
 
 def portfolio_html(
@@ -396,6 +448,7 @@ def portfolio_html(
     detail: Sequence[str] | None = None,
     change_days: float | None = None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
+    calibration: CalibrationModel | None = None,
 ) -> str:
     """One self-contained HTML page: a sortable, filterable table of every account, then
     the accounts chosen, explained in full.
@@ -412,6 +465,8 @@ def portfolio_html(
         :data:`DETAIL_ACCOUNTS` most at risk).
     :param change_days: how many days before *as_of* the earlier scores are, for the label.
     :param history: each account's recorded assessments, shown at the end of its section.
+    :param calibration: the calibration the scores come from: the page ends with its
+        figures and reliability diagram.
     """
     trajectories = trajectories or {}
     accounts = accounts or {}
@@ -437,7 +492,14 @@ def portfolio_html(
     ]
     as_of = outcomes[0].as_of if outcomes else None
     return portfolio_page(
-        rows, details, title=title, as_of=as_of, change_days=change_days, history=history
+        rows,
+        details,
+        title=title,
+        as_of=as_of,
+        change_days=change_days,
+        history=history,
+        basis=portfolio_basis(outcomes),
+        calibration=calibration,
     )
 
 
@@ -453,7 +515,8 @@ def _account_html(
         f"<h2>{_h(name)} {_html_report.band_badge(outcome.band.value)}</h2>",
         (
             f'<p class="meta">{_h(outcome.account)}: score {outcome.score:.1f}/100, confidence '
-            f"{outcome.confidence:.2f}, as of {_h(when(outcome.as_of))}</p>"
+            f"{outcome.confidence:.2f}, as of {_h(when(outcome.as_of))}. "
+            f"{_h(score_basis(outcome))}</p>"
         ),
     ]
     if account is not None:
@@ -467,7 +530,9 @@ def _account_html(
         parts.append(f'<p class="diagnosis">{_h(outcome.diagnosis)}</p>')
     if outcome.drivers:
         parts.append("<h3>What drives it</h3><ul>")
-        parts += [f"<li><b>{d.impact:+.1f}</b> {_h(d.text)}</li>" for d in outcome.drivers]
+        parts += [
+            f"<li><b>{impact:+.1f}</b> {_h(text)}</li>" for impact, text in _driver_rows(outcome)
+        ]
         parts.append("</ul>")
     if outcome.dimensions:
         parts.append("<h3>By dimension</h3><table><tbody>")
@@ -525,4 +590,154 @@ def history_html(points: Sequence[HistoryPoint], *, limit: int = 12) -> str:
         f'<div class="history"><h3>History ({len(ordered)} assessments)</h3>'
         "<table><thead><tr><th>As of</th><th>Score</th><th>Change</th><th>Band</th>"
         "<th>What changed</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+    )
+
+
+# -- calibration --------------------------------------------------------------------------
+
+Bins = Sequence[Mapping[str, float | int | None]]
+
+
+def reliability_text(bins: Bins, *, width: int = 30) -> str:
+    """The reliability diagram as text: per band of predicted probability, how many
+    outcomes, the mean prediction and the share actually satisfied, with a bar."""
+    lines = ["  predicted   outcomes  mean predicted  observed"]
+    for b in bins:
+        count = int(b.get("count") or 0)
+        low, high = float(b.get("low") or 0.0), float(b.get("high") or 0.0)
+        band = f"{low * 100:.0f}-{high * 100:.0f}%"
+        if not count:
+            lines.append(f"  {band:<10} {count:>9}")
+            continue
+        predicted = float(b.get("predicted") or 0.0)
+        observed = float(b.get("observed") or 0.0)
+        bar = "#" * round(observed * width)
+        lines.append(
+            f"  {band:<10} {count:>9}  {predicted * 100:>13.1f}%  {observed * 100:>7.1f}%  {bar}"
+        )
+    return "\n".join(lines)
+
+
+def reliability_svg(bins: Bins, *, size: int = 240) -> str:
+    """The reliability diagram as an inline SVG: observed share against mean predicted
+    probability per band, with the diagonal of perfect calibration; a dot's area grows
+    with the number of outcomes in its band."""
+    pad = 28
+    inner = size - 2 * pad
+    total = sum(int(b.get("count") or 0) for b in bins) or 1
+
+    def x(v: float) -> float:
+        return pad + inner * v
+
+    def y(v: float) -> float:
+        return pad + inner * (1 - v)
+
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+            f'viewBox="0 0 {size} {size}" role="img" aria-label="reliability diagram">'
+        ),
+        (
+            f'<rect x="{pad}" y="{pad}" width="{inner}" height="{inner}" fill="#fafafa" '
+            'stroke="#ccc"/>'
+        ),
+        (
+            f'<line x1="{x(0):.1f}" y1="{y(0):.1f}" x2="{x(1):.1f}" y2="{y(1):.1f}" '
+            'stroke="#bbb" stroke-dasharray="4 3"/>'
+        ),
+        (
+            f'<text x="{size / 2:.0f}" y="{size - 6}" font-size="10" text-anchor="middle">'
+            "predicted probability</text>"
+        ),
+        (
+            f'<text x="10" y="{size / 2:.0f}" font-size="10" text-anchor="middle" '
+            f'transform="rotate(-90 10 {size / 2:.0f})">observed share satisfied</text>'
+        ),
+    ]
+    points = [
+        (
+            float(b.get("predicted") or 0.0),
+            float(b.get("observed") or 0.0),
+            int(b.get("count") or 0),
+        )
+        for b in bins
+        if b.get("count") and b.get("predicted") is not None and b.get("observed") is not None
+    ]
+    if points:
+        path = " ".join(f"{x(p):.1f},{y(o):.1f}" for p, o, _ in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#1f5f99" stroke-width="1.5"/>')
+        for p, o, count in points:
+            radius = 2.0 + 8.0 * (count / total) ** 0.5
+            parts.append(
+                f'<circle cx="{x(p):.1f}" cy="{y(o):.1f}" r="{radius:.1f}" fill="#1f5f99" '
+                f'fill-opacity="0.6"><title>{count} outcomes: predicted {p * 100:.0f}%, '
+                f"observed {o * 100:.0f}%</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _summary(metadata: Mapping[str, object], key: str) -> str:
+    cv = metadata.get("cv")
+    figures = cv.get(key) if isinstance(cv, Mapping) else None
+    if not isinstance(figures, Mapping) or figures.get("mean") is None:
+        return "n/a"
+    text = f"{float(figures['mean']):.3f}"
+    if figures.get("sd") is not None:
+        text += f" &plusmn; {float(figures['sd']):.3f}"
+    return text
+
+
+def _calibration_section(model: CalibrationModel) -> str:
+    meta = model.metadata
+    bins = meta.get("reliability")
+    bins = bins if isinstance(bins, Sequence) else []
+    default = meta.get("default_score")
+    default = default if isinstance(default, Mapping) else {}
+
+    def plain(value: object) -> str:
+        return f"{value:.3f}" if isinstance(value, (int, float)) else "n/a"
+
+    rows = "".join(
+        f'<tr><td>{label}</td><td class="num">{_summary(meta, key)}</td>'
+        f'<td class="num">{plain(default.get(key))}</td></tr>'
+        for key, label in (
+            ("auc", "AUC (satisfied)"),
+            ("brier", "Brier score"),
+            ("spearman", "Rank correlation"),
+        )
+    )
+    return "\n".join(
+        [
+            '<section id="calibration">',
+            "<h2>Calibration</h2>",
+            (
+                f'<p class="meta">Scores are calibrated probabilities: {_h(model.label)}. '
+                f"{_h(meta.get('outcomes', '?'))} stated outcomes from "
+                f"{_h(meta.get('accounts', '?'))} accounts; figures cross-validated by whole "
+                "accounts.</p>"
+            ),
+            (
+                "<table><thead><tr><th></th><th>Calibrated (mean &plusmn; sd over folds)</th>"
+                f"<th>Default score</th></tr></thead><tbody>{rows}</tbody></table>"
+            ),
+            (
+                f'<figure>{reliability_svg(bins)}<figcaption class="meta">Reliability: the '
+                "share of customers satisfied against the predicted probability; on the "
+                "diagonal, a prediction of 70% comes true 70% of the time.</figcaption></figure>"
+            ),
+            f"<pre>{_h(reliability_text(bins))}</pre>",
+            "</section>",
+        ]
+    )
+
+
+def calibration_html(model: CalibrationModel, *, title: str = "Calibration") -> str:
+    """One self-contained HTML page with a calibration's figures and reliability diagram."""
+    return "\n".join(
+        [
+            _html_report.head(title),
+            _calibration_section(model),
+            "</body></html>",
+        ]
     )

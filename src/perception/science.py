@@ -16,6 +16,14 @@ parameters; each scorer exposes them as options.  The references are listed in f
 * :func:`decay`: older evidence fades with a half-life.
 * :func:`response_time_value`: the asymmetric effect of waiting shorter or longer than
   expected (Caruelle, Lervik-Olsen & Gustafsson 2023).
+* :func:`zone_value`: the value curve of a level against a zone of tolerance, with the
+  adequate level as the reference point, visible gains inside and above the zone, loss
+  aversion and diminishing sensitivity on both sides (Tversky & Kahneman 1992; Mittal,
+  Ross & Baldasare 1998), bounded by :func:`soft_bound` without flattening in the range
+  that matters.
+* :func:`lateness_value` and :func:`time_scale`: a due date judged on the promise's own
+  time scale, read from the unit the promise is measured in.
+* :func:`rating_zone`: the default zone of tolerance of a rating on a stated scale.
 """
 
 from __future__ import annotations
@@ -25,15 +33,22 @@ from collections.abc import Sequence
 
 __all__ = [
     "ALPHA",
+    "KNEE",
     "LOSS_AVERSION",
+    "TIME_UNITS",
     "clamp",
     "decay",
     "felt_value",
+    "lateness_value",
     "peak_end",
     "prospect_value",
+    "rating_zone",
     "response_time_value",
+    "soft_bound",
+    "time_scale",
     "weighted_peak_end",
     "zone_disconfirmation",
+    "zone_value",
 ]
 
 #: Diminishing sensitivity of the value function (Tversky & Kahneman 1992, median estimate).
@@ -118,17 +133,27 @@ def zone_disconfirmation(
         of the zone, or ``|adequate|``, or 1).
     :return: the disconfirmation, negative for a loss, positive for a gain.
     """
-    sign = 1.0 if higher_is_better else -1.0
-    x, low, high = sign * level, sign * adequate, sign * desired
-    if high < low:  # inconsistent zone: treat the better end as desired
-        low, high = high, low
-    width = high - low
-    unit = scale if scale is not None and scale > 0 else width or abs(adequate) or 1.0
+    x, low, high, width, unit = _oriented(level, adequate, desired, higher_is_better, scale)
     if x < low:
         return clamp(-(low - x) / unit)
     if x <= high:
         return clamp(inside * (x - low) / width) if width > 0 else inside
     return clamp(inside + (1.0 - inside) * (x - high) / unit)
+
+
+def _oriented(
+    level: float, adequate: float, desired: float, higher_is_better: bool, unit: float | None
+) -> tuple[float, float, float, float, float]:
+    """``(x, low, high, width, unit)``: the level and the zone turned so that higher is
+    better, the zone's width, and the unit of a full loss (default: the width, else
+    ``|adequate|``, else 1)."""
+    sign = 1.0 if higher_is_better else -1.0
+    x, low, high = sign * level, sign * adequate, sign * desired
+    if high < low:  # inconsistent zone: treat the better end as desired
+        low, high = high, low
+    width = high - low
+    scale = unit if unit is not None and unit > 0 else width or abs(adequate) or 1.0
+    return x, low, high, width, scale
 
 
 def _intensity(value: float, weight: float, loss_aversion: float) -> float:
@@ -249,3 +274,185 @@ def response_time_value(
     if desired <= 0:
         return max_gain
     return inside + (max_gain - inside) * math.sqrt(1.0 - hours / desired)
+
+
+#: Up to this size a value passes :func:`soft_bound` unchanged.
+KNEE = 0.8
+
+
+def soft_bound(value: float, knee: float = KNEE) -> float:
+    """*value* kept inside ``(-1, 1)``, unchanged up to ``|value| = knee``.
+
+    Beyond the knee the excess is compressed hyperbolically, with slope 1 at the knee:
+    ``knee + (1 - knee) * d / (d + 1 - knee)`` for an excess ``d``.  The result is
+    strictly increasing and never reaches -1 or 1, so two different levels never end up
+    with the same value, however far they lie beyond the scale that matters (a
+    ``tanh`` would flatten out already at about 2).
+
+    :param value: any real number (NaN becomes 0).
+    :param knee: in ``(0, 1)``.
+    :return: a value in ``(-1, 1)`` with the sign of *value*.
+    """
+    if math.isnan(value):
+        return 0.0
+    size = abs(value)
+    if size <= knee:
+        return value
+    rest = 1.0 - knee
+    excess = size - knee
+    if math.isinf(excess):
+        bounded = 1.0 - 1e-12
+    else:
+        bounded = min(knee + rest * excess / (excess + rest), 1.0 - 1e-12)
+    return math.copysign(bounded, value)
+
+
+def zone_value(
+    level: float,
+    adequate: float,
+    desired: float,
+    *,
+    higher_is_better: bool = True,
+    unit: float | None = None,
+    alpha: float = ALPHA,
+    loss_aversion: float = LOSS_AVERSION,
+) -> float:
+    """The felt value of *level* against the zone of tolerance, in ``(-1, 1)``.
+
+    The *adequate* level, the least the customer accepts, is the reference point
+    (Zeithaml, Berry & Parasuraman 1993): at it the value is 0.  Above it lies a gain,
+    below it a loss, both felt through the prospect-theory value function (Tversky &
+    Kahneman 1992) with diminishing sensitivity (``alpha``) and losses weighing
+    ``loss_aversion`` times an equal gain; attribute-level performance affects overall
+    satisfaction with exactly this asymmetry and these diminishing returns (Mittal, Ross
+    & Baldasare 1998).  Distances are measured in zone widths: the desired level is one
+    unit above the reference.  The result is divided by ``loss_aversion``, so that:
+
+    * at ``desired`` the value is ``1 / loss_aversion`` (0.44 with the defaults): the
+      customer got what they hoped for, a clear gain (confirmation of expectations
+      yields satisfaction: Oliver 1980);
+    * inside the zone the gain rises from 0, concavely, to that value;
+    * beyond ``desired`` it keeps rising, one *unit* beyond desired counting as one
+      more zone width;
+    * one *unit* below ``adequate`` is a full loss, -1 (before :func:`soft_bound`).
+
+    A zone of zero width (``adequate == desired``) is a point standard: meeting it is
+    the gain at desired, missing it a loss measured in *unit*.
+
+    :param level: the performance achieved.
+    :param adequate: the adequate level (the reference point).
+    :param desired: the desired level.
+    :param higher_is_better: ``False`` for levels such as hours of waiting.
+    :param unit: the distance that counts as a full loss below adequate and as one more
+        zone width above desired (default: the zone's width, else ``|adequate|``,
+        else 1).
+    :return: the value; 0 at adequate, increasing in the level (decreasing when lower
+        is better).
+    """
+    x, low, high, width, scale = _oriented(level, adequate, desired, higher_is_better, unit)
+    if x >= high:
+        units = 1.0 + (x - high) / scale
+    elif x >= low:  # inside a zone of positive width
+        units = (x - low) / width
+    else:
+        units = -(low - x) / scale
+    felt = prospect_value(units, alpha=alpha, loss_aversion=loss_aversion)
+    return soft_bound(felt / loss_aversion) if loss_aversion > 0 else soft_bound(felt)
+
+
+#: Time units a promise can be measured in, in hours, with the next larger unit (the
+#: scale on which lateness in that unit is judged), in hours.
+TIME_UNITS: dict[str, tuple[float, float]] = {
+    "minute": (1.0 / 60.0, 1.0),
+    "hour": (1.0, 24.0),
+    "day": (24.0, 24.0 * 7.0),
+    "week": (24.0 * 7.0, 24.0 * 365.25 / 12.0),
+    "month": (24.0 * 365.25 / 12.0, 24.0 * 365.25),
+}
+
+_UNIT_ALIASES: dict[str, str] = {
+    "min": "minute",
+    "mins": "minute",
+    "minute": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "business day": "day",
+    "business days": "day",
+    "wk": "week",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+}
+
+
+def time_scale(unit: str) -> tuple[float, float] | None:
+    """``(grain, scale)`` in hours of a promise measured in *unit*, or ``None``.
+
+    A promise is judged on its own time scale: a departure is measured in minutes, a
+    migration in days, a programme in weeks.  Lateness is felt relative to that scale
+    (differences are perceived in proportion to the magnitude they are part of:
+    Weber's law), so the *grain* is one of the promise's unit and the *scale*, the
+    lateness that counts as a full loss, is one of the next larger unit (60 minutes, a
+    day, a week, a month, a year).  This reading of the unit is a modelling choice,
+    documented in ``docs/explanation/science.md``, not a published estimate.
+
+    :param unit: ``minutes``, ``hours``, ``days``, ``weeks`` or ``months`` (singular,
+        plural and short forms; any case).
+    :return: the grain and the scale in hours, or ``None`` for any other unit.
+    """
+    name = _UNIT_ALIASES.get(" ".join(unit.split()).casefold())
+    return TIME_UNITS[name] if name is not None else None
+
+
+def lateness_value(
+    late_hours: float,
+    *,
+    tolerance_hours: float,
+    scale_hours: float,
+    hoped_hours: float = 0.0,
+    alpha: float = ALPHA,
+    loss_aversion: float = LOSS_AVERSION,
+) -> float:
+    """The felt value of a delivery *late_hours* after its due time (negative: early).
+
+    The due date is a zone of tolerance in time: the desired level is *hoped_hours*
+    late (0: on time), the adequate level *tolerance_hours* late.  On time is the gain
+    at desired; within the tolerance the gain falls to 0; beyond it a loss grows to a
+    full loss at one *scale_hours* past the tolerance (see :func:`zone_value` and
+    :func:`time_scale`).  Delivering earlier than hoped adds nothing: keeping a date is a
+    must-be attribute, whose absence dissatisfies while exceeding it adds little (Kano,
+    Seraku, Takahashi & Tsuji 1984).
+
+    :return: a value in ``(-1, 1)``, non-increasing in *late_hours*, constant at or
+        before *hoped_hours*.
+    """
+    tolerance = max(tolerance_hours, hoped_hours)
+    return zone_value(
+        max(late_hours, hoped_hours),
+        tolerance,
+        hoped_hours,
+        higher_is_better=False,
+        unit=max(scale_hours, 1e-9),
+        alpha=alpha,
+        loss_aversion=loss_aversion,
+    )
+
+
+def rating_zone(low: float, high: float, *, higher_is_better: bool = True) -> tuple[float, float]:
+    """The default zone of tolerance ``(adequate, desired)`` of a rating scale.
+
+    The midpoint of a balanced rating scale is its neutral answer, the least a customer
+    calls acceptable; the best end is what they hope for.  So a 1-5 scale gets the zone
+    3-5 and a 0-10 scale 5-10 (a modelling choice; give ``adequate`` and ``desired`` to
+    state another zone).
+    """
+    middle = (low + high) / 2.0
+    return (middle, high) if higher_is_better else (middle, low)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from perception.cli._base import EXIT_INPUT, State, fail
+from perception.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,6 +58,7 @@ def engine_options(command: F) -> F:
                 as_of=as_of,
                 workers=options["workers"],
                 db=options["db"],
+                calibration=options["calibration_path"],
                 **dask_options,
             )
         if not path.is_file():
@@ -122,6 +124,7 @@ def run_dask(
     parts_dir: Path | None,
     parts_format: str,
     db: Path | None,
+    calibration: Path | None = None,
 ) -> None:
     """``perception assess PATTERN --engine dask``: parts written by the workers."""
     for name, flag in _LOCAL_ONLY.items():
@@ -142,9 +145,12 @@ def run_dask(
 
     try:
         settings = Settings.create(
-            as_of=as_of, config=state.config(), plugins=default_plugin_manager()
+            as_of=as_of,
+            config=state.config(),
+            plugins=default_plugin_manager(),
+            calibration=calibration,
         )
-    except ValueError as exc:
+    except (ValueError, ConfigError) as exc:
         fail(str(exc))
         return
     cluster: Any = None

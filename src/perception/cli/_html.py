@@ -15,7 +15,13 @@ from perception.history import HistoryPoint
 from perception.model import Account
 from perception.outcome import PerceivedOutcome
 from perception.plugins import Registry
-from perception.report import PortfolioRow, Trajectory, portfolio_page, portfolio_row
+from perception.report import (
+    PortfolioRow,
+    Trajectory,
+    portfolio_basis,
+    portfolio_page,
+    portfolio_row,
+)
 
 __all__ = ["html_report"]
 
@@ -94,5 +100,7 @@ def html_report(
         as_of=as_of,
         change_days=options.change_days or None,
         history=history([o.account for o, _, _ in details]) if history is not None else None,
+        basis=portfolio_basis([o for o, _, _ in details]),
+        calibration=config.calibration,
     )
     return page, len(rows)

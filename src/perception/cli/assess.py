@@ -13,6 +13,7 @@ import attrs
 import click
 
 from perception.batch import assess_many
+from perception.calibration import load_calibration
 from perception.cli._base import EXIT_FAILED, State, fail, format_option, main, pass_state
 from perception.cli._engine import engine_options
 from perception.cli._html import HtmlOptions, html_report
@@ -26,6 +27,7 @@ from perception.cli._stream import (
     show_progress,
     with_progress,
 )
+from perception.config import Config
 from perception.history import HistoryPoint
 from perception.model import Account
 from perception.outcome import PerceivedOutcome
@@ -94,6 +96,13 @@ RECORD_BATCH = 500
     "--quiet", "-q", is_flag=True, help="No progress bar (it is drawn only on a terminal)."
 )
 @click.option(
+    "--calibration",
+    "calibration_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Calibration file from `perception calibrate` (default: the configuration's "
+    "`calibration`, if any); scores become calibrated probabilities.",
+)
+@click.option(
     "--db",
     "db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -119,6 +128,7 @@ def assess_command(
     workers: int,
     fail_under: float | None,
     quiet: bool,  # a click flag
+    calibration_path: Path | None,
     db: Path | None,
     webhook: str | None,
     time_budget: float | None,
@@ -139,6 +149,10 @@ def assess_command(
     outcomes before it were written.  On a terminal a progress bar is drawn on
     standard error.
 
+    With a calibration (--calibration, or `calibration` in the configuration), each
+    score is the calibrated probability (%) that the customer calls themselves
+    satisfied, and the reports say so.
+
     With --db, each outcome is kept in the ledger's history as it comes, and each
     account whose band changed is told to the plugins and --notify-webhook.
 
@@ -149,7 +163,7 @@ def assess_command(
     if fmt == "parquet" and out_path is None:
         fail("--format parquet needs --out FILE")
     as_of = as_of or datetime.now(timezone.utc)
-    config, registry = state.config(), state.registry()
+    config, registry = _calibrated(state.config(), calibration_path), state.registry()
     deferred = Deferred()
     accounts: Iterable[Account] = deferred.guard(
         portfolio_stream(path, interactions_csv, account_id=account_id)
@@ -236,6 +250,13 @@ class _Lowest:
             if self.score is None or outcome.score < self.score:
                 self.score = outcome.score
             yield outcome, account
+
+
+def _calibrated(config: Config, path: Path | None) -> Config:
+    """*config* with the calibration file *path* in place of its own, if one is given."""
+    if path is None:
+        return config
+    return attrs.evolve(config, calibration=load_calibration(path))
 
 
 def _recorded(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import perception
 from perception.config import Config
 from perception.examples import SAMPLE_AS_OF, sample_path, sample_portfolio
-from perception.report import account_text, portfolio_table
+from perception.report import account_text, portfolio_basis, portfolio_table
 
 
 def run(config: Config | None = None) -> str:
@@ -28,6 +28,7 @@ def run(config: Config | None = None) -> str:
             ),
             "",
             portfolio_table(outcomes),
+            f"({portfolio_basis(outcomes)})",
             "",
             "Most at risk, explained:",
             account_text(worst),

@@ -45,9 +45,12 @@ def parse_time(value: Any, source: str, path: str) -> datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, tz=timezone.utc)
     try:
-        return _parse_datetime(value, datetime)
+        parsed = _parse_datetime(value, datetime)
     except (TypeError, ValueError) as exc:
         raise invalid(source, path, str(exc)) from None
+    if not isinstance(parsed, datetime):  # a date alone: that day, in UTC
+        return datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
+    return parsed
 
 
 class _Text(HTMLParser):

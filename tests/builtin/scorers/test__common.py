@@ -55,6 +55,8 @@ def test_dates_in_words_name_the_year_only_when_it_differs():
 def test_plurals_and_possessives():
     assert _common.plural(1, "day") == "1 day"
     assert _common.plural(0, "day") == "0 days"
+    assert _common.plural(3, "reply") == "3 replies"  # not "replys"
+    assert _common.plural(1, "reply") == "1 reply"
     assert _common.possessive("the customer") == "the customer's"
     assert _common.possessive("Dana Whitfield") == "Dana Whitfield's"
     assert _common.possessive("Chris") == "Chris'"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from perception.model import Deliverable, Expectation
@@ -73,9 +75,116 @@ def test_implicit_expectations_count():
 
 
 def test_options_are_range_checked():
-    assert "options.disconfirmation.inside: must be from 0 to 1, not 1.5" in refused(
-        "disconfirmation", {"inside": 1.5}
+    assert "options.disconfirmation.loss_aversion: must be >= 1, not 0.5" in refused(
+        "disconfirmation", {"loss_aversion": 0.5}
     )
+    assert "unknown value 'fortnights'" in refused("disconfirmation", {"time_unit": "fortnights"})
     assert "options.disconfirmation.grace_hours: must be >= 0" in refused(
         "disconfirmation", {"grace_hours": -1}
     )
+
+
+# -- ratings on a stated scale ------------------------------------------------------------
+
+
+def rated(*levels, scale=(1, 5), **expectation):
+    exp = Expectation(
+        id="seat",
+        dimension="tangibles",
+        description="Seat comfort",
+        scale=scale,
+        **expectation,
+    )
+    items = [
+        Deliverable(id=f"r{n}", expectation="seat", delivered_at=at(0), level=level)
+        for n, level in enumerate(levels)
+    ]
+    return account(expectations=[exp], deliverables=items)
+
+
+def test_a_rating_reads_naturally_against_its_zone():
+    [low] = signals(rated(2), "disconfirmation", at(1))
+    assert low.explanation == "The customer rated seat comfort 2 of 5, below the adequate 3."
+    assert low.confidence == 1.0
+    [top] = signals(rated(5), "disconfirmation", at(1))
+    assert top.explanation == "The customer rated seat comfort 5 of 5, at the desired 5."
+    [mid] = signals(rated(4), "disconfirmation", at(1))
+    assert "within the expected 3 to 5" in mid.explanation
+    [held] = signals(rated(8, scale=(0, 10), stakeholder="dana"), "disconfirmation", at(1))
+    assert held.explanation.startswith("Dana Whitfield rated seat comfort 8 of 10")
+
+
+def test_ratings_are_ordered_and_losses_do_not_saturate():
+    values = [signals(rated(r), "disconfirmation", at(1))[0].value for r in (1, 2, 3, 4, 5)]
+    assert values == sorted(values)
+    assert values[2] == 0.0  # the adequate 3
+    assert values[2] - values[1] > 0.3  # a 2 is clearly worse than a 3
+    assert values[1] - values[0] > 0.3  # and clearly better than a 1
+    # Loss aversion: one point below adequate outweighs one point above it...
+    assert abs(values[1]) > values[3]
+    # ...but a 2 does not cancel four or five 5s: about one.
+    assert abs(values[1]) < 1.5 * values[4]
+
+
+def test_not_applicable_is_absence():
+    assert signals(rated(None), "disconfirmation", at(1)) == []
+    [one] = signals(rated(None, 4), "disconfirmation", at(1))
+    assert one.evidence == ("seat", "r1")
+
+
+# -- lateness on the promise's own time scale --------------------------------------------
+
+
+def train(delay_minutes, unit="minutes", **expectation):
+    exp = Expectation(
+        id="arrival",
+        dimension="reliability",
+        description="Arrival",
+        due=T0,
+        unit=unit,
+        better="lower",
+        **expectation,
+    )
+    item = Deliverable(
+        id="arr", expectation="arrival", delivered_at=T0 + timedelta(minutes=delay_minutes)
+    )
+    return account(expectations=[exp], deliverables=[item])
+
+
+def test_minutes_matter_for_a_promise_measured_in_minutes():
+    [on_time] = signals(train(0), "disconfirmation", at(1))
+    [late] = signals(train(45), "disconfirmation", at(1))
+    [very] = signals(train(300), "disconfirmation", at(1))
+    assert on_time.value > 0.4
+    assert late.value < -0.5
+    assert very.value < late.value
+    assert "was promised for 09:00 on 1 March and delivered 45 minutes late" in (late.explanation)
+    # The same 45 minutes on a promise measured in days is within its tolerance.
+    [days] = signals(train(45, unit="days"), "disconfirmation", at(1))
+    assert days.value > 0
+    assert "(within the tolerated 1 day)" in days.explanation
+
+
+def test_a_stated_tolerance_shifts_the_loss():
+    [tolerated] = signals(train(12, adequate=15), "disconfirmation", at(1))
+    [beyond] = signals(train(40, adequate=15), "disconfirmation", at(1))
+    assert tolerated.value >= 0
+    assert beyond.value < 0
+
+
+def test_days_are_the_default_scale_and_early_adds_nothing():
+    [late] = signals(portal(delivered=at(2)), "disconfirmation", at(5))
+    [week] = signals(portal(delivered=at(9)), "disconfirmation", at(10))
+    [early] = signals(portal(delivered=at(-5)), "disconfirmation", at(10))
+    [on_time] = signals(portal(delivered=at(0)), "disconfirmation", at(10))
+    assert -0.5 < late.value < 0
+    assert week.value < -0.8
+    assert early.value == pytest.approx(on_time.value)
+
+
+def test_a_date_alone_is_due_by_the_end_of_that_day():
+    exp = Expectation(id="e", dimension="reliability", description="Report", due=date(2026, 3, 1))
+    item = Deliverable(id="d", expectation="e", delivered_at=at(0, hours=8))
+    [signal] = signals(account(expectations=[exp], deliverables=[item]), "disconfirmation", at(2))
+    assert signal.value > 0.4
+    assert "on time for 1 March" in signal.explanation

@@ -75,3 +75,22 @@ def test_options_are_range_checked():
     assert "options.responsiveness.max_gain: must be from 0 to 1" in refused(
         "responsiveness", {"max_gain": 2}
     )
+
+
+def test_the_sentence_does_not_claim_every_reply_came_in_time_when_one_did_not():
+    """Found in generated accounts: a fast reply was the remembered peak, and the sentence
+    said "All 8 replys came within the expected 24 hours; the slowest took 32 hours"."""
+    messages = []
+    for n, hours in enumerate([0.2, 2, 3, 30]):
+        messages += [
+            inbound(f"q{n}", at(n), "Can you send the report?"),
+            outbound(f"a{n}", at(n, hours), "Here it is.", reply_to=f"q{n}"),
+        ]
+    [signal] = signals(
+        account(expectations=[reply_expectation()], interactions=messages), "responsiveness", at(6)
+    )
+    assert signal.value > 0  # the fast replies are what the customer remembers
+    assert "All 4 replies came within" not in signal.explanation
+    assert signal.explanation.startswith(
+        "1 of 4 replies took longer than the expected 24 hours (the slowest 30 hours)"
+    )

@@ -36,3 +36,24 @@ def test_options_are_range_checked():
     assert "options.sentiment.max_messages: must be a whole number" in refused(
         "sentiment", {"max_messages": 2.5}
     )
+
+
+def test_messages_without_feeling_are_no_evidence_of_a_neutral_customer():
+    """Plain business questions say nothing of how the customer feels: no signal, rather
+    than a neutral one that pulls the score towards the middle."""
+    plain = account(
+        interactions=[
+            inbound("q1", at(0), "Could you send the invoice for March?"),
+            inbound("q2", at(1), "Where does the report stand?"),
+        ]
+    )
+    assert signals(plain, "sentiment", at(2)) == []
+    felt = account(
+        interactions=[
+            inbound("q1", at(0), "Could you send the invoice for March?"),
+            inbound("q2", at(1), "Thanks, the new report is great!"),
+        ]
+    )
+    [signal] = signals(felt, "sentiment", at(2))
+    assert signal.value > 0
+    assert signal.confidence < 0.5  # one message with a feeling

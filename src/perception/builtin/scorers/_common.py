@@ -82,8 +82,12 @@ def duration_words(hours: float) -> str:
 
 
 def plural(count: int, word: str) -> str:
-    """``1 day``, ``2 days``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``1 day``, ``2 days``, ``3 replies``."""
+    if count == 1:
+        return f"{count} {word}"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{count} {word[:-1]}ies"
+    return f"{count} {word}s"
 
 
 def who(account: Account, author: str | None, *, role: bool = True) -> str:

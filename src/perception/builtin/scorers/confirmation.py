@@ -5,13 +5,18 @@ confirmed is a misunderstanding waiting to surface: the customer's expectation a
 team's record can drift apart silently, to be found later as a disconfirmation
 (expectation-disconfirmation, Oliver 1980).  It bears on assurance, the SERVQUAL dimension
 of trust and confidence (Parasuraman, Zeithaml & Berry 1988).  Each unconfirmed
-critical expectation is a loss, larger when its due date is within ``urgent_days`` or
-past; each confirmed one a small gain, at half weight.
+critical expectation is a loss, larger when its due date is within ``urgent_days``; each
+confirmed one a small gain, at half weight.  A deliverable the customer accepted counts
+as their confirmation (as in the ``confirm-critical`` policy).  Once the due date has
+passed, the delivery itself is the evidence: the ``disconfirmation`` scorer judges it
+(late, outstanding or on time), and this scorer says nothing more, so that one late item
+is not counted twice, as late and as never confirmed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import ClassVar
 
 import attrs
@@ -20,7 +25,7 @@ from perception import science
 from perception.builtin.scorers._common import date_words, days_between, label, who
 from perception.context import ScoreContext
 from perception.hookspecs import EvidenceKind, Scorer, hookimpl
-from perception.model import Account, Dimension, Expectation
+from perception.model import Account, Deliverable, Dimension, Expectation
 from perception.options import at_least, between, option
 from perception.outcome import Signal
 
@@ -74,7 +79,8 @@ class ConfirmationScorer:
             holder = (
                 who(account, expectation.stakeholder) if expectation.stakeholder else "the customer"
             )
-            if expectation.confirmed_at is not None:
+            confirmed, how, evidence = _confirmation(account, expectation)
+            if confirmed is not None:
                 yield Signal(
                     scorer=self.name,
                     dimension=Dimension.ASSURANCE,
@@ -82,13 +88,15 @@ class ConfirmationScorer:
                     weight=weight * 0.5,
                     confidence=1.0,
                     explanation=(
-                        f"{label(expectation)} (critical) was confirmed by {holder} on "
-                        f"{date_words(expectation.confirmed_at, ctx.as_of)}."
+                        f"{label(expectation)} (critical) was {how} by {holder} on "
+                        f"{date_words(confirmed, ctx.as_of)}."
                     ),
-                    evidence=(expectation.id,),
-                    at=expectation.confirmed_at,
+                    evidence=(expectation.id, *evidence),
+                    at=confirmed,
                 )
                 continue
+            if expectation.due is not None and expectation.due < ctx.as_of:
+                continue  # past due: the delivery is the evidence now (disconfirmation)
             value, sentence = _unconfirmed(expectation, holder, ctx)
             yield Signal(
                 scorer=self.name,
@@ -102,6 +110,32 @@ class ConfirmationScorer:
             )
 
 
+def _confirmation(
+    account: Account, expectation: Expectation
+) -> tuple[datetime | None, str, tuple[str, ...]]:
+    """When and how the customer confirmed *expectation*: ``(when, words, evidence)``.
+
+    A confirmation in writing (``confirmed_at``), else the first acceptance of one of its
+    deliverables; ``(None, "", ())`` when neither happened.
+    """
+    if expectation.confirmed_at is not None:
+        return expectation.confirmed_at, "confirmed", ()
+    accepted = [
+        d
+        for d in account.deliverables_for(expectation.id)
+        if d.accepted_at is not None and d.delivered_at is not None
+    ]
+    if not accepted:
+        return None, "", ()
+    first = min(accepted, key=_accepted_at)
+    return first.accepted_at, "confirmed (accepted the deliverable)", (first.id,)
+
+
+def _accepted_at(item: Deliverable) -> datetime:
+    assert item.accepted_at is not None
+    return item.accepted_at
+
+
 def _unconfirmed(
     expectation: Expectation, holder: str, ctx: ScoreContext[ConfirmationScorer.Options]
 ) -> tuple[float, str]:
@@ -112,10 +146,7 @@ def _unconfirmed(
     due = expectation.due
     if due is not None:
         left = days_between(due, ctx.as_of)
-        if left < 0:
-            value = opts.urgent_value
-            sentence += f", though it was due on {date_words(due, ctx.as_of)}"
-        elif left <= opts.urgent_days:
+        if left <= opts.urgent_days:
             value = opts.urgent_value
             sentence += f", and it is due on {date_words(due, ctx.as_of)}"
     return value, sentence

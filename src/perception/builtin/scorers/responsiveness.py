@@ -4,7 +4,10 @@ The expected time comes from a responsiveness expectation measured in minutes, h
 days (its adequate and desired levels), else from ``adequate_hours`` and
 ``desired_hours``.  Waiting is valued asymmetrically (Caruelle, Lervik-Olsen & Gustafsson
 2023): a fast answer pleases a lot, a slightly slow one displeases a little, a much slower
-one a lot.  Answered messages form one episode remembered by its worst and its latest wait
+one a lot.  A reply at the desired wait has the value of any expectation met at its desired
+level (``desired_value``, 1 / loss aversion: :func:`perception.science.zone_value`), rising
+to ``max_gain`` for an instant answer and falling to 0 at the adequate wait.  Answered
+messages form one episode remembered by its worst and its latest wait
 (peak-end, Kahneman et al. 1993); each message still unanswered past the adequate time is
 a signal of its own.  Only messages that ask for something (a question, a request, a
 negative tone) need a reply.
@@ -75,6 +78,12 @@ class ResponsivenessScorer:
         desired_hours: float = option(
             4.0, "hoped-for wait, when no expectation says", validator=at_least(0)
         )
+        desired_value: float = option(
+            round(1.0 / science.LOSS_AVERSION, 3),
+            "value of a reply at the desired wait (as for any expectation met at its desired "
+            "level)",
+            validator=between(0, 1),
+        )
         max_gain: float = option(0.6, "value of an instant answer", validator=between(0, 1))
         tolerance: float = option(
             3.0, "multiples of the adequate wait beyond it that reach -1", validator=at_least(0)
@@ -98,7 +107,8 @@ class ResponsivenessScorer:
             science.response_time_value,
             adequate=adequate,
             desired=desired,
-            max_gain=opts.max_gain,
+            max_gain=max(opts.max_gain, opts.desired_value),
+            inside=opts.desired_value,
             tolerance=opts.tolerance,
             steepness=opts.steepness,
         )
@@ -191,25 +201,38 @@ def _episode_sentence(
     adequate: float,
     expected: str,
 ) -> str:
-    """The worst wait when it was too slow, else how fast every reply came."""
+    """The worst wait when it was too slow, else how fast the replies came.
+
+    The words follow the replies themselves, not only the remembered peak: when a fast
+    reply is the most intense moment but another took longer than expected, the sentence
+    says so instead of claiming every reply came in time.
+    """
+    slow = sum(1 for _, _, h in answered if h > adequate)
     if slow_peak:
         message, _, hours = answered[peak]
         name = possessive(who(account, message.author, role=False))
-        slow = sum(1 for _, _, h in answered if h > adequate)
         return (
             f"{name} message of {date_words(message.at, ctx.as_of)} waited "
             f"{duration_words(hours)} for a reply ({expected}); "
             f"{slow} of {len(answered)} replies were slower than that."
         )
     slowest = max(h for _, _, h in answered)
+    if slow:
+        others = "the other came" if len(answered) - slow == 1 else "the others came"
+        return (
+            f"{slow} of {plural(len(answered), 'reply')} took longer than the expected "
+            f"{duration_words(adequate)} (the slowest {duration_words(slowest)}), only a "
+            f"little: {others} in time."
+        )
     if len(answered) == 1:
         return (
             f"The one reply came within the expected {duration_words(adequate)} "
             f"(after {duration_words(slowest)})."
         )
+    every = "Both replies" if len(answered) == 2 else f"All {plural(len(answered), 'reply')}"
     return (
-        f"All {plural(len(answered), 'reply')} came within the expected "
-        f"{duration_words(adequate)}; the slowest took {duration_words(slowest)}."
+        f"{every} came within the expected {duration_words(adequate)}; the slowest took "
+        f"{duration_words(slowest)}."
     )
 
 

@@ -6,7 +6,11 @@ message cache; the episode is remembered by its most intense and its latest mess
 mean of all messages.  A negative message is ``loss_aversion`` times as intense as a
 positive one of the same size when the peak is chosen (Tversky & Kahneman 1992).  The
 sentence names a run of negative messages at the end, which is what a customer's next
-decision follows most.
+decision follows most.  Only messages that express a feeling (a compound score beyond
++-0.05) count towards the signal's confidence: a plain business question says nothing
+about how the customer feels, so an account whose customer never shows a feeling gets
+no sentiment signal, rather than a "neutral" one that would pull its score to the
+middle.
 """
 
 from __future__ import annotations
@@ -99,12 +103,15 @@ class SentimentScorer:
                 f"{possessive(who(account, peak_message.author, role=False))} on "
                 f"{date_words(peak_message.at, ctx.as_of)}"
             )
+        toned = sum(1 for v in values if v >= POSITIVE or v <= NEGATIVE)
+        if not toned:
+            return  # no message expresses a feeling: no evidence of one either way
         yield Signal(
             scorer=self.name,
             dimension=Dimension.EMPATHY,
             value=value,
             weight=1.0,
-            confidence=1.0 - math.exp(-len(messages) / 2.0),
+            confidence=1.0 - math.exp(-toned / 2.0),
             explanation=sentence + ".",
             evidence=tuple(dict.fromkeys((messages[peak].id, last.id))),
             at=last.at,

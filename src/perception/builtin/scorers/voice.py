@@ -1,11 +1,12 @@
 """The ``voice`` scorer: stated feedback, the customer's own word.
 
-Surveys (CSAT, NPS, CES), complaints, praise and escalations, one signal each, valued by
-:attr:`~perception.model.Feedback.signed_value`.  Stated feedback outweighs inference
-(its ``weight`` is 3, against 1 for inferred signals), an executive's word counts
-three times a user's (``executive_factor``) and a manager's one and a half times
-(``manager_factor``), and older feedback fades with a half-life.  Calibration predicts
-these signals from the inferred ones; it never uses them as predictors.
+Surveys (CSAT, NPS, CES), complaints, praise, escalations, renewals and churn, one signal
+each, valued by :attr:`~perception.model.Feedback.signed_value`.  Stated feedback
+outweighs inference (its ``weight`` is 3, against 1 for inferred signals), an executive's
+word counts three times a user's (``executive_factor``) and a manager's one and a half
+times (``manager_factor``), and older feedback fades with a half-life.  Calibration
+predicts each stated outcome from the evidence before it: the customer's earlier word
+counts there, the outcome being predicted never does.
 """
 
 from __future__ import annotations
@@ -31,13 +32,22 @@ def feedback_value(item: Feedback) -> float:
     return item.signed_value
 
 
+def _out_of(item: Feedback) -> str:
+    """``4/5``, or ``8/10`` on a stated 0-10 scale (``3 on 1-7`` when it starts at 1
+    and is not the usual scale)."""
+    low, high = item.range
+    return f"{item.value:g}/{high:g}" if low in (0, 1) else f"{item.value:g} on {low:g}-{high:g}"
+
+
 _WORDS: Mapping[FeedbackKind, Callable[[Feedback], str]] = {
-    FeedbackKind.CSAT: lambda f: f"gave a CSAT of {f.value:g}/5",
+    FeedbackKind.CSAT: lambda f: f"gave a CSAT of {_out_of(f)}",
     FeedbackKind.NPS: lambda f: f"gave an NPS answer of {f.value:g}/10",
-    FeedbackKind.CES: lambda f: f"rated effort {f.value:g}/7",
+    FeedbackKind.CES: lambda f: f"rated effort {_out_of(f)}",
     FeedbackKind.ESCALATION: lambda f: "escalated",
     FeedbackKind.COMPLAINT: lambda f: "complained",
     FeedbackKind.PRAISE: lambda f: "praised the team",
+    FeedbackKind.RENEWAL: lambda f: "renewed",
+    FeedbackKind.CHURN: lambda f: "left (churned)",
 }
 
 

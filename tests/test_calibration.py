@@ -1,0 +1,372 @@
+"""The calibrated outcome model: fitting, the file, applying it, and refusing bad files."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+
+import attrs
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perception import Band, assess
+from perception.calibrate import (
+    MIN_OUTCOMES,
+    collect_observations,
+    fit_calibration,
+    reliability,
+)
+from perception.calibration import (
+    FORMAT,
+    FORMAT_VERSION,
+    CalibrationModel,
+    calibration_from_json,
+    load_calibration,
+    signal_features,
+)
+from perception.cli import main
+from perception.config import Config, load_config
+from perception.errors import ConfigError, PerceptionError
+from perception.examples import SAMPLE_AS_OF, sample_portfolio
+from perception.examples.outcomes import TODAY, generate
+from perception.io import write_jsonl
+from perception.report import account_text, calibration_html, portfolio_html
+
+PORTFOLIO = sample_portfolio()
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return [account for account, _ in generate(90, seed=3)]
+
+
+@pytest.fixture(scope="module")
+def fitted(generated):
+    observations = collect_observations(generated)
+    return fit_calibration(observations, folds=3, seed=1, source="model.json")
+
+
+# -- collecting outcomes ------------------------------------------------------------------
+
+
+def test_each_stated_outcome_is_predicted_from_the_evidence_before_it(generated):
+    observations = collect_observations(generated[:20])
+    renewed = [o for o in observations.items if o.feedback == "contract"]
+    surveys = [o for o in observations.items if o.feedback == "survey"]
+    assert len(surveys) == 20
+    for item in surveys:
+        # The survey itself is never a predictor of itself...
+        assert not any("feedback:csat" in n or "feedback:nps" in n for n in item.features)
+    for item in renewed:
+        # ...but the earlier survey answer is a predictor of the renewal or churn after it.
+        assert any("feedback:csat" in n or "feedback:nps" in n for n in item.features)
+    assert observations.accounts == 20
+
+
+def test_too_few_outcomes_are_refused_with_a_clear_message():
+    observations = collect_observations(PORTFOLIO)
+    with pytest.raises(PerceptionError) as info:
+        fit_calibration(observations)
+    message = str(info.value)
+    assert f"calibration needs at least {MIN_OUTCOMES} stated outcomes" in message
+    assert f"found {len(observations.items)}" in message
+    assert "in 12 accounts" in message
+
+
+def test_without_scikit_learn_the_extra_is_named(generated, monkeypatch):
+    observations = collect_observations(generated[:40])
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    with pytest.raises(PerceptionError, match=r"pip install 'perception\[calibrate\]'"):
+        fit_calibration(observations, folds=2)
+
+
+# -- the fitted model -----------------------------------------------------------------------
+
+
+def test_the_fit_is_cross_validated_and_described(fitted):
+    meta = fitted.model.metadata
+    assert meta["accounts"] == fitted.accounts == 90
+    assert meta["outcomes"] == fitted.outcomes
+    assert meta["library"]["scikit-learn"]
+    assert meta["cv"]["folds"] == 3
+    assert len(meta["cv"]["auc"]["folds"]) == 3
+    # The generated customers' answers follow their records: the model must see it.
+    assert meta["cv"]["auc"]["mean"] > 0.75
+    assert 0.0 <= meta["cv"]["brier"]["mean"] < 0.25
+    assert sum(b["count"] for b in meta["reliability"]) == fitted.outcomes
+    assert len(fitted.cross_validation.probabilities) == fitted.outcomes
+
+
+def test_calibration_round_trip(fitted, tmp_path, generated):
+    path = fitted.model.write(tmp_path / "model.json")
+    loaded = load_calibration(path)
+    assert loaded.coefficients == fitted.model.coefficients
+    assert loaded.intercept == fitted.model.intercept
+    assert loaded.scorers == fitted.model.scorers
+    assert dict(loaded.metadata)["cv"] == json.loads(json.dumps(fitted.model.metadata["cv"]))
+    config = Config(calibration=loaded)
+    for account in generated[:10]:
+        a = assess(account, as_of=TODAY, config=config)
+        b = assess(account, as_of=TODAY, config=attrs.evolve(config, calibration=fitted.model))
+        assert a.score == b.score
+        assert a.drivers == b.drivers
+
+
+def test_a_calibrated_score_is_a_probability_whose_drivers_add_up(fitted, generated):
+    config = Config(calibration=fitted.model)
+    for account in generated[:15]:
+        outcome = assess(account, as_of=TODAY, config=config)
+        signals = outcome.signals
+        prediction = fitted.model.predict(account.as_of(TODAY), signals)
+        assert outcome.score == pytest.approx(100 * prediction.probability, abs=0.01)
+        assert outcome.baseline == pytest.approx(100 * prediction.base, abs=0.01)
+        assert sum(prediction.points) == pytest.approx(
+            100 * (prediction.probability - prediction.base)
+        )
+        assert outcome.band is config.band(outcome.score)
+        assert outcome.calibration is not None
+        assert outcome.calibration.startswith("model.json, fitted ")
+        assert "cross-validated AUC" in outcome.calibration
+        for driver in outcome.drivers:
+            index = next(i for i, s in enumerate(signals) if s.explanation == driver.text)
+            assert driver.impact == pytest.approx(prediction.points[index], abs=0.01)
+    text = account_text(outcome)
+    assert "calibrated probability (%) that the customer calls themselves satisfied" in text
+
+
+def test_default_outcomes_say_they_are_not_calibrated():
+    outcome = assess(PORTFOLIO[0], as_of=SAMPLE_AS_OF)
+    assert outcome.calibration is None
+    assert outcome.baseline == 50.0
+    text = account_text(outcome)
+    assert "Score: the default score (not calibrated)" in text
+    # The drivers and the rest of the evidence add up to the score.
+    lines = text.split("What drives it: points from 50.0\n", 1)[1].split("\n\n", 1)[0]
+    points = [float(line.split()[0]) for line in lines.splitlines()]
+    assert "All other evidence together." in lines
+    assert sum(points) == pytest.approx(outcome.score - 50.0, abs=0.2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.floats(-3, 3), st.floats(0.1, 1.0))
+def test_applying_equals_the_features_times_the_coefficients(seed, intercept, density):
+    """The fast path of ``contributions`` is the feature sum it stands for."""
+    rng = random.Random(seed)
+    account = rng.choice(PORTFOLIO)
+    signals = assess(account, as_of=SAMPLE_AS_OF).signals
+    weights = {"voice": 3.0, "sentiment": 1.5}
+    rows = signal_features(account, signals, weights)
+    names = sorted({n for row in rows for n in row})
+    coefficients = {n: rng.uniform(-3, 3) for n in names if rng.random() < density}
+    scorers = {s.scorer for s in signals if rng.random() < 0.8}
+    model = CalibrationModel(
+        intercept=intercept, coefficients=coefficients, scorers=scorers, weights=weights
+    )
+    fast = model.contributions(account, signals)
+    rows = signal_features(account, signals, weights, scorers=scorers)
+    slow = [sum(coefficients.get(n, 0.0) * v for n, v in row.items()) for row in rows]
+    assert fast == pytest.approx(slow, abs=1e-9)
+    prediction = model.predict(account, signals)
+    assert 0.0 < prediction.probability < 1.0
+    assert sum(prediction.points) == pytest.approx(
+        100 * (prediction.probability - prediction.base), abs=1e-6
+    )
+
+
+def test_reliability_bins():
+    bins = reliability([0.05, 0.07, 0.95, 1.0, 0.5], [False, True, True, True, False])
+    assert [b["count"] for b in bins] == [2, 0, 0, 0, 0, 1, 0, 0, 0, 2]
+    assert bins[0]["observed"] == 0.5
+    assert bins[9]["predicted"] == pytest.approx(0.975)
+
+
+# -- refusing bad files ---------------------------------------------------------------------
+
+
+def good():
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "metadata": {},
+        "scorers": ["disconfirmation"],
+        "weights": {"disconfirmation": 1.0},
+        "intercept": 0.5,
+        "coefficients": {"disconfirmation": 1.2},
+    }
+
+
+def test_a_file_from_a_newer_perception_is_refused(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({**good(), "version": FORMAT_VERSION + 1}), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_calibration(path)
+    assert str(info.value).startswith(f"{path}: written by a newer perception")
+    assert "upgrade perception" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"format": "something-else"}, "format: must be 'perception-calibration'"),
+        ({"version": "1"}, "version: must be a whole number >= 1, not '1'"),
+        ({"intercept": "x"}, "intercept: must be a finite number, not 'x'"),
+        ({"coefficients": {"a": "b"}}, "coefficients.a: must be a finite number, not 'b'"),
+        ({"coefficients": [1, 2]}, "coefficients: must be an object of numbers, not list"),
+        ({"weights": {"voice": None}}, "weights.voice: must be a finite number, not None"),
+        ({"scorers": "voice"}, "scorers: must be a list of scorer names, not 'voice'"),
+        ({"extra": 1}, "unknown key 'extra'"),
+    ],
+)
+def test_a_file_of_the_wrong_shape_is_refused_naming_the_field(tmp_path, change, expected):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({**good(), **change}), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_calibration(path)
+    assert str(info.value).startswith(f"{path}: not a usable calibration file")
+    assert expected in str(info.value)
+
+
+def test_unreadable_files_are_refused(tmp_path):
+    missing = tmp_path / "missing.json"
+    with pytest.raises(ConfigError, match="no such calibration file"):
+        load_calibration(missing)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": ', encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"broken.json:1: not a calibration file \(not valid JSON"
+    ):
+        load_calibration(broken)
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_calibration(binary)
+    with pytest.raises(ConfigError, match="must be a JSON object, not list"):
+        calibration_from_json([1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.text(), st.lists, max_leaves=8))
+def test_any_json_value_is_read_or_refused_cleanly(value):
+    data = {**good(), "coefficients": {"x": value}}
+    finite = (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    )
+    if finite:
+        assert calibration_from_json(data).coefficients["x"] == value
+    else:
+        with pytest.raises(ConfigError, match=r"coefficients\.x: must be a finite number"):
+            calibration_from_json(data)
+
+
+# -- configuration and the command line ------------------------------------------------------
+
+
+def test_the_configuration_names_the_calibration_relative_to_itself(fitted, tmp_path):
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    fitted.model.write(folder / "model.json")
+    (folder / "perception.toml").write_text('calibration = "model.json"\n', encoding="utf-8")
+    config = load_config(folder / "perception.toml")
+    assert config.calibration is not None
+    assert config.calibration.coefficients == fitted.model.coefficients
+    (folder / "bad.toml").write_text('calibration = "nowhere.json"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(folder / "bad.toml")
+    assert "calibration: " in str(info.value)
+    assert "nowhere.json: no such calibration file" in str(info.value)
+
+
+def test_cli_calibrate_then_assess_with_it(generated, tmp_path):
+    data = tmp_path / "portfolio.jsonl"
+    write_jsonl(generated, data)
+    model = tmp_path / "model.json"
+    page = tmp_path / "calibration.html"
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        ["calibrate", str(data), "--out", str(model), "--folds", "3", "--report", str(page)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "3-fold cross-validation" in result.output
+    assert "Reliability of the cross-validated probabilities:" in result.output
+    assert f"Wrote {model}." in result.output
+    assert "<svg" in page.read_text(encoding="utf-8")
+    result = runner.invoke(
+        main,
+        ["assess", str(data), "--as-of", "2026-03-20", "--calibration", str(model)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    account = generated[0].id
+    result = runner.invoke(
+        main,
+        ["assess", str(data), "--account", account, "--calibration", str(model)],
+        catch_exceptions=False,
+    )
+    assert "calibrated probability" in result.output
+    html = tmp_path / "report.html"
+    result = runner.invoke(
+        main,
+        ["assess", str(data), "--format", "html", "--out", str(html), "--calibration", str(model)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert 'aria-label="reliability diagram"' in html.read_text(encoding="utf-8")
+
+
+def test_cli_refuses_a_bad_calibration_file_with_exit_2(tmp_path):
+    data = tmp_path / "portfolio.jsonl"
+    write_jsonl(PORTFOLIO[:2], data)
+    bad = tmp_path / "model.json"
+    bad.write_text(json.dumps({**good(), "version": 99}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["assess", str(data), "--calibration", str(bad)])
+    assert result.exit_code == 2
+    assert "written by a newer perception (calibration file version 99)" in result.output
+
+
+def test_cli_calibrate_refuses_too_few_outcomes(tmp_path):
+    data = tmp_path / "portfolio.jsonl"
+    write_jsonl(PORTFOLIO, data)
+    result = CliRunner().invoke(main, ["calibrate", str(data), "--dry-run"])
+    assert result.exit_code == 2
+    assert "calibration needs at least 30 stated outcomes" in result.output
+
+
+def test_cli_calibrate_json(generated, tmp_path):
+    data = tmp_path / "portfolio.jsonl"
+    write_jsonl(generated, data)
+    result = CliRunner().invoke(
+        main,
+        ["calibrate", str(data), "--dry-run", "--folds", "3", "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["written_to"] is None
+    assert data["accounts"] == 90
+    assert len(data["cross_validation"]["reliability"]) == 10
+
+
+def test_html_pages_show_the_calibration(fitted, generated):
+    config = Config(calibration=fitted.model)
+    outcomes = [assess(a, as_of=TODAY, config=config) for a in generated[:3]]
+    page = portfolio_html(outcomes, calibration=fitted.model)
+    assert '<section id="calibration">' in page
+    assert "Scores are calibrated probabilities" in page
+    alone = calibration_html(fitted.model)
+    assert alone.startswith("<!DOCTYPE html>")
+    assert "Brier score" in alone
+
+
+def test_top_and_bottom_of_a_calibrated_portfolio(fitted, generated):
+    """The model ranks the generated customers it was fitted on sensibly at both ends."""
+    config = Config(calibration=fitted.model)
+    scores = sorted(assess(a, as_of=TODAY, config=config).score for a in generated[:60])
+    assert scores[0] < 50 < scores[-1]
+    assert config.band(scores[-1]) in (Band.DELIGHTED, Band.SATISFIED)
+    assert config.band(scores[0]) in (Band.AT_RISK, Band.CRITICAL)
