@@ -11,8 +11,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# No time limit on a generated example: the machine is shared, and the first example of a
+# test may load the lexicon (about a second); speed is measured in benchmarks/, not here.
+settings.register_profile("perception", deadline=None)
+settings.load_profile("perception")
 
 # The suite tests perception's own plugins: third-party plugins installed in the same
 # environment must not change its results.  Tests of entry-point loading ask for it
