@@ -32,6 +32,7 @@ from perception.aggregate import aggregate, diagnose
 from perception.config import Config, default_config
 from perception.context import CheckContext, PolicyContext, ScoreContext
 from perception.hookspecs import EvidenceKind
+from perception.mail import AuthorText, Draft, author_text
 from perception.model import Account, Customer, Direction, Interaction
 from perception.outcome import (
     Finding,
@@ -112,7 +113,7 @@ def assess(
         if interaction.id not in reports:
             reply_to = view.interaction(interaction.in_reply_to)
             reports[interaction.id] = _check_message(
-                shared_message(interaction.text),
+                shared_message(author_text(interaction.text).masked()),
                 registry,
                 config,
                 strict=strict,
@@ -187,9 +188,10 @@ def _check_contexts(
     account: Account | None,
     reply_to: Interaction | None,
     recipient: str | None,
+    thread: tuple[Interaction, ...] = (),
 ) -> list[tuple[Registered[Any], CheckContext[Any]]]:
     """Each enabled check with its context for one message."""
-    key = (registry, config, customer, account, reply_to, recipient)
+    key = (registry, config, customer, account, reply_to, recipient, thread)
     if _LAST_CONTEXTS:
         last_key, contexts = _LAST_CONTEXTS[0]
         if all(a is b for a, b in zip(key, last_key, strict=True)):
@@ -204,6 +206,7 @@ def _check_contexts(
                 account=account,
                 reply_to=reply_to,
                 recipient=recipient,
+                thread=thread,
             ),
         )
         for entry in _enabled(registry.checks.values(), config)
@@ -223,12 +226,16 @@ def _check_message(
     reply_to: Interaction | None,
     recipient: str | None,
     evidence: tuple[str, ...] = (),
+    thread: tuple[Interaction, ...] = (),
+    ignore: Iterable[str] = (),
+    length: int = -1,
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    contexts = _check_contexts(registry, config, customer, account, reply_to, recipient)
-    silenced = _silenced(message.text, [entry.name for entry, _ in contexts])
-    length = len(message.text)
+    contexts = _check_contexts(registry, config, customer, account, reply_to, recipient, thread)
+    names = [entry.name for entry, _ in contexts]
+    silenced = _silenced(message.text, names) | _ignored(ignore, names)
+    length = len(message.text) if length < 0 else length
     for entry, ctx in contexts:
         if entry.name in silenced:
             continue
@@ -260,6 +267,12 @@ def _check_message(
     )
 
 
+def _ignored(ignore: Iterable[str], names: Iterable[str]) -> frozenset[str]:
+    """The checks *ignore* names (``*`` names every check)."""
+    wanted = frozenset(ignore)
+    return frozenset(names) if "*" in wanted else wanted
+
+
 def _reply_to(account: Account | None, reply_to: Interaction | str | None) -> Interaction | None:
     """The interaction *reply_to* names (an id is looked up in *account*)."""
     if not isinstance(reply_to, str):
@@ -272,7 +285,7 @@ def _reply_to(account: Account | None, reply_to: Interaction | str | None) -> In
 
 
 def check(
-    text: str,
+    text: str | AuthorText,
     *,
     account: Account | None = None,
     customer: Customer | None = None,
@@ -282,33 +295,47 @@ def check(
     plugins: Plugins = None,
     strict: bool = False,
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    author_only: bool = True,
+    ignore: Iterable[str] = (),
 ) -> MessageReport:
     """Check a message before it is sent.
 
     A check is skipped for this message when the text holds the marker
     ``perception: ignore[check-name]`` (several names separated by commas), and every
-    check is skipped with a bare ``perception: ignore``; the report's ``silenced``
-    names them.
+    check is skipped with a bare ``perception: ignore``; *ignore* does the same from
+    outside the text; the report's ``silenced`` names them.
 
-    :param text: the draft message.
+    Only the author's own text is checked: a quoted thread, an attribution
+    (``On ... wrote:``), forwarded headers and the signature are set apart
+    (:func:`perception.mail.author_text`); spans still index *text*.  The most recent
+    quoted message is taken as the message being answered when *reply_to* is not
+    given, and the quoted thread is handed to the checks (``ctx.thread``).
+
+    :param text: the draft message, or one already split by :mod:`perception.mail`
+        (:func:`~perception.mail.read_email`, :func:`~perception.mail.html_text`).
     :param account: the customer's account, for context (glossary, history).
     :param customer: the customer (default: the account's).
     :param reply_to: the message being answered, or its id in *account*.
     :param recipient: the name of the person addressed, if known.
     :param chunk_chars: texts longer than this are analysed in chunks, so the time
         grows linearly with the length.
+    :param author_only: check the author's own text only (``False``: the whole text).
+    :param ignore: names of checks to skip for this message (``*``: every check).
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
     config = config if config is not None else default_config()
     registry = _registry(plugins)
     reply_to = _reply_to(account, reply_to)
+    draft = Draft.of(text, author_only=author_only, at=_now())
+    if reply_to is None and draft.thread:
+        reply_to = draft.thread[0]
     if customer is None and account is not None:
         customer = account.customer
     if recipient is None and reply_to is not None and reply_to.direction is Direction.INBOUND:
         person = customer.stakeholder(reply_to.author) if customer is not None else None
         recipient = person.name if person is not None else None
     return _check_message(
-        Message(text, chunk_chars=chunk_chars),
+        Message(draft.checked, chunk_chars=chunk_chars),
         registry,
         config,
         strict=strict,
@@ -316,6 +343,9 @@ def check(
         customer=customer,
         reply_to=reply_to,
         recipient=recipient,
+        thread=draft.thread,
+        ignore=(*ignore, *draft.markers),
+        length=len(draft.text),
     )
 
 
