@@ -135,6 +135,12 @@ _WROTE = re.compile(
     r"kirjoitti|napisał|napsal|írta)\Z",
     re.IGNORECASE,
 )
+#: The same verbs anywhere in a line ("Am ... schrieb Dana <dana@example.com>:").
+_WROTE_INSIDE = re.compile(
+    r"\b(?:wrote|schrieb|a\s?écrit|escribió|escreveu|ha\s?scritto|schreef|skrev|kirjoitti|"
+    r"napisał|napsal|írta)\b",
+    re.IGNORECASE,
+)
 #: Words that open an attribution ("On", "Le", "Am" ...).
 _OPENERS = frozenset(["on", "le", "am", "el", "il", "em", "op", "den", "w", "dne"])
 #: Header names by role: ``from`` opens a header block; the others may follow it.
@@ -172,17 +178,66 @@ _SEPARATORS = frozenset(
 )
 #: Closings after which, at the end of a message, come the name and the signature.
 _CLOSINGS = frozenset(
-    """
-    best|best regards|best wishes|kind regards|kindest regards|warm regards|warmest regards|
-    warm wishes|regards|many thanks|thanks|thanks again|thanks so much|thanks a lot|thank you|
-    thank you again|thank you so much|thanks in advance|cheers|sincerely|sincerely yours|
-    yours sincerely|yours truly|yours faithfully|faithfully|respectfully|all the best|
-    talk soon|speak soon|take care|with thanks|with best regards|with kind regards|br|
-    mit freundlichen grüßen|viele grüße|beste grüße|liebe grüße|grüße|cordialement|
-    bien cordialement|bien à vous|saludos|saludos cordiales|un saludo|atentamente|
-    cordiali saluti|distinti saluti|saluti|atenciosamente|abraços|met vriendelijke groet|
-    groeten|med vänliga hälsningar|hälsningar|vänliga hälsningar
-    """.replace("\n", "").split("|")
+    word.strip()
+    for word in [
+        "\n    best",
+        "best regards",
+        "best wishes",
+        "kind regards",
+        "kindest regards",
+        "warm regards",
+        "warmest regards",
+        "\n    warm wishes",
+        "regards",
+        "many thanks",
+        "thanks",
+        "thanks again",
+        "thanks so much",
+        "thanks a lot",
+        "thank you",
+        "\n    thank you again",
+        "thank you so much",
+        "thanks in advance",
+        "cheers",
+        "sincerely",
+        "sincerely yours",
+        "\n    yours sincerely",
+        "yours truly",
+        "yours faithfully",
+        "faithfully",
+        "respectfully",
+        "all the best",
+        "\n    talk soon",
+        "speak soon",
+        "take care",
+        "with thanks",
+        "with best regards",
+        "with kind regards",
+        "br",
+        "\n    mit freundlichen grüßen",
+        "viele grüße",
+        "beste grüße",
+        "liebe grüße",
+        "grüße",
+        "cordialement",
+        "\n    bien cordialement",
+        "bien à vous",
+        "saludos",
+        "saludos cordiales",
+        "un saludo",
+        "atentamente",
+        "\n    cordiali saluti",
+        "distinti saluti",
+        "saluti",
+        "atenciosamente",
+        "abraços",
+        "met vriendelijke groet",
+        "\n    groeten",
+        "med vänliga hälsningar",
+        "hälsningar",
+        "vänliga hälsningar\n    ",
+    ]
+    if word.strip()
 )
 #: Lines that start an application's footer ("Sent from my iPhone").
 _FOOTERS = (
@@ -263,6 +318,12 @@ def _is_header(line: str) -> bool:
     return bool(name) and (name in _OTHER_HEADERS or name in _FROM_HEADERS)
 
 
+#: Headers that prose may also start a line with ("To: add a user, click Invite").
+_WEAK_HEADERS = frozenset(
+    ["to", "cc", "bcc", "an", "à", "para", "a", "aan", "till", "til", "do", "收件人", "宛先"]
+)
+
+
 def _header_block(lines: Sequence[str], i: int) -> int:
     """The number of lines of the header block starting at line *i*, or 0.
 
@@ -272,17 +333,19 @@ def _header_block(lines: Sequence[str], i: int) -> int:
     if _header_name(lines[i]) not in _FROM_HEADERS:
         return 0
     others = 0
+    strong = "@" in lines[i]
     end = i + 1
     for j in range(i + 1, min(len(lines), i + 8)):
         line = lines[j]
         if _is_header(line):
             others += 1
+            strong = strong or _header_name(line) not in _WEAK_HEADERS
             end = j + 1
         elif line.strip() and others == 0 and j > i + 1:
             return 0
         elif line.strip() and others:
             break
-    return end - i if others else 0
+    return end - i if others and strong else 0
 
 
 def _separator(line: str) -> bool:
@@ -302,10 +365,13 @@ def _rule(line: str) -> bool:
 
 
 def _wrote(line: str) -> bool:
+    """Whether *line* ends an attribution: ``... wrote:``, or ``Am ... schrieb Dana:``."""
     stripped = line.rstrip()
     if not stripped.endswith(":") or len(stripped) > 400:
         return False
-    return _WROTE.search(stripped[-24:-1].rstrip()) is not None
+    if _WROTE.search(stripped[-24:-1].rstrip()) is not None:
+        return True
+    return _opens(stripped) and _WROTE_INSIDE.search(stripped) is not None
 
 
 def _opens(line: str) -> bool:
@@ -336,6 +402,9 @@ def _attribution_author(line: str) -> str:
     verb = _WROTE.search(tail)
     if verb is not None:
         text = text[: len(text) - len(tail) + verb.start()].rstrip()
+    else:  # the name after the verb: "Op ... schreef Daan <daan@example.com>:"
+        inside = _WROTE_INSIDE.search(text)
+        text = text[inside.end() :].strip() if inside is not None else text
     if "<" in text and ">" in text:
         start = text.rfind(",", 0, text.find("<"))
         text = text[start + 1 :]
@@ -436,23 +505,31 @@ def _closing(line: str) -> bool:
 def _signature_start(lines: Sequence[str], indexes: Sequence[int]) -> int | None:
     """The index (into *lines*) where the signature of a run of own lines starts, if any.
 
-    *indexes* are the run's non-blank lines, in order.
+    *indexes* are the run's non-blank lines, in order.  The signature starts after the
+    last closing line (``Best regards,``) that only a few short lines follow, or at a
+    ``--`` line, an application footer or a disclaimer, whichever comes first.
     """
+    cut = len(indexes)
     for n, i in enumerate(indexes):
         stripped = lines[i].strip()
         lowered = stripped.lower()
-        if stripped in {"--", "-- ", "—", "__"} or lowered.startswith(_FOOTERS):
-            return i
+        if stripped in {"--", "—", "__"} or lowered.startswith(_FOOTERS):
+            cut = n
+            break
         if n and lowered.startswith(_DISCLAIMERS):
-            return i
-    tail = indexes[-_SIGNATURE_WINDOW:]
+            cut = n
+            break
+    before = indexes[:cut]
+    tail = before[-_SIGNATURE_WINDOW:]
     for n in range(len(tail) - 1, -1, -1):
         i = tail[n]
         after = tail[n + 1 :]
-        if after and _closing(lines[i]) and i != indexes[0]:
+        if _closing(lines[i]) and i != indexes[0]:
             if len(after) <= 8 and all(len(lines[j].strip()) <= 100 for j in after):
-                return after[0]
+                return after[0] if after else (indexes[cut] if cut < len(indexes) else None)
             break
+    if cut < len(indexes):
+        return indexes[cut]
     return _contact_block(lines, indexes)
 
 
