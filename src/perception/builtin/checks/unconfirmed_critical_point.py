@@ -111,8 +111,8 @@ def _asks_agreement(message: Message) -> bool:
     for sentence in message.sentences:
         if not text[sentence.start : sentence.end].rstrip("\"')\u201d ").endswith("?"):
             continue
-        words = phrase_tokens(text[sentence.start : sentence.end])
-        words = [w for w in words if w.isalnum() or "-" in w or "'" in w]
+        tokens = phrase_tokens(text[sentence.start : sentence.end])
+        words = [w for w in tokens if w.isalnum() or "-" in w or "'" in w]
         if not words or words[0] not in _YES_NO:
             continue
         if words[0] in _OFFERS and len(words) > 1 and words[1] in _SELF:
