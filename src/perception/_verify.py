@@ -14,8 +14,10 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from perception.context import CheckContext
 from perception.outcome import Finding, FollowUp, PluginFailure, Signal
 from perception.plugins import Registered
+from perception.text import Message
 
 __all__ = [
     "finding_problem",
@@ -112,6 +114,30 @@ def run_plugin(
         )
         return []
     return results
+
+
+def applies(
+    entry: Registered[Any],
+    message: Message,
+    ctx: CheckContext[Any],
+    failures: list[PluginFailure],
+    *,
+    strict: bool,
+) -> bool:
+    """Whether the check of *entry* has anything to judge in *message*: its optional
+    ``applies(message, ctx)`` method says so (a check without one always applies; one
+    that raises is reported and the check runs)."""
+    method = getattr(entry.obj, "applies", None)
+    if method is None:
+        return True
+    answer = run_plugin(
+        entry, lambda: [bool(method(message, ctx))], bool, failures, strict=strict, verify=_none
+    )
+    return answer != [False]
+
+
+def _none(_: object) -> None:
+    return None
 
 
 def span_failure(entry: Registered[Any], start: int, end: int, length: int) -> PluginFailure:

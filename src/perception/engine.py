@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
+from perception._silence import ignored as _ignored
 from perception._silence import silenced as _silenced
+from perception._verify import applies as _applies
 from perception._verify import finding_problem, followup_problem, signal_problem
 from perception._verify import run_plugin as _run
 from perception._verify import span_failure as _span_failure
@@ -236,8 +238,12 @@ def _check_message(
     names = [entry.name for entry, _ in contexts]
     silenced = _silenced(message.text, names) | _ignored(ignore, names)
     length = len(message.text) if length < 0 else length
+    not_applicable: list[str] = []
     for entry, ctx in contexts:
         if entry.name in silenced:
+            continue
+        if not _applies(entry, message, ctx, failures, strict=strict):
+            not_applicable.append(entry.name)
             continue
         produced = _run(
             entry,
@@ -264,13 +270,8 @@ def _check_message(
         findings=findings,
         failures=failures,
         silenced=tuple(sorted(silenced)),
+        not_applicable=tuple(not_applicable),
     )
-
-
-def _ignored(ignore: Iterable[str], names: Iterable[str]) -> frozenset[str]:
-    """The checks *ignore* names (``*`` names every check)."""
-    wanted = frozenset(ignore)
-    return frozenset(names) if "*" in wanted else wanted
 
 
 def _reply_to(account: Account | None, reply_to: Interaction | str | None) -> Interaction | None:

@@ -202,6 +202,8 @@ class Finding:
         suggestion: a concrete change to make.
         span: where in the message, if it is a place rather than the whole message.
         evidence: ids of related records (the interaction it was found in).
+        terms: the words the finding is about or that drove it, as data (the
+            undefined acronym; the customer's words that show they are unhappy).
     """
 
     check: str
@@ -210,6 +212,7 @@ class Finding:
     suggestion: str = ""
     span: Span | None = None
     evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    terms: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -221,6 +224,8 @@ class Finding:
         yield from text_issue("suggestion", self.suggestion)
         if self.span is not None and not isinstance(self.span, Span):
             yield "span", "must be a Span or None"
+        for n, term in enumerate(self.terms):
+            yield from text_issue(f"terms[{n}]", term)
 
 
 def _key_part(part: str) -> str:
@@ -376,7 +381,10 @@ class MessageReport:
         sentences: each sentence's span and sentiment.
         findings: what the checks found, ordered by position.
         failures: checks that raised.
-        silenced: checks turned off for this message by an inline marker.
+        silenced: checks turned off for this message by a marker or ``ignore``.
+        not_applicable: checks that had nothing to judge in this message (an
+            acknowledgement when the customer was not unhappy): not needed, rather
+            than passed.
     """
 
     length: int
@@ -385,6 +393,7 @@ class MessageReport:
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=as_tuple)
     failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
     silenced: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
     def worst(self) -> Severity | None:
         """The highest severity among the findings, or ``None`` when clean."""

@@ -71,7 +71,13 @@ def span(*, start: int, end: int) -> Span:
 
 
 def finding(
-    *, check: str, severity: Severity, span: Span, message: str, suggestion: str
+    *,
+    check: str,
+    severity: Severity,
+    span: Span,
+    message: str,
+    suggestion: str,
+    terms: tuple[str, ...] = (),
 ) -> Finding:
     """A finding of a built-in check, built without re-validation (see ``trusted``)."""
     return trusted(
@@ -82,6 +88,7 @@ def finding(
         suggestion=suggestion,
         span=span,
         evidence=(),
+        terms=terms,
     )
 
 
