@@ -56,6 +56,7 @@ __all__ = [
     "phrase_tokens",
     "quote",
     "read_csv",
+    "read_text",
     "read_toml",
     "span",
     "token_rules",
@@ -94,6 +95,11 @@ def finding(
 
 def _data_text(name: str) -> str:
     return resources.files("perception").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def read_text(name: str) -> str:
+    """The text of the package data file *name*."""
+    return _data_text(name)
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
