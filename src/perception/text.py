@@ -26,6 +26,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from perception._language import Language, language
+from perception._mood import Cue, CustomerMood, customer_mood_of
 from perception._vader import NEUTRAL as _NEUTRAL
 from perception._vader import TOKENS as _TOKENS
 from perception._vader import (
@@ -48,9 +50,14 @@ DEFAULT_CHUNK_CHARS = 20_000
 
 __all__ = [
     "DEFAULT_CHUNK_CHARS",
+    "Cue",
+    "CustomerMood",
+    "Language",
     "Message",
     "VaderScorer",
     "chunk_spans",
+    "customer_mood",
+    "language",
     "lexicon_path",
     "message",
     "nltk_analyzer",
@@ -428,6 +435,19 @@ class Message:
         result: float = self._get("mood", compute)
         return result
 
+    @property
+    def language(self) -> Language:
+        """The language the message is in, as far as the checks need to know."""
+        result: Language = self._get("language", lambda: language(self.text))
+        return result
+
+    @property
+    def customer_mood(self) -> CustomerMood:
+        """How the message reads to a support team when a customer wrote it: unhappy,
+        complaining or distressed, and the words that show it (see :func:`customer_mood`)."""
+        result: CustomerMood = self._get("customer_mood", lambda: customer_mood_of(self))
+        return result
+
     def slice(self, span: Span) -> str:
         """The text of *span*."""
         return self.text[span.start : span.end]
@@ -474,6 +494,22 @@ class _MessageCache:
 
 
 _MESSAGES = _MessageCache(_CACHE_CHARS, _CACHE_MESSAGES)
+
+
+def customer_mood(text: str) -> CustomerMood:
+    """How *text*, an inbound message, reads to a support team.
+
+    Only the customer's own text is read: a quoted thread and the signature are set
+    apart first (:func:`perception.mail.author_text`).  VADER's sentence scores are
+    adjusted for service failures ("still waiting", "charged twice", "no reply"),
+    reassurances ("no problem", "no complaints"), reliable sarcasm markers ("Great,
+    another outage."), neutral requests and polite closings ("No, that is all, thank
+    you").  A message in a language the checks do not read is labelled
+    ``unsupported``, not neutral.  The result's ``cues`` name the words that drove it.
+    """
+    from perception.mail import author_text  # noqa: PLC0415  # mail imports this module
+
+    return message(author_text(text).masked()).customer_mood
 
 
 def message(text: str) -> Message:
