@@ -114,6 +114,10 @@ class _Phrase:
     valence: float
 
 
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(t.lower().replace("\u2019", "'") for t in _WORD.findall(text))
 
@@ -121,7 +125,8 @@ def _tokens(text: str) -> tuple[str, ...]:
 @functools.cache
 def _phrases() -> dict[str, tuple[_Phrase, ...]]:
     """The cue phrases by their first token."""
-    raw = resources.files("perception").joinpath("data", "customer_cues.csv").read_text("utf-8")
+    folder = resources.files("perception").joinpath("data")
+    raw = folder.joinpath("customer_cues.csv").read_text(encoding="utf-8")
     by_first: dict[str, list[_Phrase]] = {}
     for row in csv.DictReader(io.StringIO(raw)):
         tokens = _tokens(row["phrase"])
@@ -131,24 +136,21 @@ def _phrases() -> dict[str, tuple[_Phrase, ...]]:
 
 
 #: Positive interjections that open a sarcastic sentence ("Great, another outage.").
-_INTERJECTIONS = frozenset(
-    ["great", "wonderful", "fantastic", "perfect", "brilliant", "awesome", "lovely", "nice", "excellent", "amazing", "terrific", "superb", "marvellous", "marvelous", "splendid", "cool", "wow"]
+_INTERJECTIONS = _wordset(
+    "great wonderful fantastic perfect brilliant awesome lovely nice excellent "
+    "amazing terrific superb marvellous marvelous splendid cool wow"
 )
 #: Words that say a failure was put right ("Great, the outage is fixed"): no sarcasm then.
-_RESOLVED = frozenset(
-    ["fixed", "resolved", "solved", "sorted", "restored", "working", "back", "thanks", "thank", "appreciate"]
-)
+_RESOLVED = _wordset("fixed resolved solved sorted restored working back thanks thank appreciate")
 #: Words that say a failure has been put right: the failure named beside them is over.
-_REPAIRED = frozenset(
-    ["fixed", "fixing", "resolved", "resolving", "solved", "solving", "sorted", "restored", "repaired"]
-)
+_REPAIRED = _wordset("fixed fixing resolved resolving solved solving sorted restored repaired")
 #: Politeness words that VADER scores as positive; in a request they are only polite.
-_POLITE = frozenset(["please", "help", "thanks", "thank", "kindly", "appreciate", "appreciated", "welcome"])
+_POLITE = _wordset("please help thanks thank kindly appreciate appreciated welcome")
 #: Words that open a request or a question asking for something.
-_REQUEST_OPENERS = frozenset(
-    ["please", "can", "could", "would", "will", "may", "how", "what", "when", "where", "which", "who", "why", "is", "are", "do", "does", "did", "i", "we"]
+_REQUEST_OPENERS = _wordset(
+    "please can could would will may how what when where which who why is are do does did i we"
 )
-_REQUEST_SECOND = frozenset(["you", "need", "want", "would", "like", "help"])
+_REQUEST_SECOND = _wordset("you need want would like help")
 #: Words of a polite closing ("No, that is all, thank you.", "Have a nice day!").
 _CLOSING_WORDS = frozenset(
     """
@@ -228,10 +230,9 @@ def _is_request(sentence: _Sentence, text: str) -> bool:
     if not words or sentence.has("failure"):
         return False
     question = text[sentence.span.start : sentence.span.end].rstrip().endswith("?")
-    opener = words[0] in _REQUEST_OPENERS and (
+    return words[0] in _REQUEST_OPENERS and (
         words[0] == "please" or question or (len(words) > 1 and words[1] in _REQUEST_SECOND)
     )
-    return opener
 
 
 def _is_closing(sentence: _Sentence) -> bool:
@@ -242,9 +243,10 @@ def _is_closing(sentence: _Sentence) -> bool:
 def _sarcastic(sentence: _Sentence, following: _Sentence | None) -> bool:
     """An opening positive interjection ("Great," "Wonderful.") about a failure."""
     words = sentence.tokens
-    if len(words) < 2 or words[0] not in _INTERJECTIONS or words[1] not in {",", ".", "!", "…"}:
-        if not (len(words) > 2 and words[0] == "oh" and words[1] in _INTERJECTIONS):
-            return False
+    opening = len(words) > 1 and words[0] in _INTERJECTIONS and words[1] in {",", ".", "!"}
+    oh = len(words) > 2 and words[0] == "oh" and words[1] in _INTERJECTIONS
+    if not (opening or oh):
+        return False
     failure = sentence.has("failure") or (following is not None and following.has("failure"))
     resolved = not _RESOLVED.isdisjoint(words)
     return failure and not resolved
