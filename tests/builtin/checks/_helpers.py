@@ -57,6 +57,7 @@ def revalidated(report) -> bool:
             suggestion=f.suggestion,
             span=span,
             evidence=f.evidence,
+            terms=f.terms,
         )
         assert rebuilt == f
     for s in (report.sentiment, *(x.sentiment for x in report.sentences)):

@@ -376,6 +376,17 @@ def thread_terms(ctx: CheckContext[Any]) -> frozenset[str]:
 _THREAD_MESSAGES = 50
 
 
+def _visible(
+    text: str, first: dict[str, tuple[int, int]], glossary: Collection[str], *, flag_known: bool
+) -> set[str]:
+    """The acronyms of *first* the customer may not know, outside URLs and addresses."""
+    candidates = {c for c in first if _candidate(c, glossary, flag_known=flag_known)}
+    if candidates and ("://" in text or "@" in text):
+        hidden = _addresses(text)
+        candidates = {c for c in candidates if not any(a <= first[c][0] < b for a, b in hidden)}
+    return candidates
+
+
 class UndefinedTermCheck:
     """Acronyms and jargon the customer may not know, unless defined or in the glossary."""
 
@@ -431,10 +442,7 @@ class UndefinedTermCheck:
     ) -> Iterator[Finding]:
         text = message.text
         first = _first_acronyms(message)
-        candidates = {c for c in first if _candidate(c, glossary, flag_known=flag_known)}
-        if candidates and ("://" in text or "@" in text):
-            hidden = _addresses(text)
-            candidates = {c for c in candidates if not any(a <= first[c][0] < b for a, b in hidden)}
+        candidates = _visible(text, first, glossary, flag_known=flag_known)
         if not candidates:
             return
         kinds = {c: _kind(c, text, first[c][0]) for c in candidates}
