@@ -74,6 +74,27 @@ _VALIDATES = Pattern(
     r"(?:your\s+|the\s+)?(?:feedback|honesty)|raising|flagging|letting|bringing|reporting|"
     r"telling|pointing|bearing\s+with|waiting|sticking\s+with))"
 )
+#: Reflection of feelings, restatement and reassurance, the ways counsellors and support
+#: staff show they heard the person ("it sounds like you feel overwhelmed", "so you were
+#: charged twice", "you are not alone", "you did the right thing").
+_REFLECTS = Pattern(
+    r"\b(?:(?:it|that|this)\s+(?:sounds|seems|looks)\s+(?:like|as\s+if|as\s+though)|"
+    r"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling|be\s+(?:very\s+|so\s+|really\s+)?"
+    r"(?:frustrated|upset|worried|anxious|stressed|overwhelmed|tired|disappointed|angry|"
+    r"sad|scared|confused|exhausted))|"
+    r"you(?:'re|\u2019re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with|not\s+alone|"
+    r"doing\s+(?:great|well|the\s+right|your\s+best|a\s+good))|"
+    r"you\s+(?:feel|felt|seem|sound)\s|"
+    r"so\s+you(?:'re|\u2019re|\s+are|\s+were|\s+have|'ve|\s+feel|\s+want|\s+need)\b|"
+    r"if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
+    r"you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|"
+    r"you\s+(?:did|made)\s+the\s+right|you\s+(?:can|will)\s+(?:do\s+(?:it|this)|get\s+through)|"
+    r"(?:proud|happy|glad)\s+(?:of|for)\s+you|good\s+for\s+you|you\s+deserve|"
+    r"(?:it(?:'s|\s+is)|that(?:'s|\s+is))\s+(?:okay|ok|normal|natural|completely\s+normal|"
+    r"understandable|fine)\s+to\s+(?:feel|be)|makes\s+(?:total\s+|complete\s+)?sense|"
+    r"(?:that(?:'s|\s+is)|what\s+a)\s+(?:a\s+)?(?:great|good|wonderful|brilliant)\s+"
+    r"(?:idea|plan|step|start|question))"
+)
 _CONTENT = re.compile(r"[a-z][a-z'\-]{3,}")
 #: Words too common to show that a reply restates the customer's problem.
 _COMMON = frozenset(
@@ -94,7 +115,8 @@ class Acknowledgement:
 
     Attributes:
         score: 0 (nothing) to 1 (an apology or validation, and more).
-        cues: ``(kind, words)`` pairs: ``apology``, ``validation`` or ``restatement``.
+        cues: ``(kind, words)`` pairs: ``apology``, ``validation``, ``reflection`` or
+            ``restatement``.
     """
 
     score: float
@@ -116,10 +138,19 @@ def _apologies(message: Message, end: int) -> list[str]:
 
 
 def _restated(message: Message, end: int, inbound: str) -> list[str]:
-    """Content words of the customer's message that the reply's opening repeats."""
+    """Content words of the customer's message that the reply's opening statements (not
+    its questions) repeat."""
     theirs = {w for w in _CONTENT.findall(inbound.lower()[:5000]) if w not in _COMMON}
-    ours = _CONTENT.findall((message.lowered or message.text.lower())[:end])
-    return list(dict.fromkeys(w for w in ours if w in theirs and w not in _COMMON))
+    lowered = message.lowered or message.text.lower()
+    repeated: dict[str, None] = {}
+    for sentence in message.sentences:
+        if sentence.start >= end:
+            break
+        part = lowered[sentence.start : min(end, sentence.end)]
+        if part.rstrip().endswith("?"):
+            continue
+        repeated.update((w, None) for w in _CONTENT.findall(part) if w in theirs)
+    return list(repeated)
 
 
 def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Acknowledgement:
@@ -136,6 +167,7 @@ def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Ac
     end = len(message.text) if end < 0 else end
     cues: list[tuple[str, str]] = [("apology", a) for a in _apologies(message, end)]
     cues += [("validation", m.group()) for m in _VALIDATES.finditer(message, 0, end)]
+    cues += [("reflection", m.group()) for m in _REFLECTS.finditer(message, 0, end)]
     restated = _restated(message, end, inbound) if inbound else []
     score = 1.0 if cues else 0.0
     if restated:
