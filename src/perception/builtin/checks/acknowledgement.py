@@ -95,6 +95,26 @@ _REFLECTS = Pattern(
     r"(?:that(?:'s|\s+is)|what\s+a)\s+(?:a\s+)?(?:great|good|wonderful|brilliant)\s+"
     r"(?:idea|plan|step|start|question))"
 )
+#: Validation that names how hard the situation is, reassurance and normalisation ("it is
+#: a hard place to be in", "I'm sure you will get through it", "many people feel this
+#: way", "I can relate").
+_REASSURES = Pattern(
+    r"\b(?:(?:is|are|was|be|been|it's|that's)\s+(?:a\s+|such\s+a\s+)?(?:very\s+|really\s+|so\s+|"
+    r"truly\s+|incredibly\s+)?(?:hard|tough|difficult|rough|painful|stressful|scary|"
+    r"overwhelming|heartbreaking|not\s+easy)\b|isn't\s+easy|is\s+never\s+easy|"
+    r"i(?:'m|\s+am)\s+(?:sure|confident|certain)\s+(?:that\s+)?(?:you|it|things|everything|"
+    r"this|they)\b|i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+believe\s+(?:in\s+)?you|"
+    r"hang\s+in\s+there|you(?:'ve|\s+have)?\s+got\s+this|"
+    r"(?:great|good|glad|nice|happy|wonderful)\s+to\s+hear|"
+    r"i\s+feel\s+(?:so\s+|really\s+)?(?:bad|sad|sorry|for)\s+(?:for\s+)?you|"
+    r"(?:same|similar)\s+(?:boat|situation|position|experience)|"
+    r"been\s+in\s+(?:that|your|a\s+similar|the\s+same)\s+(?:spot|situation|position|place|shoes)|"
+    r"(?:went|gone|go)\s+through\s+(?:the\s+same|something\s+similar|that\s+too)|"
+    r"i\s+can\s+(?:totally\s+|really\s+)?relate|"
+    r"(?:many|lots\s+of|a\s+lot\s+of|most)\s+(?:people|of\s+us|others)\s+(?:feel|go\s+through|"
+    r"struggle|have\s+been)|you(?:'re|\s+are)\s+(?:not|definitely\s+not)\s+the\s+only|"
+    r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best))"
+)
 _CONTENT = re.compile(r"[a-z][a-z'\-]{3,}")
 #: Words too common to show that a reply restates the customer's problem.
 _COMMON = frozenset(
@@ -115,8 +135,8 @@ class Acknowledgement:
 
     Attributes:
         score: 0 (nothing) to 1 (an apology or validation, and more).
-        cues: ``(kind, words)`` pairs: ``apology``, ``validation``, ``reflection`` or
-            ``restatement``.
+        cues: ``(kind, words)`` pairs: ``apology``, ``validation``, ``reflection``,
+            ``reassurance`` or ``restatement``.
     """
 
     score: float
@@ -168,6 +188,7 @@ def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Ac
     cues: list[tuple[str, str]] = [("apology", a) for a in _apologies(message, end)]
     cues += [("validation", m.group()) for m in _VALIDATES.finditer(message, 0, end)]
     cues += [("reflection", m.group()) for m in _REFLECTS.finditer(message, 0, end)]
+    cues += [("reassurance", m.group()) for m in _REASSURES.finditer(message, 0, end)]
     restated = _restated(message, end, inbound) if inbound else []
     score = 1.0 if cues else 0.0
     if restated:
