@@ -323,19 +323,78 @@ def _label(scores: Sequence[float]) -> tuple[str, float]:
     return "neutral", score
 
 
-def customer_mood_of(message: Message) -> CustomerMood:
-    """How *message*, written by a customer, reads to a support team."""
-    found = language(message.text)
-    if not found.supported:
-        return CustomerMood(label="unsupported", score=0.0, language=found)
+#: The names of :func:`features`, in order.
+FEATURES = (
+    "whole",
+    "mean",
+    "worst",
+    "best",
+    "negative_share",
+    "positive_share",
+    "failure",
+    "reassurance",
+    "sarcasm",
+    "request_share",
+    "closing_share",
+    "exclamations",
+    "question",
+    "sentences",
+)
+
+
+def _read(message: Message) -> tuple[list[_Sentence], list[float]]:
     sentences = [_Sentence(s.span, s.sentiment.compound) for s in message.sentence_scores]
     if not sentences:
-        return CustomerMood(label="neutral", score=0.0, language=found)
+        return [], []
     _find_cues(message, sentences)
     scores = [
         _adjusted(message, s, sentences[n + 1] if n + 1 < len(sentences) else None)
         for n, s in enumerate(sentences)
     ]
+    return sentences, scores
+
+
+def features(message: Message) -> list[float]:
+    """The message's evidence as numbers (see :data:`FEATURES`), for a trained model."""
+    sentences, scores = _read(message)
+    if not sentences:
+        return [message.sentiment.compound] + [0.0] * (len(FEATURES) - 1)
+    count = len(scores)
+    cues = [c for s in sentences for c in s.cues]
+
+    def total(kind: str) -> float:
+        return sum(c.valence for c in cues if c.kind == kind)
+
+    def share(kind: str) -> float:
+        return sum(1 for s in sentences if s.has(kind)) / count
+
+    text = message.text
+    return [
+        message.sentiment.compound,
+        sum(scores) / count,
+        min(scores),
+        max(scores),
+        sum(1 for v in scores if v <= NEGATIVE_AT) / count,
+        sum(1 for v in scores if v >= POSITIVE_AT) / count,
+        max(-1.0, total("failure") / 8),
+        min(1.0, total("reassurance") / 4),
+        1.0 if any(c.kind == "sarcasm" for c in cues) else 0.0,
+        share("request"),
+        share("closing"),
+        min(3, text.count("!")) / 3,
+        1.0 if "?" in text else 0.0,
+        min(1.0, count / 20),
+    ]
+
+
+def customer_mood_of(message: Message) -> CustomerMood:
+    """How *message*, written by a customer, reads to a support team."""
+    found = language(message.text)
+    if not found.supported:
+        return CustomerMood(label="unsupported", score=0.0, language=found)
+    sentences, scores = _read(message)
+    if not sentences:
+        return CustomerMood(label="neutral", score=0.0, language=found)
     label, score = _label(scores)
     sign = {"negative": -1, "positive": 1}.get(label, 0)
     cues = [c for s in sentences for c in s.cues]
