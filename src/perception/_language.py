@@ -38,7 +38,12 @@ _FUNCTION_WORDS = {
     "sv": "och är inte jag vi du det en ett med för på att som tack men också har inga "
     "den detta av till",
 }
-_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in _FUNCTION_WORDS.items()}
+#: Words that are also English words ("a", "no", "die") tell nothing.
+_AMBIGUOUS = frozenset("a o e i no do as die den an am in is we me u so on be at al it".split())
+_WORDS: dict[str, frozenset[str]] = {
+    k: frozenset(v.split()) - (_AMBIGUOUS if k != "en" else frozenset())
+    for k, v in _FUNCTION_WORDS.items()
+}
 _NAMES = {
     "en": "English",
     "de": "German",
@@ -105,9 +110,10 @@ def language(text: str) -> Language:
     if len(words) < 3:
         return ENGLISH
     hits = {code: sum(w in vocabulary for w in words) for code, vocabulary in _WORDS.items()}
+    distinct = {code: len(vocabulary.intersection(words)) for code, vocabulary in _WORDS.items()}
     best = max(hits, key=lambda code: hits[code])
-    if best == "en" or hits[best] < 2 or hits[best] <= 1.5 * hits["en"]:
+    if best == "en" or distinct[best] < 3 or hits[best] <= 2 * hits["en"]:
         return ENGLISH
-    if hits[best] * 6 < len(words):
+    if hits[best] * 5 < len(words):
         return ENGLISH  # too few telling words to say
     return Language(best, _NAMES[best], supported=best in SUPPORTED)

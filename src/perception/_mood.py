@@ -260,7 +260,7 @@ def _adjusted(message: Message, sentence: _Sentence, following: _Sentence | None
         compound = _rescore(message, sentence, sentence.blanks)
     if _is_closing(sentence):
         sentence.cues.append(Cue("closing", message.slice(sentence.span), sentence.span, 0.0))
-        return 0.0  # polite, neither a complaint nor praise
+        return min(max(compound, 0.0), 0.3)  # polite: no complaint, little praise
     if _is_request(sentence, text) and compound > 0:
         compound = min(compound, _rescore(message, sentence, _polite_spans(message, sentence)))
         sentence.cues.append(Cue("request", message.slice(sentence.span), sentence.span, 0.0))
@@ -304,7 +304,7 @@ def _label(scores: Sequence[float]) -> tuple[str, float]:
     """The message's label and score from its sentences' adjusted scores.
 
     The score is the mean of the sentences' scores, pulled halfway towards the most
-    negative one when it is clearly negative (one sharp complaint in a polite message
+    negative one when it is clearly negative (at or below -0.4; one sharp complaint in a polite message
     is what the customer meant); in a long message the pull shrinks (five sentences or
     fewer: half the way; twenty: an eighth).
     """
@@ -313,7 +313,7 @@ def _label(scores: Sequence[float]) -> tuple[str, float]:
     mean = sum(scores) / len(scores)
     worst = min(scores)
     score = mean
-    if worst <= -0.3:
+    if worst <= -0.4:
         pull = min(0.5, 2.5 / len(scores))
         score = min(mean, pull * worst + (1 - pull) * mean)
     if score <= NEGATIVE_AT:
