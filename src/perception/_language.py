@@ -39,7 +39,9 @@ _FUNCTION_WORDS = {
     "den detta av till",
 }
 #: Words that are also English words ("a", "no", "die") tell nothing.
-_AMBIGUOUS = frozenset("a o e i no do as die den an am in is we me u so on be at al it".split())
+_AMBIGUOUS = frozenset(
+    "a o e i no do as die den an am in is we me u so on be at al it".split()  # noqa: SIM905
+)
 _WORDS: dict[str, frozenset[str]] = {
     k: frozenset(v.split()) - (_AMBIGUOUS if k != "en" else frozenset())
     for k, v in _FUNCTION_WORDS.items()

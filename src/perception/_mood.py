@@ -304,9 +304,9 @@ def _label(scores: Sequence[float]) -> tuple[str, float]:
     """The message's label and score from its sentences' adjusted scores.
 
     The score is the mean of the sentences' scores, pulled halfway towards the most
-    negative one when it is clearly negative (at or below -0.4; one sharp complaint in a polite message
-    is what the customer meant); in a long message the pull shrinks (five sentences or
-    fewer: half the way; twenty: an eighth).
+    negative one when it is clearly negative (at or below -0.4: one sharp complaint in a
+    polite message is what the customer meant); in a long message the pull shrinks (five
+    sentences or fewer: half the way; twenty: an eighth).
     """
     if not scores:
         return "neutral", 0.0
