@@ -449,14 +449,18 @@ def _layout(lines: Sequence[str]) -> _Layout:
             layout.quote_lines.append(line)
             i += 1
             continue
-        if _depth(line)[0]:
+        head = line.lstrip(" \t")
+        if head.startswith(">"):
             roles[i] = "quoted"
             layout.quote_lines.append(_unquote(line))
             i += 1
             continue
-        if not line.strip():
+        if not head.strip():
             roles[i] = "blank"
             i += 1
+            continue
+        if ":" not in line and head[0] not in "-_=*\u2014" and not _opens(head):
+            i += 1  # no attribution, header, separator or rule starts here
             continue
         size, rest_quoted, author = _boundary(lines, i)
         if size:

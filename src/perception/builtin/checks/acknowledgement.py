@@ -115,7 +115,7 @@ _REASSURES = Pattern(
     r"struggle|have\s+been)|you(?:'re|\s+are)\s+(?:not|definitely\s+not)\s+the\s+only|"
     r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best))"
 )
-_CONTENT = re.compile(r"[a-z][a-z'\-]{3,}")
+_CONTENT = re.compile(r"\b[a-z][a-z'\-]{3,}")
 #: Words too common to show that a reply restates the customer's problem.
 _COMMON = frozenset(
     """
@@ -161,14 +161,15 @@ def _restated(message: Message, end: int, inbound: str) -> list[str]:
     """Content words of the customer's message that the reply's opening statements (not
     its questions) repeat."""
     theirs = {w for w in _CONTENT.findall(inbound.lower()[:5000]) if w not in _COMMON}
-    lowered = message.lowered or message.text.lower()
+    text = message.text
     repeated: dict[str, None] = {}
     for sentence in message.sentences:
         if sentence.start >= end:
             break
-        part = lowered[sentence.start : min(end, sentence.end)]
+        part = text[sentence.start : min(end, sentence.end)]
         if part.rstrip().endswith("?"):
             continue
+        # words written in lower case only: names ("Hi Dana,") restate nothing
         repeated.update((w, None) for w in _CONTENT.findall(part) if w in theirs)
     return list(repeated)
 
