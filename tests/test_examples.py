@@ -96,3 +96,13 @@ def test_draft_check():
 def test_examples_have_a_docstring_saying_how_to_run_them(name):
     module = __import__(f"perception.examples.{name}", fromlist=["run"])
     assert f"python -m perception.examples.{name}" in (module.__doc__ or "")
+
+
+def test_email_reply():
+    out = run_example("email_reply")
+    draft = out.split("Draft:")[1].split("Improved reply:")[0]
+    assert "[acknowledgement]" in draft
+    assert "'ETL'" in draft
+    assert "'SLA'" not in draft  # the customer's quoted words are not checked
+    assert "Answering Dana Whitfield" in out
+    assert "Improved reply: 0 findings" in out
