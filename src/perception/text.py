@@ -399,20 +399,34 @@ class Message:
         scorer = vader_scorer()
         raw = text.split()
         tokens = list(map(_TOKENS.__getitem__, raw))
+        words = [w for w in tokens if w is not None]
+        values = scorer.valences(words)
+        # where each raw token's kept word starts, to slice a sentence's words and values
+        first_kept = [0] * (len(raw) + 1)
+        n = 0
+        for i, w in enumerate(tokens):
+            first_kept[i] = n
+            n += w is not None
+        first_kept[len(raw)] = n
         scores = []
         at = 0
         for span in sentences:
             part = text[span.start : span.end]
             size = len(part.split())
-            words = [w for w in tokens[at : at + size] if w is not None]
+            if at + size > len(raw):
+                return None
+            a, b = first_kept[at], first_kept[at + size]
             at += size
-            value = _to_sentiment(scorer.score_words(words, part))
+            part_values = values[a:b]
+            if not any(v is not None for v in part_values):
+                value = _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
+            else:
+                value = _to_sentiment(scorer.score_words(words[a:b], part, part_values))
             scores.append(_trusted(SentenceScore, span=span, sentiment=value))
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache:
-            words = [w for w in tokens if w is not None]
-            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text))
+            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text, values))
         return tuple(scores)
 
     @property

@@ -32,7 +32,8 @@ Sam Lee
 
 def run() -> str:
     """The split of the draft, its findings, and those of the improved reply."""
-    data = resources.files("perception").joinpath("examples", "data", "reply.eml").read_bytes()
+    folder = resources.files("perception").joinpath("examples").joinpath("data")
+    data = folder.joinpath("reply.eml").read_bytes()
     mail = read_email(data, source="reply.eml")
     split = mail.author
     answered = split.thread[0]
