@@ -125,9 +125,9 @@ def trained(sets: dict[str, list[tuple[str, str]]]) -> None:
 
     print("\nTrained alternative (logistic regression over the same evidence), leaving each")
     print("set out (trained on the others): macro-F1, against the rules above")
-    for name in sets:
+    for name, rows in sets.items():
         predicted = fit_predict([k for k in sets if k != name], x[name])
-        rules = [mood_label(t) for t, _ in sets[name]]
+        rules = [mood_label(t) for t, _ in rows]
         print(
             f"  {name:22s} trained {macro_f1(y[name], predicted)[0]:.3f}   "
             f"rules {macro_f1(y[name], rules)[0]:.3f}"
@@ -184,9 +184,8 @@ def acknowledgement_figures(quick: bool) -> None:
     sets = {s: supporter_turns((s,)) for s in ("train", "valid", "test")}
     sets["FailedESConv"] = failed_turns()
     print(f"{'set':14s} {'turns':>6s} {'keyword F1':>10s} {'ours F1':>8s} {'diff':>7s}  target")
-    for name, rows in sets.items():
-        if quick:
-            rows = rows[:1500]
+    for name, every in sets.items():
+        rows = every[:1500] if quick else every
         gold = ["ack" if r["acknowledges"] == "1" else "other" for r in rows]
         base = ["ack" if keyword(r["supporter_text"]) else "other" for r in rows]
         ours = [
