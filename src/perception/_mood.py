@@ -236,6 +236,8 @@ def _is_request(sentence: _Sentence, text: str) -> bool:
 
 
 def _is_closing(sentence: _Sentence) -> bool:
+    if any(c.kind in {"sarcasm", "failure"} for c in sentence.cues):
+        return False  # "Thanks for nothing."
     words = [t for t in sentence.tokens if t[0].isalnum()]
     return 0 < len(words) <= 10 and all(w in _CLOSING_WORDS for w in words)
 
