@@ -85,7 +85,7 @@ def test_draft_check():
     first, improved = out.split("improved-draft (")
     for check in ("acknowledgement", "undefined-term", "negative-language", "personalization"):
         assert f"[{check}]" in first
-    assert "worst finding: error" in first
+    assert "worst finding: warning" in first  # mood -0.47: unhappy, not yet an error
     assert improved.startswith("0 findings, clean")
 
 
