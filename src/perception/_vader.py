@@ -371,6 +371,10 @@ class VaderScorer:
         """The lexicon valence of each of *words* (``None`` when not in the lexicon)."""
         return list(map(self._values.__getitem__, words))
 
+    def valence(self, word: str) -> float | None:
+        """The lexicon valence of *word* as written (``None`` when not in the lexicon)."""
+        return self._values[word]
+
     def score_words(
         self, words: list[str], text: str, values: list[float | None] | None = None
     ) -> dict[str, float]:

@@ -571,6 +571,10 @@ def _runs(roles: Sequence[str]) -> list[list[int]]:
     return runs
 
 
+#: A line that starts with a rule or separator character ("-----", "____", "====").
+_RULE_START = re.compile(r"^[ \t]{0,8}[-_=*\u2014]", re.MULTILINE)
+
+
 def _line_offsets(text: str) -> tuple[list[str], list[int]]:
     lines = text.splitlines(keepends=True)
     starts = []
@@ -604,7 +608,10 @@ def author_text(
     if "\n" not in text and not known and signature is None:
         return _whole(text)
     lines, starts = _line_offsets(text)
-    layout = _layout(lines)
+    if ">" in text or ":" in text or known or _RULE_START.search(text):
+        layout = _layout(lines)
+    else:  # nothing can quote or start an earlier message: only a signature to look for
+        layout = _Layout(["own" if line.strip() else "blank" for line in lines])
     roles = layout.roles
     _apply_known(roles, starts, lines, known)
     signature_lines: list[tuple[int, int]] = []

@@ -399,34 +399,29 @@ class Message:
         scorer = vader_scorer()
         raw = text.split()
         tokens = list(map(_TOKENS.__getitem__, raw))
-        words = [w for w in tokens if w is not None]
-        values = scorer.valences(words)
-        # where each raw token's kept word starts, to slice a sentence's words and values
-        first_kept = [0] * (len(raw) + 1)
-        n = 0
-        for i, w in enumerate(tokens):
-            first_kept[i] = n
-            n += w is not None
-        first_kept[len(raw)] = n
+        lookup = scorer.valence
+        values = [None if w is None else lookup(w) for w in tokens]
         scores = []
         at = 0
         for span in sentences:
             part = text[span.start : span.end]
             size = len(part.split())
-            if at + size > len(raw):
-                return None
-            a, b = first_kept[at], first_kept[at + size]
-            at += size
-            part_values = values[a:b]
-            if not any(v is not None for v in part_values):
+            part_values = values[at : at + size]
+            if part_values.count(None) == size:
                 value = _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
             else:
-                value = _to_sentiment(scorer.score_words(words[a:b], part, part_values))
+                part_tokens = tokens[at : at + size]
+                words = [w for w in part_tokens if w is not None]
+                kept = [v for w, v in zip(part_tokens, part_values, strict=True) if w is not None]
+                value = _to_sentiment(scorer.score_words(words, part, kept))
+            at += size
             scores.append(_trusted(SentenceScore, span=span, sentiment=value))
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache:
-            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text, values))
+            words = [w for w in tokens if w is not None]
+            kept = [v for w, v in zip(tokens, values, strict=True) if w is not None]
+            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text, kept))
         return tuple(scores)
 
     @property
