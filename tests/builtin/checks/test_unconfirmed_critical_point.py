@@ -107,3 +107,10 @@ def test_unknown_kind_is_refused_when_the_configuration_is_validated():
 def test_a_question_that_asks_for_something_else_is_no_confirmation(question):
     text = f"We will move the go-live to 14 March. {question}"
     assert len(only(check(text), "unconfirmed-critical-point")) == 1
+
+
+def test_the_finding_names_the_statements():
+    text = "The price will increase to $400 per month."
+    (finding,) = only(check(text), "unconfirmed-critical-point")
+    assert finding.terms
+    assert all(term in text for term in finding.terms)

@@ -166,6 +166,7 @@ class UnconfirmedCriticalPointCheck:
             "customer to confirm it.",
             suggestion="Ask for an explicit confirmation: 'Could you confirm that this "
             "works for you by Thursday?'",
+            terms=tuple(message.slice(where) for _, where in ordered),
         )
 
 
