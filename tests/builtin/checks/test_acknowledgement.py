@@ -109,8 +109,9 @@ def _ack(reply, inbound=_UNHAPPY):
         "I'm sorry nobody answered. The export runs again.",
         "You're right, we should have replied. The export runs again.",
         "The export failed because of a timeout and your ticket was not routed.",
+        "Oh no, that really sucks. The export runs again.",
     ],
-    ids=["know-how-frustrating", "been-there", "apology", "validation", "restatement"],
+    ids=["know-how-frustrating", "been-there", "apology", "validation", "restatement", "reaction"],
 )
 def test_acknowledging_replies_pass(reply):
     report, found = _ack(reply)

@@ -115,6 +115,18 @@ _REASSURES = Pattern(
     r"struggle|have\s+been)|you(?:'re|\s+are)\s+(?:not|definitely\s+not)\s+the\s+only|"
     r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best))"
 )
+#: Emotional reactions to what happened to the person ("that sucks", "oh no", "my heart
+#: goes out to you", "I'm so glad you ...").
+_REACTS = Pattern(
+    r"\b(?:(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+)?sucks|oh\s+no\b|"
+    r"(?:that|this|it)(?:'s|\u2019s|\s+is|\s+sounds|\s+was)\s+(?:so\s+|really\s+|truly\s+|"
+    r"just\s+)?(?:awful|terrible|horrible|heartbreaking|sad|unfair|crappy|horrific|devastating|"
+    r"dreadful)|(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|\*hugs?\*|"
+    r"my\s+heart\s+(?:goes\s+out|breaks|aches)|i\s+can(?:'t|not|\u2019t)\s+imagine|"
+    r"i(?:'m|\s+am)\s+(?:so\s+|really\s+|very\s+)?(?:glad|happy|relieved)\s+(?:that\s+)?you|"
+    r"sorry\s+(?:that\s+)?you(?:'re|\s+are|\s+were|\s+have\s+been)\s+(?:going|dealing|feeling)|"
+    r"sorry\s+for\s+your\s+loss)"
+)
 _CONTENT = re.compile(r"\b[a-z][a-z'\-]{3,}")
 #: Words too common to show that a reply restates the customer's problem.
 _COMMON = frozenset(
@@ -136,7 +148,7 @@ class Acknowledgement:
     Attributes:
         score: 0 (nothing) to 1 (an apology or validation, and more).
         cues: ``(kind, words)`` pairs: ``apology``, ``validation``, ``reflection``,
-            ``reassurance`` or ``restatement``.
+            ``reassurance``, ``reaction`` or ``restatement``.
     """
 
     score: float
@@ -190,6 +202,7 @@ def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Ac
     cues += [("validation", m.group()) for m in _VALIDATES.finditer(message, 0, end)]
     cues += [("reflection", m.group()) for m in _REFLECTS.finditer(message, 0, end)]
     cues += [("reassurance", m.group()) for m in _REASSURES.finditer(message, 0, end)]
+    cues += [("reaction", m.group()) for m in _REACTS.finditer(message, 0, end)]
     restated = _restated(message, end, inbound) if inbound else []
     score = 1.0 if cues else 0.0
     if restated:
