@@ -18,6 +18,7 @@ from perception.text import customer_mood, language, message
         "Great, another outage. Just what we needed this week.",
         "Thanks for nothing.",
         "My flight was cancelled and I'm stuck in Denver.",
+        "I've been on hold for hours and nobody can help.",
     ],
 )
 def test_complaints_read_as_unhappy_with_their_words(text):
