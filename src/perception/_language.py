@@ -46,6 +46,11 @@ _WORDS: dict[str, frozenset[str]] = {
     k: frozenset(v.split()) - (_AMBIGUOUS if k != "en" else frozenset())
     for k, v in _FUNCTION_WORDS.items()
 }
+#: Each telling word, and the languages it belongs to.
+_INDEX: dict[str, tuple[str, ...]] = {}
+for _code, _vocabulary in _WORDS.items():
+    for _word in _vocabulary:
+        _INDEX[_word] = (*_INDEX.get(_word, ()), _code)
 _NAMES = {
     "en": "English",
     "de": "German",
@@ -84,6 +89,8 @@ ENGLISH = Language("en", "English", supported=True)
 
 def _script(text: str) -> str | None:
     """The script most letters of *text* are in, when it is not the Latin script."""
+    if text.isascii():
+        return None
     counts: dict[str, int] = {}
     seen = 0
     for char in text[:_SCRIPT_SAMPLE]:
@@ -108,11 +115,18 @@ def language(text: str) -> Language:
     script = _script(text)
     if script is not None:
         return Language(script, script.title() + " script", supported=False)
-    words = [w.lower() for w in _LETTERS.findall(text[: _SAMPLE * 12])[:_SAMPLE]]
+    words = _LETTERS.findall(text[: _SAMPLE * 12].lower())[:_SAMPLE]
     if len(words) < 3:
         return ENGLISH
-    hits = {code: sum(w in vocabulary for w in words) for code, vocabulary in _WORDS.items()}
-    distinct = {code: len(vocabulary.intersection(words)) for code, vocabulary in _WORDS.items()}
+    if 4 * sum(map(_WORDS["en"].__contains__, words)) >= len(words):
+        return ENGLISH  # a quarter of the words are English function words
+    hits = dict.fromkeys(_WORDS, 0)
+    seen: dict[str, set[str]] = {code: set() for code in _WORDS}
+    for word in words:
+        for code in _INDEX.get(word, ()):
+            hits[code] += 1
+            seen[code].add(word)
+    distinct = {code: len(found) for code, found in seen.items()}
     best = max(hits, key=lambda code: hits[code])
     if best == "en" or distinct[best] < 3 or hits[best] <= 2 * hits["en"]:
         return ENGLISH

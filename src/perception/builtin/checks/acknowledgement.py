@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 import attrs
 
 from perception.builtin._match import GREETING, Pattern, finding, span
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.model import Direction, Interaction
@@ -254,7 +255,7 @@ class AcknowledgementCheck:
         """Whether the reply answers a customer who reads as unhappy (or whose language
         the checks do not read)."""
         inbound = self._inbound(ctx)
-        if inbound is None or not message.text.strip():
+        if inbound is None or not message.text.strip() or not reads(message):
             return False
         mood = self._mood(inbound)
         return not mood.supported or mood.score <= ctx.options.threshold

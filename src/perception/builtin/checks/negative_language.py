@@ -25,6 +25,7 @@ from perception.builtin._match import (
     span,
     triggered,
 )
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import between, option
@@ -65,6 +66,10 @@ class NegativeLanguageCheck:
             "compound score at or below which a sentence is strongly negative (-1 to 1)",
             validator=between(-1, 1),
         )
+
+    def applies(self, message: Message, ctx: CheckContext[NegativeLanguageCheck.Options]) -> bool:
+        """Whether the message is in a language the check reads (see ``language``)."""
+        return reads(message)
 
     def check(
         self, message: Message, ctx: CheckContext[NegativeLanguageCheck.Options]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterator
 import attrs
 
 from perception.builtin._match import Pattern, finding, phrase_tokens, span, token_rules
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import one_of, option
@@ -146,6 +147,12 @@ class UnconfirmedCriticalPointCheck:
         kinds: tuple[str, ...] = option(
             KINDS, "the kinds of critical point to look for", validator=one_of(KINDS)
         )
+
+    def applies(
+        self, message: Message, ctx: CheckContext[UnconfirmedCriticalPointCheck.Options]
+    ) -> bool:
+        """Whether the message is in a language the check reads (see ``language``)."""
+        return reads(message)
 
     def check(
         self, message: Message, ctx: CheckContext[UnconfirmedCriticalPointCheck.Options]
