@@ -99,21 +99,28 @@ def run_plugin(
             problem = verify(item)
             if problem is not None:
                 raise ValueError(problem)  # reported like any plugin error
-    except Exception as exc:
-        if strict:
-            if hasattr(exc, "add_note"):
-                exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
-            raise
-        failures.append(
-            PluginFailure(
-                plugin=entry.name,
-                kind=entry.kind,
-                error=f"{type(exc).__name__}: {exc}",
-                origin=entry.origin,
-            )
-        )
+    except Exception as exc:  # noqa: BLE001  # reported, or re-raised with strict (_failed)
+        _failed(entry, exc, failures, strict=strict)
         return []
     return results
+
+
+def _failed(
+    entry: Registered[Any], exc: Exception, failures: list[PluginFailure], *, strict: bool
+) -> None:
+    """Record *exc* as the failure of *entry*'s plugin, or re-raise it, noted, with *strict*."""
+    if strict:
+        if hasattr(exc, "add_note"):
+            exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
+        raise exc
+    failures.append(
+        PluginFailure(
+            plugin=entry.name,
+            kind=entry.kind,
+            error=f"{type(exc).__name__}: {exc}",
+            origin=entry.origin,
+        )
+    )
 
 
 def applies(
@@ -130,14 +137,11 @@ def applies(
     method = getattr(entry.obj, "applies", None)
     if method is None:
         return True
-    answer = run_plugin(
-        entry, lambda: [bool(method(message, ctx))], bool, failures, strict=strict, verify=_none
-    )
-    return answer != [False]
-
-
-def _none(_: object) -> None:
-    return None
+    try:
+        return bool(method(message, ctx))
+    except Exception as exc:  # noqa: BLE001  # reported, or re-raised with strict (_failed)
+        _failed(entry, exc, failures, strict=strict)
+        return True
 
 
 def span_failure(entry: Registered[Any], start: int, end: int, length: int) -> PluginFailure:
