@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import attrs
 
@@ -110,12 +111,18 @@ def _script(text: str) -> str | None:
     return script if count * 2 > seen else None
 
 
-def language(text: str) -> Language:
-    """The language of *text*: English unless another language's words clearly dominate."""
+def language(text: str, words: Sequence[str] | None = None) -> Language:
+    """The language of *text*: English unless another language's words clearly dominate.
+
+    :param words: the text's words in lower case, when already known (the first few
+        hundred are enough).
+    """
     script = _script(text)
     if script is not None:
         return Language(script, script.title() + " script", supported=False)
-    words = _LETTERS.findall(text[: _SAMPLE * 12].lower())[:_SAMPLE]
+    if words is None:
+        words = _LETTERS.findall(text[: _SAMPLE * 12].lower())
+    words = words[:_SAMPLE]
     if len(words) < 3:
         return ENGLISH
     if 4 * sum(map(_WORDS["en"].__contains__, words)) >= len(words):

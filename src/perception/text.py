@@ -347,6 +347,12 @@ class Message:
         """Indexes into :attr:`tokens` where *token* (lower case) occurs, in order."""
         index: dict[str, list[int]] | None = self._cache.get("positions")
         if index is None:
+            tokens = self.tokens
+            asked = self._cache.get("positions asked", 0)
+            if len(tokens) <= _SCAN_TOKENS and asked < _SCAN_ASKS:
+                # a short message asked a few times: a scan is cheaper than an index
+                self._cache["positions asked"] = asked + 1
+                return [i for i, tok in enumerate(tokens) if tok == token]
             index = {}
             for i, tok in enumerate(self.tokens):
                 found = index.get(tok)
@@ -447,7 +453,12 @@ class Message:
     @property
     def language(self) -> Language:
         """The language the message is in, as far as the checks need to know."""
-        result: Language = self._get("language", lambda: language(self.text))
+
+        def compute() -> Language:
+            words = [t for t in itertools.islice(self.tokens, 600) if t.isalpha()]
+            return language(self.text, words)
+
+        result: Language = self._get("language", compute)
         return result
 
     @property
@@ -461,6 +472,11 @@ class Message:
         """The text of *span*."""
         return self.text[span.start : span.end]
 
+
+#: A message of at most this many tokens is scanned for a token's positions, for its first
+#: few questions, instead of being indexed (bounded: at most _SCAN_ASKS scans).
+_SCAN_TOKENS = 96
+_SCAN_ASKS = 8
 
 #: Texts longer than this are analysed afresh each time rather than kept in the cache.
 _CACHED_TEXT_LIMIT = 20_000
