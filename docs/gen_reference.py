@@ -202,6 +202,8 @@ def options_table(name: str) -> str:
         raise SystemExit(msg)
     defaults = defaults_of(entry.options_class)
     helps = help_of(entry.options_class)
+    if not defaults:
+        return "No options.\n"
     rows = ["| Option | Default | Meaning |", "|---|---|---|"]
     rows += [
         f"| `{key}` | `{_toml_value(value)}` | {helps[key]} |" for key, value in defaults.items()

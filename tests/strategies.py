@@ -216,6 +216,7 @@ findings = st.builds(
     suggestion=texts,
     span=st.none() | spans(),
     evidence=st.lists(ids, max_size=3).map(tuple),
+    terms=st.lists(names, max_size=2).map(tuple),
 )
 failures = st.builds(PluginFailure, plugin=names, kind=st.just("check"), error=names)
 reports = st.builds(
@@ -226,4 +227,5 @@ reports = st.builds(
     findings=st.lists(findings, max_size=6),
     failures=st.lists(failures, max_size=2),
     silenced=st.lists(names, max_size=2).map(tuple),
+    not_applicable=st.lists(names, max_size=2).map(tuple),
 )

@@ -35,7 +35,7 @@ def files(tmp_path):
 
 
 def test_dask_engine_writes_parts_and_lists_the_invalid_record(files):
-    pytest.importorskip("distributed", reason="needs the extra perception[dask]")
+    pytest.importorskip("distributed", reason="needs the extra customer-perception[dask]")
     out = files / "out"
     result = run(files / "*.jsonl", "--engine", "dask", "--parts", out, "--workers", "2")
     assert result.exit_code == 2, result.output

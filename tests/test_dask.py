@@ -15,7 +15,7 @@ from perception.examples import SAMPLE_AS_OF, sample_path
 from perception.io import load_accounts, to_jsonable
 from perception.store import Ledger
 
-distributed = pytest.importorskip("distributed", reason="needs the extra perception[dask]")
+distributed = pytest.importorskip("distributed", reason="needs the extra customer-perception[dask]")
 pdask = pytest.importorskip("perception.dask")
 
 BAD_LINE = 5  # of the second file
@@ -133,7 +133,9 @@ def test_workers_load_the_plugins_the_settings_name(client, portfolio, tmp_path)
 
 
 def test_parquet_parts(client, portfolio, settings, tmp_path):
-    pq = pytest.importorskip("pyarrow.parquet", reason="needs the extra perception[parquet]")
+    pq = pytest.importorskip(
+        "pyarrow.parquet", reason="needs the extra customer-perception[parquet]"
+    )
     summary = pdask.assess_files(portfolio, tmp_path / "out", settings, parts="parquet")
     table = pq.read_table(sorted((tmp_path / "out").glob("part-*.parquet"))[0])
     rows = table.to_pylist()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+import perception
 from perception import FollowUp, Signal, assess, check, hookimpl, plan_followups
 from perception.plugins import DEFAULT_PLUGINS, get_plugin_manager, get_registry
 from perception.testing import T0, make_account, message
@@ -137,3 +138,52 @@ def test_a_finding_with_evidence_that_is_not_ids_is_the_checks_failure():
     assert "evidence must be record ids (strings), not NoneType" in failure.error
     account = make_account(interactions=[message("m1", "Hi", inbound=False)])
     assert assess(account, as_of=T0 + timedelta(days=1), plugins=registry).findings == ()
+
+
+class _Judging:
+    """A check whose optional ``applies`` says whether it has anything to judge."""
+
+    name = "judging"
+    description = "applies only to messages that mention an invoice"
+
+    def __init__(self, applies):
+        self._applies = applies
+
+    def applies(self, text_message, ctx):
+        return self._applies(text_message)
+
+    def check(self, text_message, ctx):
+        yield perception.Finding(check=self.name, severity="info", message="judged")
+
+
+class _RegisterCheck:
+    def __init__(self, obj):
+        self.obj = obj
+
+    @hookimpl
+    def perception_register_checks(self, register):
+        register(self.obj)
+
+
+def test_a_check_that_does_not_apply_is_listed_not_run():
+    registry = _alone(_RegisterCheck(_Judging(lambda m: "invoice" in m.text)), "judging-plugin")
+    report = check("The export runs again.", plugins=registry)
+    assert report.findings == ()
+    assert report.not_applicable == ("judging",)
+    report = check("The invoice is attached.", plugins=registry)
+    assert [f.message for f in report.findings] == ["judged"]
+    assert report.not_applicable == ()
+
+
+def test_a_raising_applies_is_the_checks_failure_and_the_check_runs():
+    def broken(_):
+        raise RuntimeError("cannot tell")
+
+    registry = _alone(_RegisterCheck(_Judging(broken)), "judging-plugin")
+    report = check("The export runs again.", plugins=registry)
+    assert [f.message for f in report.findings] == ["judged"]
+    (failure,) = report.failures
+    assert failure.plugin == "judging"
+    assert "RuntimeError: cannot tell" in failure.error
+    with pytest.raises(RuntimeError, match="cannot tell"):
+        check("The export runs again.", plugins=registry, strict=True)

@@ -42,7 +42,7 @@ def environment(tmp_path):
     try:
         import pre_commit  # noqa: F401, PLC0415  # installed with the test extra
     except ImportError:
-        pytest.fail("pre-commit is missing: install perception[test]", pytrace=False)
+        pytest.fail("pre-commit is missing: install customer-perception[test]", pytrace=False)
     env = dict(os.environ)
     env["PRE_COMMIT_HOME"] = str(tmp_path / "cache")
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["silenced"]
+__all__ = ["ignored", "silenced"]
 
 _SILENCE = re.compile(r"perception:\s*ignore(?:\[(?P<names>[^\]\n]{0,500})\])?", re.IGNORECASE)
 
@@ -21,3 +21,9 @@ def silenced(text: str, names: Iterable[str]) -> frozenset[str]:
             return frozenset(names)
         silenced.update(n.strip() for n in listed.split(",") if n.strip())
     return frozenset(silenced)
+
+
+def ignored(ignore: Iterable[str], names: Iterable[str]) -> frozenset[str]:
+    """The checks *ignore* names (``*`` names every check)."""
+    wanted = frozenset(ignore)
+    return frozenset(names) if "*" in wanted else wanted

@@ -375,8 +375,18 @@ class VaderScorer:
         """``{"neg", "neu", "pos", "compound"}`` exactly as nltk's analyser returns them."""
         return self.score_words(self.words(text), text)
 
-    def score_words(self, words: list[str], text: str) -> dict[str, float]:
-        """Scores of *text* from its :meth:`words`.
+    def valences(self, words: list[str]) -> list[float | None]:
+        """The lexicon valence of each of *words* (``None`` when not in the lexicon)."""
+        return list(map(self._values.__getitem__, words))
+
+    def valence(self, word: str) -> float | None:
+        """The lexicon valence of *word* as written (``None`` when not in the lexicon)."""
+        return self._values[word]
+
+    def score_words(
+        self, words: list[str], text: str, values: list[float | None] | None = None
+    ) -> dict[str, float]:
+        """Scores of *text* from its :meth:`words` (and their :meth:`valences`, when known).
 
         Only words in the lexicon can score, so only they are visited; the rest count
         as neutral, exactly as in nltk (adding a zero leaves a float sum unchanged).
@@ -384,7 +394,8 @@ class VaderScorer:
         count = len(words)
         if not count:
             return _score_valence([], 0, text)
-        values = list(map(self._values.__getitem__, words))
+        if values is None:
+            values = list(map(self._values.__getitem__, words))
         hits = [i for i, value in enumerate(values) if value is not None]
         if not hits:
             return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from perception._budget import bounded
-from perception.context import PolicyContext
+from perception.context import CheckContext, PolicyContext
 from perception.model import Account
 from perception.outcome import (
     Finding,
@@ -26,6 +26,7 @@ from perception.outcome import (
     Signal,
 )
 from perception.plugins import Registered
+from perception.text import Message
 
 __all__ = [
     "finding_problem",
@@ -112,21 +113,49 @@ def run_plugin(
             problem = verify(item)
             if problem is not None:
                 raise ValueError(problem)  # reported like any plugin error
-    except Exception as exc:
-        if strict:
-            if hasattr(exc, "add_note"):
-                exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
-            raise
-        failures.append(
-            PluginFailure(
-                plugin=entry.name,
-                kind=entry.kind,
-                error=f"{type(exc).__name__}: {exc}",
-                origin=entry.origin,
-            )
-        )
+    except Exception as exc:  # noqa: BLE001  # reported, or re-raised with strict (_failed)
+        _failed(entry, exc, failures, strict=strict)
         return []
     return results
+
+
+def _failed(
+    entry: Registered[Any], exc: Exception, failures: list[PluginFailure], *, strict: bool
+) -> None:
+    """Record *exc* as the failure of *entry*'s plugin, or re-raise it, noted, with *strict*."""
+    if strict:
+        if hasattr(exc, "add_note"):
+            exc.add_note(f"raised by {entry.kind} {entry.name!r} (plugin {entry.origin!r})")
+        raise exc
+    failures.append(
+        PluginFailure(
+            plugin=entry.name,
+            kind=entry.kind,
+            error=f"{type(exc).__name__}: {exc}",
+            origin=entry.origin,
+        )
+    )
+
+
+def applies(
+    entry: Registered[Any],
+    message: Message,
+    ctx: CheckContext[Any],
+    failures: list[PluginFailure],
+    *,
+    strict: bool,
+) -> bool:
+    """Whether the check of *entry* has anything to judge in *message*: its optional
+    ``applies(message, ctx)`` method says so (a check without one always applies; one
+    that raises is reported and the check runs)."""
+    method = getattr(entry.obj, "applies", None)
+    if method is None:
+        return True
+    try:
+        return bool(method(message, ctx))
+    except Exception as exc:  # noqa: BLE001  # reported, or re-raised with strict (_failed)
+        _failed(entry, exc, failures, strict=strict)
+        return True
 
 
 def span_failure(entry: Registered[Any], start: int, end: int, length: int) -> PluginFailure:

@@ -66,10 +66,10 @@ _SPAN_START, _SPAN_END = _SPAN.setters
 _SENTIMENT = _Layout(Sentiment, "compound", "positive", "neutral", "negative")
 _SCORE_SPAN, _SCORE_SENTIMENT = _setters(SentenceScore, "span", "sentiment")
 _FINDING = _Layout(
-    Finding, "check", "severity", "message", "suggestion", "evidence", "edits", "safe"
+    Finding, "check", "severity", "message", "suggestion", "evidence", "edits", "safe", "terms"
 )
 (_FINDING_SPAN,) = _setters(Finding, "span")
-_REPORT = _Layout(MessageReport, "length", "failures", "silenced")
+_REPORT = _Layout(MessageReport, "length", "failures", "silenced", "not_applicable")
 _REPORT_SENTIMENT, _REPORT_SENTENCES, _REPORT_FINDINGS = _setters(
     MessageReport, "sentiment", "sentences", "findings"
 )

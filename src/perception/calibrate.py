@@ -7,7 +7,7 @@ The customer's word is the ground truth.  Two fits live here:
   or a churn) is an observation, predicted from the evidence before it; a regularised
   logistic model over the signals, by scorer, dimension and subject and with the shape
   of each value curve, is cross-validated by whole accounts and fitted with
-  scikit-learn (the ``perception[calibrate]`` extra).  The result is a
+  scikit-learn (the ``customer-perception[calibrate]`` extra).  The result is a
   :class:`~perception.calibration.CalibrationModel`, written as a versioned file that
   :func:`perception.assess` applies with no extra dependency.
 * The **scorer weights** (:func:`calibrate`, :func:`fit_weights`, :func:`write_weights`),
@@ -542,7 +542,8 @@ def _sklearn() -> Any:
         from sklearn.model_selection import StratifiedGroupKFold  # noqa: PLC0415
     except ImportError:
         msg = (
-            "fitting a calibration needs scikit-learn: pip install 'perception[calibrate]' "
+            "fitting a calibration needs scikit-learn: "
+            "pip install 'customer-perception[calibrate]' "
             "(applying a fitted calibration needs nothing extra)"
         )
         raise PerceptionError(msg) from None

@@ -59,6 +59,8 @@ class CheckContext(Generic[OptionsT]):
         account: the customer's account, if known.
         reply_to: the message this one answers, if known.
         recipient: the person the message is addressed to, if known.
+        thread: the earlier messages quoted in this one, most recent first (each an
+            inbound interaction with id ``quoted-1``, ``quoted-2`` ...).
     """
 
     options: OptionsT
@@ -67,6 +69,7 @@ class CheckContext(Generic[OptionsT]):
     account: Account | None = None
     reply_to: Interaction | None = None
     recipient: str | None = None
+    thread: tuple[Interaction, ...] = ()
 
 
 @attrs.frozen(kw_only=True, hash=False)

@@ -1,4 +1,4 @@
-"""Assess JSONL files on a Dask cluster: the optional extra ``perception[dask]``.
+"""Assess JSONL files on a Dask cluster: the optional extra ``customer-perception[dask]``.
 
 The work is the plain unit of :mod:`perception.batch`: lines of accounts and a
 :class:`~perception.batch.Settings` record, which every worker turns into its own plugin

@@ -24,17 +24,17 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from perception._silence import silenced as _silenced
-from perception._verify import finding_problem, followup_problem, resolution_of, signal_problem
+from perception._checking import check_message as _check_message
+from perception._checking import enabled as _enabled
+from perception._verify import followup_problem, resolution_of, signal_problem
 from perception._verify import run_plugin as _run
-from perception._verify import span_failure as _span_failure
 from perception.aggregate import diagnose, outcome_figures
 from perception.config import Config, default_config
-from perception.context import CheckContext, PolicyContext, ScoreContext
+from perception.context import PolicyContext, ScoreContext
 from perception.hookspecs import EvidenceKind
+from perception.mail import AuthorText, Draft, author_text
 from perception.model import Account, Customer, Direction, Interaction
 from perception.outcome import (
-    Finding,
     FollowUp,
     FollowUpPlan,
     MessageReport,
@@ -78,10 +78,6 @@ def _evidence_kinds(registry: Registry) -> dict[str, EvidenceKind]:
     return {name: e.evidence_kind for name, e in registry.scorers.items()}
 
 
-def _enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered[T]]:
-    return [e for e in entries if e.name not in config.disable]
-
-
 def assess(
     account: Account,
     *,
@@ -112,7 +108,7 @@ def assess(
         if interaction.id not in reports:
             reply_to = view.interaction(interaction.in_reply_to)
             reports[interaction.id] = _check_message(
-                shared_message(interaction.text),
+                shared_message(author_text(interaction.text).masked()),
                 registry,
                 config,
                 strict=strict,
@@ -176,96 +172,6 @@ def assess(
     return outcome
 
 
-#: The contexts built for the last message, reused while messages share their context
-#: (a batch of drafts to one customer): ``(key objects, contexts)``.
-_LAST_CONTEXTS: list[
-    tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext[Any]]]]
-] = []
-
-
-def _check_contexts(
-    registry: Registry,
-    config: Config,
-    customer: Customer | None,
-    account: Account | None,
-    reply_to: Interaction | None,
-    recipient: str | None,
-) -> list[tuple[Registered[Any], CheckContext[Any]]]:
-    """Each enabled check with its context for one message."""
-    key = (registry, config, customer, account, reply_to, recipient)
-    if _LAST_CONTEXTS:
-        last_key, contexts = _LAST_CONTEXTS[0]
-        if all(a is b for a, b in zip(key, last_key, strict=True)):
-            return contexts
-    contexts = [
-        (
-            entry,
-            CheckContext(
-                options=entry.options(config),
-                config=config,
-                customer=customer,
-                account=account,
-                reply_to=reply_to,
-                recipient=recipient,
-            ),
-        )
-        for entry in _enabled(registry.checks.values(), config)
-    ]
-    _LAST_CONTEXTS[:] = [(key, contexts)]
-    return contexts
-
-
-def _check_message(
-    message: Message,
-    registry: Registry,
-    config: Config,
-    *,
-    strict: bool,
-    account: Account | None,
-    customer: Customer | None,
-    reply_to: Interaction | None,
-    recipient: str | None,
-    evidence: tuple[str, ...] = (),
-) -> MessageReport:
-    failures: list[PluginFailure] = []
-    findings: list[Finding] = []
-    contexts = _check_contexts(registry, config, customer, account, reply_to, recipient)
-    silenced = _silenced(message.text, [entry.name for entry, _ in contexts])
-    length = len(message.text)
-    for entry, ctx in contexts:
-        if entry.name in silenced:
-            continue
-        produced = _run(
-            entry,
-            functools.partial(entry.obj.check, message, ctx),
-            Finding,
-            failures,
-            strict=strict,
-            verify=functools.partial(finding_problem, check=entry.name),
-        )
-        for finding in produced:
-            span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]
-            if span is not None and span.end > length:
-                # Kept, without the span that points outside the message, and reported.
-                finding = attrs.evolve(finding, span=None, edits=(), safe=False)  # noqa: PLW2901
-                failures.append(_span_failure(entry, span.start, span.end, length))
-            elif outside:  # kept, without the edits that point outside the message
-                finding = attrs.evolve(finding, edits=(), safe=False)  # noqa: PLW2901
-                failures.append(_span_failure(entry, outside[0].start, outside[0].end, length))
-            if evidence:
-                finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
-            findings.append(finding)
-    findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
-    return MessageReport(
-        length=length,
-        sentiment=message.sentiment,
-        sentences=message.sentence_scores,
-        findings=findings,
-        failures=failures,
-        silenced=tuple(sorted(silenced)),
-    )
-
-
 def _reply_to(account: Account | None, reply_to: Interaction | str | None) -> Interaction | None:
     """The interaction *reply_to* names (an id is looked up in *account*)."""
     if not isinstance(reply_to, str):
@@ -278,7 +184,7 @@ def _reply_to(account: Account | None, reply_to: Interaction | str | None) -> In
 
 
 def check(
-    text: str,
+    text: str | AuthorText,
     *,
     account: Account | None = None,
     customer: Customer | None = None,
@@ -288,33 +194,47 @@ def check(
     plugins: Plugins = None,
     strict: bool = False,
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    author_only: bool = True,
+    ignore: Iterable[str] = (),
 ) -> MessageReport:
     """Check a message before it is sent.
 
     A check is skipped for this message when the text holds the marker
     ``perception: ignore[check-name]`` (several names separated by commas), and every
-    check is skipped with a bare ``perception: ignore``; the report's ``silenced``
-    names them.
+    check is skipped with a bare ``perception: ignore``; *ignore* does the same from
+    outside the text; the report's ``silenced`` names them.
 
-    :param text: the draft message.
+    Only the author's own text is checked: a quoted thread, an attribution
+    (``On ... wrote:``), forwarded headers and the signature are set apart
+    (:func:`perception.mail.author_text`); spans still index *text*.  The most recent
+    quoted message is taken as the message being answered when *reply_to* is not
+    given, and the quoted thread is handed to the checks (``ctx.thread``).
+
+    :param text: the draft message, or one already split by :mod:`perception.mail`
+        (:func:`~perception.mail.read_email`, :func:`~perception.mail.html_text`).
     :param account: the customer's account, for context (glossary, history).
     :param customer: the customer (default: the account's).
     :param reply_to: the message being answered, or its id in *account*.
     :param recipient: the name of the person addressed, if known.
     :param chunk_chars: texts longer than this are analysed in chunks, so the time
         grows linearly with the length.
+    :param author_only: check the author's own text only (``False``: the whole text).
+    :param ignore: names of checks to skip for this message (``*``: every check).
     :return: the message's sentiment and the checks' findings, ordered by position.
     """
     config = config if config is not None else default_config()
     registry = _registry(plugins)
     reply_to = _reply_to(account, reply_to)
+    draft = Draft.of(text, author_only=author_only, at=_now())
+    if reply_to is None and draft.thread:
+        reply_to = draft.thread[0]
     if customer is None and account is not None:
         customer = account.customer
     if recipient is None and reply_to is not None and reply_to.direction is Direction.INBOUND:
         person = customer.stakeholder(reply_to.author) if customer is not None else None
         recipient = person.name if person is not None else None
     return _check_message(
-        Message(text, chunk_chars=chunk_chars),
+        Message(draft.checked, chunk_chars=chunk_chars),
         registry,
         config,
         strict=strict,
@@ -322,6 +242,9 @@ def check(
         customer=customer,
         reply_to=reply_to,
         recipient=recipient,
+        thread=draft.thread,
+        ignore=(*ignore, *draft.markers),
+        length=len(draft.text),
     )
 
 

@@ -111,7 +111,12 @@ class Check(Protocol):
         """One line saying what it looks for."""
 
     def check(self, message: Message, ctx: CheckContext[Any]) -> Iterable[Finding]:
-        """Findings for *message*; spans are offsets into ``message.text``."""
+        """Findings for *message*; spans are offsets into ``message.text``.
+
+        A check may also define ``applies(message, ctx) -> bool`` (added in 0.2): when
+        it returns ``False`` the check is not run and the report lists it in
+        ``not_applicable`` (not needed, as opposed to passed).
+        """
 
 
 @runtime_checkable

@@ -1,6 +1,6 @@
 """The language server: perception's findings as diagnostics in an editor.
 
-``perception lsp`` (install ``perception[lsp]``) speaks the Language Server Protocol on
+``perception lsp`` (install ``customer-perception[lsp]``) speaks the Language Server Protocol on
 standard input and output, through pygls.  Each document the editor opens, changes or
 saves is checked with the configuration found from the folder the server was started in
 (``perception.toml`` or ``[tool.perception]``); its findings are published as

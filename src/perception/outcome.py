@@ -235,6 +235,8 @@ class Finding:
         safe: the edits keep the message's meaning (a phrase replaced by its plain
             equivalent, a filler word left out), so ``perception check --fix`` may apply
             them without a person reading them first.
+        terms: the words the finding is about or that drove it, as data (the
+            undefined acronym; the customer's words that show they are unhappy).
     """
 
     check: str
@@ -245,6 +247,7 @@ class Finding:
     evidence: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     edits: tuple[Edit, ...] = attrs.field(default=(), converter=as_tuple)
     safe: bool = False
+    terms: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
     def __attrs_post_init__(self) -> None:
         raise_problems(self, self._problems())
@@ -264,6 +267,8 @@ class Finding:
             yield "edits", "must not overlap"
         if not isinstance(self.safe, bool):
             yield "safe", "must be true or false"
+        for n, term in enumerate(self.terms):
+            yield from text_issue(f"terms[{n}]", term)
 
 
 def _key_part(part: str) -> str:
@@ -489,7 +494,10 @@ class MessageReport:
         sentences: each sentence's span and sentiment.
         findings: what the checks found, ordered by position.
         failures: checks that raised.
-        silenced: checks turned off for this message by an inline marker.
+        silenced: checks turned off for this message by a marker or ``ignore``.
+        not_applicable: checks that had nothing to judge in this message (an
+            acknowledgement when the customer was not unhappy): not needed, rather
+            than passed.
     """
 
     length: int
@@ -498,6 +506,7 @@ class MessageReport:
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=as_tuple)
     failures: tuple[PluginFailure, ...] = attrs.field(default=(), converter=as_tuple)
     silenced: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
     def worst(self) -> Severity | None:
         """The highest severity among the findings, or ``None`` when clean."""

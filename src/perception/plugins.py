@@ -79,6 +79,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "perception.builtin.checks.unconfirmed_critical_point",
     "perception.builtin.checks.readability",
     "perception.builtin.checks.personalization",
+    "perception.builtin.checks.language",
     "perception.builtin.policies.post_delivery_check_in",
     "perception.builtin.policies.confirm_critical",
     "perception.builtin.policies.overdue_deliverable",

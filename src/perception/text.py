@@ -26,6 +26,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from perception._language import Language, language
+from perception._mood import Cue, CustomerMood, customer_mood_of
 from perception._vader import NEUTRAL as _NEUTRAL
 from perception._vader import TOKENS as _TOKENS
 from perception._vader import (
@@ -48,9 +50,14 @@ DEFAULT_CHUNK_CHARS = 20_000
 
 __all__ = [
     "DEFAULT_CHUNK_CHARS",
+    "Cue",
+    "CustomerMood",
+    "Language",
     "Message",
     "VaderScorer",
     "chunk_spans",
+    "customer_mood",
+    "language",
     "lexicon_path",
     "message",
     "nltk_analyzer",
@@ -340,6 +347,12 @@ class Message:
         """Indexes into :attr:`tokens` where *token* (lower case) occurs, in order."""
         index: dict[str, list[int]] | None = self._cache.get("positions")
         if index is None:
+            tokens = self.tokens
+            asked = self._cache.get("positions asked", 0)
+            if len(tokens) <= _SCAN_TOKENS and asked < _SCAN_ASKS:
+                # a short message asked a few times: a scan is cheaper than an index
+                self._cache["positions asked"] = asked + 1
+                return [i for i, tok in enumerate(tokens) if tok == token]
             index = {}
             for i, tok in enumerate(self.tokens):
                 found = index.get(tok)
@@ -392,20 +405,29 @@ class Message:
         scorer = vader_scorer()
         raw = text.split()
         tokens = list(map(_TOKENS.__getitem__, raw))
+        lookup = scorer.valence
+        values = [None if w is None else lookup(w) for w in tokens]
         scores = []
         at = 0
         for span in sentences:
             part = text[span.start : span.end]
             size = len(part.split())
-            words = [w for w in tokens[at : at + size] if w is not None]
+            part_values = values[at : at + size]
+            if part_values.count(None) == size:
+                value = _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
+            else:
+                part_tokens = tokens[at : at + size]
+                words = [w for w in part_tokens if w is not None]
+                kept = [v for w, v in zip(part_tokens, part_values, strict=True) if w is not None]
+                value = _to_sentiment(scorer.score_words(words, part, kept))
             at += size
-            value = _to_sentiment(scorer.score_words(words, part))
             scores.append(_trusted(SentenceScore, span=span, sentiment=value))
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache:
             words = [w for w in tokens if w is not None]
-            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text))
+            kept = [v for w, v in zip(tokens, values, strict=True) if w is not None]
+            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text, kept))
         return tuple(scores)
 
     @property
@@ -428,10 +450,33 @@ class Message:
         result: float = self._get("mood", compute)
         return result
 
+    @property
+    def language(self) -> Language:
+        """The language the message is in, as far as the checks need to know."""
+
+        def compute() -> Language:
+            words = [t for t in itertools.islice(self.tokens, 600) if t.isalpha()]
+            return language(self.text, words)
+
+        result: Language = self._get("language", compute)
+        return result
+
+    @property
+    def customer_mood(self) -> CustomerMood:
+        """How the message reads to a support team when a customer wrote it: unhappy,
+        complaining or distressed, and the words that show it (see :func:`customer_mood`)."""
+        result: CustomerMood = self._get("customer_mood", lambda: customer_mood_of(self))
+        return result
+
     def slice(self, span: Span) -> str:
         """The text of *span*."""
         return self.text[span.start : span.end]
 
+
+#: A message of at most this many tokens is scanned for a token's positions, for its first
+#: few questions, instead of being indexed (bounded: at most _SCAN_ASKS scans).
+_SCAN_TOKENS = 96
+_SCAN_ASKS = 8
 
 #: Texts longer than this are analysed afresh each time rather than kept in the cache.
 _CACHED_TEXT_LIMIT = 20_000
@@ -474,6 +519,22 @@ class _MessageCache:
 
 
 _MESSAGES = _MessageCache(_CACHE_CHARS, _CACHE_MESSAGES)
+
+
+def customer_mood(text: str) -> CustomerMood:
+    """How *text*, an inbound message, reads to a support team.
+
+    Only the customer's own text is read: a quoted thread and the signature are set
+    apart first (:func:`perception.mail.author_text`).  VADER's sentence scores are
+    adjusted for service failures ("still waiting", "charged twice", "no reply"),
+    reassurances ("no problem", "no complaints"), reliable sarcasm markers ("Great,
+    another outage."), neutral requests and polite closings ("No, that is all, thank
+    you").  A message in a language the checks do not read is labelled
+    ``unsupported``, not neutral.  The result's ``cues`` name the words that drove it.
+    """
+    from perception.mail import author_text  # noqa: PLC0415  # mail imports this module
+
+    return message(author_text(text).masked()).customer_mood
 
 
 def message(text: str) -> Message:

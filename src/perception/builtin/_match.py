@@ -56,6 +56,7 @@ __all__ = [
     "phrase_tokens",
     "quote",
     "read_csv",
+    "read_text",
     "read_toml",
     "replacement",
     "span",
@@ -79,6 +80,7 @@ def finding(
     message: str,
     suggestion: str,
     fix: tuple[tuple[Edit, ...], bool] = ((), False),
+    terms: tuple[str, ...] = (),
 ) -> Finding:
     """A finding of a built-in check, built without re-validation (see ``trusted``);
     *fix* is its edits and whether they are safe (see :func:`replacement`)."""
@@ -92,6 +94,7 @@ def finding(
         evidence=(),
         edits=fix[0],
         safe=fix[0] != () and fix[1],
+        terms=terms,
     )
 
 
@@ -155,6 +158,11 @@ def replacement(message: Message, where: Span, suggestion: str) -> tuple[Edit, .
 
 def _data_text(name: str) -> str:
     return resources.files("perception").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def read_text(name: str) -> str:
+    """The text of the package data file *name*."""
+    return _data_text(name)
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

@@ -81,7 +81,7 @@ def engine_options(command: F) -> F:
             type=click.Choice(["local", "dask"]),
             default="local",
             show_default=True,
-            help="Run on this machine's processes, or on Dask (needs perception[dask]): "
+            help="Run on this machine's processes, or on Dask (needs customer-perception[dask]): "
             "PATH may then be a pattern ('data/*.jsonl') and outcomes go to --parts.",
         ),
         click.option(
@@ -138,7 +138,7 @@ def run_dask(
 
         from perception.dask import assess_files  # noqa: PLC0415
     except ImportError:
-        fail("--engine dask needs the extra: pip install 'perception[dask]'")
+        fail("--engine dask needs the extra: pip install 'customer-perception[dask]'")
         return
     from perception.batch import Settings  # noqa: PLC0415  # only for this engine
     from perception.plugins import default_plugin_manager  # noqa: PLC0415

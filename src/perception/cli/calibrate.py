@@ -133,7 +133,7 @@ def calibrate_command(
     a renewal) or not.  Each is predicted from the evidence before it.  A regularised
     logistic model over the signals (by scorer, dimension and expectation, with the
     shape of each value curve) is cross-validated by whole accounts, then fitted on
-    all of them.  Needs scikit-learn (pip install 'perception[calibrate]'); applying
+    all of them.  Needs scikit-learn (pip install 'customer-perception[calibrate]'); applying
     the file with `perception assess --calibration FILE` needs nothing extra.
     """
     accounts = read_portfolio(path, interactions_csv)

@@ -17,6 +17,7 @@ from perception.cli._base import EXIT_FAILED, EXIT_INPUT, State, fail, main, pas
 from perception.engine import check
 from perception.io import load_accounts
 from perception.lint import CheckedFile, apply_fixes, file_json, github_annotations, sarif_log
+from perception.mail import AuthorText, MailError, read_email
 from perception.model import Account
 from perception.outcome import MessageReport, Severity
 from perception.report import findings_text
@@ -45,11 +46,14 @@ def _context_account(
 
 @attrs.frozen
 class _Draft:
-    """A draft to check: its name as given, its text, and whether ``--fix`` may write the
-    text back (the file's text is the message itself)."""
+    """A draft to check: its name as given, its text, what to check (the text, or the
+    author's own part of an e-mail), the checks its file says to skip, and whether
+    ``--fix`` may write the text back (the file's text is the message itself)."""
 
     name: str
     text: str
+    message: str | AuthorText
+    ignore: tuple[str, ...]
     writable: bool
 
 
@@ -72,23 +76,34 @@ def _files(patterns: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _read(name: str) -> _Draft:
-    """The draft in the file *name* (``-``: standard input), decoded as UTF-8.
+    """The draft in the file *name* (``-``: standard input), decoded as UTF-8; a file
+    ending in ``.eml`` is read as an e-mail (its body, the author's own text in it, and
+    its ``X-Perception-Ignore`` header).
 
     :raises click.ClickException: it cannot be read (reported with the file's name).
     """
     try:
         if name == "-":
-            text = sys.stdin.buffer.read().decode("utf-8")
+            data = sys.stdin.buffer.read()
         else:
             if Path(name).is_dir():
                 raise click.ClickException(f"{name}: is a folder (give files or a glob)")
-            text = Path(name).read_bytes().decode("utf-8")
+            data = Path(name).read_bytes()
+        if name.endswith(".eml"):
+            parsed = read_email(data, source=name)
+            ignore = () if parsed.ignore is None else (parsed.ignore or ("*",))
+            return _Draft(
+                name=name, text=parsed.text, message=parsed.author, ignore=ignore, writable=False
+            )
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})"
         raise click.ClickException(msg) from exc
     except OSError as exc:
         raise click.ClickException(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    return _Draft(name=name, text=text, writable=name != "-")
+    except MailError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return _Draft(name=name, text=text, message=text, ignore=(), writable=name != "-")
 
 
 def _write(path: Path, text: str) -> None:
@@ -118,6 +133,13 @@ def _write(path: Path, text: str) -> None:
 @click.option("--reply-to", "reply_to", help="Id of the interaction this message answers.")
 @click.option("--to", "recipient", help="Name of the person the message is addressed to.")
 @click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CHECK",
+    help="Skip CHECK for these messages, as the marker would, without writing it in a "
+    "message (repeatable; '*' skips every check).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "sarif", "github"]),
@@ -146,6 +168,7 @@ def check_command(
     customer_id: str | None,
     reply_to: str | None,
     recipient: str | None,
+    ignore: tuple[str, ...],
     fmt: str,
     fail_on: str,
     fix: bool,
@@ -160,13 +183,20 @@ def check_command(
 
     Where a suggestion is a replacement, the finding carries it as edits (an editor offers
     them as a quick fix); --fix applies those marked safe (leaving out a condescending
-    filler word such as 'obviously') and reports the findings that remain.
+    filler word such as 'obviously') and reports the findings that remain.  An e-mail
+    file is never rewritten.
+
+    A FILE ending in .eml is read as an e-mail: its text body (or its HTML body, read as
+    text), with the X-Perception-Ignore header as --ignore.  Only the author's own text
+    is checked: quoted replies, forwarded headers and the signature are set apart; lines
+    and columns count from the body's first line.
 
     Exit 0 when clean, 1 when a finding is at or above --fail-on, 2 on usage or input
     errors (every readable file is still checked).  Checks are switched off with
     `disable = [...]` and tuned with `[options.CHECK-NAME]` in the settings file; the
     marker `perception: ignore[CHECK-NAME]` in a message silences a check for that
-    message, and a bare `perception: ignore` silences them all.
+    message, and a bare `perception: ignore` silences them all; --ignore does the same
+    from the command line, so that the marker never reaches a customer.
     """
     names, errors = _files(files)
     if fix and "-" in names:
@@ -174,15 +204,16 @@ def check_command(
     account = _context_account(context_path, customer_id, reply_to)
     config, registry = state.config(), state.registry()
 
-    def run(text: str) -> MessageReport:
+    def run(message: str | AuthorText, skip: tuple[str, ...]) -> MessageReport:
         try:
             return check(
-                text,
+                message,
                 account=account,
                 reply_to=reply_to,
                 recipient=recipient,
                 config=config,
                 plugins=registry,
+                ignore=(*ignore, *skip),
             )
         except ValueError as exc:
             fail(str(exc))
@@ -195,12 +226,12 @@ def check_command(
         except click.ClickException as exc:
             errors.append(exc.message)
             continue
-        report, fixed, text = run(draft.text), 0, draft.text
+        report, fixed, text = run(draft.message, draft.ignore), 0, draft.text
         if fix and draft.writable:
             text, fixed = apply_fixes(draft.text, report.findings)
             if fixed:
                 _write(Path(name), text)
-                report = run(text)
+                report = run(text, draft.ignore)
         checked.append(CheckedFile(name=name, text=text, report=report, fixed=fixed))
     several = len(files) > 1 or any(_GLOB_CHARS & set(f) for f in files)
     checks = {name: entry.obj.description for name, entry in registry.checks.items()}

@@ -1,4 +1,4 @@
-"""``perception lsp``: the language server for editors (needs ``perception[lsp]``)."""
+"""``perception lsp``: the language server for editors (needs ``customer-perception[lsp]``)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ def lsp_command(state: State, stdio: bool) -> None:  # stdio is the only transpo
     Speaks the Language Server Protocol on standard input and output.  The settings are
     the ones found from the folder the editor starts it in (or --config).  A suggestion
     that is a replacement is offered as a quick fix.  Needs the lsp extra:
-    pip install 'perception[lsp]'.
+    pip install 'customer-perception[lsp]'.
     """
     try:
         from perception.lsp import create_server  # noqa: PLC0415  # optional dependency
     except ImportError as exc:
-        fail(f"the language server needs pygls: pip install 'perception[lsp]' ({exc})")
+        fail(f"the language server needs pygls: pip install 'customer-perception[lsp]' ({exc})")
     create_server(config=state.config(), registry=state.registry()).start_io()

@@ -61,6 +61,7 @@ def revalidated(report) -> bool:
                 Edit(span=Span(start=e.span.start, end=e.span.end), text=e.text) for e in f.edits
             ],
             safe=f.safe,
+            terms=f.terms,
         )
         assert rebuilt == f
     for s in (report.sentiment, *(x.sentiment for x in report.sentences)):

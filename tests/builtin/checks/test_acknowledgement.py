@@ -86,3 +86,60 @@ def test_one_sharply_negative_sentence_makes_the_inbound_message_negative():
 )
 def test_options_out_of_range_are_refused(options, key):
     assert f"options.acknowledgement.{key}" in refused("acknowledgement", options)
+
+
+def _inbound(text):
+    interaction = Interaction(id="in", at=AT, direction=Direction.INBOUND, author="dana", text=text)
+    return Account(customer=Customer(id="c", name="C"), interactions=[interaction])
+
+
+_UNHAPPY = "The export failed again and nobody replied to my ticket. I am really frustrated."
+
+
+def _ack(reply, inbound=_UNHAPPY):
+    report = check(reply, account=_inbound(inbound), reply_to="in")
+    return report, [f for f in report.findings if f.check == "acknowledgement"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Hi Dana,\n\nI know how frustrating this is. The export runs again.",
+        "I have been there myself. The export runs again.",
+        "I'm sorry nobody answered. The export runs again.",
+        "You're right, we should have replied. The export runs again.",
+        "The export failed because of a timeout and your ticket was not routed.",
+        "Oh no, that really sucks. The export runs again.",
+    ],
+    ids=["know-how-frustrating", "been-there", "apology", "validation", "restatement", "reaction"],
+)
+def test_acknowledging_replies_pass(reply):
+    report, found = _ack(reply)
+    assert found == []
+    assert "acknowledgement" not in report.not_applicable
+
+
+def test_sorry_for_my_grammar_is_no_acknowledgement():
+    _report, found = _ack("Sorry for my grammar. Ticket closed.")
+    assert len(found) == 1
+    assert found[0].terms  # the customer's words that show they are unhappy
+
+
+def test_not_applicable_when_the_customer_is_not_unhappy():
+    for calm in ["No, that is all, thank you.", "No problem at all, and no complaints. Thanks!"]:
+        report, found = _ack("Ticket closed.", inbound=calm)
+        assert found == []
+        assert report.not_applicable == ("acknowledgement",)
+
+
+def test_an_inbound_message_in_another_language_is_reported_not_scored():
+    german = "Der Export ist wieder fehlgeschlagen und niemand hat auf mein Ticket geantwortet."
+    _report, found = _ack("Ticket closed.", inbound=german)
+    assert len(found) == 1
+    assert found[0].severity is Severity.INFO
+    assert "German" in found[0].message
+
+
+def test_sarcasm_about_a_failure_needs_an_acknowledgement():
+    _report, found = _ack("Ticket closed.", inbound="Great, another outage. Just what we needed.")
+    assert len(found) == 1

@@ -82,3 +82,10 @@ def test_patterns_work_when_lower_casing_changes_the_length():
 
 def test_sentence_threshold_is_range_checked():
     assert "sentence_threshold" in refused("negative-language", {"sentence_threshold": -3})
+
+
+def test_findings_name_the_words_that_drove_them():
+    text = "You failed to send the logs. This is a terrible, awful failure."
+    terms = [f.terms for f in check(text).findings if f.check == "negative-language"]
+    assert ("you failed to",) in [tuple(t.lower() for t in ts) for ts in terms]
+    assert any("terrible" in ts and "awful" in ts for ts in terms)

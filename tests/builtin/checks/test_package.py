@@ -28,7 +28,7 @@ def test_every_builtin_check_is_registered_with_description_and_typed_options():
 
 def test_one_module_per_check_in_the_order_they_run():
     assert [cls.__module__ for cls in checks.BUILTIN_CHECKS] == MODULES
-    assert len(MODULES) == 6
+    assert len(MODULES) == 7
     registry = get_registry(get_plugin_manager(load_entrypoints=False))
     assert list(registry.checks) == [cls.name for cls in checks.BUILTIN_CHECKS]
 

@@ -67,7 +67,22 @@ def test_ordinary_sentences_state_no_critical_point(text):
 
 @pytest.mark.parametrize(
     "ask",
-    ["Could you confirm this works for you?", "Please confirm by Tuesday.", "Does that work?"],
+    [
+        "Could you confirm this works for you?",
+        "Please confirm by Tuesday.",
+        "Does that work?",
+        "Shall I book it?",
+        "Should we go ahead?",
+        "Does that work for you?",
+        "Does Thursday suit your team?",
+        "Let me know if that is OK.",
+        "Let me know if that works.",
+        "Is that OK with you?",
+        "Would you like us to proceed?",
+        "Are you happy with that date?",
+        "Sound good?",
+        "Any objections?",
+    ],
 )
 def test_critical_points_with_a_confirmation_request_are_not_flagged(ask):
     text = f"We will move the go-live to 14 March. {ask}"
@@ -83,3 +98,19 @@ def test_unknown_kind_is_refused_when_the_configuration_is_validated():
     message = refused("unconfirmed-critical-point", {"kinds": ["bogus"]})
     assert "options.unconfirmed-critical-point.kinds" in message
     assert "bogus" in message
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can you send us the logs?", "How many users do you have?", "What time zone are you in?"],
+)
+def test_a_question_that_asks_for_something_else_is_no_confirmation(question):
+    text = f"We will move the go-live to 14 March. {question}"
+    assert len(only(check(text), "unconfirmed-critical-point")) == 1
+
+
+def test_the_finding_names_the_statements():
+    text = "The price will increase to $400 per month."
+    (finding,) = only(check(text), "unconfirmed-critical-point")
+    assert finding.terms
+    assert all(term in text for term in finding.terms)

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from perception import check
 from perception.builtin.checks.undefined_term import _addresses, acronym_core
 from perception.config import Config
+from perception.model import Account, Direction, Interaction
 from perception.outcome import Severity
 
-from ._helpers import ACCOUNT, only, refused, spans
+from ._helpers import ACCOUNT, AT, CUSTOMER, only, refused, spans
 
 
 def test_undefined_acronym_is_flagged_at_first_use_with_expansion():
@@ -142,3 +143,55 @@ def test_acronym_core(token, core):
 def test_options_are_typed():
     assert "options.undefined-term.acronyms" in refused("undefined-term", {"acronyms": "yes"})
     assert "known_terms" in refused("undefined-term", {"known_terms": "SLA"})
+
+
+def _terms(text, **kwargs):
+    return [(f.severity.value, f.terms) for f in only(check(text, **kwargs), "undefined-term")]
+
+
+@pytest.mark.parametrize("term", ["ML", "MD", "LCD", "DC", "CV", "MIX"])
+def test_letters_of_roman_numerals_are_acronyms_where_they_are_not_numerals(term):
+    assert _terms(f"The {term} team reviewed the {term} results.") == [("warning", (term,))]
+
+
+@pytest.mark.parametrize(
+    "text", ["Phase II starts on Monday.", "Super Bowl LX is on.", "Louis XIV", "Part XL"]
+)
+def test_roman_numerals_are_not_acronyms(text):
+    assert _terms(text) == []
+
+
+def test_vader_slang_and_mixed_case_are_not_emphasis():
+    assert _terms("We report the IoU of each box.") == [("warning", ("IoU",))]
+    assert _terms("The DOA unit was replaced.") == [("warning", ("DOA",))]
+    assert _terms("Please reply NOW, this is TERRIBLE and BAD.") == []
+
+
+def test_currency_codes_are_at_most_informational():
+    assert _terms("The fee is EUR 120, or 130 CHF.") == []
+    assert _terms("We bill in SEK.") == [("info", ("SEK",))]
+
+
+def test_codes_with_digits_and_camel_case_names_are_at_most_informational():
+    assert _terms("Ticket TR1234 and order INC0012345 are closed.") == []
+    assert _terms("We offer B2B plans.") == [("info", ("B2B",))]
+    assert _terms("It runs on OpenCL and InfluxDB.") == [
+        ("info", ("OpenCL",)),
+        ("info", ("InfluxDB",)),
+    ]
+
+
+def test_a_term_the_customer_used_in_the_thread_is_known():
+    draft = "Hi Dana,\n\nThe ETL job runs again.\n\n"
+    quoted = "On Tue, 3 Mar 2026, Dana <dana@x.example> wrote:\n> Our ETL job failed.\n"
+    assert _terms(draft) == [("warning", ("ETL",))]
+    assert _terms(draft + quoted) == []
+
+
+def test_a_term_from_the_account_inbound_messages_is_known():
+    inbound = Interaction(
+        id="in-9", at=AT, direction=Direction.INBOUND, author="dana", text="Is the MFA fix out?"
+    )
+    account = Account(customer=CUSTOMER, interactions=[inbound])
+    assert _terms("The MFA fix ships today.", account=account) == []
+    assert _terms("The MFA fix ships today.") == [("warning", ("MFA",))]

@@ -20,6 +20,7 @@ The checks share the message's tokenisation and sentiment through
                                 to confirm it
 ``readability``                 long sentences and hard-to-read messages
 ``personalization``             a greeting by name and a sign-off
+``language``                    a message in a language the checks do not read
 ==============================  ==========================================================
 
 This package registers nothing itself; it re-exports the check classes and the helpers
@@ -31,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from perception.builtin.checks.acknowledgement import AcknowledgementCheck
+from perception.builtin.checks.language import LanguageCheck
 from perception.builtin.checks.negative_language import NegativeLanguageCheck
 from perception.builtin.checks.personalization import PersonalizationCheck
 from perception.builtin.checks.readability import (
@@ -45,6 +47,7 @@ from perception.hookspecs import Check
 __all__ = [
     "BUILTIN_CHECKS",
     "AcknowledgementCheck",
+    "LanguageCheck",
     "NegativeLanguageCheck",
     "PersonalizationCheck",
     "ReadabilityCheck",
@@ -62,4 +65,5 @@ BUILTIN_CHECKS: Sequence[Callable[[], Check]] = (
     UnconfirmedCriticalPointCheck,
     ReadabilityCheck,
     PersonalizationCheck,
+    LanguageCheck,
 )

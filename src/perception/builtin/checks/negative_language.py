@@ -26,16 +26,29 @@ from perception.builtin._match import (
     span,
     triggered,
 )
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import between, option
 from perception.outcome import Finding, Severity
-from perception.text import Message
+from perception.text import Message, vader_scorer
 
 __all__ = ["RULES_FILE", "NegativeLanguageCheck", "perception_register_checks"]
 
 #: The package data file that holds the phrasing rules.
 RULES_FILE = "negative_language.toml"
+
+
+def _negative_words(sentence: str) -> tuple[str, ...]:
+    """The words of *sentence* that VADER's lexicon scores as negative, most negative first."""
+    lexicon = vader_scorer().lexicon
+    scored = [
+        (lexicon.get(w.lower().strip(_EDGES), 0.0), w.strip(_EDGES)) for w in sentence.split()
+    ]
+    return tuple(dict.fromkeys(w for value, w in sorted(scored) if value < 0))[:5]
+
+
+_EDGES = ".,;:!?\"'()[]"
 
 
 class NegativeLanguageCheck:
@@ -54,6 +67,10 @@ class NegativeLanguageCheck:
             "compound score at or below which a sentence is strongly negative (-1 to 1)",
             validator=between(-1, 1),
         )
+
+    def applies(self, message: Message, ctx: CheckContext[NegativeLanguageCheck.Options]) -> bool:
+        """Whether the message is in a language the check reads (see ``language``)."""
+        return reads(message)
 
     def check(
         self, message: Message, ctx: CheckContext[NegativeLanguageCheck.Options]
@@ -80,6 +97,7 @@ class NegativeLanguageCheck:
                     span=span(start=a, end=b),
                     message=f"'{quote(match.group())}': {rule.message}",
                     suggestion=rule.suggestion,
+                    terms=(match.group(),),
                 )
 
     def _condescending(self, message: Message) -> Iterator[Finding]:
@@ -94,6 +112,7 @@ class NegativeLanguageCheck:
                 "obvious or easy to us may not be to the customer.",
                 suggestion=f"{phrase.suggestion[0].upper()}{phrase.suggestion[1:]}.",
                 fix=(replacement(message, where, phrase.suggestion), True),
+                terms=(message.slice(where),),
             )
 
     def _negative_sentences(
@@ -114,6 +133,7 @@ class NegativeLanguageCheck:
                 message=f"This sentence reads as strongly negative "
                 f"(sentiment {score.sentiment.compound:+.2f}).",
                 suggestion="Say what will happen next rather than only what went wrong.",
+                terms=_negative_words(message.slice(where)),
             )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 import attrs
 
 from perception.builtin._match import GREETING, finding, span
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import option
@@ -42,6 +43,10 @@ class PersonalizationCheck:
         """What a user may set in ``[options.personalization]``."""
 
         require_sign_off: bool = option(True, "flag a missing sign-off")
+
+    def applies(self, message: Message, ctx: CheckContext[PersonalizationCheck.Options]) -> bool:
+        """Whether the message is in a language the check reads (see ``language``)."""
+        return reads(message)
 
     def check(
         self, message: Message, ctx: CheckContext[PersonalizationCheck.Options]

@@ -16,6 +16,7 @@ import attrs
 
 from perception._vader import CACHED_TOKEN_CHARS
 from perception.builtin._match import PhraseIndex, finding, phrase_index, replacement, span
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import at_least, between, option
@@ -103,6 +104,10 @@ class ReadabilityCheck:
             validator=at_least(0),
         )
         plain_words: bool = option(False, "flag every word with a plainer alternative")
+
+    def applies(self, message: Message, ctx: CheckContext[ReadabilityCheck.Options]) -> bool:
+        """Whether the message is in a language the check reads (see ``language``)."""
+        return reads(message)
 
     def check(
         self, message: Message, ctx: CheckContext[ReadabilityCheck.Options]

@@ -3,7 +3,10 @@
 A message that states a date, a price, a decision or a change of scope should ask the
 customer to confirm it.  The statements are recognised by the token rules of
 ``perception/data/critical_points.toml`` (and numeric dates such as ``2026-04-01`` or
-``14/03``); a request to confirm anywhere in the message clears them.
+``14/03``); a request to confirm anywhere in the message clears them: an explicit one
+("please confirm", "let me know if that is OK") or a yes/no question that asks for
+agreement or permission ("Does that work for you?", "Shall I book it?", "Is Thursday
+OK?", "Would you like us to go ahead?").
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from collections.abc import Callable, Collection, Iterator
 
 import attrs
 
-from perception.builtin._match import Pattern, finding, span, token_rules
+from perception.builtin._match import Pattern, finding, phrase_tokens, span, token_rules
+from perception.builtin.checks.language import reads
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
 from perception.options import one_of, option
@@ -59,9 +63,72 @@ def critical_points(message: Message, kinds: Collection[str]) -> dict[str, Span]
     return found
 
 
+#: Words that open a yes/no question.
+_YES_NO = frozenset(
+    [
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "would",
+        "will",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "am",
+        "was",
+        "ok",
+        "okay",
+        "happy",
+        "good",
+        "sound",
+        "sounds",
+        "alright",
+        "fine",
+        "any",
+    ]
+)
+#: Words that make a yes/no question a request for agreement or permission.
+_AGREEMENT = frozenset(
+    """
+    ok okay fine work works suit suits agree agreed happy good alright right correct
+    acceptable proceed go-ahead ahead book confirm approve sound sounds like want prefer
+    comfortable convenient objections objection
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+#: "Shall I ...?", "Should we ...?": offering to act is asking for permission.
+_OFFERS = frozenset(["shall", "should"])
+_SELF = frozenset(["i", "we"])
+
+
+def _asks_agreement(message: Message) -> bool:
+    """Whether a sentence of *message* is a yes/no question asking for agreement."""
+    if "?" not in message.text:
+        return False
+    text = message.text
+    for sentence in message.sentences:
+        if not text[sentence.start : sentence.end].rstrip("\"')\u201d ").endswith("?"):
+            continue
+        tokens = phrase_tokens(text[sentence.start : sentence.end])
+        words = [w for w in tokens if w.isalnum() or "-" in w or "'" in w]
+        if not words or words[0] not in _YES_NO:
+            continue
+        if words[0] in _OFFERS and len(words) > 1 and words[1] in _SELF:
+            return True
+        if not _AGREEMENT.isdisjoint(words):
+            return True
+    return False
+
+
 def asks_to_confirm(message: Message) -> bool:
-    """Whether *message* asks the customer to confirm (``please confirm``, ``does this work``)."""
-    return not _CONFIRM_TRIGGERS.isdisjoint(message.vocabulary) and _CONFIRMS.search(message)
+    """Whether *message* asks the customer to confirm (``please confirm``, ``does this work``,
+    ``shall I book it?``)."""
+    if not _CONFIRM_TRIGGERS.isdisjoint(message.vocabulary) and _CONFIRMS.search(message):
+        return True
+    return _asks_agreement(message)
 
 
 class UnconfirmedCriticalPointCheck:
@@ -80,6 +147,12 @@ class UnconfirmedCriticalPointCheck:
         kinds: tuple[str, ...] = option(
             KINDS, "the kinds of critical point to look for", validator=one_of(KINDS)
         )
+
+    def applies(
+        self, message: Message, ctx: CheckContext[UnconfirmedCriticalPointCheck.Options]
+    ) -> bool:
+        """Whether the message is in a language the check reads (see ``language``)."""
+        return reads(message)
 
     def check(
         self, message: Message, ctx: CheckContext[UnconfirmedCriticalPointCheck.Options]
@@ -100,6 +173,7 @@ class UnconfirmedCriticalPointCheck:
             "customer to confirm it.",
             suggestion="Ask for an explicit confirmation: 'Could you confirm that this "
             "works for you by Thursday?'",
+            terms=tuple(message.slice(where) for _, where in ordered),
         )
 
 

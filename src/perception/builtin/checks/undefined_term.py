@@ -5,9 +5,16 @@ ends in a capital: ``SLA``, ``SLAs``, ``SaaS``) is flagged at its first use unle
 message defines it (``service level agreement (SLA)``, ``SLA (service level
 agreement)``, ``SLA stands for ...``, or a long form whose initials spell it, after
 Schwartz & Hearst 2003), the customer's glossary or the option ``known_terms`` holds
-it, it is widely known (``perception/data/acronyms.csv``), it is an ordinary word in
-capitals for emphasis, a Roman numeral, or part of a URL or an e-mail address.  Jargon
-phrases (``perception/data/jargon.csv``) get a plain-language alternative.
+it, the customer already used it in the thread (the message answered, the quoted
+messages, the account's inbound messages), it is widely known
+(``perception/data/acronyms.csv``), it is an ordinary word in capitals for emphasis, a
+Roman numeral (``Phase II``, ``Louis XIV``; not ``ML`` or ``CC``), or part of a URL or an
+e-mail address.  A few kinds of capitalised token are not acronyms the customer must
+learn, and are at most informational: a currency code (ISO 4217; none beside an
+amount), a code with digits (a reference number such as ``TR1234`` is not reported, a
+short code such as ``B2B`` is information) and a CamelCase product name (``OpenCL``,
+``InfluxDB``).  Each finding carries the term in ``terms``.  Jargon phrases
+(``perception/data/jargon.csv``) get a plain-language alternative.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Any
 
 import attrs
 
@@ -24,16 +32,18 @@ from perception.builtin._match import (
     finding,
     phrase_index,
     read_csv,
+    read_text,
     replacement,
     span,
 )
 from perception.context import CheckContext
 from perception.hookspecs import Check, hookimpl
+from perception.model import Direction
 from perception.options import option
 from perception.outcome import Finding, Severity
 from perception.text import Message, vader_scorer
 
-__all__ = ["UndefinedTermCheck", "acronym_core", "perception_register_checks"]
+__all__ = ["UndefinedTermCheck", "acronym_core", "perception_register_checks", "thread_terms"]
 
 
 @attrs.frozen
@@ -54,7 +64,16 @@ def _jargon() -> PhraseIndex:
     return phrase_index("jargon.csv", "phrase")
 
 
-_ROMAN = re.compile(r"[IVXLCDM]+\Z")
+#: A well-formed Roman numeral (I to MMMMCMXCIX).
+_ROMAN = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
+#: Words after which a numeral written with L, C, D or M is a Roman numeral ("Phase XL").
+_NUMBERED = frozenset(
+    """
+    phase part chapter volume vol book act article section title type class level tier
+    stage step grade schedule appendix annex war pope king queen emperor episode series
+    mark gen generation super bowl round season olympiad
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
 _PARENTHETICAL = re.compile(r"\(([^()\n]{1,150})\)")
 _DEFINING = re.compile(
     r"\s*(?:,\s*)?(?:stands for|means|is short for|short for|refers to|"
@@ -81,9 +100,18 @@ def acronym_core(token: str) -> str | None:
         return None
     if upper / len(letters) < 0.6 and not core[-1].isupper():
         return None
-    if _ROMAN.match(core):
-        return None
+    if _ROMAN.match(core) and not core.strip("IVX"):
+        return None  # II, IV, XII: a Roman numeral wherever it stands
     return core
+
+
+def _roman(core: str, text: str, start: int) -> bool:
+    """Whether *core*, written with L, C, D or M, is a Roman numeral where it stands:
+    well formed and after a word that numbers things ("Phase XL", "Super Bowl LX")."""
+    if _ROMAN.match(core) is None:
+        return False
+    before = _WORD_CHARS.findall(text[max(0, start - 30) : start])
+    return bool(before) and before[-1].lower() in _NUMBERED
 
 
 def _spells(short: str, long: str) -> bool:
@@ -245,16 +273,23 @@ _EMPHASIS_WORDS = frozenset(
     soon still than that the their them then there these they this those today tomorrow
     too under until update very was way week were what when where which while who why
     will with within without would yes yet you your
+    bad sad mad good nice fine love hate fail failed rude ugly sick cool wrong help fast
+    slow late free best worst lost fix fixed broken down real true huge big small
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 
 
 def _is_emphasis(core: str) -> bool:
-    """Whether a capitalised token is an ordinary word written for emphasis."""
-    if not core.isalpha() or len(core) < 3:
+    """Whether a capitalised token is an ordinary word written in capitals for emphasis.
+
+    Only a word written all in capitals is (``NOW``, ``TERRIBLE``; not ``IoU``).  Words
+    of the VADER lexicon count from five letters on: its shorter entries include chat
+    acronyms (``IOU``, ``DOA``, ``VIP``, ``NFC``) that are acronyms in a business message.
+    """
+    if not core.isalpha() or len(core) < 3 or not core.isupper():
         return False
     lower = core.lower()
-    return lower in _EMPHASIS_WORDS or lower in vader_scorer().lexicon
+    return lower in _EMPHASIS_WORDS or (len(lower) >= 5 and lower in vader_scorer().lexicon)
 
 
 def _candidate(core: str, glossary: Collection[str], *, flag_known: bool) -> bool:
@@ -265,6 +300,92 @@ def _candidate(core: str, glossary: Collection[str], *, flag_known: bool) -> boo
     if entry is not None:
         return flag_known or not entry.widely_known
     return not _is_emphasis(core)
+
+
+@functools.cache
+def _currencies() -> frozenset[str]:
+    return frozenset(
+        line.strip() for line in read_text("iso4217.txt").splitlines() if line[:1].isalpha()
+    )
+
+
+_CAMEL = re.compile(r"[a-z]{3}")
+_AMOUNT = re.compile(r"\d")
+
+
+def _kind(core: str, text: str, start: int) -> str | None:
+    """What kind of term *core* is where it stands: ``acronym``, ``code``, ``currency``,
+    ``name`` (CamelCase), or ``None`` when it is no term at all (a Roman numeral, a
+    reference number, a currency code beside an amount)."""
+    digits = sum(c.isdigit() for c in core)
+    if digits >= 3:
+        return None  # a reference or ticket number: the customer's own
+    if digits:
+        return "code"
+    if core in _currencies():
+        near = text[max(0, start - 4) : start] + text[start + len(core) : start + len(core) + 4]
+        return None if _AMOUNT.search(near) else "currency"
+    if _CAMEL.search(core):
+        return "name"
+    if _roman(core, text, start):
+        return None
+    return "acronym"
+
+
+#: What an informational finding says of each kind that is not an acronym.
+_INFO = {
+    "code": "'{term}' looks like a code; make sure the customer knows what it stands for.",
+    "currency": "'{term}' is a currency code; an amount beside it makes it plain.",
+    "name": "'{term}' looks like a product or technology name; the customer may not know it.",
+}
+
+
+def _known_terms(text: str) -> frozenset[str]:
+    """The acronyms *text* uses (as :func:`acronym_core` reads them)."""
+    if len(text) > _CACHED_TEXT:
+        return _terms_of(text)
+    return _cached_terms(text)
+
+
+def _terms_of(text: str) -> frozenset[str]:
+    found = {acronym_core(m.group()) for m in _CAPITALISED.finditer(text)}
+    found.discard(None)
+    return frozenset(t for t in found if t is not None)
+
+
+_CACHED_TEXT = 20_000
+_cached_terms = functools.lru_cache(maxsize=512)(_terms_of)
+
+
+def thread_terms(ctx: CheckContext[Any]) -> frozenset[str]:
+    """The acronyms the customer already used: in the message answered, the quoted
+    thread and the account's inbound messages."""
+    texts = [i.text for i in ctx.thread]
+    if ctx.reply_to is not None and ctx.reply_to.direction is Direction.INBOUND:
+        texts.append(ctx.reply_to.text)
+    if ctx.account is not None:
+        inbound = [i.text for i in ctx.account.interactions if i.direction is Direction.INBOUND]
+        texts.extend(inbound[-_THREAD_MESSAGES:])
+    known: set[str] = set()
+    for text in texts:
+        if text:
+            known.update(_known_terms(text))
+    return frozenset(known)
+
+
+#: At most this many of the account's inbound messages are read for terms.
+_THREAD_MESSAGES = 50
+
+
+def _visible(
+    text: str, first: dict[str, tuple[int, int]], glossary: Collection[str], *, flag_known: bool
+) -> set[str]:
+    """The acronyms of *first* the customer may not know, outside URLs and addresses."""
+    candidates = {c for c in first if _candidate(c, glossary, flag_known=flag_known)}
+    if candidates and ("://" in text or "@" in text):
+        hidden = _addresses(text)
+        candidates = {c for c in candidates if not any(a <= first[c][0] < b for a, b in hidden)}
+    return candidates
 
 
 class UndefinedTermCheck:
@@ -297,6 +418,8 @@ class UndefinedTermCheck:
         glossary = {t.casefold() for t in ctx.customer.glossary} if ctx.customer else set()
         glossary.update(t.casefold() for t in opts.known_terms)
         if opts.acronyms:
+            known = thread_terms(ctx) if ctx.thread or ctx.reply_to or ctx.account else frozenset()
+            glossary.update(t.casefold() for t in known)
             yield from self._acronyms(message, glossary, flag_known=opts.flag_widely_known)
         if opts.jargon:
             yield from self._jargon(message, glossary)
@@ -313,6 +436,7 @@ class UndefinedTermCheck:
                 "may not know it, or may find it cold.",
                 suggestion=f"Say it plainly: {phrase.suggestion}.",
                 fix=(replacement(message, where, phrase.suggestion), False),
+                terms=(message.slice(where),),
             )
 
     def _acronyms(
@@ -320,25 +444,39 @@ class UndefinedTermCheck:
     ) -> Iterator[Finding]:
         text = message.text
         first = _first_acronyms(message)
-        candidates = {c for c in first if _candidate(c, glossary, flag_known=flag_known)}
-        if candidates and ("://" in text or "@" in text):
-            hidden = _addresses(text)
-            candidates = {c for c in candidates if not any(a <= first[c][0] < b for a, b in hidden)}
+        candidates = _visible(text, first, glossary, flag_known=flag_known)
+        if not candidates:
+            return
+        kinds = {c: _kind(c, text, first[c][0]) for c in candidates}
+        candidates = {c for c, kind in kinds.items() if kind is not None}
         if not candidates:
             return
         undefined = candidates - _defined_acronyms(text, candidates)
         for core in sorted(undefined, key=lambda c: first[c]):
-            start = first[core][0]
-            entry = _acronyms().get(core)
-            example = f"'{entry.expansion} ({core})'" if entry else f"'<full name> ({core})'"
-            yield finding(
+            yield self._finding(core, first[core][0], kinds[core] or "acronym")
+
+    def _finding(self, core: str, start: int, kind: str) -> Finding:
+        where = span(start=start, end=start + len(core))
+        if kind != "acronym":
+            return finding(
                 check=self.name,
-                severity=Severity.WARNING,
-                span=span(start=start, end=start + len(core)),
-                message=f"'{core}' is not defined in the message or the customer's glossary.",
-                suggestion=f"Spell it out on first use, as in {example}, or add it to the "
-                "customer's glossary.",
+                severity=Severity.INFO,
+                span=where,
+                message=_INFO[kind].format(term=core),
+                suggestion="Say what it is on first use, or add it to the customer's glossary.",
+                terms=(core,),
             )
+        entry = _acronyms().get(core)
+        example = f"'{entry.expansion} ({core})'" if entry else f"'<full name> ({core})'"
+        return finding(
+            check=self.name,
+            severity=Severity.WARNING,
+            span=where,
+            message=f"'{core}' is not defined in the message or the customer's glossary.",
+            suggestion=f"Spell it out on first use, as in {example}, or add it to the "
+            "customer's glossary.",
+            terms=(core,),
+        )
 
 
 @hookimpl

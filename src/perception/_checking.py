@@ -1,0 +1,136 @@
+"""Checking one message: each enabled check, with its context, run and verified.
+
+Shared by :func:`perception.engine.check` (a draft) and :func:`perception.engine.assess`
+(the messages of an account a scorer asks about).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+from perception._silence import ignored as _ignored
+from perception._silence import silenced as _silenced
+from perception._verify import applies as _applies
+from perception._verify import finding_problem
+from perception._verify import run_plugin as _run
+from perception._verify import span_failure as _span_failure
+from perception.config import Config
+from perception.context import CheckContext
+from perception.model import Account, Customer, Interaction
+from perception.outcome import Finding, MessageReport, PluginFailure
+from perception.plugins import Registered, Registry
+from perception.text import Message
+
+__all__ = ["check_contexts", "check_message", "enabled"]
+
+T = TypeVar("T")
+
+
+def enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered[T]]:
+    """The *entries* that the configuration does not disable, in order."""
+    return [e for e in entries if e.name not in config.disable]
+
+
+#: The contexts built for the last message, reused while messages share their context
+#: (a batch of drafts to one customer): ``(key objects, contexts)``.
+_LAST_CONTEXTS: list[
+    tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext[Any]]]]
+] = []
+
+
+def check_contexts(
+    registry: Registry,
+    config: Config,
+    customer: Customer | None,
+    account: Account | None,
+    reply_to: Interaction | None,
+    recipient: str | None,
+    thread: tuple[Interaction, ...] = (),
+) -> list[tuple[Registered[Any], CheckContext[Any]]]:
+    """Each enabled check with its context for one message."""
+    key = (registry, config, customer, account, reply_to, recipient, thread)
+    if _LAST_CONTEXTS:
+        last_key, contexts = _LAST_CONTEXTS[0]
+        if all(a is b for a, b in zip(key, last_key, strict=True)):
+            return contexts
+    contexts = [
+        (
+            entry,
+            CheckContext(
+                options=entry.options(config),
+                config=config,
+                customer=customer,
+                account=account,
+                reply_to=reply_to,
+                recipient=recipient,
+                thread=thread,
+            ),
+        )
+        for entry in enabled(registry.checks.values(), config)
+    ]
+    _LAST_CONTEXTS[:] = [(key, contexts)]
+    return contexts
+
+
+def check_message(
+    message: Message,
+    registry: Registry,
+    config: Config,
+    *,
+    strict: bool,
+    account: Account | None,
+    customer: Customer | None,
+    reply_to: Interaction | None,
+    recipient: str | None,
+    evidence: tuple[str, ...] = (),
+    thread: tuple[Interaction, ...] = (),
+    ignore: Iterable[str] = (),
+    length: int = -1,
+) -> MessageReport:
+    failures: list[PluginFailure] = []
+    findings: list[Finding] = []
+    contexts = check_contexts(registry, config, customer, account, reply_to, recipient, thread)
+    names = [entry.name for entry, _ in contexts]
+    silenced = _silenced(message.text, names) | _ignored(ignore, names)
+    length = len(message.text) if length < 0 else length
+    not_applicable: list[str] = []
+    for entry, ctx in contexts:
+        if entry.name in silenced:
+            continue
+        if not _applies(entry, message, ctx, failures, strict=strict):
+            not_applicable.append(entry.name)
+            continue
+        produced = _run(
+            entry,
+            functools.partial(entry.obj.check, message, ctx),
+            Finding,
+            failures,
+            strict=strict,
+            verify=functools.partial(finding_problem, check=entry.name),
+        )
+        for finding in produced:
+            span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]
+            if span is not None and span.end > length:
+                # Kept, without the span that points outside the message, and reported.
+                finding = attrs.evolve(finding, span=None, edits=(), safe=False)  # noqa: PLW2901
+                failures.append(_span_failure(entry, span.start, span.end, length))
+            elif outside:  # kept, without the edits that point outside the message
+                finding = attrs.evolve(finding, edits=(), safe=False)  # noqa: PLW2901
+                failures.append(_span_failure(entry, outside[0].start, outside[0].end, length))
+            if evidence:
+                finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
+            findings.append(finding)
+    findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
+    return MessageReport(
+        length=length,
+        sentiment=message.sentiment,
+        sentences=message.sentence_scores,
+        findings=findings,
+        failures=failures,
+        silenced=tuple(sorted(silenced)),
+        not_applicable=tuple(not_applicable),
+    )

@@ -1,0 +1,411 @@
+"""Inbound messages read as a support team reads them (private; see :mod:`perception.text`).
+
+VADER scores words of general English.  A customer's message to a support team says
+more, and less, than its words' valence: "still waiting", "charged twice" and "no
+reply" carry no valence in VADER and are the heart of a complaint; "No problem at all,
+and no complaints" is praise that VADER reads as negative; "Great, another outage." is
+sarcasm it reads as positive; "Could you please help me reset my password?" is a neutral
+request it reads as positive; "No, that is all, thank you" is a polite closing.
+
+:func:`customer_mood` scores each sentence with VADER, then adjusts it with cues written
+for this project (``perception/data/customer_cues.csv``: service failures, reassurances,
+reliable sarcasm markers) and with a few rules (sarcastic interjections, neutral
+requests, polite closings); the message's label comes from the adjusted sentences.  Each
+cue is kept with its span, so that whatever reads the mood can name the words that show
+it.  A message in a language other than English is reported as unsupported, never scored.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import io
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import attrs
+
+from perception._language import Language, language
+from perception._vader import vader_scorer
+from perception.outcome import Span
+
+if TYPE_CHECKING:
+    from perception.text import Message
+
+__all__ = ["Cue", "CustomerMood", "customer_mood_of"]
+
+_WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
+
+
+@attrs.frozen
+class Cue:
+    """Words that show how the customer feels.
+
+    Attributes:
+        kind: ``failure`` (a service failure: "still waiting", "charged twice"),
+            ``reassurance`` ("no problem"), ``sarcasm``, ``negative`` or ``positive``
+            (a word of the VADER lexicon), ``request`` (a neutral request) or
+            ``closing`` (a polite closing).
+        text: the words as written.
+        span: where they are in the message.
+        valence: their weight, on VADER's scale (-4 to 4; 0 for requests and closings).
+    """
+
+    kind: str
+    text: str
+    span: Span
+    valence: float
+
+
+@attrs.frozen
+class CustomerMood:
+    """How an inbound message reads to a support team.
+
+    Attributes:
+        label: ``negative``, ``neutral``, ``positive``, or ``unsupported`` when the
+            message is in a language the checks do not read.
+        score: from -1 (very unhappy) to 1 (very happy); 0 when unsupported.
+        language: the language the message was read as.
+        cues: the words that drove the label, most telling first.
+    """
+
+    label: str
+    score: float
+    language: Language
+    cues: tuple[Cue, ...] = ()
+
+    @property
+    def supported(self) -> bool:
+        """Whether the message is in a language the checks read."""
+        return self.label != "unsupported"
+
+    @property
+    def unhappy(self) -> bool:
+        """Whether the customer reads as unhappy (the label is negative)."""
+        return self.label == "negative"
+
+    @property
+    def complaint(self) -> bool:
+        """Whether the message names a service failure or is sarcastic about one."""
+        return self.unhappy and any(c.kind in {"failure", "sarcasm"} for c in self.cues)
+
+    @property
+    def distressed(self) -> bool:
+        """Whether the message is strongly negative (score at or below -0.6)."""
+        return self.unhappy and self.score <= -0.6
+
+    def words(self, limit: int = 5) -> tuple[str, ...]:
+        """The words that show the mood (those of the cues that agree with the label)."""
+        sign = {"negative": -1, "positive": 1}.get(self.label, 0)
+        agreeing = [c.text for c in self.cues if c.valence * sign > 0]
+        return tuple(dict.fromkeys(agreeing))[:limit]
+
+
+# ------------------------------------------------------------------------------- cues
+
+
+@attrs.frozen
+class _Phrase:
+    tokens: tuple[str, ...]
+    kind: str
+    valence: float
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(t.lower().replace("\u2019", "'") for t in _WORD.findall(text))
+
+
+@functools.cache
+def _phrases() -> dict[str, tuple[_Phrase, ...]]:
+    """The cue phrases by their first token."""
+    folder = resources.files("perception").joinpath("data")
+    raw = folder.joinpath("customer_cues.csv").read_text(encoding="utf-8")
+    by_first: dict[str, list[_Phrase]] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        tokens = _tokens(row["phrase"])
+        phrase = _Phrase(tokens, row["kind"], float(row["valence"]))
+        by_first.setdefault(tokens[0], []).append(phrase)
+    return {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in by_first.items()}
+
+
+#: Positive interjections that open a sarcastic sentence ("Great, another outage.").
+_INTERJECTIONS = _wordset(
+    "great wonderful fantastic perfect brilliant awesome lovely nice excellent "
+    "amazing terrific superb marvellous marvelous splendid cool wow"
+)
+#: Words that say a failure was put right ("Great, the outage is fixed"): no sarcasm then.
+_RESOLVED = _wordset("fixed resolved solved sorted restored working back thanks thank appreciate")
+#: Words that say a failure has been put right: the failure named beside them is over.
+_REPAIRED = _wordset("fixed fixing resolved resolving solved solving sorted restored repaired")
+#: Politeness words that VADER scores as positive; in a request they are only polite.
+_POLITE = _wordset("please help thanks thank kindly appreciate appreciated welcome")
+#: Words that open a request or a question asking for something.
+_REQUEST_OPENERS = _wordset(
+    "please can could would will may how what when where which who why is are do does did i we"
+)
+_REQUEST_SECOND = _wordset("you need want would like help")
+#: Words of a polite closing ("No, that is all, thank you.", "Have a nice day!").
+_CLOSING_WORDS = frozenset(
+    """
+    no nope that's that is it's it all will be thanks thank you so much very many again
+    for your help everything have a nice good great lovely day evening weekend cheers bye
+    ok okay regards kind best wishes nothing else
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+
+
+def _sentence_of(starts: Sequence[int], offset: int) -> int:
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+@attrs.define
+class _Sentence:
+    """One sentence's evidence while reading a message."""
+
+    span: Span
+    compound: float
+    tokens: list[str] = attrs.Factory(list)
+    cues: list[Cue] = attrs.Factory(list)
+    blanks: list[tuple[int, int]] = attrs.Factory(list)
+
+    def has(self, kind: str) -> bool:
+        return any(c.kind == kind for c in self.cues)
+
+
+def _find_cues(message: Message, sentences: list[_Sentence]) -> None:
+    """Put each cue phrase found in *message* into its sentence."""
+    tokens = message.tokens
+    phrases = _phrases()
+    bounds = message.word_bounds
+    starts = [s.span.start for s in sentences]
+    skip_to = -1
+    for i, token in enumerate(tokens):
+        sentence = sentences[_sentence_of(starts, bounds[i][0])]
+        sentence.tokens.append(token)
+        if i <= skip_to or token not in phrases:
+            continue
+        for phrase in phrases[token]:
+            size = len(phrase.tokens)
+            if tuple(tokens[i : i + size]) != phrase.tokens:
+                continue
+            start, end = bounds[i][0], bounds[i + size - 1][1]
+            where = Span(start=start, end=end)
+            sentence.cues.append(Cue(phrase.kind, message.text[start:end], where, phrase.valence))
+            if phrase.kind == "reassurance":
+                sentence.blanks.append((start, end))
+            skip_to = i + size - 1
+            break
+
+
+def _rescore(message: Message, sentence: _Sentence, drop: Iterable[tuple[int, int]]) -> float:
+    """VADER's compound of the sentence with the spans in *drop* left out."""
+    text = message.text
+    parts = []
+    at = sentence.span.start
+    for start, end in sorted(drop):
+        parts.append(text[at:start])
+        at = max(at, end)
+    parts.append(text[at : sentence.span.end])
+    return vader_scorer().polarity_scores(" ".join(parts))["compound"]
+
+
+def _polite_spans(message: Message, sentence: _Sentence) -> list[tuple[int, int]]:
+    text = message.text
+    return [
+        m.span()
+        for m in _WORD.finditer(text, sentence.span.start, sentence.span.end)
+        if m.group().lower() in _POLITE
+    ]
+
+
+def _is_request(sentence: _Sentence, text: str) -> bool:
+    words = [t for t in sentence.tokens if t[0].isalnum()]
+    if not words or sentence.has("failure"):
+        return False
+    question = text[sentence.span.start : sentence.span.end].rstrip().endswith("?")
+    return words[0] in _REQUEST_OPENERS and (
+        words[0] == "please" or question or (len(words) > 1 and words[1] in _REQUEST_SECOND)
+    )
+
+
+def _is_closing(sentence: _Sentence) -> bool:
+    if any(c.kind in {"sarcasm", "failure"} for c in sentence.cues):
+        return False  # "Thanks for nothing."
+    words = [t for t in sentence.tokens if t[0].isalnum()]
+    return 0 < len(words) <= 10 and all(w in _CLOSING_WORDS for w in words)
+
+
+def _sarcastic(sentence: _Sentence, following: _Sentence | None) -> bool:
+    """An opening positive interjection ("Great," "Wonderful.") about a failure."""
+    words = sentence.tokens
+    opening = len(words) > 1 and words[0] in _INTERJECTIONS and words[1] in {",", ".", "!"}
+    oh = len(words) > 2 and words[0] == "oh" and words[1] in _INTERJECTIONS
+    if not (opening or oh):
+        return False
+    failure = sentence.has("failure") or (following is not None and following.has("failure"))
+    resolved = not _RESOLVED.isdisjoint(words)
+    return failure and not resolved
+
+
+def _adjusted(message: Message, sentence: _Sentence, following: _Sentence | None) -> float:
+    """The sentence's compound score, adjusted for the cues and rules it holds."""
+    compound = sentence.compound
+    text = message.text
+    if sentence.blanks:
+        compound = _rescore(message, sentence, sentence.blanks)
+    if _is_closing(sentence):
+        sentence.cues.append(Cue("closing", message.slice(sentence.span), sentence.span, 0.0))
+        return min(max(compound, 0.0), 0.3)  # polite: no complaint, little praise
+    if _is_request(sentence, text) and compound > 0:
+        compound = min(compound, _rescore(message, sentence, _polite_spans(message, sentence)))
+        sentence.cues.append(Cue("request", message.slice(sentence.span), sentence.span, 0.0))
+    if _sarcastic(sentence, following) and compound > 0:
+        word = sentence.span.start + len(sentence.tokens[0])
+        where = Span(start=sentence.span.start, end=word)
+        sentence.cues.append(Cue("sarcasm", text[where.start : where.end], where, -2.0))
+        compound = -compound
+    repaired = not _REPAIRED.isdisjoint(sentence.tokens)
+    extra = sum(
+        c.valence
+        for c in sentence.cues
+        if c.kind in {"sarcasm", "reassurance"} or (c.kind == "failure" and not repaired)
+    )
+    if extra:
+        compound = max(-1.0, min(1.0, compound + extra / 4))
+    return compound
+
+
+def _lexicon_cues(message: Message, sentence: _Sentence, sign: int) -> list[Cue]:
+    """The VADER lexicon words of *sentence* whose valence has the sign *sign*."""
+    lexicon = vader_scorer().lexicon
+    text = message.text
+    found = []
+    for match in _WORD.finditer(text, sentence.span.start, sentence.span.end):
+        value = lexicon.get(match.group().lower())
+        if value is not None and value * sign > 0:
+            kind = "negative" if sign < 0 else "positive"
+            found.append(
+                Cue(kind, match.group(), Span(start=match.start(), end=match.end()), value)
+            )
+    return found
+
+
+#: Compound scores at or beyond these read as negative or positive (VADER's usual cut-off).
+NEGATIVE_AT = -0.05
+POSITIVE_AT = 0.05
+
+
+def _label(scores: Sequence[float]) -> tuple[str, float]:
+    """The message's label and score from its sentences' adjusted scores.
+
+    The score is the mean of the sentences' scores, pulled halfway towards the most
+    negative one when it is clearly negative (at or below -0.4: one sharp complaint in a
+    polite message is what the customer meant); in a long message the pull shrinks (five
+    sentences or fewer: half the way; twenty: an eighth).
+    """
+    if not scores:
+        return "neutral", 0.0
+    mean = sum(scores) / len(scores)
+    worst = min(scores)
+    score = mean
+    if worst <= -0.4:
+        pull = min(0.5, 2.5 / len(scores))
+        score = min(mean, pull * worst + (1 - pull) * mean)
+    if score <= NEGATIVE_AT:
+        return "negative", score
+    if score >= POSITIVE_AT:
+        return "positive", score
+    return "neutral", score
+
+
+#: The names of :func:`features`, in order.
+FEATURES = (
+    "whole",
+    "mean",
+    "worst",
+    "best",
+    "negative_share",
+    "positive_share",
+    "failure",
+    "reassurance",
+    "sarcasm",
+    "request_share",
+    "closing_share",
+    "exclamations",
+    "question",
+    "sentences",
+)
+
+
+def _read(message: Message) -> tuple[list[_Sentence], list[float]]:
+    sentences = [_Sentence(s.span, s.sentiment.compound) for s in message.sentence_scores]
+    if not sentences:
+        return [], []
+    _find_cues(message, sentences)
+    scores = [
+        _adjusted(message, s, sentences[n + 1] if n + 1 < len(sentences) else None)
+        for n, s in enumerate(sentences)
+    ]
+    return sentences, scores
+
+
+def features(message: Message) -> list[float]:
+    """The message's evidence as numbers (see :data:`FEATURES`), for a trained model."""
+    sentences, scores = _read(message)
+    if not sentences:
+        return [message.sentiment.compound] + [0.0] * (len(FEATURES) - 1)
+    count = len(scores)
+    cues = [c for s in sentences for c in s.cues]
+
+    def total(kind: str) -> float:
+        return sum(c.valence for c in cues if c.kind == kind)
+
+    def share(kind: str) -> float:
+        return sum(1 for s in sentences if s.has(kind)) / count
+
+    text = message.text
+    return [
+        message.sentiment.compound,
+        sum(scores) / count,
+        min(scores),
+        max(scores),
+        sum(1 for v in scores if v <= NEGATIVE_AT) / count,
+        sum(1 for v in scores if v >= POSITIVE_AT) / count,
+        max(-1.0, total("failure") / 8),
+        min(1.0, total("reassurance") / 4),
+        1.0 if any(c.kind == "sarcasm" for c in cues) else 0.0,
+        share("request"),
+        share("closing"),
+        min(3, text.count("!")) / 3,
+        1.0 if "?" in text else 0.0,
+        min(1.0, count / 20),
+    ]
+
+
+def customer_mood_of(message: Message) -> CustomerMood:
+    """How *message*, written by a customer, reads to a support team."""
+    found = language(message.text)
+    if not found.supported:
+        return CustomerMood(label="unsupported", score=0.0, language=found)
+    sentences, scores = _read(message)
+    if not sentences:
+        return CustomerMood(label="neutral", score=0.0, language=found)
+    label, score = _label(scores)
+    sign = {"negative": -1, "positive": 1}.get(label, 0)
+    cues = [c for s in sentences for c in s.cues]
+    if sign:
+        telling = sorted(
+            (s for s, v in zip(sentences, scores, strict=True) if v * sign > 0),
+            key=lambda s: -abs(s.compound),
+        )
+        for sentence in telling[:3]:
+            cues.extend(_lexicon_cues(message, sentence, sign))
+    cues.sort(key=lambda c: -abs(c.valence))
+    return CustomerMood(label=label, score=round(score, 4), language=found, cues=tuple(cues))

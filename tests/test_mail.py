@@ -1,0 +1,305 @@
+"""E-mail read as e-mail: the author's own text apart from quotes, signatures and HTML."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import perception
+from perception.cli import main
+from perception.mail import (
+    AuthorText,
+    MailError,
+    author_text,
+    html_text,
+    read_email,
+    strip_markers,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CORPUS = Path(__file__).parent / "data" / "mail_corpus.toml"
+EVERY = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["message"]
+#: The development messages: the held-out ones only measure the splitter (benchmarks).
+MESSAGES = [m for m in EVERY if m.get("set") != "held-out"]
+EXAMPLE = Path(perception.__file__).parent / "examples" / "data" / "reply.eml"
+
+
+def _signature(split: AuthorText) -> str:
+    s = split.signature
+    return "" if s is None else split.text[s.start : s.end]
+
+
+@pytest.mark.parametrize("item", MESSAGES, ids=[m["id"] for m in MESSAGES])
+def test_corpus_own_text_and_signature(item):
+    text = item["text"].strip("\n")
+    split = author_text(text)
+    assert split.own_text().split() == item["own"].split()
+    assert _signature(split).split() == item["signature"].split()
+
+
+@pytest.mark.parametrize("item", EVERY, ids=[m["id"] for m in EVERY])
+def test_every_corpus_message_is_split_into_spans_of_its_text(item):
+    split = author_text(item["text"])
+    assert split.own
+    assert all(0 <= s.start < s.end <= len(item["text"]) for s in split.own)
+
+
+def test_quoted_thread_is_set_apart_and_read_as_the_earlier_message():
+    item = next(m for m in MESSAGES if m["id"] == "gmail-top-posted")
+    split = author_text(item["text"])
+    assert len(split.thread) == 1
+    assert split.thread[0].author == "Dana Smith <dana@northwind.example>"
+    assert split.thread[0].address == "dana@northwind.example"
+    assert split.thread[0].text.startswith("The export failed AGAIN.")
+    assert ">" not in split.thread[0].text
+
+
+def test_nested_quotes_give_each_earlier_message():
+    item = next(m for m in MESSAGES if m["id"] == "nested-thread")
+    thread = author_text(item["text"]).thread
+    assert [q.text for q in thread] == [
+        "Thursday works for us.",
+        "Could we move the workshop to Thursday?\n\nBest,",
+    ]
+
+
+def test_masked_text_keeps_offsets_and_blanks_the_rest():
+    item = next(m for m in MESSAGES if m["id"] == "inline-reply")
+    text = item["text"]
+    split = author_text(text)
+    masked = split.masked()
+    assert len(masked) <= len(text)
+    for span in split.own:
+        assert masked[span.start : span.end] == text[span.start : span.end]
+    assert "Can you export" not in masked
+    assert masked.count("\n") == text[: len(masked)].count("\n")
+
+
+def test_a_message_without_quotes_is_whole():
+    split = author_text("Hi Dana,\n\nThe export works again.")
+    assert split.whole
+    assert split.masked() == split.text
+
+
+_PIECES = [*"ab >:\n-_@,.", "wrote:", "From: x@y", "Sent: z", "On ", "--", "Best,", "\u2028"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_spans_are_ordered_and_inside_the_text(text):
+    split = author_text(text)
+    last = 0
+    for span in (*split.own, *([split.signature] if split.signature else [])):
+        assert 0 <= span.start < span.end <= len(text)
+    for span in split.own:
+        assert span.start >= last
+        last = span.end
+    masked = split.masked()
+    assert all(masked[s.start : s.end] == text[s.start : s.end] for s in split.own)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday the export broke and\n" * 5000,
+        "On " + "x " * 100_000 + "\n",
+        "From: a\n" * 20_000,
+        "> " * 50_000,
+        "Best regards,\n" * 20_000,
+        "-" * 200_000,
+    ],
+    ids=["on-lines", "long-on-line", "from-lines", "quote-marks", "closings", "dashes"],
+)
+def test_hostile_input_is_read(text):
+    split = author_text(text)
+    assert split.text == text
+
+
+# ------------------------------------------------------------------------------ HTML
+
+HTML = (
+    "<html><head><style>p {color: red}</style><title>x</title></head><body>"
+    "<div dir='ltr'><p>Hi Dana,</p><p>Sorry the export failed again &amp; thanks for "
+    "waiting.</p><p>Best,</p><div class='gmail_signature'>Sam<br>Acme</div></div>"
+    "<div class='gmail_quote'><div class='gmail_attr'>On Tue, Dana &lt;dana@x.example&gt; "
+    "wrote:</div><blockquote>The export <b>failed</b> again. SLA breached.</blockquote>"
+    "</div></body></html>"
+)
+
+
+def test_html_is_read_as_text_with_quotes_and_signature_apart():
+    split = html_text(HTML)
+    own = split.own_text()
+    assert "Sorry the export failed again & thanks for waiting." in own
+    assert "color" not in split.text
+    assert "SLA" not in own
+    assert "Sam" not in own
+    assert _signature(split).split() == ["Sam", "Acme"]
+    assert split.thread[0].text == "The export failed again. SLA breached."
+    assert split.thread[0].author == "Dana <dana@x.example>"
+
+
+def test_outlook_html_thread_is_quoted():
+    html = (
+        "<p>All done.</p><div id='appendonsend'></div><hr><div id='divRplyFwdMsg'>"
+        "<b>From:</b> Lee &lt;lee@x.example&gt;<br><b>Sent:</b> Monday<br><b>To:</b> us"
+        "</div><div>Please fix the VPN.</div>"
+    )
+    split = html_text(html)
+    assert split.own_text() == "All done."
+    assert "VPN" not in split.masked()
+
+
+def test_html_check_points_only_into_the_authors_text():
+    split = html_text(HTML)
+    report = perception.check(split)
+    own = {(s.start, s.end) for s in split.own}
+    assert report.length == len(split.text)
+    for finding in report.findings:
+        assert finding.span is not None
+        assert any(a <= finding.span.start and finding.span.end <= b for a, b in own)
+
+
+# ------------------------------------------------------------------------------ .eml
+
+
+def test_read_email_prefers_the_plain_part():
+    mail = read_email(EXAMPLE.read_bytes(), source=str(EXAMPLE))
+    assert mail.subject == "Re: Export failed again"
+    assert not mail.html
+    assert mail.recipients == ("dana.whitfield@northwind-logistics.example",)
+    assert mail.date is not None
+    assert mail.date.tzinfo is not None
+    assert "SLA" not in mail.author.own_text()
+    assert mail.author.thread[0].text.startswith("The nightly export failed AGAIN.")
+
+
+def _html_only(extra_header: str = "") -> bytes:
+    return (
+        "From: sam@acme.example\nTo: dana@x.example\nSubject: Re: export\n"
+        f"{extra_header}MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+        "<p>Hello Dana,</p><p>It runs again.</p><!-- perception: ignore[readability] -->"
+        "<blockquote>It failed AGAIN. TR1234 is still open.</blockquote>"
+    ).encode()
+
+
+def test_read_email_reads_an_html_body_as_text():
+    mail = read_email(_html_only())
+    assert mail.html
+    assert mail.author.own_text() == "Hello Dana,\n\nIt runs again."
+    assert mail.ignore == ("readability",)
+
+
+def test_ignore_header_silences_checks():
+    mail = read_email(_html_only("X-Perception-Ignore: acknowledgement, personalization\n"))
+    assert mail.ignore == ("acknowledgement", "personalization", "readability")
+
+
+def test_a_message_without_a_text_part_is_an_error():
+    data = (
+        b"From: a@b.example\nMIME-Version: 1.0\nContent-Type: application/pdf\n"
+        b"Content-Transfer-Encoding: base64\n\nJVBERi0=\n"
+    )
+    with pytest.raises(MailError, match=r"draft\.eml: no text/plain or text/html part"):
+        read_email(data, source="draft.eml")
+
+
+def test_a_latin1_body_is_decoded():
+    data = (
+        "From: a@b.example\nContent-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: 8bit\n\nGrüße, the refund is on its way.\n"
+    ).encode("latin-1")
+    assert read_email(data).text.startswith("Grüße")
+
+
+def test_strip_markers_removes_comment_forms():
+    text = "Hi Dana,\n<!-- perception: ignore[acknowledgement] -->\nAll fixed.\n"
+    stripped, names = strip_markers(text)
+    assert stripped == "Hi Dana,\nAll fixed.\n"
+    assert names == ("acknowledgement",)
+    assert strip_markers("[//]: # (perception: ignore)\nHello")[1] == ()
+    assert strip_markers("Hello")[1] is None
+
+
+# ------------------------------------------------------------------------------ check
+
+
+REPLY = next(m for m in MESSAGES if m["id"] == "gmail-top-posted")["text"]
+
+
+def test_findings_point_only_into_the_authors_own_text():
+    whole = perception.check(REPLY, author_only=False)
+    assert any(f.span and f.span.start > REPLY.index("wrote:") for f in whole.findings)
+    report = perception.check(REPLY)
+    end = REPLY.index("Best regards,")
+    assert all(f.span is None or f.span.end <= end for f in report.findings)
+    assert report.length == len(REPLY)
+
+
+def test_the_quoted_message_is_the_message_answered():
+    draft = "Hi Dana,\n\nThe export runs again.\n\n" + REPLY[REPLY.index("On Tue") :]
+    report = perception.check(draft)
+    assert "acknowledgement" in [f.check for f in report.findings]
+
+
+def test_ignore_silences_without_a_marker_in_the_text():
+    text = "Hi Dana,\n\nYou failed to attach the logs.\n\nBest,\nSam"
+    report = perception.check(text, ignore=["negative-language"])
+    assert "negative-language" in report.silenced
+    assert all(f.check != "negative-language" for f in report.findings)
+    assert perception.check(text, ignore=["*"]).findings == ()
+
+
+def test_a_marker_in_the_signature_still_silences():
+    text = "Hi Dana,\n\nYou failed to attach the logs.\n\nBest,\nSam\n<!-- perception: ignore -->\n"
+    assert perception.check(text).findings == ()
+
+
+# ------------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_cli_checks_an_eml_file(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", str(EXAMPLE)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "[acknowledgement]" in result.output
+    assert "'SLA'" not in result.output  # the customer's quoted words are not checked
+    assert f"{EXAMPLE}:3:" in result.output
+
+
+def test_cli_ignore_option(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        main,
+        ["check", str(EXAMPLE), "--ignore", "acknowledgement", "--ignore", "undefined-term"],
+        catch_exceptions=False,
+    )
+    assert "[acknowledgement]" not in result.output
+    assert "[undefined-term]" not in result.output
+
+
+def test_cli_header_ignore_and_bad_eml(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    good = tmp_path / "draft.eml"
+    good.write_bytes(_html_only("X-Perception-Ignore: *\n"))
+    result = runner.invoke(main, ["check", str(good)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    bad = tmp_path / "scan.eml"
+    bad.write_bytes(b"From: a@b.example\nContent-Type: image/png\n\nxx\n")
+    result = runner.invoke(main, ["check", str(bad)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "scan.eml: no text/plain or text/html part" in result.output
