@@ -17,6 +17,7 @@ from perception.store import Ledger
 
 distributed = pytest.importorskip("distributed", reason="needs the extra customer-perception[dask]")
 pdask = pytest.importorskip("perception.dask")
+dask = pytest.importorskip("dask")
 
 BAD_LINE = 5  # of the second file
 
@@ -168,3 +169,38 @@ def test_a_time_budget_is_refused_on_dask(portfolio, tmp_path):
 def test_missing_files_are_named(tmp_path, settings):
     with pytest.raises(Exception, match="no file matches"):
         pdask.assess_files(str(tmp_path / "*.jsonl"), tmp_path / "out", settings)
+
+
+def test_the_blocks_are_numbered_as_the_workers_count_them(client, portfolio):
+    """The eager numbering of assess_files equals the delayed one of read_lines."""
+    files = [str(p) for p in portfolio]
+    for size in (997, 7_000, 10**9):
+        blocks = pdask._blocks(files, size)
+        counts = [pdask._line_starts(b) for b in blocks]
+        assert list(dask.compute(*pdask._numbering(blocks))) == pdask._firsts(blocks, counts)
+
+
+def test_small_files_are_split_for_every_worker_thread(client, portfolio, settings, tmp_path):
+    size = sum(p.stat().st_size for p in portfolio)
+    assert size < pdask.MIN_BLOCKSIZE  # so the floor decides: one block per file
+    assert pdask._auto_blocksize([str(p) for p in portfolio]) == pdask.MIN_BLOCKSIZE
+    summary = pdask.assess_files(portfolio, tmp_path / "out", settings)
+    assert summary.parts == 2
+    assert summary.outcomes == 71
+
+
+@pytest.mark.parametrize(
+    ("threads", "size", "expected"),
+    [
+        (None, 10**8, pdask.DEFAULT_BLOCKSIZE),  # no distributed client: the default
+        (2, 10**8, 12_500_000),  # 100 MB over 2 threads: 4 blocks each
+        (2, 10**9, pdask.DEFAULT_BLOCKSIZE),  # large files: never above the default
+        (64, 10**8, pdask.MIN_BLOCKSIZE),  # many threads: never below the floor
+    ],
+)
+def test_the_block_size_follows_the_cluster(monkeypatch, tmp_path, threads, size, expected):
+    path = tmp_path / "big.jsonl"
+    with path.open("wb") as handle:
+        handle.truncate(size)  # sparse: takes no room on disk
+    monkeypatch.setattr(pdask, "_threads", lambda: threads)
+    assert pdask._auto_blocksize([str(path)]) == expected

@@ -45,17 +45,24 @@ from perception.errors import PerceptionError
 from perception.outcome import FollowUp, PerceivedOutcome
 
 __all__ = [
+    "BLOCKS_PER_THREAD",
     "DEFAULT_BLOCKSIZE",
     "FIRST_ERRORS",
+    "MIN_BLOCKSIZE",
     "Summary",
     "assess_bag",
     "assess_files",
     "read_lines",
 ]
 
-#: Bytes of JSONL per block: one task and one part file each (about 2,000 accounts of
-#: 50 interactions).
+#: Bytes of JSONL per block at most: one task and one part file each (about 2,000
+#: accounts of 50 interactions).
 DEFAULT_BLOCKSIZE = 16 * 2**20
+#: Blocks per worker thread that :func:`assess_files` aims for when the files are small
+#: against the cluster: with a few blocks each, no thread waits long for the last one.
+BLOCKS_PER_THREAD = 4
+#: The smallest block :func:`assess_files` chooses by itself.
+MIN_BLOCKSIZE = 2**20
 #: Record errors each block sends back to the caller (all of them are in its error part).
 FIRST_ERRORS = 20
 
@@ -154,6 +161,35 @@ def _numbering(blocks: list[_Block]) -> list[Any]:
 
 def _add(a: int, b: int) -> int:
     return a + b
+
+
+def _firsts(blocks: list[_Block], counts: Sequence[int]) -> list[int]:
+    """The number of the first line of each block, from how many lines begin in each."""
+    firsts: list[int] = []
+    for index, block in enumerate(blocks):
+        firsts.append(1 if block.start == 0 else firsts[-1] + counts[index - 1])
+    return firsts
+
+
+def _threads() -> int | None:
+    """The worker threads of the distributed client in use, if there is one."""
+    try:
+        from distributed import default_client  # noqa: PLC0415  # optional
+
+        return sum(default_client().nthreads().values()) or None
+    except (ImportError, ValueError):
+        return None
+
+
+def _auto_blocksize(paths: list[str]) -> int:
+    """:data:`DEFAULT_BLOCKSIZE`, or smaller (down to :data:`MIN_BLOCKSIZE`) so that each
+    worker thread of the cluster gets about :data:`BLOCKS_PER_THREAD` blocks."""
+    threads = _threads()
+    if threads is None:
+        return DEFAULT_BLOCKSIZE
+    total = sum(Path(path).stat().st_size for path in paths)
+    share = -(-total // (threads * BLOCKS_PER_THREAD))
+    return max(MIN_BLOCKSIZE, min(DEFAULT_BLOCKSIZE, share))
 
 
 def read_lines(
@@ -314,13 +350,15 @@ def assess_files(
     out: str | os.PathLike[str],
     settings: Settings,
     *,
-    blocksize: int = DEFAULT_BLOCKSIZE,
+    blocksize: int | None = None,
     parts: PartFormat = "jsonl",
     ledger: str | os.PathLike[str] | None = None,
 ) -> Summary:
     """Assess every account of the JSONL files *paths* on the current Dask scheduler.
 
-    Each block of about *blocksize* bytes is read, assessed and written by one task:
+    Each block of about *blocksize* bytes (default: :data:`DEFAULT_BLOCKSIZE`, or less
+    so that each worker thread of a distributed client gets about
+    :data:`BLOCKS_PER_THREAD` blocks) is read, assessed and written by one task:
     ``OUT/part-NNNNN.jsonl`` (one outcome a line, in the JSON form of
     :func:`perception.io.dump_json`) or ``OUT/part-NNNNN.parquet`` (columns ``source``,
     ``account``, ``as_of``, ``score``, ``band``, ``confidence`` and the whole
@@ -348,8 +386,12 @@ def assess_files(
         settings = attrs.evolve(settings, plan=True)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    blocks = _blocks(_paths(paths), blocksize)
-    firsts = _numbering(blocks)
+    files = _paths(paths)
+    blocks = _blocks(files, _auto_blocksize(files) if blocksize is None else blocksize)
+    # Lines are counted first, and the blocks then numbered here: each task depends on
+    # nothing, so the scheduler spreads them over the workers as they come free.
+    counts = [int(c) for c in compute(*[delayed(_line_starts)(b) for b in blocks])]
+    firsts = _firsts(blocks, counts)
     tasks: list[Delayed] = [
         delayed(_write_block, pure=False)(block, first, settings, os.fspath(folder), index, parts)
         for index, (block, first) in enumerate(zip(blocks, firsts, strict=True))
