@@ -105,7 +105,7 @@ def worker_usage():
     return usage(resource.RUSAGE_SELF)
 out = tempfile.mkdtemp()
 with distributed.LocalCluster(
-    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
 ) as cluster, distributed.Client(cluster) as client:
     client.run(warm)
     before = client.run(worker_usage)

@@ -155,8 +155,10 @@ def run_dask(
         return
     cluster: Any = None
     if scheduler is None:
+        # Any free port: the scheduler serves HTTP (health, metrics) even without a
+        # dashboard, and the usual 8787 may be another cluster's.
         cluster = distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     try:
         with distributed.Client(scheduler or cluster):
