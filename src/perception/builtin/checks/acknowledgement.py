@@ -150,10 +150,11 @@ _RESTATES = Pattern(
 )
 #: "So you ..." opening a clause: a restatement (not "so you can see").
 _SO_YOU = Pattern(r"\bso,?\s+(?:you|your|u|ur|basically|in\s+short|what\s+you)\b")
-#: What may come before "so you" at the start of a clause.
-_INTERJECTIONS = re.compile(
-    r"\W*(?:(?:oh|ok|okay|right|yes|yeah|ah|hmm|alright|and|well|i\s+see)\W+)*", re.IGNORECASE
+#: The words that may come before "so you" at the start of a clause ("Oh I see, so you").
+_INTERJECTIONS = frozenset(
+    ["oh", "ok", "okay", "right", "yes", "yeah", "ah", "hmm", "alright", "and", "well", "i", "see"]
 )
+_WORD = re.compile(r"\w+")
 #: Where clauses end: a cue in a clause that asks or sets a condition acknowledges nothing.
 _BREAKS = ".!?;:,\n"
 #: The opening of a clause that asks or sets a condition ("do you feel ...", "how do you
@@ -338,7 +339,7 @@ def _restatements(message: Message, end: int) -> Iterator[str]:
     text = message.text
     for match in _SO_YOU.finditer(message, 0, end):
         head, _tail = _clause(text, match.start(), match.end(), end)
-        if _INTERJECTIONS.fullmatch(text, head, match.start()):
+        if all(w in _INTERJECTIONS for w in _WORD.findall(text[head : match.start()].lower())):
             yield match.group()
 
 
