@@ -17,6 +17,7 @@ words.  The finding names the customer's words that show they are unhappy.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -74,7 +75,7 @@ _HARD = (
 #: Up to three words that are not a negation ("that must be so very hard", not "it is not hard").
 _FILLER = r"(?:(?!not\b|never\b|n't\b)\w+\s+){0,3}?"
 #: An apology: for the customer's situation unless it is one of _SELF_APOLOGY.
-_APOLOGY = Pattern(r"\b(?:sorry|apologi[sz]e|apologies|apology|regret(?:s|ful)?)\b")
+_APOLOGY = r"\b(?:sorry|apologi[sz]e|apologies|apology|regret(?:s|ful)?)\b"
 #: Apologies for the writer's own writing or for asking, which acknowledge nothing.
 _SELF_APOLOGY = Pattern(
     r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for\s+|about\s+)?(?:my\s+(?:bad\s+|poor\s+|broken\s+)?"
@@ -85,7 +86,7 @@ _SELF_APOLOGY = Pattern(
     r",?\s*what\s+(?:do|did)\s+you\s+mean)"
 )
 #: Understanding, validation and ownership, each a way of acknowledging.
-_VALIDATES = Pattern(
+_VALIDATES = (
     r"\b(?:(?:i|we)\s+(?:can\s+|could\s+)?(?:completely\s+|fully\s+|totally\s+|really\s+|truly\s+|"
     r"definitely\s+|certainly\s+|absolutely\s+|do\s+)?(?:understand|hear\s+you|"
     r"get\s+(?:it|that|you|how|why)|appreciate\s+(?:how|that|why|the|your|you)|"
@@ -125,7 +126,7 @@ _VALIDATES = Pattern(
 )
 #: Reflection of feelings and restatement, the ways counsellors and support staff show
 #: they heard the person ("it sounds like you feel overwhelmed", "you must be exhausted").
-_REFLECTS = Pattern(
+_REFLECTS = (
     r"\b(?:(?:it|that|this)\s+(?:sounds|seems|looks)\s+(?:to\s+me\s+)?(?:like|as\s+if|as\s+though)|"
     r"(?:sounds|seems)\s+(?:like\s+|that\s+|as\s+if\s+)?(?:you|your)\b|"
     r"i\s+(?:can\s+)?(?:sense|gather)\s+(?:that|you|your|how)|"
@@ -141,7 +142,7 @@ _REFLECTS = Pattern(
 )
 #: Restating what the person said, as a statement or as a question that checks it ("so
 #: you were charged twice?", "you mean the invoice?", "..., is that right?").
-_RESTATES = Pattern(
+_RESTATES = (
     r"\b(?:if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
     r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b|"
     r"i\s+hear\s+you\s+(?:say|saying)|"
@@ -149,7 +150,7 @@ _RESTATES = Pattern(
     r"did\s+i\s+(?:get|understand)\s+(?:that|you|it)\s+(?:right|correctly))"
 )
 #: "So you ..." opening a clause: a restatement (not "so you can see").
-_SO_YOU = Pattern(r"\bso,?\s+(?:you|your|u|ur|basically|in\s+short|what\s+you)\b")
+_SO_YOU = r"\bso,?\s+(?:you|your|u|ur|basically|in\s+short|what\s+you)\b"
 #: The words that may come before "so you" at the start of a clause ("Oh I see, so you").
 _INTERJECTIONS = frozenset(
     ["oh", "ok", "okay", "right", "yes", "yeah", "ah", "hmm", "alright", "and", "well", "i", "see"]
@@ -178,7 +179,7 @@ _NOT_A_STATEMENT = frozenset(
 #: Affirmation and reassurance: what the person did well, that things can get better,
 #: that they are not alone and not to blame ("you did the right thing", "it's completely
 #: understandable to feel that way", "you are not alone", "it's not your fault").
-_REASSURES = Pattern(
+_REASSURES = (
     r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+(?:the\s+right|great|"
     r"well|so\s+well|your\s+best|a\s+(?:great|good|fantastic|wonderful)\s+job|everything|"
     r"all\s+you\s+could|nothing\s+wrong|amazing)|"
@@ -237,24 +238,42 @@ _REASSURES = Pattern(
     r"(?:stay|be)\s+strong|(?:don't|do\s+not)\s+(?:give\s+up|lose\s+hope)|keep\s+your\s+head\s+up|"
     r"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|that(?:'s|\s+is)\s+the\s+spirit|"
     r"\b(?:admirable|commendable|courageous)\b|confident\s+(?:that\s+)?you|"
-    rf"(?:is|{_A}s|was)\s+(?:not|nothing)\s+(?:weird|strange|wrong|silly|stupid|crazy|abnormal)|"
+    rf"(?:is|was|(?:that|it|this){_A}s)\s+(?:not|nothing)\s+(?:weird|strange|wrong|silly|stupid|crazy|abnormal)|"
     r"should(?:n't|n\u2019t|\s+not)?\s+(?:feel|be)\s+(?:so\s+)?(?:ashamed|guilty|embarrassed|"
     rf"bad\s+about)|(?:you{_A}ve|you\s+have)\s+(?:already\s+)?taken\s+(?:the|a)\s+(?:first|big|"
     r"great|important|right|brave)\s+step|been\s+down\s+(?:that|this|the\s+same)\s+road)"
 )
 #: Emotional reactions to what happened to the person ("that sucks", "oh no", "my heart
 #: goes out to you", "I'm so glad you ...").
-_REACTS = Pattern(
+_REACTS = (
     r"\b(?:(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+|majorly\s+)?sucks|oh\s+no\b|"
     rf"(?:that|this|it)(?:{_A}s|\s+is|\s+sounds|\s+was)\s+(?:so\s+|really\s+|truly\s+|"
     r"just\s+)?(?:awful|terrible|horrible|heartbreaking|sad|unfair|crappy|horrific|devastating|"
     r"dreadful|a\s+shame|too\s+bad|cruel|harsh|messed\s+up)|(?:what|such)\s+a\s+shame|"
     r"how\s+(?:awful|sad|terrible|horrible|frustrating|painful|scary|stressful|upsetting)|"
-    r"(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|\*hugs?\*|\(hugs?\)|"
+    r"(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|(?<=[*(])hugs?(?=[*)])|"
     r"my\s+heart\s+(?:goes\s+out|breaks|aches)|i\s+can(?:'t|not|\u2019t)\s+imagine|"
     rf"{_I_AM}\s+(?:so\s+|really\s+|very\s+)?(?:glad|happy|relieved)\s+(?:that\s+)?you|"
     r"sorry\s+(?:that\s+)?you(?:'re|\s+are|\s+were|\s+have\s+been)\s+(?:going|dealing|feeling)|"
     r"sorry\s+for\s+your\s+loss|(?:wow|whoa|yikes|ouch|ugh|oh\s+(?:my|dear|man|gosh|wow))\b)"
+)
+#: Every kind of evidence in one pattern, each kind a named group: the text is scanned
+#: once, and only where a word starts (a bare word boundary also tries every word's end).
+_EVIDENCE = Pattern(
+    r"\b(?=\w)(?:"
+    + "|".join(
+        f"(?P<{kind}>{body.removeprefix(chr(92) + 'b')})"
+        for kind, body in (
+            ("apology", _APOLOGY),
+            ("restatement", _RESTATES),
+            ("so_you", _SO_YOU),
+            ("validation", _VALIDATES),
+            ("reflection", _REFLECTS),
+            ("reassurance", _REASSURES),
+            ("reaction", _REACTS),
+        )
+    )
+    + ")"
 )
 #: A statement about the person's situation speaks to them ("your invoice", "you were").
 _ADDRESSED = re.compile(r"\b(?:you|your|yours|you're|you\u2019re|youre|ur|u)\b", re.IGNORECASE)
@@ -316,38 +335,39 @@ def _asked(text: str, start: int, stop: int, end: int) -> bool:
     return bool(before) and before[-1].lower() in _NOT_A_STATEMENT
 
 
-def _apologies(message: Message, end: int) -> list[str]:
-    """The apologies in ``message.text[:end]`` that are for the customer's situation."""
-    found = []
-    for match in _APOLOGY.finditer(message, 0, end):
-        if not _SELF_APOLOGY.search(message, match.start(), min(end, match.end() + 60)):
-            found.append(match.group())
-    return found
-
-
-def _stated(message: Message, pattern: Pattern, end: int) -> Iterator[str]:
-    """The matches of *pattern* in ``message.text[:end]`` that are not asked."""
+def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
+    """``(kind, words)`` of the evidence in ``message.text[:end]``: apologies not for the
+    writer's own writing, restatements asked or not, and the other kinds only where they
+    are stated, not asked."""
     text = message.text
-    for match in pattern.finditer(message, 0, end):
-        if not _asked(text, match.start(), match.end(), end):
-            yield match.group()
+    for match in _EVIDENCE.finditer(message, 0, end):
+        kind = match.lastgroup or ""
+        start, stop = match.span()
+        if kind == "apology":
+            if _SELF_APOLOGY.search(message, start, min(end, stop + 60)):
+                continue
+        elif kind == "so_you":
+            head, _tail = _clause(text, start, stop, end)
+            if not all(w in _INTERJECTIONS for w in _WORD.findall(text[head:start].lower())):
+                continue
+            kind = "restatement"
+        elif kind != "restatement" and _asked(text, start, stop, end):
+            continue
+        yield kind, match.group()
 
 
-def _restatements(message: Message, end: int) -> Iterator[str]:
-    """Restatement markers, asked or not: "so you ...", "you mean", "is that right?"."""
-    yield from (m.group() for m in _RESTATES.finditer(message, 0, end))
-    text = message.text
-    for match in _SO_YOU.finditer(message, 0, end):
-        head, _tail = _clause(text, match.start(), match.end(), end)
-        if all(w in _INTERJECTIONS for w in _WORD.findall(text[head : match.start()].lower())):
-            yield match.group()
+@functools.lru_cache(maxsize=64)
+def _content_words(inbound: str) -> frozenset[str]:
+    """The content words of the customer's message (cached: a batch of replies often
+    answers one message)."""
+    return frozenset(w for w in _CONTENT.findall(inbound.lower()[:5000]) if w not in _COMMON)
 
 
 def _restated(message: Message, end: int, inbound: str) -> list[str]:
     """Content words of the customer's message that the reply's opening sentences repeat
     when they speak to the customer, as statements or as statements asked back ("your
     manager is not answering you?"), not as questions ("have you asked your manager?")."""
-    theirs = {w for w in _CONTENT.findall(inbound.lower()[:5000]) if w not in _COMMON}
+    theirs = _content_words(inbound)
     text = message.text
     repeated: dict[str, None] = {}
     for sentence in message.sentences:
@@ -362,15 +382,6 @@ def _restated(message: Message, end: int, inbound: str) -> list[str]:
         # words written in lower case only: names ("Hi Dana,") restate nothing
         repeated.update((w, None) for w in _CONTENT.findall(part) if w in theirs)
     return list(repeated)
-
-
-#: The kinds of evidence found by phrasing, and their patterns.
-_PHRASED = (
-    ("validation", _VALIDATES),
-    ("reflection", _REFLECTS),
-    ("reassurance", _REASSURES),
-    ("reaction", _REACTS),
-)
 
 
 def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Acknowledgement:
@@ -388,16 +399,21 @@ def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Ac
     :param end: where to stop looking (default: the whole reply).
     """
     end = len(message.text) if end < 0 else end
-    cues: list[tuple[str, str]] = [("apology", a) for a in _apologies(message, end)]
-    for kind, pattern in _PHRASED:
-        cues += [(kind, words) for words in _stated(message, pattern, end)]
-    cues += [("restatement", words) for words in _restatements(message, end)]
+    cues = list(_evidence(message, end))
     restated = _restated(message, end, inbound) if inbound else []
     score = 1.0 if cues else 0.0
     if restated:
         cues.append(("restatement", " ".join(restated[:4])))
         score = min(1.0, score + (0.5 if len(restated) >= 2 else 0.25))
     return Acknowledgement(score=score, cues=tuple(cues))
+
+
+def _acknowledges(message: Message, inbound: str, end: int) -> bool:
+    """``acknowledgement(message, inbound, end=end).acknowledges``, stopping at the first
+    piece of evidence (the check needs no more)."""
+    if next(_evidence(message, end), None) is not None:
+        return True
+    return len(_restated(message, end, inbound)) >= 2
 
 
 class AcknowledgementCheck:
@@ -472,7 +488,7 @@ class AcknowledgementCheck:
             return
         window = sentences[: skip + opts.within_sentences]
         end = window[-1].end if window else len(message.text)
-        if acknowledgement(message, inbound.text, end=end).acknowledges:
+        if _acknowledges(message, inbound.text, end):
             return
         words = mood.words()
         detail = f"mood {mood.score:+.2f}"
