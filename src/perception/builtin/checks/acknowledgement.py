@@ -78,12 +78,12 @@ _FILLER = r"(?:(?!not\b|never\b|n't\b)\w+\s+){0,3}?"
 _APOLOGY = r"\b(?:sorry|apologi[sz]e|apologies|apology|regret(?:s|ful)?)\b"
 #: Apologies for the writer's own writing or for asking, which acknowledge nothing.
 _SELF_APOLOGY = Pattern(
-    r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for\s+|about\s+)?(?:my\s+(?:bad\s+|poor\s+|broken\s+)?"
-    r"(?:english|grammar|spelling|typos?|writing|wording|language|mistakes)|"
+    r"\b(?:sorry|apologi[sz]e|apologies)(?:\s+(?:for\s+|about\s+)?(?:my\s+(?:bad\s+|poor\s+|"
+    r"broken\s+)?(?:english|grammar|spelling|typos?|writing|wording|language|mistakes)|"
     r"(?:any|the)\s+(?:typos|spelling\s+mistakes|grammar\s+mistakes)|"
     r"to\s+(?:bother|disturb|trouble|interrupt)|if\s+this\s+is\s+a\s+(?:silly|stupid|dumb)|"
-    r"for\s+asking|,?\s*but\b|,?\s*(?:could|can|would)\s+you\s+(?:repeat|rephrase|clarify|say)|"
-    r",?\s*what\s+(?:do|did)\s+you\s+mean)"
+    r"for\s+asking)|,?\s*(?:but\b|(?:could|can|would)\s+you\s+(?:repeat|rephrase|clarify|say)|"
+    r"what\s+(?:do|did)\s+you\s+mean))"
 )
 #: Understanding, validation and ownership, each a way of acknowledging.
 _VALIDATES = (
