@@ -10,9 +10,15 @@ says so instead of a guess.
 The reply's first sentences (a greeting line not counting) are searched for evidence of
 acknowledgement (:func:`acknowledgement`): an apology for the customer's situation (not
 for the writer's own English: "sorry for my grammar"), understanding or validation ("I
-know how frustrating this is", "you're right", "I have been there"), thanks for their
-patience or for telling us, and a restatement of the problem in the customer's own
-words.  The finding names the customer's words that show they are unhappy.
+know how frustrating this is", "you're right", "that can be so discouraging"), reflection
+of feelings ("it sounds like you ...", "you must be exhausted"), reassurance and
+affirmation ("you did the right thing", "it's not your fault", "you are not alone", "I
+have been there"), emotional reactions ("oh no, that sucks"), thanks for their patience
+or for telling us, and restatement: "so you were charged twice?", or the problem in the
+customer's own words in a sentence that speaks to them.  Phrases in a clause that asks or
+sets a condition are no evidence ("how do you feel about it?", "if it is hard to find,
+...", "I hope you feel better").  The finding names the customer's words that show they
+are unhappy.
 """
 
 from __future__ import annotations
