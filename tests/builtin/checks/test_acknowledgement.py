@@ -176,6 +176,8 @@ def _kinds(text, inbound=""):
         ("It's not your fault.", "reassurance"),
         ("Many people go through the same thing.", "reassurance"),
         ("Oh no, that sucks.", "reaction"),
+        ("I hope you feel better soon.", "reaction"),
+        ("I feel you, it is a lot to deal with.", "reaction"),
         ("Thats so unfair.", "validation"),  # the apostrophe left out, as people type in chat
         ("So you were charged twice?", "restatement"),
         ("Oh I see, so your invoice is wrong.", "restatement"),
@@ -197,7 +199,8 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "Is it hard to find the setting?",
         "If it is hard to find the setting, click Help.",  # a condition
         "This guide will make you feel at home in the tool.",
-        "I hope you feel better soon.",  # a wish, not a reflection
+        "Tell me how you feel about the new plan.",  # asks, in the form of a request
+        "I hope this helps.",
         "It is hard to say when the fix ships.",  # a hedge about the answer
         "It is not hard to set up.",  # negated
         "You are good to go.",

@@ -17,7 +17,7 @@ have been there"), emotional reactions ("oh no, that sucks"), thanks for their p
 or for telling us, and restatement: "so you were charged twice?", or the problem in the
 customer's own words in a sentence that speaks to them.  Phrases in a clause that asks or
 sets a condition are no evidence ("how do you feel about it?", "if it is hard to find,
-...", "I hope you feel better").  The finding names the customer's words that show they
+...", "tell me how you feel").  The finding names the customer's words that show they
 are unhappy.
 """
 
@@ -175,7 +175,7 @@ _ASKING_HEAD = re.compile(
     re.IGNORECASE,
 )
 #: Words after which "you feel ..." is not about how the person feels ("how you feel", "it
-#: will make you feel better", "I hope you feel better", "if you feel like it").
+#: will make you feel better", "I hope you feel at home", "if you feel like it").
 _NOT_A_STATEMENT = frozenset(
     """
     make makes made making help helps helped let lets how what if when whenever where hope
@@ -261,7 +261,9 @@ _REACTS = (
     r"my\s+heart\s+(?:goes\s+out|breaks|aches)|i\s+can(?:'t|not|\u2019t)\s+imagine|"
     rf"{_I_AM}\s+(?:so\s+|really\s+|very\s+)?(?:glad|happy|relieved)\s+(?:that\s+)?you|"
     r"sorry\s+(?:that\s+)?you(?:'re|\s+are|\s+were|\s+have\s+been)\s+(?:going|dealing|feeling)|"
-    r"sorry\s+for\s+your\s+loss|(?:wow|whoa|yikes|ouch|ugh|oh\s+(?:my|dear|man|gosh|wow))\b)"
+    r"i\s+(?:really\s+|truly\s+|do\s+)?hope\s+(?:you|things|it|everything)\s+(?:feel|feels|get|gets|"
+    r"will\s+(?:feel|get|be))\s+(?:a\s+(?:little\s+|bit\s+)?|much\s+|so\s+much\s+)?better|"
+    r"i\s+feel\s+you\b|sorry\s+for\s+your\s+loss|(?:wow|whoa|yikes|ouch|ugh|oh\s+(?:my|dear|man|gosh|wow))\b)"
 )
 #: Every kind of evidence in one pattern, each kind a named group: the text is scanned
 #: once, and only where a word starts (a bare word boundary also tries every word's end).
