@@ -165,6 +165,8 @@ def _kinds(text, inbound=""):
         ("I can imagine how stressful last week was.", "validation"),
         ("I can tell this has been exhausting.", "validation"),
         ("I'd be frustrated too.", "validation"),
+        ("Waiting that long with no reply would frustrate anyone.", "validation"),
+        ("Two weeks without an answer is not okay.", "validation"),
         ("Your frustration is completely understandable.", "validation"),
         ("Waiting a week for an answer can be so discouraging.", "validation"),
         ("It sounds like you are exhausted.", "reflection"),
@@ -204,6 +206,7 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "It is hard to say when the fix ships.",  # a hedge about the answer
         "It is not hard to set up.",  # negated
         "You are good to go.",
+        "It is not right now, but it will be by Friday.",
         "You must be logged in to export.",
         "I can tell you that the fix ships on Friday.",
         "We changed the report so you can see every region.",  # "so you" inside a clause

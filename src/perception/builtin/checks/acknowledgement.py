@@ -108,6 +108,8 @@ _VALIDATES = (
     rf"as\s+well|{_FEELINGS})|"
     r"(?:anyone|anybody|someone|most\s+people)\s+would\s+(?:feel|be)|"
     r"would\s+make\s+(?:anyone|anybody|someone|most\s+people)|"
+    r"(?:frustrate|upset|annoy|worry|stress|anger|bother|scare|hurt|exhaust|drain)s?\s+"
+    r"(?:anyone|anybody|most\s+people|me\s+too|me\s+as\s+well)|"
     rf"(?:that|this|it|which)(?:{_A}s|\s+(?:must|sounds?|seems|has\s+been|is|was|feels|being))\s+"
     rf"{_FILLER}{_HARD}|(?:sounds?|can\s+be|could\s+be|would\s+be|must\s+be|has\s+to\s+be|"
     rf"might\s+be|can\s+get|can\s+feel)\s+{_FILLER}{_HARD}|"
@@ -125,7 +127,8 @@ _VALIDATES = (
     r"(?:my|our)\s+(?:fault|mistake|bad|error)|that(?:'s|\u2019s|\s+is)\s+on\s+(?:us|me)|"
     r"we\s+(?:let\s+you\s+down|dropped\s+the\s+ball|got\s+(?:this|it)\s+wrong|should\s+have)|"
     r"you\s+(?:should(?:n't|n\u2019t|\s+not)|never)\s+(?:have\s+)?(?:had\s+to|have\s+to)|"
-    r"not\s+(?:good\s+enough|acceptable|the\s+(?:experience|service))|unacceptable|"
+    r"not\s+(?:good\s+enough|acceptable|okay|ok|fair|right(?!\s+(?:now|away))|"
+    r"the\s+(?:experience|service))|unacceptable|"
     r"thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your\s+patience|"
     r"(?:your\s+|the\s+)?(?:feedback|honesty)|raising|flagging|letting|bringing|reporting|"
     r"telling|pointing|bearing\s+with|waiting|sticking\s+with|opening\s+up))"
@@ -179,7 +182,7 @@ _ASKING_HEAD = re.compile(
 _NOT_A_STATEMENT = frozenset(
     """
     make makes made making help helps helped let lets how what if when whenever where hope
-    until till unless whether why do does did can could would will should
+    until till unless whether why do does did
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 #: Affirmation and reassurance: what the person did well, that things can get better,
