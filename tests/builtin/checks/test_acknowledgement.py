@@ -216,6 +216,7 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "We changed the report so you can see every region.",  # "so you" inside a clause
         "Thanks for sharing the logs.",
         "Sorry, could you repeat the order number?",  # sorry for asking
+        "In what area do you mean?",  # asks what they mean, restates nothing
         "Sorry for my grammar.",
     ],
 )

@@ -155,7 +155,7 @@ _REFLECTS = (
 #: you were charged twice?", "you mean the invoice?", "..., is that right?").
 _RESTATES = (
     r"\b(?:if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
-    r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b|"
+    r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b(?!\s*\?)|"
     r"i\s+hear\s+you\s+(?:say|saying)|"
     r"(?:is|was)\s+that\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
     r"did\s+i\s+(?:get|understand)\s+(?:that|you|it)\s+(?:right|correctly))"
