@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perception import check
+from perception.builtin.checks.acknowledgement import _acknowledges, acknowledgement
 from perception.config import Config
 from perception.model import Account, Customer, Direction, Interaction
 from perception.outcome import Severity
+from perception.text import Message
 
 from ._helpers import ACCOUNT, AT, only, refused
 
@@ -143,3 +147,146 @@ def test_an_inbound_message_in_another_language_is_reported_not_scored():
 def test_sarcasm_about_a_failure_needs_an_acknowledgement():
     _report, found = _ack("Ticket closed.", inbound="Great, another outage. Just what we needed.")
     assert len(found) == 1
+
+
+# ------------------------------------------------------------- the evidence, form by form
+
+
+def _kinds(text, inbound=""):
+    return {kind for kind, _words in acknowledgement(Message(text), inbound).cues}
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        ("I know how frustrating this is.", "validation"),
+        ("That sounds really hard.", "validation"),
+        ("That must have been awful for you.", "validation"),
+        ("I can imagine how stressful last week was.", "validation"),
+        ("I can tell this has been exhausting.", "validation"),
+        ("I'd be frustrated too.", "validation"),
+        ("Waiting that long with no reply would frustrate anyone.", "validation"),
+        ("Two weeks without an answer is not okay.", "validation"),
+        ("You have every reason to be upset.", "validation"),
+        ("This is not the news you were hoping for.", "validation"),
+        ("What a frustrating wait.", "validation"),
+        ("Losing access to your account is stressful.", "reassurance"),
+        ("Your frustration is completely understandable.", "validation"),
+        ("Waiting a week for an answer can be so discouraging.", "validation"),
+        ("It sounds like you are exhausted.", "reflection"),
+        ("You must be so frustrated.", "reflection"),
+        ("You're clearly upset about the invoice.", "reflection"),
+        ("You did the right thing by telling us.", "reassurance"),
+        ("It's completely understandable to feel that way.", "reassurance"),
+        ("You are not alone in this.", "reassurance"),
+        ("It's not your fault.", "reassurance"),
+        ("Many people go through the same thing.", "reassurance"),
+        ("Oh no, that sucks.", "reaction"),
+        ("I hope you feel better soon.", "reaction"),
+        ("I feel you, it is a lot to deal with.", "reaction"),
+        ("Thats so unfair.", "validation"),  # the apostrophe left out, as people type in chat
+        ("So you were charged twice?", "restatement"),
+        ("Oh I see, so your invoice is wrong.", "restatement"),
+        ("The invoice shows the wrong plan, is that right?", "restatement"),
+        ("I hear you saying the export matters most.", "restatement"),
+    ],
+)
+def test_each_form_of_acknowledgement_is_evidence(reply, kind):
+    found = acknowledgement(Message(reply))
+    assert found.acknowledges
+    assert kind in {k for k, _words in found.cues}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "How do you feel about the new plan?",  # a question about feelings
+        "Do you feel the export is faster now?",
+        "Is it hard to find the setting?",
+        "If it is hard to find the setting, click Help.",  # a condition
+        "This guide will make you feel at home in the tool.",
+        "Tell me how you feel about the new plan.",  # asks, in the form of a request
+        "I hope this helps.",
+        "It is hard to say when the fix ships.",  # a hedge about the answer
+        "It is not hard to set up.",  # negated
+        "You are good to go.",
+        "It is not right now, but it will be by Friday.",
+        "You must be logged in to export.",
+        "I can tell you that the fix ships on Friday.",
+        "We changed the report so you can see every region.",  # "so you" inside a clause
+        "Thanks for sharing the logs.",
+        "Sorry, could you repeat the order number?",  # sorry for asking
+        "In what area do you mean?",  # asks what they mean, restates nothing
+        "Sorry for my grammar.",
+    ],
+)
+def test_questions_conditions_and_lookalikes_are_no_evidence(reply):
+    assert acknowledgement(Message(reply)).cues == ()
+    assert not acknowledgement(Message(reply)).acknowledges
+
+
+def test_a_question_after_an_acknowledgement_keeps_it():
+    assert _kinds("I know it's hard, but have you tried the new export?") == {"validation"}
+    assert _kinds("I'm sorry to hear that. How long has it been failing?") == {"apology"}
+
+
+def test_a_restatement_asked_as_a_statement_counts_and_a_question_does_not():
+    inbound = "I was charged twice for the same order and nobody answers."
+    assert acknowledgement(Message("You were charged twice for one order?"), inbound).acknowledges
+    asked = acknowledgement(Message("Were you charged twice for one order?"), inbound)
+    assert not asked.acknowledges
+
+
+def test_words_repeated_only_in_sentences_that_speak_to_the_customer():
+    inbound = "The nightly export failed again."
+    assert acknowledgement(Message("Your nightly export failed again."), inbound).acknowledges
+    assert not acknowledgement(
+        Message("Nightly exports failed again across the region."), inbound
+    ).acknowledges
+
+
+def test_a_reply_that_only_asks_is_flagged_and_one_that_restates_is_not():
+    _report, found = _ack("How do you feel about the export?")
+    assert len(found) == 1
+    _report, found = _ack("So your export failed again and nobody replied? We fixed it today.")
+    assert found == []
+
+
+_PHRASES = st.sampled_from(
+    [
+        "so you",
+        "that must be",
+        "hard",
+        "you feel",
+        "how do you",
+        "?",
+        ", ",
+        ". ",
+        "sorry",
+        "for my grammar",
+        "it's not",
+        "your fault",
+        "I can tell",
+        "you",
+        "thats",
+        "\u2019",
+        "\n",
+        " ",
+    ]
+)
+
+
+@given(
+    st.lists(st.one_of(_PHRASES, st.text(max_size=8)), max_size=30).map("".join),
+    st.text(max_size=60),
+    st.integers(min_value=-1, max_value=300),
+)
+def test_the_evidence_of_any_text_is_total_and_the_check_agrees_with_it(text, inbound, end):
+    message = Message(text)
+    found = acknowledgement(message, inbound, end=end)
+    assert found.score in (0.0, 0.25, 0.5, 1.0)
+    assert found.acknowledges == _acknowledges(message, inbound, len(text) if end < 0 else end)
+    stop = len(text) if end < 0 else end
+    for kind, words in found.cues:
+        if kind != "restatement" or words.lower() in text.lower():
+            assert words.lower() in text[:stop].lower()

@@ -10,13 +10,20 @@ says so instead of a guess.
 The reply's first sentences (a greeting line not counting) are searched for evidence of
 acknowledgement (:func:`acknowledgement`): an apology for the customer's situation (not
 for the writer's own English: "sorry for my grammar"), understanding or validation ("I
-know how frustrating this is", "you're right", "I have been there"), thanks for their
-patience or for telling us, and a restatement of the problem in the customer's own
-words.  The finding names the customer's words that show they are unhappy.
+know how frustrating this is", "you're right", "that can be so discouraging"), reflection
+of feelings ("it sounds like you ...", "you must be exhausted"), reassurance and
+affirmation ("you did the right thing", "it's not your fault", "you are not alone", "I
+have been there"), emotional reactions ("oh no, that sucks"), thanks for their patience
+or for telling us, and restatement: "so you were charged twice?", or the problem in the
+customer's own words in a sentence that speaks to them.  Phrases in a clause that asks or
+sets a condition are no evidence ("how do you feel about it?", "if it is hard to find,
+...", "tell me how you feel").  The finding names the customer's words that show they
+are unhappy.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -46,88 +53,241 @@ def _greeting_only(message: Message, sentence: Span) -> bool:
     )
 
 
+#: An apostrophe, straight, curly or left out, as people type in chat ("that's", "thats").
+_A = "['\u2019]?"
+_YOU_ARE = rf"(?:you{_A}re|you\s+are|ur)"
+_IT_IS = rf"(?:that{_A}s|that\s+is|it{_A}s|it\s+is|this\s+is)"
+_I_AM = rf"(?:i{_A}m|i\s+am)"
+#: How a person may feel ("you must be exhausted", "you're clearly upset").
+_FEELINGS = (
+    r"(?:frustrated|upset|worried|anxious|stressed|overwhelmed|tired|disappointed|angry|sad|"
+    r"scared|confused|exhausted|lonely|hurt|heartbroken|devastated|afraid|nervous|hopeless|"
+    r"helpless|lost|depressed|annoyed|fed\s+up|stuck|isolated|ashamed|embarrassed|guilty|"
+    r"insecure|betrayed|drained|discouraged|unhappy|miserable|furious|concerned|struggling|"
+    r"hurting|grieving|terrified|uneasy|torn|trapped|rejected|ignored|unappreciated|"
+    r"undervalued|burn(?:ed|t)\s+out)\b"
+)
+#: How hard a situation is ("that must be exhausting", "it can be so isolating").
+_HARD = (
+    r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient|"
+    r"awful|tough|maddening|worrying|scary|painful|exhausting|unfair|overwhelming|confusing|"
+    r"lonely|isolating|draining|discouraging|heartbreaking|devastating|terrifying|frightening|"
+    r"nerve[\s\-]?racking|challenging|rough|sad|horrible|terrible|traumati[sz]ing|distressing|"
+    r"depressing|hurtful|infuriating|aggravating|demorali[sz]ing|unsettling|not\s+easy|"
+    r"no\s+fun|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in))\b"
+    # "it is hard to say when": a hedge about the answer, not the customer's situation
+    r"(?!\s+to\s+(?:say|tell|know|predict|give|estimate|determine|answer|guess))"
+)
+#: Up to three words that are not a negation ("that must be so very hard", not "it is not hard").
+_FILLER = r"(?:(?!not\b|never\b|n't\b)\w+\s+){0,3}?"
 #: An apology: for the customer's situation unless it is one of _SELF_APOLOGY.
-_APOLOGY = Pattern(r"\b(?:sorry|apologi[sz]e|apologies|apology|regret(?:s|ful)?)\b")
+_APOLOGY = r"\b(?:sorry|apologi[sz]e|apologies|apology|regret(?:s|ful)?)\b"
 #: Apologies for the writer's own writing or for asking, which acknowledge nothing.
 _SELF_APOLOGY = Pattern(
-    r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for\s+|about\s+)?(?:my\s+(?:bad\s+|poor\s+|broken\s+)?"
-    r"(?:english|grammar|spelling|typos?|writing|wording|language|mistakes)|"
+    r"\b(?:sorry|apologi[sz]e|apologies)(?:\s+(?:for\s+|about\s+)?(?:my\s+(?:bad\s+|poor\s+|"
+    r"broken\s+)?(?:english|grammar|spelling|typos?|writing|wording|language|mistakes)|"
     r"(?:any|the)\s+(?:typos|spelling\s+mistakes|grammar\s+mistakes)|"
-    r"to\s+(?:bother|disturb|trouble)|if\s+this\s+is\s+a\s+(?:silly|stupid|dumb)|"
-    r"for\s+asking|,?\s*but\b)"
+    r"to\s+(?:bother|disturb|trouble|interrupt)|if\s+this\s+is\s+a\s+(?:silly|stupid|dumb)|"
+    r"for\s+asking)|,?\s*(?:but\b|(?:could|can|would)\s+you\s+(?:repeat|rephrase|clarify|say)|"
+    r"what\s+(?:do|did)\s+you\s+mean))"
 )
 #: Understanding, validation and ownership, each a way of acknowledging.
-_VALIDATES = Pattern(
-    r"\b(?:(?:i|we)\s+(?:completely\s+|fully\s+|totally\s+|really\s+|do\s+)?"
-    r"(?:understand|hear\s+you|get\s+it|appreciate\s+(?:how|that|why|the|your))|"
-    r"(?:i|we)\s+(?:can|could)\s+(?:only\s+)?(?:see|imagine|understand)\s+(?:how|why|that|what)|"
+_VALIDATES = (
+    r"\b(?:(?:i|we)\s+(?:can\s+|could\s+)?(?:completely\s+|fully\s+|totally\s+|really\s+|truly\s+|"
+    r"definitely\s+|certainly\s+|absolutely\s+|do\s+)?(?:understand|hear\s+you|"
+    r"get\s+(?:it|that|you|how|why)|appreciate\s+(?:how|that|why|the|your|you)|"
+    r"sympathi[sz]e|empathi[sz]e)|i\s+see\s+(?:how|why|where|what\s+you|your\s+point)|"
+    r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|definitely\s+)?"
+    r"(?:(?:see|imagine|understand|feel|sense)\s+(?:how|why|that|what|where|your|you)|"
+    rf"tell\s+(?:how|that|this|it|from|just|by|{_YOU_ARE}|you\s+(?:have|really|must|feel|love|"
+    r"miss|care))|tell(?=\s*[.!]|\s*$))|"
     r"(?:i|we)\s+know\s+(?:how|what|that|this|it)|"
-    r"(?:i(?:'ve|\s+have)|we(?:'ve|\s+have))\s+been\s+(?:there|through)|"
-    r"in\s+your\s+(?:shoes|position|place)|i\s+would\s+(?:feel|be)\s+(?:the\s+same|frustrated|upset)|"
-    r"(?:that|this|it)\s+(?:must|sounds|has\s+been|is|was)\s+(?:\w+\s+){0,2}?"
-    r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient|"
-    r"awful|tough|maddening|worrying|scary|painful|exhausting|unfair)|"
-    r"understandabl[ey]|no\s+wonder|you(?:'re|\u2019re|\s+are)\s+(?:right|absolutely\s+right)|"
-    r"you\s+have\s+every\s+right|(?:my|our)\s+(?:fault|mistake|bad|error)|"
-    r"we\s+(?:let\s+you\s+down|dropped\s+the\s+ball|got\s+(?:this|it)\s+wrong)|"
-    r"not\s+(?:good\s+enough|acceptable|the\s+(?:experience|service))|unacceptable|"
+    rf"(?:i{_A}ve|i\s+have|we{_A}ve|we\s+have)\s+(?:also\s+)?been\s+(?:there|through)|"
+    r"in\s+your\s+(?:shoes|position|place)|"
+    rf"(?:i{_A}d|i\s+would)\s+(?:also\s+)?(?:feel|be)\s+(?:\w+\s+){{0,2}}?(?:the\s+same|too|"
+    rf"as\s+well|{_FEELINGS})|"
+    r"(?:anyone|anybody|someone|most\s+people)\s+would\s+(?:feel|be)|"
+    r"would\s+make\s+(?:anyone|anybody|someone|most\s+people)|"
+    r"(?:frustrate|upset|annoy|worry|stress|anger|bother|scare|hurt|exhaust|drain)s?\s+"
+    r"(?:anyone|anybody|most\s+people|me\s+too|me\s+as\s+well)|"
+    rf"(?:that|this|it|which)(?:{_A}s|\s+(?:must|sounds?|seems|has\s+been|is|was|feels|being))\s+"
+    rf"{_FILLER}{_HARD}|(?:sounds?|can\s+be|could\s+be|would\s+be|must\s+be|has\s+to\s+be|"
+    rf"might\s+be|can\s+get|can\s+feel)\s+{_FILLER}{_HARD}|"
+    r"(?:such\s+an?|what\s+an?|an?)\s+(?:\w+\s+)?(?:hard|tough|difficult|painful|horrible|"
+    r"terrible|awful|stressful|scary|lonely|frustrating|rough|sad|heartbreaking|challenging|"
+    r"traumatic|upsetting|confusing|overwhelming)\s+(?:feeling|situation|time|thing|place|"
+    r"experience|position|spot|period|year|week|day|road|loss|ordeal|wait|delay|process)|"
+    r"(?:every\s+reason\s+to\s+be|not\s+(?:the\s+(?:news|answer|outcome)|what)\s+you\s+"
+    r"(?:were\s+)?(?:hoping|wanted|expected|needed))|"
+    rf"understandabl[ey]|no\s+wonder|{_YOU_ARE}\s+(?:absolutely\s+|totally\s+|completely\s+|"
+    r"so\s+|quite\s+)?right\b|you\s+have\s+(?:every\s+right|a\s+(?:good\s+|fair\s+|valid\s+)?point)|"
+    r"(?:fair|valid|legitimate|understandable|reasonable)\s+(?:point|reason|concern|worry|fear|"
+    rf"reaction|feeling)|{_IT_IS}\s+(?:a\s+)?fair\b|"
+    r"(?:your|the|those|these)\s+(?:feelings?|frustration|disappointment|concerns?|anger|"
+    r"worry|worries|fears?|reaction|emotions?)\s+(?:is|are)\s+(?:\w+\s+)?(?:valid|understandable|"
+    r"justified|legitimate|normal|natural|fair|warranted|reasonable)|"
+    r"(?:my|our)\s+(?:fault|mistake|bad|error)|that(?:'s|\u2019s|\s+is)\s+on\s+(?:us|me)|"
+    r"we\s+(?:let\s+you\s+down|dropped\s+the\s+ball|got\s+(?:this|it)\s+wrong|should\s+have)|"
+    r"you\s+(?:should(?:n't|n\u2019t|\s+not)|never)\s+(?:have\s+)?(?:had\s+to|have\s+to)|"
+    r"not\s+(?:good\s+enough|acceptable|okay|ok|fair|right(?!\s+(?:now|away))|"
+    r"the\s+(?:experience|service))|unacceptable|"
     r"thank(?:s|\s+you)\s+(?:so\s+much\s+|very\s+much\s+)?for\s+(?:your\s+patience|"
     r"(?:your\s+|the\s+)?(?:feedback|honesty)|raising|flagging|letting|bringing|reporting|"
-    r"telling|pointing|bearing\s+with|waiting|sticking\s+with))"
+    r"telling|pointing|bearing\s+with|waiting|sticking\s+with|opening\s+up))"
 )
-#: Reflection of feelings, restatement and reassurance, the ways counsellors and support
-#: staff show they heard the person ("it sounds like you feel overwhelmed", "so you were
-#: charged twice", "you are not alone", "you did the right thing").
-_REFLECTS = Pattern(
-    r"\b(?:(?:it|that|this)\s+(?:sounds|seems|looks)\s+(?:like|as\s+if|as\s+though)|"
-    r"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling|be\s+(?:very\s+|so\s+|really\s+)?"
-    r"(?:frustrated|upset|worried|anxious|stressed|overwhelmed|tired|disappointed|angry|"
-    r"sad|scared|confused|exhausted))|"
-    r"you(?:'re|\u2019re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with|not\s+alone|"
-    r"doing\s+(?:great|well|the\s+right|your\s+best|a\s+good))|"
-    r"you\s+(?:feel|felt|seem|sound)\s|"
-    r"so\s+you(?:'re|\u2019re|\s+are|\s+were|\s+have|'ve|\s+feel|\s+want|\s+need)\b|"
-    r"if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
-    r"you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|"
-    r"you\s+(?:did|made)\s+the\s+right|you\s+(?:can|will)\s+(?:do\s+(?:it|this)|get\s+through)|"
+#: Reflection of feelings and restatement, the ways counsellors and support staff show
+#: they heard the person ("it sounds like you feel overwhelmed", "you must be exhausted").
+_REFLECTS = (
+    r"\b(?:(?:it|that|this)\s+(?:sounds|seems|looks)\s+(?:to\s+me\s+)?(?:like|as\s+if|as\s+though)|"
+    r"(?:sounds|seems)\s+(?:like\s+|that\s+|as\s+if\s+)?(?:you|your)\b|"
+    r"i\s+(?:can\s+)?(?:sense|gather)\s+(?:that|you|your|how)|"
+    r"i\s+get\s+the\s+(?:sense|feeling|impression)|"
+    rf"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling|have\s+(?:felt|been)|be)\s+"
+    rf"(?:\w+\s+){{0,2}}?{_FEELINGS}|"
+    r"you\s+must\s+(?:have\s+been\s+through|be\s+going\s+through|(?:really\s+)?(?:miss|love|care))|"
+    rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:feeling|going\s+through|dealing\s+with|{_FEELINGS})|"
+    rf"(?:you{_A}ve|you\s+have)\s+(?:been\s+)?(?:feeling|going\s+through|dealing\s+with|"
+    r"struggling|had\s+a\s+(?:hard|tough|rough|difficult))|"
+    rf"(?:making|made)\s+you\s+(?:feel\s+)?(?:so\s+|very\s+|really\s+)?{_FEELINGS}|"
+    r"you\s+(?:probably\s+|likely\s+|clearly\s+|really\s+)?(?:feel|felt|seem|sound)\s)"
+)
+#: Restating what the person said, as a statement or as a question that checks it ("so
+#: you were charged twice?", "you mean the invoice?", "..., is that right?").
+_RESTATES = (
+    r"\b(?:if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
+    r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b(?!\s*\?)|"
+    r"i\s+hear\s+you\s+(?:say|saying)|"
+    r"(?:is|was)\s+that\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
+    r"did\s+i\s+(?:get|understand)\s+(?:that|you|it)\s+(?:right|correctly))"
+)
+#: "So you ..." opening a clause: a restatement (not "so you can see").
+_SO_YOU = r"\bso,?\s+(?:you|your|u|ur|basically|in\s+short|what\s+you)\b"
+#: The words that may come before "so you" at the start of a clause ("Oh I see, so you").
+_INTERJECTIONS = frozenset(
+    ["oh", "ok", "okay", "right", "yes", "yeah", "ah", "hmm", "alright", "and", "well", "i", "see"]
+)
+_WORD = re.compile(r"\w+")
+#: Where clauses end: a cue in a clause that asks or sets a condition acknowledges nothing.
+_BREAKS = ".!?;:,\n"
+#: The opening of a clause that asks or sets a condition ("do you feel ...", "how do you
+#: ...", "if it is hard, ...").
+_ASKING_HEAD = re.compile(
+    r"\W*(?:(?:and|but|so|or|then|well|also|ok|okay|oh)\s+)?"
+    r"(?:(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|"
+    r"might|am|ca|wo)(?:n['\u2019]?t)?|how\s+(?:do|does|did|are|is|was|were|can|could|would|"
+    r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)|why|when|whenever|where|"
+    r"whether|if)\b",
+    re.IGNORECASE,
+)
+#: Words after which "you feel ..." is not about how the person feels ("how you feel", "it
+#: will make you feel better", "I hope you feel at home", "if you feel like it").
+_NOT_A_STATEMENT = frozenset(
+    """
+    make makes made making help helps helped let lets how what if when whenever where hope
+    until till unless whether why do does did
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+#: Affirmation and reassurance: what the person did well, that things can get better,
+#: that they are not alone and not to blame ("you did the right thing", "it's completely
+#: understandable to feel that way", "you are not alone", "it's not your fault").
+_REASSURES = (
+    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+(?:the\s+right|great|"
+    r"well|so\s+well|your\s+best|a\s+(?:great|good|fantastic|wonderful)\s+job|everything|"
+    r"all\s+you\s+could|nothing\s+wrong|amazing)|"
+    rf"{_YOU_ARE}\s+(?:doing\s+(?:great|well|the\s+right|your\s+best|a\s+good|so\s+well|amazing)|"
+    r"(?:not|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
+    r"overreacting)|(?:so\s+|very\s+|really\s+|clearly\s+|such\s+an?\s+|an?\s+)?(?:strong|brave|"
+    r"courageous|resilient|smart|intelligent|capable|caring|thoughtful|wise|mature|talented|"
+    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person))|"
+    r"you\s+(?:can|will|(?:'ll))\s+(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
+    r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
     r"(?:proud|happy|glad)\s+(?:of|for)\s+you|good\s+for\s+you|you\s+deserve|"
-    r"(?:it(?:'s|\s+is)|that(?:'s|\s+is))\s+(?:okay|ok|normal|natural|completely\s+normal|"
-    r"understandable|fine)\s+to\s+(?:feel|be)|makes\s+(?:total\s+|complete\s+)?sense|"
-    r"(?:that(?:'s|\s+is)|what\s+a)\s+(?:a\s+)?(?:great|good|wonderful|brilliant)\s+"
-    r"(?:idea|plan|step|start|question))"
-)
-#: Validation that names how hard the situation is, reassurance and normalisation ("it is
-#: a hard place to be in", "I'm sure you will get through it", "many people feel this
-#: way", "I can relate").
-_REASSURES = Pattern(
-    r"\b(?:(?:is|are|was|be|been|it's|that's)\s+(?:a\s+|such\s+a\s+)?(?:very\s+|really\s+|so\s+|"
-    r"truly\s+|incredibly\s+)?(?:hard|tough|difficult|rough|painful|stressful|scary|"
-    r"overwhelming|heartbreaking|not\s+easy)\b|isn't\s+easy|is\s+never\s+easy|"
-    r"i(?:'m|\s+am)\s+(?:sure|confident|certain)\s+(?:that\s+)?(?:you|it|things|everything|"
-    r"this|they)\b|i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+believe\s+(?:in\s+)?you|"
+    rf"{_IT_IS}\s+(?:\w+\s+)?(?:okay|ok|normal|natural|common|understandable|fine|alright|valid|"
+    r"human)\s+(?:to\s+(?:feel|be|have|worry|struggle|cry|grieve|take|not|want|need|miss)|"
+    r"for\s+(?:anyone|anybody|someone|people|you)|that\s+you|if\s+you)|"
+    r"makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|"
+    rf"(?:{_IT_IS}|what\s+an?|sounds\s+like)\s+(?:a\s+|an\s+)?(?:really\s+|very\s+)?(?:great|good|"
+    r"wonderful|brilliant|excellent|smart|fantastic|positive|healthy|wise)\s+(?:idea|plan|step|"
+    r"start|question|choice|decision|approach|goal|attitude|move)|"
+    r"(?:great|good|nice)\s+job|well\s+done|way\s+to\s+go|keep\s+(?:it|that)\s+up|"
+    rf"(?:it|that|this)(?:{_A}s|\s+is|\s+was)\s+(?:so\s+|very\s+|really\s+)?(?:brave|admirable|"
+    r"courageous|commendable|impressive|inspiring|amazing|wonderful|great|awesome|smart|wise)\s+"
+    r"(?:of\s+you|that\s+you)|"
+    rf"(?:is|are|was|were|be|been|it{_A}s|that{_A}s)\s+(?:a\s+|such\s+a\s+)?(?:very\s+|really\s+|"
+    rf"so\s+|truly\s+|incredibly\s+|extremely\s+)?{_HARD}|"
+    r"isn't\s+easy|never\s+easy|"
+    rf"{_I_AM}\s+(?:sure|confident|certain)\s+(?:that\s+)?(?:you|it|things|everything|this|they)\b|"
+    r"i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+(?:truly\s+)?believe\s+(?:in\s+)?you|"
     r"hang\s+in\s+there|you(?:'ve|\s+have)?\s+got\s+this|"
-    r"(?:great|good|glad|nice|happy|wonderful)\s+to\s+hear|"
-    r"i\s+feel\s+(?:so\s+|really\s+)?(?:bad|sad|sorry|for)\s+(?:for\s+)?you|"
+    r"i\s+feel\s+(?:so\s+|really\s+)?(?:bad|sad|sorry|terrible|awful|for)\s+(?:for\s+)?"
+    r"(?:you|about\s+(?:that|this|it|what))|"
     r"(?:same|similar)\s+(?:boat|situation|position|experience)|"
     r"been\s+in\s+(?:that|your|a\s+similar|the\s+same)\s+(?:spot|situation|position|place|shoes)|"
     r"(?:went|gone|go)\s+through\s+(?:the\s+same|something\s+similar|that\s+too)|"
     r"i\s+can\s+(?:totally\s+|really\s+)?relate|"
-    r"(?:many|lots\s+of|a\s+lot\s+of|most)\s+(?:people|of\s+us|others)\s+(?:feel|go\s+through|"
-    r"struggle|have\s+been)|you(?:'re|\s+are)\s+(?:not|definitely\s+not)\s+the\s+only|"
-    r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best))"
+    r"(?:everyone|everybody|we\s+all|all\s+of\s+us|(?:a\s+lot|lots|plenty)\s+of\s+(?:people|us)|"
+    r"(?:so\s+)?many\s+(?:people|of\s+us|others)|most\s+(?:people|of\s+us))\s+(?:\w+\s+)?"
+    r"(?:feels?|go(?:es)?\s+through|(?:is|are)\s+going\s+through|struggles?|(?:has|have)\s+been\s+"
+    r"(?:there|through)|experiences?|deals?\s+with|faces?|makes?\s+mistakes|"
+    r"(?:has|have)\s+(?:had\s+)?(?:this|that|the\s+same|similar)|progress(?:es)?\s+at)|"
+    r"affect(?:s|ing|ed)?\s+(?:a\s+lot\s+of|so\s+many|many|lots\s+of)\s+people|"
+    rf"(?:people|others|everyone|everybody|we\s+all|we{_A}re\s+all|we\s+are\s+all)\s+"
+    r"(?:are\s+|is\s+)?(?:also\s+)?going\s+through|"
+    r"(?:is|are)\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|a\s+)?common\b|"
+    rf"{_YOU_ARE}\s+(?:not|definitely\s+not)\s+the\s+only|"
+    r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best)|"
+    rf"(?:not|isn{_A}t)\s+your\s+fault|(?:don{_A}t|do\s+not)\s+(?:blame\s+yourself|"
+    r"beat\s+yourself\s+up)|"
+    r"(?:nothing|no\s+need|no\s+reason)\s+to\s+(?:be|feel)\s+(?:ashamed|embarrassed|guilty|bad)|"
+    r"(?:things|it|this|everything)\s+(?:will|is\s+going\s+to|can|does)\s+(?:get|be)\s+"
+    r"(?:better|okay|ok|fine|alright|easier)|(?:things|it|this)\s+will\s+(?:improve|pass)|"
+    r"you(?:'ll|\s+will)\s+(?:be\s+(?:ok|okay|fine|alright)|find\s+(?:something|someone|a\s+way|"
+    r"your\s+way|the\s+right)|get\s+through)|everything\s+will\s+(?:be|work)|"
+    rf"{_I_AM}\s+(?:always\s+)?here\s+(?:for\s+you|to\s+listen|if\s+you)|here\s+for\s+you|"
+    r"(?:stay|be)\s+strong|(?:don't|do\s+not)\s+(?:give\s+up|lose\s+hope)|keep\s+your\s+head\s+up|"
+    r"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|that(?:'s|\s+is)\s+the\s+spirit|"
+    r"\b(?:admirable|commendable|courageous)\b|confident\s+(?:that\s+)?you|"
+    rf"(?:is|was|(?:that|it|this){_A}s)\s+(?:not|nothing)\s+(?:weird|strange|wrong|silly|stupid|crazy|abnormal)|"
+    r"should(?:n't|n\u2019t|\s+not)?\s+(?:feel|be)\s+(?:so\s+)?(?:ashamed|guilty|embarrassed|"
+    rf"bad\s+about)|(?:you{_A}ve|you\s+have)\s+(?:already\s+)?taken\s+(?:the|a)\s+(?:first|big|"
+    r"great|important|right|brave)\s+step|been\s+down\s+(?:that|this|the\s+same)\s+road)"
 )
 #: Emotional reactions to what happened to the person ("that sucks", "oh no", "my heart
 #: goes out to you", "I'm so glad you ...").
-_REACTS = Pattern(
-    r"\b(?:(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+)?sucks|oh\s+no\b|"
-    r"(?:that|this|it)(?:'s|\u2019s|\s+is|\s+sounds|\s+was)\s+(?:so\s+|really\s+|truly\s+|"
+_REACTS = (
+    r"\b(?:(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+|majorly\s+)?sucks|oh\s+no\b|"
+    rf"(?:that|this|it)(?:{_A}s|\s+is|\s+sounds|\s+was)\s+(?:so\s+|really\s+|truly\s+|"
     r"just\s+)?(?:awful|terrible|horrible|heartbreaking|sad|unfair|crappy|horrific|devastating|"
-    r"dreadful)|(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|\*hugs?\*|"
+    r"dreadful|a\s+shame|too\s+bad|cruel|harsh|messed\s+up)|(?:what|such)\s+a\s+shame|"
+    r"how\s+(?:awful|sad|terrible|horrible|frustrating|painful|scary|stressful|upsetting)|"
+    r"(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|(?<=[*(])hugs?(?=[*)])|"
     r"my\s+heart\s+(?:goes\s+out|breaks|aches)|i\s+can(?:'t|not|\u2019t)\s+imagine|"
-    r"i(?:'m|\s+am)\s+(?:so\s+|really\s+|very\s+)?(?:glad|happy|relieved)\s+(?:that\s+)?you|"
+    rf"{_I_AM}\s+(?:so\s+|really\s+|very\s+)?(?:glad|happy|relieved)\s+(?:that\s+)?you|"
     r"sorry\s+(?:that\s+)?you(?:'re|\s+are|\s+were|\s+have\s+been)\s+(?:going|dealing|feeling)|"
-    r"sorry\s+for\s+your\s+loss)"
+    r"i\s+(?:really\s+|truly\s+|do\s+)?hope\s+(?:you|things|it|everything)\s+(?:feel|feels|get|gets|"
+    r"will\s+(?:feel|get|be))\s+(?:a\s+(?:little\s+|bit\s+)?|much\s+|so\s+much\s+)?better|"
+    r"i\s+feel\s+you\b|sorry\s+for\s+your\s+loss|(?:wow|whoa|yikes|ouch|ugh|oh\s+(?:my|dear|man|gosh|wow))\b)"
 )
+#: Every kind of evidence in one pattern, each kind a named group: the text is scanned
+#: once, and only where a word starts (a bare word boundary also tries every word's end).
+_EVIDENCE = Pattern(
+    r"\b(?=\w)(?:"
+    + "|".join(
+        f"(?P<{kind}>{body.removeprefix(chr(92) + 'b')})"
+        for kind, body in (
+            ("apology", _APOLOGY),
+            ("restatement", _RESTATES),
+            ("so_you", _SO_YOU),
+            ("validation", _VALIDATES),
+            ("reflection", _REFLECTS),
+            ("reassurance", _REASSURES),
+            ("reaction", _REACTS),
+        )
+    )
+    + ")"
+)
+#: A statement about the person's situation speaks to them ("your invoice", "you were").
+_ADDRESSED = re.compile(r"\b(?:you|your|yours|you're|you\u2019re|youre|ur|u)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"\b[a-z][a-z'\-]{3,}")
 #: Words too common to show that a reply restates the customer's problem.
 _COMMON = frozenset(
@@ -138,6 +298,9 @@ _COMMON = frozenset(
     thank thanks that their them then there these they this those through time today
     very want well were what when where which while will with would your yours you're
     we're it's that's there's i'm i've we've don't can't won't isn't hello dear
+    think good better best great people thing things something anything going maybe right
+    sure yeah okay morning afternoon evening talk talking feel feeling hope help helpful
+    sounds seems lot little kind
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 
@@ -161,26 +324,71 @@ class Acknowledgement:
         return self.score >= 0.5
 
 
-def _apologies(message: Message, end: int) -> list[str]:
-    """The apologies in ``message.text[:end]`` that are for the customer's situation."""
-    found = []
-    for match in _APOLOGY.finditer(message, 0, end):
-        if not _SELF_APOLOGY.search(message, match.start(), min(end, match.end() + 60)):
-            found.append(match.group())
-    return found
+def _clause(text: str, start: int, stop: int, end: int) -> tuple[int, int]:
+    """Where the clause around ``text[start:stop]`` begins, and where it ends (at most 200
+    characters either way, and not past ``end``)."""
+    low = max(0, start - 200)
+    head = max(text.rfind(c, low, start) for c in _BREAKS) + 1 or low
+    high = min(end, stop + 200)
+    ends = [i for i in (text.find(c, stop, high) for c in _BREAKS) if i >= 0]
+    return head, min(ends, default=high)
+
+
+def _asked(text: str, start: int, stop: int, end: int) -> bool:
+    """Whether ``text[start:stop]`` is in a clause that asks, sets a condition, or follows
+    a word that makes "you feel" something else than a statement of feeling."""
+    head, tail = _clause(text, start, stop, end)
+    if tail < len(text) and text[tail] == "?":
+        return True
+    if _ASKING_HEAD.match(text, head, start):
+        return True
+    before = text[max(head, start - 12) : start].split()
+    return bool(before) and before[-1].lower() in _NOT_A_STATEMENT
+
+
+def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
+    """``(kind, words)`` of the evidence in ``message.text[:end]``: apologies not for the
+    writer's own writing, restatements asked or not, and the other kinds only where they
+    are stated, not asked."""
+    text = message.text
+    for match in _EVIDENCE.finditer(message, 0, end):
+        kind = match.lastgroup or ""
+        start, stop = match.span()
+        if kind == "apology":
+            if _SELF_APOLOGY.search(message, start, min(end, stop + 60)):
+                continue
+        elif kind == "so_you":
+            head, _tail = _clause(text, start, stop, end)
+            if not all(w in _INTERJECTIONS for w in _WORD.findall(text[head:start].lower())):
+                continue
+            kind = "restatement"
+        elif kind != "restatement" and _asked(text, start, stop, end):
+            continue
+        yield kind, match.group()
+
+
+@functools.lru_cache(maxsize=64)
+def _content_words(inbound: str) -> frozenset[str]:
+    """The content words of the customer's message (cached: a batch of replies often
+    answers one message)."""
+    return frozenset(w for w in _CONTENT.findall(inbound.lower()[:5000]) if w not in _COMMON)
 
 
 def _restated(message: Message, end: int, inbound: str) -> list[str]:
-    """Content words of the customer's message that the reply's opening statements (not
-    its questions) repeat."""
-    theirs = {w for w in _CONTENT.findall(inbound.lower()[:5000]) if w not in _COMMON}
+    """Content words of the customer's message that the reply's opening sentences repeat
+    when they speak to the customer, as statements or as statements asked back ("your
+    manager is not answering you?"), not as questions ("have you asked your manager?")."""
+    theirs = _content_words(inbound)
     text = message.text
     repeated: dict[str, None] = {}
     for sentence in message.sentences:
         if sentence.start >= end:
             break
         part = text[sentence.start : min(end, sentence.end)]
-        if part.rstrip().endswith("?"):
+        if _ADDRESSED.search(part) is None or (
+            # a question restates only in the form of a statement ("You were charged twice?")
+            part.rstrip().endswith("?") and _ASKING_HEAD.match(part) is not None
+        ):
             continue
         # words written in lower case only: names ("Hi Dana,") restate nothing
         repeated.update((w, None) for w in _CONTENT.findall(part) if w in theirs)
@@ -190,26 +398,33 @@ def _restated(message: Message, end: int, inbound: str) -> list[str]:
 def acknowledgement(message: Message, inbound: str = "", *, end: int = -1) -> Acknowledgement:
     """The evidence in ``message.text[:end]`` that the reply acknowledges the situation.
 
-    An apology for the situation or a statement of understanding or validation scores
-    1; repeating two or more content words of the customer's message (restating the
-    problem) scores 0.5, one word 0.25.
+    An apology for the situation, a statement of understanding or validation, a
+    reflection of feelings, reassurance or an emotional reaction scores 1 (phrases in a
+    clause that asks or sets a condition do not count: "how do you feel about it?", "if
+    it is hard, ..."); so does checking a restatement ("so you were charged twice?").
+    Repeating two or more content words of the customer's message in a statement scores
+    0.5, one word 0.25.
 
     :param message: the reply.
     :param inbound: the customer's message it answers (for restatement).
     :param end: where to stop looking (default: the whole reply).
     """
     end = len(message.text) if end < 0 else end
-    cues: list[tuple[str, str]] = [("apology", a) for a in _apologies(message, end)]
-    cues += [("validation", m.group()) for m in _VALIDATES.finditer(message, 0, end)]
-    cues += [("reflection", m.group()) for m in _REFLECTS.finditer(message, 0, end)]
-    cues += [("reassurance", m.group()) for m in _REASSURES.finditer(message, 0, end)]
-    cues += [("reaction", m.group()) for m in _REACTS.finditer(message, 0, end)]
+    cues = list(_evidence(message, end))
     restated = _restated(message, end, inbound) if inbound else []
     score = 1.0 if cues else 0.0
     if restated:
         cues.append(("restatement", " ".join(restated[:4])))
         score = min(1.0, score + (0.5 if len(restated) >= 2 else 0.25))
     return Acknowledgement(score=score, cues=tuple(cues))
+
+
+def _acknowledges(message: Message, inbound: str, end: int) -> bool:
+    """``acknowledgement(message, inbound, end=end).acknowledges``, stopping at the first
+    piece of evidence (the check needs no more)."""
+    if next(_evidence(message, end), None) is not None:
+        return True
+    return len(_restated(message, end, inbound)) >= 2
 
 
 class AcknowledgementCheck:
@@ -284,7 +499,7 @@ class AcknowledgementCheck:
             return
         window = sentences[: skip + opts.within_sentences]
         end = window[-1].end if window else len(message.text)
-        if acknowledgement(message, inbound.text, end=end).acknowledges:
+        if _acknowledges(message, inbound.text, end):
             return
         words = mood.words()
         detail = f"mood {mood.score:+.2f}"
