@@ -22,6 +22,7 @@ import itertools
 import multiprocessing
 import pickle
 import signal
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -158,6 +159,10 @@ def _stop(executor: ProcessPoolExecutor, processes: list[BaseProcess], *, finish
     if finished:
         executor.shutdown(wait=True)
         return
+    # The pool's manager thread also reaps the workers; a shutdown without waiting forgets
+    # it, so it is kept here and joined last: until it ends, a worker that it reaped may
+    # still read as alive (its exit status is set by whichever thread reaped it).
+    manager: threading.Thread | None = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.exitcode is None:
@@ -166,8 +171,9 @@ def _stop(executor: ProcessPoolExecutor, processes: list[BaseProcess], *, finish
         process.join(_JOIN_SECONDS)
         if process.exitcode is None:
             process.kill()
-            process.join()
-    executor.shutdown(wait=True)  # the pool's own threads see the workers gone and end
+            process.join(_JOIN_SECONDS)
+    if manager is not None:
+        manager.join()  # it sees the workers gone and ends
 
 
 def ordered_map(
