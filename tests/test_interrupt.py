@@ -43,17 +43,28 @@ def test_ctrl_c_during_a_two_process_run_exits_130_with_one_line(long_portfolio,
         text=True,
         start_new_session=True,  # a process group of its own, as a terminal gives it
     )
-    time.sleep(2.0)
+    # Interrupted once both workers run (a fixed pause could fall in the imports on a busy
+    # machine, before the command has anything to stop).
+    deadline = time.monotonic() + 60
+    while len(_group(process.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert process.poll() is None, "the run finished before it could be interrupted"
+    assert len(_group(process.pid)) >= 3, "the two workers did not start within 60 s"
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert err.splitlines() == ["perception: interrupted"]
-    time.sleep(0.5)
-    left = subprocess.run(
-        ["pgrep", "-g", str(process.pid)],  # a standard POSIX tool
+    deadline = time.monotonic() + 10
+    while _group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group(process.pid) == []
+
+
+def _group(pgid: int) -> list[str]:
+    """The processes of the process group *pgid*."""
+    return subprocess.run(
+        ["pgrep", "-g", str(pgid)],  # a standard POSIX tool
         capture_output=True,
         text=True,
         check=False,
     ).stdout.split()
-    assert left == []
