@@ -23,7 +23,7 @@ Prints, on the labelled sets of ``../shared/data`` (or ``$PERCEPTION_SHARED_DATA
    nltk's VADER ``polarity_scores`` alone, alternating rounds on the same messages, and
    the time of ``check`` on texts of growing length.
 
-Run: ``python benchmarks/validity_text.py [--rounds 5] [--quick]``
+Run: ``python benchmarks/validity_text.py [--rounds 5] [--quick] [--only throughput]``
 """
 
 from __future__ import annotations
@@ -345,16 +345,30 @@ def throughput(rounds: int, quick: bool) -> None:
     )
 
 
+#: The sections of the benchmark, in the order they run (``--only`` picks some).
+_SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "sentiment": lambda args: sentiment(args.quick),
+    "acknowledgement": lambda args: acknowledgement_figures(args.quick),
+    "acronyms": lambda args: acronym_figures(args.quick),
+    "throughput": lambda args: throughput(args.rounds, args.quick),
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="throughput rounds")
     parser.add_argument("--quick", action="store_true", help="a sample of each set")
+    parser.add_argument(
+        "--only",
+        choices=sorted(_SECTIONS),
+        action="append",
+        help="run only this section (may be given more than once; default: all)",
+    )
     args = parser.parse_args()
     assert LABELS
-    sentiment(args.quick)
-    acknowledgement_figures(args.quick)
-    acronym_figures(args.quick)
-    throughput(args.rounds, args.quick)
+    for name in _SECTIONS:
+        if args.only is None or name in args.only:
+            _SECTIONS[name](args)
     return 0
 
 
