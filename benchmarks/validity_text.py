@@ -366,9 +366,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     assert LABELS
-    for name in _SECTIONS:
+    for name, run in _SECTIONS.items():
         if args.only is None or name in args.only:
-            _SECTIONS[name](args)
+            run(args)
     return 0
 
 

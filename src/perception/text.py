@@ -207,6 +207,18 @@ def chunk_spans(text: str, limit: int = DEFAULT_CHUNK_CHARS) -> tuple[Span, ...]
     return tuple(spans)
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _span(start: int, end: int) -> Span:
+    """A span computed from offsets into the text, built as :func:`_trusted` builds it."""
+    span = _new(Span)
+    _set(span, "start", start)
+    _set(span, "end", end)
+    return span
+
+
 def _weighted(parts: list[tuple[int, Sentiment]]) -> Sentiment:
     total = sum(weight for weight, _ in parts)
     if total <= 0:
@@ -272,7 +284,7 @@ class Message:
         def compute() -> tuple[Span, ...]:
             text = self.text
             return tuple(
-                _trusted(Span, start=s, end=e)
+                _span(s, e)
                 for chunk in self.chunks
                 for s, e in _sentence_bounds(text, chunk.start, chunk.end)
             )
@@ -352,7 +364,7 @@ class Message:
             if len(tokens) <= _SCAN_TOKENS and asked < _SCAN_ASKS:
                 # a short message asked a few times: a scan is cheaper than an index
                 self._cache["positions asked"] = asked + 1
-                return [i for i, tok in enumerate(tokens) if tok == token]
+                return _scan(tokens, token)
             index = {}
             for i, tok in enumerate(self.tokens):
                 found = index.get(tok)
@@ -409,19 +421,23 @@ class Message:
         values = [None if w is None else lookup(w) for w in tokens]
         scores = []
         at = 0
+        known = _SENTENCES
         for span in sentences:
             part = text[span.start : span.end]
-            size = len(part.split())
-            part_values = values[at : at + size]
-            if part_values.count(None) == size:
-                value = _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
+            found = known.get(part)
+            if found is not None:
+                size, value = found
             else:
-                part_tokens = tokens[at : at + size]
-                words = [w for w in part_tokens if w is not None]
-                kept = [v for w, v in zip(part_tokens, part_values, strict=True) if w is not None]
-                value = _to_sentiment(scorer.score_words(words, part, kept))
+                size = len(part.split())
+                value = _sentence_sentiment(
+                    scorer, part, tokens[at : at + size], values[at : at + size]
+                )
+                known.keep(part, (size, value))
             at += size
-            scores.append(_trusted(SentenceScore, span=span, sentiment=value))
+            score = _new(SentenceScore)
+            _set(score, "span", span)
+            _set(score, "sentiment", value)
+            scores.append(score)
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache:
@@ -472,6 +488,52 @@ class Message:
         """The text of *span*."""
         return self.text[span.start : span.end]
 
+
+def _scan(tokens: tuple[str, ...], token: str) -> list[int]:
+    """The indexes of *token* in *tokens*, in order (``tuple.index`` compares at C speed)."""
+    found: list[int] = []
+    at = -1
+    find = tokens.index
+    try:
+        while True:
+            at = find(token, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
+
+
+def _sentence_sentiment(
+    scorer: VaderScorer, part: str, tokens: list[str | None], values: list[float | None]
+) -> Sentiment:
+    """The sentiment of the sentence *part*, from its VADER *tokens* and their *values*."""
+    if values.count(None) == len(values):
+        return _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
+    words = [w for w in tokens if w is not None]
+    kept = [v for w, v in zip(tokens, values, strict=True) if w is not None]
+    return _to_sentiment(scorer.score_words(words, part, kept))
+
+
+class _Kept(dict[str, "tuple[int, Sentiment]"]):
+    """Sentences already scored, with their number of white-space tokens (bounded)."""
+
+    def __init__(self, limit: int, chars: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.chars = chars
+
+    def keep(self, part: str, value: tuple[int, Sentiment]) -> None:
+        """Keep *value* for *part* (a short sentence); start afresh when full."""
+        if len(part) > self.chars:
+            return
+        if len(self) >= self.limit:
+            self.clear()  # bounded, and follows what the texts of the day repeat
+        self[part] = value
+
+
+#: Sentences whose sentiment is known.  A sentence's VADER scores depend on its text
+#: alone, and messages repeat sentences (greetings, closings, a team's stock phrases), so
+#: each distinct sentence of up to 300 characters is scored once while it is kept.
+_SENTENCES = _Kept(20_000, 300)
 
 #: A message of at most this many tokens is scanned for a token's positions, for its first
 #: few questions, instead of being indexed (bounded: at most _SCAN_ASKS scans).
