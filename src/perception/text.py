@@ -135,6 +135,14 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     return tuple(Span(start=s, end=e) for s, e in _sentence_bounds(text, 0, len(text)))
 
 
+def _next_visible(text: str, end: int, stop: int) -> str:
+    """The first visible character of ``text[end:stop]`` ("" when none)."""
+    if end + 1 < stop and text[end] == " " and not text[end + 1].isspace():
+        return text[end + 1]  # one space, then the next word: the common case
+    after = _NEXT_VISIBLE.match(text, end, stop)
+    return "" if after is None else after.group(1)
+
+
 def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text[start:stop]``, trimmed of white space."""
     begin = start
@@ -143,8 +151,7 @@ def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, in
         if match.lastgroup is None:  # terminal punctuation
             if end < stop and not text[end].isspace():
                 continue  # "3.5", "e.g.x", "!!!a": not followed by white space
-            after = _NEXT_VISIBLE.match(text, end, stop)
-            if after is not None and after.group(1).islower():
+            if _next_visible(text, end, stop).islower():
                 continue  # "... 3 p.m. today" or "ok... so": no new sentence
             head = match.start()
             if text[head] == ".":
@@ -409,30 +416,24 @@ class Message:
     def _score_sentences_shared(
         self, text: str, sentences: tuple[Span, ...]
     ) -> tuple[SentenceScore, ...] | None:
-        """Sentence scores (and the message's) from one tokenisation of the whole text.
+        """Sentence scores (each sentence scored once while it is kept, see ``_SENTENCES``),
+        and the message's.
 
         Sentences end at white space and only white space lies between them, so each
-        sentence's VADER tokens are a run of the text's.
+        sentence's VADER tokens are a run of the text's, unless the counts disagree.
         """
         scorer = vader_scorer()
         raw = text.split()
-        tokens = list(map(_TOKENS.__getitem__, raw))
-        lookup = scorer.valence
-        values = [None if w is None else lookup(w) for w in tokens]
         scores = []
         at = 0
         known = _SENTENCES
         for span in sentences:
             part = text[span.start : span.end]
             found = known.get(part)
-            if found is not None:
-                size, value = found
-            else:
-                size = len(part.split())
-                value = _sentence_sentiment(
-                    scorer, part, tokens[at : at + size], values[at : at + size]
-                )
-                known.keep(part, (size, value))
+            if found is None:
+                found = (len(part.split()), _to_sentiment(scorer.polarity_scores(part)))
+                known.keep(part, found)
+            size, value = found
             at += size
             score = _new(SentenceScore)
             _set(score, "span", span)
@@ -441,9 +442,10 @@ class Message:
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache:
-            words = [w for w in tokens if w is not None]
-            kept = [v for w, v in zip(tokens, values, strict=True) if w is not None]
-            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text, kept))
+            words = [w for w in map(_TOKENS.__getitem__, raw) if w is not None]
+            self._cache["sentiment"] = _to_sentiment(
+                scorer.score_words(words, text, scorer.valences(words))
+            )
         return tuple(scores)
 
     @property
@@ -471,7 +473,7 @@ class Message:
         """The language the message is in, as far as the checks need to know."""
 
         def compute() -> Language:
-            words = [t for t in itertools.islice(self.tokens, 600) if t.isalpha()]
+            words = list(filter(str.isalpha, itertools.islice(self.tokens, 600)))
             return language(self.text, words)
 
         result: Language = self._get("language", compute)
@@ -500,17 +502,6 @@ def _scan(tokens: tuple[str, ...], token: str) -> list[int]:
             found.append(at)
     except ValueError:
         return found
-
-
-def _sentence_sentiment(
-    scorer: VaderScorer, part: str, tokens: list[str | None], values: list[float | None]
-) -> Sentiment:
-    """The sentiment of the sentence *part*, from its VADER *tokens* and their *values*."""
-    if values.count(None) == len(values):
-        return _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
-    words = [w for w in tokens if w is not None]
-    kept = [v for w, v in zip(tokens, values, strict=True) if w is not None]
-    return _to_sentiment(scorer.score_words(words, part, kept))
 
 
 class _Kept(dict[str, "tuple[int, Sentiment]"]):
