@@ -441,7 +441,11 @@ class Message:
             scores.append(score)
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
-        if "sentiment" not in self._cache:
+        if "sentiment" not in self._cache and len(scores) == 1:
+            # one sentence holding every token, and only white space around it: the same
+            # words and the same "!" and "?", so the same scores
+            self._cache["sentiment"] = scores[0].sentiment
+        elif "sentiment" not in self._cache:
             words = [w for w in map(_TOKENS.__getitem__, raw) if w is not None]
             self._cache["sentiment"] = _to_sentiment(
                 scorer.score_words(words, text, scorer.valences(words))
