@@ -266,3 +266,24 @@ def test_caches_are_bounded_by_size_not_only_by_count():
         text_module.message(f"Hi {index}{'z' * 19_000}.")
     assert text_module._MESSAGES._chars <= text_module._CACHE_CHARS
     assert len(text_module._MESSAGES._items) < 150
+
+
+def test_known_sentences_are_bounded_and_scored_as_when_new(monkeypatch):
+    known = text_module._Kept(limit=3, chars=40)
+    monkeypatch.setattr(text_module, "_SENTENCES", known)
+    first = Message("Great work. The export failed again! Thanks.").sentence_scores
+    assert set(known) == {"Great work.", "The export failed again!", "Thanks."}
+    again = Message("The export failed again! Nobody told us.").sentence_scores
+    assert again[0].sentiment == first[1].sentiment == sentiment("The export failed again!")
+    assert len(known) <= 3  # full: started afresh
+    long_sentence = "This sentence is far longer than forty characters, so it is not kept."
+    assert len(Message(long_sentence).sentence_scores) == 1
+    assert long_sentence not in known
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "the", ".", "b"]), max_size=120))
+def test_positions_are_every_index_of_the_token(tokens):
+    message = Message(" ".join(tokens))
+    for token in ("a", "b", "the", ".", "zz"):
+        assert message.positions(token) == [i for i, t in enumerate(message.tokens) if t == token]

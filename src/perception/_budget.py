@@ -29,7 +29,7 @@ from typing import TypeVar
 
 import attrs
 
-__all__ = ["available", "bounded", "limit"]
+__all__ = ["available", "bounded", "budgeted", "limit"]
 
 T = TypeVar("T")
 
@@ -120,6 +120,11 @@ def limit(seconds: float | None) -> Iterator[None]:
         _disarm()
         _calls.clear()
         signal.signal(signal.SIGALRM, previous)
+
+
+def budgeted() -> bool:
+    """Whether a time budget is in force (plugin calls go through :func:`bounded`)."""
+    return _budget is not None
 
 
 def bounded(call: Callable[[], T], what: str) -> T:

@@ -135,6 +135,14 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     return tuple(Span(start=s, end=e) for s, e in _sentence_bounds(text, 0, len(text)))
 
 
+def _next_visible(text: str, end: int, stop: int) -> str:
+    """The first visible character of ``text[end:stop]`` ("" when none)."""
+    if end + 1 < stop and text[end] == " " and not text[end + 1].isspace():
+        return text[end + 1]  # one space, then the next word: the common case
+    after = _NEXT_VISIBLE.match(text, end, stop)
+    return "" if after is None else after.group(1)
+
+
 def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text[start:stop]``, trimmed of white space."""
     begin = start
@@ -143,8 +151,7 @@ def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, in
         if match.lastgroup is None:  # terminal punctuation
             if end < stop and not text[end].isspace():
                 continue  # "3.5", "e.g.x", "!!!a": not followed by white space
-            after = _NEXT_VISIBLE.match(text, end, stop)
-            if after is not None and after.group(1).islower():
+            if _next_visible(text, end, stop).islower():
                 continue  # "... 3 p.m. today" or "ok... so": no new sentence
             head = match.start()
             if text[head] == ".":
@@ -205,6 +212,18 @@ def chunk_spans(text: str, limit: int = DEFAULT_CHUNK_CHARS) -> tuple[Span, ...]
         start = cut
     spans.append(_trusted(Span, start=start, end=length))
     return tuple(spans)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _span(start: int, end: int) -> Span:
+    """A span computed from offsets into the text, built as :func:`_trusted` builds it."""
+    span = _new(Span)
+    _set(span, "start", start)
+    _set(span, "end", end)
+    return span
 
 
 def _weighted(parts: list[tuple[int, Sentiment]]) -> Sentiment:
@@ -272,7 +291,7 @@ class Message:
         def compute() -> tuple[Span, ...]:
             text = self.text
             return tuple(
-                _trusted(Span, start=s, end=e)
+                _span(s, e)
                 for chunk in self.chunks
                 for s, e in _sentence_bounds(text, chunk.start, chunk.end)
             )
@@ -352,7 +371,7 @@ class Message:
             if len(tokens) <= _SCAN_TOKENS and asked < _SCAN_ASKS:
                 # a short message asked a few times: a scan is cheaper than an index
                 self._cache["positions asked"] = asked + 1
-                return [i for i, tok in enumerate(tokens) if tok == token]
+                return _scan(tokens, token)
             index = {}
             for i, tok in enumerate(self.tokens):
                 found = index.get(tok)
@@ -397,37 +416,40 @@ class Message:
     def _score_sentences_shared(
         self, text: str, sentences: tuple[Span, ...]
     ) -> tuple[SentenceScore, ...] | None:
-        """Sentence scores (and the message's) from one tokenisation of the whole text.
+        """Sentence scores (each sentence scored once while it is kept, see ``_SENTENCES``),
+        and the message's.
 
         Sentences end at white space and only white space lies between them, so each
-        sentence's VADER tokens are a run of the text's.
+        sentence's VADER tokens are a run of the text's, unless the counts disagree.
         """
         scorer = vader_scorer()
         raw = text.split()
-        tokens = list(map(_TOKENS.__getitem__, raw))
-        lookup = scorer.valence
-        values = [None if w is None else lookup(w) for w in tokens]
         scores = []
         at = 0
+        known = _SENTENCES
         for span in sentences:
             part = text[span.start : span.end]
-            size = len(part.split())
-            part_values = values[at : at + size]
-            if part_values.count(None) == size:
-                value = _NEUTRAL  # no lexicon word: VADER's neutral, without scoring
-            else:
-                part_tokens = tokens[at : at + size]
-                words = [w for w in part_tokens if w is not None]
-                kept = [v for w, v in zip(part_tokens, part_values, strict=True) if w is not None]
-                value = _to_sentiment(scorer.score_words(words, part, kept))
+            found = known.get(part)
+            if found is None:
+                found = (len(part.split()), _to_sentiment(scorer.polarity_scores(part)))
+                known.keep(part, found)
+            size, value = found
             at += size
-            scores.append(_trusted(SentenceScore, span=span, sentiment=value))
+            score = _new(SentenceScore)
+            _set(score, "span", span)
+            _set(score, "sentiment", value)
+            scores.append(score)
         if at != len(raw):
             return None  # not a partition of the text's tokens: score each sentence alone
-        if "sentiment" not in self._cache:
-            words = [w for w in tokens if w is not None]
-            kept = [v for w, v in zip(tokens, values, strict=True) if w is not None]
-            self._cache["sentiment"] = _to_sentiment(scorer.score_words(words, text, kept))
+        if "sentiment" not in self._cache and len(scores) == 1:
+            # one sentence holding every token, and only white space around it: the same
+            # words and the same "!" and "?", so the same scores
+            self._cache["sentiment"] = scores[0].sentiment
+        elif "sentiment" not in self._cache:
+            words = [w for w in map(_TOKENS.__getitem__, raw) if w is not None]
+            self._cache["sentiment"] = _to_sentiment(
+                scorer.score_words(words, text, scorer.valences(words))
+            )
         return tuple(scores)
 
     @property
@@ -455,7 +477,7 @@ class Message:
         """The language the message is in, as far as the checks need to know."""
 
         def compute() -> Language:
-            words = [t for t in itertools.islice(self.tokens, 600) if t.isalpha()]
+            words = list(filter(str.isalpha, itertools.islice(self.tokens, 600)))
             return language(self.text, words)
 
         result: Language = self._get("language", compute)
@@ -472,6 +494,41 @@ class Message:
         """The text of *span*."""
         return self.text[span.start : span.end]
 
+
+def _scan(tokens: tuple[str, ...], token: str) -> list[int]:
+    """The indexes of *token* in *tokens*, in order (``tuple.index`` compares at C speed)."""
+    found: list[int] = []
+    at = -1
+    find = tokens.index
+    try:
+        while True:
+            at = find(token, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
+
+
+class _Kept(dict[str, "tuple[int, Sentiment]"]):
+    """Sentences already scored, with their number of white-space tokens (bounded)."""
+
+    def __init__(self, limit: int, chars: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.chars = chars
+
+    def keep(self, part: str, value: tuple[int, Sentiment]) -> None:
+        """Keep *value* for *part* (a short sentence); start afresh when full."""
+        if len(part) > self.chars:
+            return
+        if len(self) >= self.limit:
+            self.clear()  # bounded, and follows what the texts of the day repeat
+        self[part] = value
+
+
+#: Sentences whose sentiment is known.  A sentence's VADER scores depend on its text
+#: alone, and messages repeat sentences (greetings, closings, a team's stock phrases), so
+#: each distinct sentence of up to 300 characters is scored once while it is kept.
+_SENTENCES = _Kept(20_000, 300)
 
 #: A message of at most this many tokens is scanned for a token's positions, for its first
 #: few questions, instead of being indexed (bounded: at most _SCAN_ASKS scans).
