@@ -11,7 +11,7 @@ cancels out.  With ``--baseline-src`` the same workloads run against another che
 ``src`` folder (put first on ``sys.path``), so that a change is measured in one run.
 
 Run: ``python benchmarks/calibration_cost.py [--baseline-src /path/to/old/src]``
-``[--sets hotel,bank,generated] [--accounts 20,120]``
+``[--sets hotel,bank,generated] [--accounts 20 120]``
 
 Requires valgrind (Debian: ``apt-get install valgrind``) and the calibrate extra; reads
 ``../shared/data`` like ``validity_outcome.py``.  A few minutes per data set.
@@ -110,25 +110,22 @@ def prepare(name: str, folder: Path, large: int) -> str:
     return f"{len(fitted.model.coefficients)} features"
 
 
-def _pair(text: str) -> tuple[int, int]:
-    small, large = (int(part) for part in text.split(","))
-    if not 0 <= small < large:
-        raise argparse.ArgumentTypeError("give two counts, the smaller first: 20,120")
-    return small, large
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline-src", help="another checkout's src folder to compare")
     parser.add_argument("--sets", default="hotel,bank,generated", help=", ".join(SETS))
-    parser.add_argument("--accounts", type=_pair, default=(20, 120))
+    parser.add_argument(
+        "--accounts", type=int, nargs=2, default=(20, 120), metavar=("SMALL", "LARGE")
+    )
     args = parser.parse_args()
+    small, large = args.accounts
+    if not 0 <= small < large:
+        parser.error("--accounts: give two counts, the smaller first: 20 120")
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (Debian: apt-get install valgrind)", file=sys.stderr)
         return 2
     sides = [("this", "")] + ([("baseline", args.baseline_src)] if args.baseline_src else [])
-    small, large = args.accounts
-    print(f"instructions per account (M), assess of accounts {small}..{large} minus 0..{small}")
+    print(f"instructions per account (M): assessing {large} accounts minus assessing {small}")
     for name in args.sets.split(","):
         with tempfile.TemporaryDirectory() as folder:
             about = prepare(name, Path(folder), large)
