@@ -187,11 +187,20 @@ class Prediction:
     points: tuple[float, ...]
 
 
-#: Each dimension's name (an enum's ``value`` is slower to read than a dict).
-_DIMENSION_NAMES: dict[Dimension, str] = {d: d.value for d in Dimension}
-
 #: A signal kind's summed slope and value curve (one value per knot).
 _Part = tuple[float, tuple[float, ...]]
+#: Per dimension: the part of a signal with no subject the model knows, and the parts of
+#: signals about each expectation (by id) and each kind of feedback (by kind).
+_DimensionTable = tuple[_Part, dict[str, _Part], dict[str, _Part]]
+
+
+@attrs.frozen(kw_only=True)
+class _ScorerTable:
+    """What applying a model needs about one scorer: its weight in the default-score
+    feature and its parts per dimension (keyed by the dimension's ``id``)."""
+
+    weight: float
+    dimensions: dict[int, _DimensionTable]
 
 
 def _numbers(value: Mapping[str, float]) -> Mapping[str, float]:
@@ -230,18 +239,15 @@ class CalibrationModel:
 
     _linear: dict[str, float] = attrs.field(init=False, eq=False, repr=False)
     _curves: dict[str, list[float]] = attrs.field(init=False, eq=False, repr=False)
-    _combined: dict[tuple[str, str, str | None], _Part] = attrs.field(
-        init=False, eq=False, repr=False
-    )
-    _by_expectation: dict[tuple[str, str, str], _Part] = attrs.field(
-        init=False, eq=False, repr=False
-    )
+    _tables: dict[str, _ScorerTable] = attrs.field(init=False, eq=False, repr=False)
+    _default_coefficient: float = attrs.field(init=False, eq=False, repr=False)
+    _base: float = attrs.field(init=False, eq=False, repr=False)
     _label: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # The coefficients split into linear ones and value curves (17 knots per
-        # prefix), and combined per (scorer, dimension, subject), so that predicting
-        # needs one look-up per signal and no feature names.
+        # prefix), and are combined per scorer, dimension and subject, so that applying
+        # the model needs a few look-ups per signal and no feature names.
         linear: dict[str, float] = {}
         curves: dict[str, list[float]] = {}
         knots = {_knot_name(i): i for i in range(len(KNOTS))}
@@ -254,21 +260,39 @@ class CalibrationModel:
                 curves.setdefault(prefix, [0.0] * len(KNOTS))[index] = value
         object.__setattr__(self, "_linear", linear)
         object.__setattr__(self, "_curves", curves)
-        combined: dict[tuple[str, str, str | None], _Part] = {}
-        for name in (*linear, *curves):
+        object.__setattr__(self, "_tables", self._make_tables())
+        object.__setattr__(self, "_default_coefficient", linear.get(DEFAULT_FEATURE, 0.0))
+        object.__setattr__(self, "_base", _sigmoid(self.intercept))
+        object.__setattr__(self, "_label", self._make_label())
+
+    def _make_tables(self) -> dict[str, _ScorerTable]:
+        """Per scorer the model knows: its weight and, per dimension, the summed slope and
+        value curve of a signal with no subject, and of one about each expectation and
+        each kind of feedback the coefficients name."""
+        subjects: dict[tuple[str, str], list[str]] = {}
+        for name in (*self._linear, *self._curves):
             parts = name.split("/", 2)
             if len(parts) == 3:
-                key = (parts[0], parts[1], parts[2])
-                combined[key] = self._part(*key)
-        object.__setattr__(self, "_combined", combined)
-        prefix = "expectation:"
-        by_expectation = {
-            (scorer, dimension, subject[len(prefix) :]): part
-            for (scorer, dimension, subject), part in combined.items()
-            if subject is not None and subject.startswith(prefix)
-        }
-        object.__setattr__(self, "_by_expectation", by_expectation)
-        object.__setattr__(self, "_label", self._make_label())
+                subjects.setdefault((parts[0], parts[1]), []).append(parts[2])
+        tables: dict[str, _ScorerTable] = {}
+        for scorer in self.scorers:
+            dimensions: dict[int, _DimensionTable] = {}
+            for dimension in Dimension:
+                by_expectation: dict[str, _Part] = {}
+                by_feedback: dict[str, _Part] = {}
+                for subject in subjects.get((scorer, dimension.value), ()):
+                    kind, _, key = subject.partition(":")
+                    table = {"expectation": by_expectation, "feedback": by_feedback}.get(kind)
+                    if table is not None:
+                        table[key] = self._part(scorer, dimension.value, subject)
+                plain = self._part(scorer, dimension.value, None)
+                # Keyed by identity: the members of an enum are singletons, and id() is
+                # cheaper than an enum's hash.
+                dimensions[id(dimension)] = (plain, by_expectation, by_feedback)
+            tables[scorer] = _ScorerTable(
+                weight=self.weights.get(scorer, 1.0), dimensions=dimensions
+            )
+        return tables
 
     def _part(self, scorer: str, dimension: str, subject: str | None) -> _Part:
         """The summed slope and value curve of a signal of *scorer* on *dimension* about
@@ -286,46 +310,49 @@ class CalibrationModel:
     def contributions(self, account: Account, signals: Sequence[Signal]) -> list[float]:
         """Each signal's contribution to the log-odds, in order: the sum over its
         features (:func:`signal_features`) of feature times coefficient."""
-        known = self.scorers
-        weights = self.weights
-        effective = [
-            s.weight * s.confidence * weights.get(s.scorer, 1.0) if s.scorer in known else 0.0
-            for s in signals
-        ]
-        default = self._linear.get(DEFAULT_FEATURE, 0.0) / (sum(effective) + PRIOR_WEIGHT)
-        combined, by_expectation = self._combined, self._by_expectation
-        expectation_ids = {e.id for e in account.expectations} if by_expectation else set()
+        tables = self._tables
+        entries: list[tuple[float, float, _Part] | None] = []
+        effective: list[float] = []
+        expectation_ids: frozenset[str] | None = None
         feedback_kinds: dict[str, str] | None = None
-        last = len(KNOTS) - 2
-        result: list[float] = []
-        for signal, eff in zip(signals, effective, strict=True):
-            scorer = signal.scorer
-            if scorer not in known:
-                result.append(0.0)
+        for signal in signals:
+            table = tables.get(signal.scorer)
+            if table is None:
+                entries.append(None)
+                effective.append(0.0)
                 continue
-            dimension = _DIMENSION_NAMES[signal.dimension]
-            first = signal.evidence[0] if signal.evidence else None
-            part = None
-            if first is not None:
+            amount = signal.weight * signal.confidence
+            effective.append(amount * table.weight)
+            plain, by_expectation, by_feedback = table.dimensions[id(signal.dimension)]
+            part = plain
+            evidence = signal.evidence
+            if evidence and (by_expectation or by_feedback):
+                first = evidence[0]
+                if expectation_ids is None:
+                    expectation_ids = frozenset(e.id for e in account.expectations)
                 if first in expectation_ids:
-                    part = by_expectation.get((scorer, dimension, first))
-                elif combined:
+                    part = by_expectation.get(first, plain)
+                elif by_feedback:
                     if feedback_kinds is None:
                         feedback_kinds = {f.id: f.kind.value for f in account.feedback}
                     kind = feedback_kinds.get(first)
                     if kind is not None:
-                        part = combined.get((scorer, dimension, f"feedback:{kind}"))
-            if part is None:
-                key = (scorer, dimension, None)
-                part = combined.get(key)
-                if part is None:  # bounded: one per scorer and dimension
-                    part = combined[key] = self._part(scorer, dimension, None)
-            slope, shape = part
-            value = signal.value
-            amount = signal.weight * signal.confidence
-            # The hat functions of the two knots around the value (as _hats).
-            position = (min(1.0, max(-1.0, value)) + 1.0) * _PER_STEP
-            low = min(int(position), last)
+                        part = by_feedback.get(kind, plain)
+            entries.append((amount, signal.value, part))
+        default = self._default_coefficient / (sum(effective) + PRIOR_WEIGHT)
+        last = len(KNOTS) - 2
+        result: list[float] = []
+        for entry, eff in zip(entries, effective, strict=True):
+            if entry is None:
+                result.append(0.0)
+                continue
+            amount, value, (slope, shape) = entry
+            # The hat functions of the two knots around the value (as _hats); a
+            # signal's value lies in [-1, 1] (Signal checks it), clamped all the same.
+            position = ((1.0 if value > 1.0 else -1.0 if value < -1.0 else value) + 1.0) * _PER_STEP
+            low = int(position)
+            if low > last:  # noqa: PLR1730  # a comparison is cheaper than a call of min()
+                low = last
             upper = position - low
             curve = shape[low] * (1.0 - upper) + shape[low + 1] * upper
             result.append((default * eff + amount * slope) * value + amount * curve)
@@ -337,7 +364,7 @@ class CalibrationModel:
         total = sum(contributions)
         z = self.intercept + total
         probability = _sigmoid(z)
-        base = _sigmoid(self.intercept)
+        base = self._base
         slope = (probability - base) / total if abs(total) > 1e-9 else base * (1.0 - base)
         return Prediction(
             probability=probability,
