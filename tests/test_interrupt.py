@@ -18,6 +18,12 @@ pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="reads process groups from Linux's /proc"
 )
 
+#: ``perception`` with Ctrl-C handled as Python does by default.
+_WITH_CTRL_C = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from perception.cli import main; sys.argv[0] = 'perception'; main()"
+)
+
 
 @pytest.fixture
 def long_portfolio(tmp_path):
@@ -34,7 +40,17 @@ def long_portfolio(tmp_path):
 
 def test_ctrl_c_during_a_two_process_run_exits_130_with_one_line(long_portfolio, tmp_path):
     (tmp_path / ".git").mkdir()
-    command = [sys.executable, "-m", "perception", "assess", str(long_portfolio), "--workers", "2"]
+    # As from a terminal: a shell's background job (as CI may run this) starts with Ctrl-C
+    # ignored, and Python then keeps it ignored; the command here starts with it handled.
+    command = [
+        sys.executable,
+        "-c",
+        _WITH_CTRL_C,
+        "assess",
+        str(long_portfolio),
+        "--workers",
+        "2",
+    ]
     process = subprocess.Popen(  # our own interpreter and arguments
         command,
         cwd=tmp_path,
