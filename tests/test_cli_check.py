@@ -125,6 +125,15 @@ def test_inline_marker_silences_a_check(runner, workdir):
     assert "[negative-language]" not in result.output
 
 
+def test_ignore_option_silences_a_check_and_says_so(runner, workdir):
+    (workdir / "draft.txt").write_text(BLAMING, encoding="utf-8")
+    result = run(runner, "check", "draft.txt", "--ignore", "negative-language")
+    assert result.exit_code == 0, result.output
+    assert "[negative-language]" not in result.output
+    assert "draft.txt: silenced: negative-language" in result.output
+    assert "perception: ignore" not in (workdir / "draft.txt").read_text(encoding="utf-8")
+
+
 def test_input_errors_exit_2(runner, workdir):
     (workdir / "bad.txt").write_bytes(b"caf\xe9 \xff\xfe")
     result = run(runner, "check", "bad.txt")

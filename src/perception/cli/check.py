@@ -268,7 +268,7 @@ def _print(
             click.echo(output)
         if item.report.silenced:
             silenced = ", ".join(item.report.silenced)
-            click.echo(f"{label}: silenced by marker: {silenced}", err=True)
+            click.echo(f"{label}: silenced: {silenced}", err=True)
 
 
 def _print_fixed(checked: Sequence[CheckedFile]) -> None:
