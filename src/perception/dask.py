@@ -25,7 +25,7 @@ import contextlib
 import glob
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -150,35 +150,38 @@ def _lines(block: _Block, first: int) -> Iterator[tuple[str, int, bytes]]:
 def _numbering(blocks: list[_Block]) -> list[Any]:
     """The number of the first line of each block (delayed): counted by the workers."""
     counts = [delayed(_line_starts, pure=True)(block) for block in blocks]
-    firsts: list[Any] = []
-    for index, block in enumerate(blocks):
-        if block.start == 0:
-            firsts.append(1)
-        else:
-            firsts.append(delayed(_add, pure=True)(firsts[index - 1], counts[index - 1]))
-    return firsts
+    return _firsts(blocks, counts, add=delayed(_add, pure=True))
 
 
 def _add(a: int, b: int) -> int:
     return a + b
 
 
-def _firsts(blocks: list[_Block], counts: Sequence[int]) -> list[int]:
-    """The number of the first line of each block, from how many lines begin in each."""
-    firsts: list[int] = []
+def _firsts(
+    blocks: list[_Block], counts: Sequence[Any], add: Callable[[Any, Any], Any] = _add
+) -> list[Any]:
+    """The number of the first line of each block, from how many lines begin in each
+    (numbers, or delayed numbers added by a delayed *add*)."""
+    firsts: list[Any] = []
     for index, block in enumerate(blocks):
-        firsts.append(1 if block.start == 0 else firsts[-1] + counts[index - 1])
+        firsts.append(1 if block.start == 0 else add(firsts[-1], counts[index - 1]))
     return firsts
+
+
+def _client() -> Any | None:
+    """The distributed client in use, if there is one."""
+    try:
+        from distributed import default_client  # noqa: PLC0415  # optional
+
+        return default_client()
+    except (ImportError, ValueError):
+        return None
 
 
 def _threads() -> int | None:
     """The worker threads of the distributed client in use, if there is one."""
-    try:
-        from distributed import default_client  # noqa: PLC0415  # optional
-
-        return sum(default_client().nthreads().values()) or None
-    except (ImportError, ValueError):
-        return None
+    client = _client()
+    return None if client is None else sum(client.nthreads().values()) or None
 
 
 def _auto_blocksize(paths: list[str]) -> int:
@@ -415,13 +418,12 @@ def assess_files(
 
 def _as_completed(tasks: list[Delayed]) -> Iterator[_Part]:
     """The tasks' results as each finishes (on a distributed client), else all at once."""
-    try:
-        from distributed import as_completed, default_client  # noqa: PLC0415  # optional
-
-        client = default_client()
-    except (ImportError, ValueError):
+    client = _client()
+    if client is None:
         yield from compute(*tasks)
         return
+    from distributed import as_completed  # noqa: PLC0415  # optional, there with a client
+
     futures = client.compute(tasks)
     for future in as_completed(futures):
         yield future.result()

@@ -46,11 +46,10 @@ def _context_account(
 
 @attrs.frozen
 class _Draft:
-    """A draft to check: its name as given, its text, what to check (the text, or the
-    author's own part of an e-mail), the checks its file says to skip, and whether
-    ``--fix`` may write the text back (the file's text is the message itself)."""
+    """A draft to check: its text, what to check (the text, or the author's own part of
+    an e-mail), the checks its file says to skip, and whether ``--fix`` may write the
+    text back (the file's text is the message itself)."""
 
-    name: str
     text: str
     message: str | AuthorText
     ignore: tuple[str, ...]
@@ -92,9 +91,7 @@ def _read(name: str) -> _Draft:
         if name.endswith(".eml"):
             parsed = read_email(data, source=name)
             ignore = () if parsed.ignore is None else (parsed.ignore or ("*",))
-            return _Draft(
-                name=name, text=parsed.text, message=parsed.author, ignore=ignore, writable=False
-            )
+            return _Draft(text=parsed.text, message=parsed.author, ignore=ignore, writable=False)
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})"
@@ -103,7 +100,7 @@ def _read(name: str) -> _Draft:
         raise click.ClickException(f"{name}: cannot read: {exc.strerror or exc}") from exc
     except MailError as exc:
         raise click.ClickException(str(exc)) from exc
-    return _Draft(name=name, text=text, message=text, ignore=(), writable=name != "-")
+    return _Draft(text=text, message=text, ignore=(), writable=name != "-")
 
 
 def _write(path: Path, text: str) -> None:
