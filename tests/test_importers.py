@@ -18,7 +18,7 @@ from perception.errors import ValidationError
 from perception.importers import import_accounts_csv, import_email, import_zendesk
 from perception.importers._common import html_text, parse_time
 from perception.importers.crm import _typed
-from perception.importers.mail import _message_ids, _without_quotes
+from perception.importers.mail import _message_ids
 from perception.io import iter_accounts
 
 DATA = Path(__file__).parent / "data" / "import"
@@ -85,7 +85,7 @@ def test_email_text_leaves_quotes_out_and_reads_html_and_encoded_subjects(mail_a
     assert reply.text == "The OCR pipeline enforces the PDF/A profile per the SOW. Ticket closed."
     html = by_id["nw-0306-7@northwind.example"]
     assert html.text == (
-        "I don't know what PDF/A is and neither do our suppliers.\n"
+        "I don't know what PDF/A is and neither do our suppliers.\n\n"
         "Closing the ticket does not fix anything & we are still stuck."
     )
     assert html.subject == "Re: Portal rejects our PDFs \u2013 still broken"
@@ -133,12 +133,67 @@ def test_any_bytes_as_mail_are_read_or_refused_cleanly(tmp_path_factory, raw):
 
 
 @given(st.text(max_size=300))
-def test_message_ids_and_quotes_are_linear_and_total(text):
+def test_message_ids_are_total(text):
     for found in _message_ids(text):
         assert found
         assert not found.startswith("<")
-    kept = _without_quotes(text)
-    assert all(not line.lstrip().startswith(">") for line in kept.splitlines())
+
+
+def _one_mail(tmp_path, body, content_type="text/plain"):
+    path = tmp_path / "reply.eml"
+    path.write_text(
+        "From: Dana Whitfield <dana@northwind.example>\n"
+        "To: support@brightdesk.example\n"
+        "Subject: Re: Export\n"
+        "Date: Tue, 10 Mar 2026 09:00:00 +0000\n"
+        "Message-ID: <r1@northwind.example>\n"
+        f"Content-Type: {content_type}; charset=utf-8\n\n{body}",
+        encoding="utf-8",
+    )
+    (account,) = import_email([path], team_domains=["brightdesk.example"], notice=lambda _: None)
+    (message,) = account.interactions
+    return message.text
+
+
+OUTLOOK_REPLY = """Thanks, the export works again.
+
+Dana Whitfield
+Head of Finance | Northwind
++44 20 7946 0000
+
+From: Support <support@brightdesk.example>
+Sent: Monday, March 9, 2026 4:12 PM
+To: Dana Whitfield <dana@northwind.example>
+Subject: Export
+
+The OCR pipeline enforces the PDF/A profile per the SOW. This is terrible wording.
+"""
+
+
+def test_email_text_is_what_the_sender_wrote_without_outlook_thread_or_signature(tmp_path):
+    # The same reading perception check gives an .eml: the quoted message under an
+    # Outlook header block and the name-and-contact block are not the sender's words.
+    assert _one_mail(tmp_path, OUTLOOK_REPLY) == "Thanks, the export works again."
+
+
+def test_email_text_leaves_out_an_attributed_quote_and_a_closing_signature(tmp_path):
+    body = (
+        "Still broken for us, sorry to say.\n\nBest regards,\nDana\n\n"
+        "On Mon, 9 Mar 2026 at 16:12, Support <support@brightdesk.example> wrote:\n"
+        "> Fixed, please try again.\n"
+    )
+    # The closing is the sender's own; the name under it and the quote are not.
+    assert _one_mail(tmp_path, body) == "Still broken for us, sorry to say.\n\nBest regards,"
+
+
+def test_email_html_body_leaves_out_blockquotes_and_signature_containers(tmp_path):
+    body = (
+        "<html><body><div>Nobody has answered us for a week.</div>"
+        '<div class="gmail_signature">Dana Whitfield, Northwind</div>'
+        '<div class="gmail_quote">On Mon, Support wrote:<blockquote>We will look into it.'
+        "</blockquote></div></body></html>"
+    )
+    assert _one_mail(tmp_path, body, "text/html") == "Nobody has answered us for a week."
 
 
 @given(st.text(max_size=300))

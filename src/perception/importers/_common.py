@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
-from html.parser import HTMLParser
 from typing import Any
 
 from perception.errors import Problem, ValidationError
 from perception.io import _parse_datetime  # one reading of times for every input
+from perception.mail import _html_reader  # one reading of HTML for every input
 
 __all__ = ["Notice", "html_text", "invalid", "notifier", "parse_time", "plain_id"]
 
@@ -53,38 +53,8 @@ def parse_time(value: Any, source: str, path: str) -> datetime:
     return parsed
 
 
-class _Text(HTMLParser):
-    """The text of an HTML fragment: blocks become lines, scripts and styles are dropped."""
-
-    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"})
-    _HIDDEN = frozenset({"script", "style", "head", "title"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self._hidden += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
 def html_text(markup: str) -> str:
     """The readable text of *markup* (HTML), one line per block, spaces collapsed."""
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    read = "".join(_html_reader(markup).parts)  # the reading perception.mail gives HTML mail
+    lines = (" ".join(line.split()) for line in read.splitlines())
     return "\n".join(line for line in lines if line)

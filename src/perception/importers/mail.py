@@ -6,9 +6,11 @@ side's domain (the sender of an inbound message, the first recipient outside the
 an outbound one), and each account is one such domain, with the people seen on that side
 as its stakeholders.  Replies are threaded by ``In-Reply-To`` and, when the message it
 names is not in the mail read, by the latest earlier message named in ``References``.
-Quoted text of earlier messages (lines starting with ``>`` and what follows an
-"Original Message" line or an "On ... wrote:" line) is left out, so that each message
-counts for what it adds.
+Each message keeps only what its sender wrote: the quoted earlier messages (``>``
+lines, "On ... wrote:" attributions, Outlook and forwarded-message header blocks, HTML
+blockquotes and the mail clients' thread containers) and the signature are left out, as
+:func:`perception.mail.author_text` reads them, so that each message counts for what it
+adds.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from pathlib import Path
 
 import attrs
 
-from perception.importers._common import Notice, html_text, invalid, notifier
+from perception.importers._common import Notice, invalid, notifier
+from perception.mail import author_text, html_text
 from perception.model import Account, Channel, Customer, Direction, Interaction, Stakeholder
 
 __all__ = ["import_email"]
@@ -60,6 +63,9 @@ def _domain(address: str) -> str:
 
 
 def _body(message: EmailMessage) -> str:
+    """The text the sender wrote: the plain or HTML body without the quoted thread and the
+    signature, as :func:`perception.mail.author_text` and :func:`perception.mail.html_text`
+    split it (the same reading ``perception check`` gives an ``.eml`` file)."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
@@ -70,27 +76,8 @@ def _body(message: EmailMessage) -> str:
         content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if not isinstance(content, str):
         return ""
-    if part.get_content_type() == "text/html":
-        content = html_text(content)
-    return _without_quotes(content)
-
-
-def _is_quote_header(line: str) -> bool:
-    text = line.strip()
-    if text.startswith("-----") and "original message" in text.casefold():
-        return True
-    return text.startswith("On ") and text.endswith("wrote:")
-
-
-def _without_quotes(text: str) -> str:
-    """*text* without the quoted earlier messages a reply carries."""
-    kept = []
-    for line in text.splitlines():
-        if _is_quote_header(line):
-            break
-        if not line.lstrip().startswith(">"):
-            kept.append(line.rstrip())
-    return "\n".join(kept).strip()
+    split = html_text(content) if part.get_content_type() == "text/html" else author_text(content)
+    return split.own_text().strip()
 
 
 def _parse(raw: bytes, source: str) -> _Mail:
