@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from perception._language import Language, language
+from perception._mood_model import MoodModel, load_model, predict
 from perception._vader import vader_scorer
 from perception.outcome import Span
 
@@ -47,11 +48,13 @@ class Cue:
     Attributes:
         kind: ``failure`` (a service failure: "still waiting", "charged twice"),
             ``reassurance`` ("no problem"), ``sarcasm``, ``negative`` or ``positive``
-            (a word of the VADER lexicon), ``request`` (a neutral request) or
-            ``closing`` (a polite closing).
+            (a word of the VADER lexicon), ``request`` (a neutral request),
+            ``closing`` (a polite closing) or ``learned`` (a word or pair of words the
+            trained model weighs towards the label).
         text: the words as written.
         span: where they are in the message.
-        valence: their weight, on VADER's scale (-4 to 4; 0 for requests and closings).
+        valence: their weight, on VADER's scale (-4 to 4; 0 for requests and closings);
+            for ``learned``, the log-odds the words add to the label, signed as it.
     """
 
     kind: str
@@ -359,6 +362,12 @@ def _read(message: Message) -> tuple[list[_Sentence], list[float]]:
 def features(message: Message) -> list[float]:
     """The message's evidence as numbers (see :data:`FEATURES`), for a trained model."""
     sentences, scores = _read(message)
+    return _evidence(message, sentences, scores)
+
+
+def _evidence(
+    message: Message, sentences: Sequence[_Sentence], scores: Sequence[float]
+) -> list[float]:
     if not sentences:
         return [message.sentiment.compound] + [0.0] * (len(FEATURES) - 1)
     count = len(scores)
@@ -389,17 +398,49 @@ def features(message: Message) -> list[float]:
     ]
 
 
-def customer_mood_of(message: Message) -> CustomerMood:
-    """How *message*, written by a customer, reads to a support team."""
+#: Cues of a support conversation: where one is found, the rules written for support
+#: messages decide the label, not the trained model (its training texts hardly hold them).
+SUPPORT_KINDS = frozenset({"failure", "reassurance", "sarcasm", "request", "closing"})
+
+
+def customer_mood_of(message: Message, model: MoodModel | None = None) -> CustomerMood:
+    """How *message*, written by a customer, reads to a support team.
+
+    Where the message holds a cue of a support conversation (:data:`SUPPORT_KINDS`), the
+    rules decide; otherwise the trained model (:mod:`perception._mood_model`, or *model*)
+    reads the rules' evidence and the message's words, and the cues name the words that
+    pushed it most.
+    """
     found = language(message.text)
     if not found.supported:
         return CustomerMood(label="unsupported", score=0.0, language=found)
     sentences, scores = _read(message)
     if not sentences:
         return CustomerMood(label="neutral", score=0.0, language=found)
+    cues = [c for s in sentences for c in s.cues]
+    if not any(c.kind in SUPPORT_KINDS for c in cues):
+        read = predict(model or load_model(), _evidence(message, sentences, scores), message.text)
+        sign = {"negative": -1, "positive": 1}.get(read.label, 0)
+        learned = [
+            Cue("learned", text, Span(start=start, end=end), sign * weight)
+            for text, start, end, weight in read.words
+            if sign
+        ]
+        if sign:  # the lexicon's words that agree, as the rules would name them
+            spans = {(c.span.start, c.span.end) for c in learned}
+            for sentence, value in zip(sentences, scores, strict=True):
+                if value * sign > 0:
+                    learned.extend(
+                        c
+                        for c in _lexicon_cues(message, sentence, sign)
+                        if (c.span.start, c.span.end) not in spans
+                    )
+        cues = learned
+        return CustomerMood(
+            label=read.label, score=round(read.score, 4), language=found, cues=tuple(cues)
+        )
     label, score = _label(scores)
     sign = {"negative": -1, "positive": 1}.get(label, 0)
-    cues = [c for s in sentences for c in s.cues]
     if sign:
         telling = sorted(
             (s for s, v in zip(sentences, scores, strict=True) if v * sign > 0),

@@ -1,0 +1,151 @@
+"""The trained mood model: its file, its features and how it reads a message."""
+
+from __future__ import annotations
+
+import array
+import base64
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perception._mood import FEATURES, customer_mood_of
+from perception._mood_model import CLASSES, FORMAT, VERSION, MoodModel, load_model, ngrams, predict
+from perception.text import Message, customer_mood
+
+#: Sets whose licences forbid shipping what is learned from them (see the data README).
+NON_COMMERCIAL = ("emotional_support", "esconv", "acronym")
+
+
+@given(st.text(max_size=400))
+def test_ngrams_index_the_text_and_count_once(text):
+    found = ngrams(text)
+    names = [g for g, _, _ in found]
+    assert len(names) == len(set(names))
+    for gram, start, end in found:
+        words = gram.split(" ")
+        assert 1 <= len(words) <= 2
+        written = text[start:end].lower()
+        assert written.startswith(words[0])
+        assert written.endswith(words[-1])
+
+
+def test_ngrams_are_words_and_adjacent_pairs_in_lower_case():
+    assert [g for g, _, _ in ngrams("Don't, don't STOP!")] == [
+        "don't",
+        "stop",
+        "don't don't",
+        "don't stop",
+    ]
+
+
+def test_ngrams_of_a_long_hostile_text_are_linear():
+    text = "a'" * 50_000 + "'" * 50_000
+    assert ngrams(text)[0][0].startswith("a'a")
+
+
+def test_the_shipped_model_loads_and_says_what_it_was_trained_on():
+    model = load_model()
+    assert model.features == FEATURES
+    assert len(model.grams) > 1000
+    about = model.about
+    trained = about["trained_on"]
+    assert set(trained) == {
+        "sentiment_sentences",
+        "hotel_reviews",
+        "vader tweets",
+        "vader amazon",
+        "vader movies",
+        "vader nyt",
+    }
+    assert not any(bad in name for name in trained for bad in NON_COMMERCIAL)
+    assert all(entry["licence"] for entry in trained.values())
+    assert about["cross_validated"]["folds"] == 5
+    assert set(about["cross_validated"]["macro_f1"]) == set(trained)
+    assert about["library"].startswith("scikit-learn")
+
+
+def _encoded(values):
+    return base64.b64encode(array.array("f", values).tobytes()).decode("ascii")
+
+
+def _document():
+    return load_model().to_json()
+
+
+def test_a_model_round_trips_through_its_json():
+    model = load_model()
+    again = MoodModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.intercept == model.intercept
+    assert again.feature_weights == model.feature_weights
+    assert again.grams == model.grams
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(format="something else"), "format"),
+        (lambda d: d.update(version=VERSION + 1), "version"),
+        (lambda d: d.update(classes=["positive", "negative"]), "classes"),
+        (lambda d: d.update(intercept=[0.0, 1.0]), "intercept"),
+        (lambda d: d["features"].update(whole=[math.inf, 0.0, 0.0]), "features.whole"),
+        (lambda d: d["features"].update(whole=[1.0, "x", 0.0]), "features.whole"),
+        (lambda d: d.update(grams=["great"]), "grams"),
+        (lambda d: d.update(weights=d["weights"][:-8]), "weights"),
+        (lambda d: d.update(weights="not base64!"), "weights"),
+        (
+            lambda d: d.update(weights=_encoded([math.nan] * 3 * len(d["grams"].split("\n")))),
+            "weights",
+        ),
+        (lambda d: d.update(grams="great\ngreat", weights=_encoded([0.0] * 6)), "grams"),
+    ],
+)
+def test_a_wrong_model_file_is_refused_naming_the_field(change, field):
+    document = _document()
+    change(document)
+    with pytest.raises(ValueError, match=field.replace(".", r"\.")) as info:
+        MoodModel.from_json(document, source="model.json")
+    assert str(info.value).startswith("model.json: ")
+    assert document["format"] == FORMAT or field == "format"
+
+
+@given(st.text(max_size=300))
+def test_a_prediction_is_a_distribution_and_names_words_of_the_text(text):
+    model = load_model()
+    message = Message(text)
+    evidence = [0.0] * len(FEATURES)
+    read = predict(model, evidence, message.text)
+    assert read.label in CLASSES
+    assert math.isclose(sum(read.probabilities), 1.0)
+    assert read.probabilities[CLASSES.index(read.label)] == max(read.probabilities)
+    for written, start, end, weight in read.words:
+        assert text[start:end] == written
+        assert weight > 0
+
+
+def test_a_learned_reading_names_the_words_that_drove_it():
+    mood = customer_mood("Returned it after two days, waste of money.")
+    assert mood.label == "negative"
+    assert mood.words()
+    assert all(w in "Returned it after two days, waste of money." for w in mood.words())
+
+
+def test_support_cues_keep_the_rules_reading():
+    # A service failure, a polite closing, a reassurance: the rules decide.
+    assert customer_mood("Still waiting for the refund, charged twice.").label == "negative"
+    assert customer_mood("No, that is all, thank you.").label != "negative"
+    assert customer_mood("No problem at all, and no complaints from the team. Thanks!").label == (
+        "positive"
+    )
+
+
+def test_a_model_can_be_given_to_the_reading():
+    flat = MoodModel(
+        intercept=(0.0, 5.0, 0.0),
+        features=FEATURES,
+        feature_weights=tuple((0.0, 0.0, 0.0) for _ in FEATURES),
+        grams={},
+    )
+    assert customer_mood_of(Message("What a wonderful, lovely day."), flat).label == "neutral"
