@@ -586,7 +586,10 @@ def customer_mood(text: str) -> CustomerMood:
     adjusted for service failures ("still waiting", "charged twice", "no reply"),
     reassurances ("no problem", "no complaints"), reliable sarcasm markers ("Great,
     another outage."), neutral requests and polite closings ("No, that is all, thank
-    you").  A message in a language the checks do not read is labelled
+    you").  Where the message holds one of those support cues, they decide its label;
+    elsewhere a model trained on labelled reviews, posts and editorials (shipped with
+    the package, see ``benchmarks/train_mood.py``) reads the same evidence and the
+    message's words.  A message in a language the checks do not read is labelled
     ``unsupported``, not neutral.  The result's ``cues`` name the words that drove it.
     """
     from perception.mail import author_text  # noqa: PLC0415  # mail imports this module
