@@ -5,9 +5,10 @@ The customer's word is the ground truth.  Two fits live here:
 * The **outcome model** (:func:`collect_observations`, :func:`fit_calibration`,
   ``perception calibrate``): every stated outcome (a CSAT, NPS or CES answer, a renewal
   or a churn) is an observation, predicted from the evidence before it; a regularised
-  logistic model over the signals, by scorer, dimension and subject and with the shape
-  of each value curve, is cross-validated by whole accounts and fitted with
-  scikit-learn (the ``customer-perception[calibrate]`` extra).  The result is a
+  logistic model over the signals, by scorer, dimension and subject, with the shape of
+  each value curve and per scorer the summaries of its signals (the subject features'
+  penalty chosen with the regularisation), is cross-validated by whole accounts and
+  fitted with scikit-learn (the ``customer-perception[calibrate]`` extra).  The result is a
   :class:`~perception.calibration.CalibrationModel`, written as a versioned file that
   :func:`perception.assess` applies with no extra dependency.
 * The **scorer weights** (:func:`calibrate`, :func:`fit_weights`, :func:`write_weights`),
