@@ -8,7 +8,9 @@ the same accounts (``perception.calibrate.fit_calibration``, 5 folds, seed 0).  
 is taken with a small and a large number of accounts and the difference divided by the
 difference in accounts, so that start-up (imports, reading the accounts and the model)
 cancels out.  With ``--baseline-src`` the same workloads run against another checkout's
-``src`` folder (put first on ``sys.path``), so that a change is measured in one run.
+``src`` folder (put first on ``sys.path``), so that a change is measured in one run; each
+side applies a calibration fitted by its own code on the same accounts (a file of a
+newer version would be refused by the older code).
 
 Run: ``python benchmarks/calibration_cost.py [--baseline-src /path/to/old/src]``
 ``[--sets hotel,bank,generated] [--accounts 20 120]``
@@ -34,7 +36,6 @@ sys.path.insert(0, str(HERE))
 
 import validity_outcome  # noqa: E402  # the data sets, read the same way
 
-from perception.calibrate import collect_observations, fit_calibration  # noqa: E402
 from perception.io import write_jsonl  # noqa: E402
 
 #: The program counted: assess *n* accounts after a few for warming up.
@@ -49,13 +50,26 @@ from perception.config import Config
 from perception.io import iter_accounts
 folder, mode, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
 accounts = list(iter_accounts(folder + "/accounts.jsonl"))
-model = load_calibration(folder + "/model.json") if mode == "with" else None
+model = load_calibration(sys.argv[5]) if mode == "with" else None
 config = Config(calibration=model)
 as_of = datetime(2026, 6, 1, tzinfo=timezone.utc)
 for account in accounts[:5]:
     perception.assess(account, as_of=as_of, config=config)
 for account in accounts[5 : 5 + n]:
     perception.assess(account, as_of=as_of, config=config)
+"""
+
+#: The calibration each side applies, fitted by that side's code on every account.
+_FIT = """
+import sys
+if sys.argv[1]:
+    sys.path.insert(0, sys.argv[1])
+from perception.calibrate import collect_observations, fit_calibration
+from perception.io import iter_accounts
+accounts = list(iter_accounts(sys.argv[2]))
+fitted = fit_calibration(collect_observations(accounts), folds=5, seed=0)
+fitted.model.write(sys.argv[3])
+print(len(fitted.model.coefficients))
 """
 
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
@@ -84,6 +98,7 @@ def count(src: str, folder: Path, mode: str, accounts: int) -> int:
                 str(folder),
                 mode,
                 str(accounts),
+                str(model_path(folder, src)),
             ],
             capture_output=True,
             text=True,
@@ -101,13 +116,36 @@ def per_account(src: str, folder: Path, mode: str, small: int, large: int) -> fl
     return (count(src, folder, mode, large) - count(src, folder, mode, small)) / (large - small)
 
 
-def prepare(name: str, folder: Path, large: int) -> str:
-    """Write the data set's accounts and a calibration fitted on them into *folder*."""
+def model_path(folder: Path, src: str) -> Path:
+    """Where the calibration of the side whose code is in *src* is written."""
+    return folder / ("model-baseline.json" if src else "model.json")
+
+
+def prepare(name: str, folder: Path, large: int, sources: list[str]) -> dict[str, str]:
+    """Write the data set's accounts into *folder* and, for each side's ``src`` in
+    *sources*, a calibration fitted by that side's code on all of them; per side, how
+    many features it has."""
     case = SETS[name]()
-    fitted = fit_calibration(collect_observations(case.accounts), folds=5, seed=0)
-    fitted.model.write(folder / "model.json")
+    write_jsonl(case.accounts, folder / "all.jsonl")
     write_jsonl(case.accounts[: large + 5], folder / "accounts.jsonl")
-    return f"{len(fitted.model.coefficients)} features"
+    features: dict[str, str] = {}
+    for src in sources:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _FIT,
+                src,
+                str(folder / "all.jsonl"),
+                str(model_path(folder, src)),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        )
+        features[src] = f"{result.stdout.strip()} features"
+    return features
 
 
 def main() -> int:
@@ -128,13 +166,13 @@ def main() -> int:
     print(f"instructions per account (M): assessing {large} accounts minus assessing {small}")
     for name in args.sets.split(","):
         with tempfile.TemporaryDirectory() as folder:
-            about = prepare(name, Path(folder), large)
+            about = prepare(name, Path(folder), large, [src for _, src in sides])
             for side, src in sides:
                 without = per_account(src, Path(folder), "without", small, large)
                 with_ = per_account(src, Path(folder), "with", small, large)
                 print(
                     f"{name:<16} {side:<9} without {without / 1e6:7.3f}  with calibration "
-                    f"({about}) {with_ / 1e6:7.3f}  slower by {with_ / without - 1.0:+.1%}",
+                    f"({about[src]}) {with_ / 1e6:7.3f}  slower by {with_ / without - 1.0:+.1%}",
                     flush=True,
                 )
     return 0

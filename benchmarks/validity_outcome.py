@@ -451,10 +451,17 @@ def run_case(case: Case, folds: int, seed: int, repeats: int) -> dict[str, objec
         print(f"     [{'met' if ok else 'NOT MET'}] {label}: {detail}")
 
     throughput = measure_throughput(case.accounts, fitted.model, repeats)
+    regularisation = fitted.model.metadata["regularisation"]
+    subjects = regularisation["subjects"]
+    inside = ", ".join(
+        "out" if f["subjects"] is None else f"x{f['subjects']:g}" for f in validation.folds
+    )
     print(
         f"   calibration time: collecting {collected:.1f} s, cross-validation and fit "
         f"{calibrating:.1f} s ({fitted.model.metadata['features']} features, "
-        f"C = {fitted.model.metadata['regularisation']['C']:g})"
+        f"C = {regularisation['C']:g}, subject features "
+        + ("left out" if subjects is None else f"penalised x{subjects:g}")
+        + f"; in the folds: {inside})"
     )
     print(
         "   assess throughput, accounts per processor-second over {n} alternating rounds: "
@@ -481,13 +488,19 @@ def measure_throughput(accounts: list[Account], model: object, repeats: int) -> 
             seconds[label].append(time.process_time() - started)
     ratios = [w / wo - 1.0 for wo, w in zip(seconds["without"], seconds["with"], strict=True)]
     best = min(seconds["with"]) / min(seconds["without"]) - 1.0
+    # Quartiles need two rounds at least; one round has only its own ratio.
+    spread = (
+        f"quartiles {statistics.quantiles(ratios, n=4)[0]:+.1%} to "
+        f"{statistics.quantiles(ratios, n=4)[2]:+.1%}"
+        if len(ratios) > 1
+        else "one round, no quartiles"
+    )
     return {
         "n": str(repeats),
         "w": f"{len(batch) / min(seconds['without']):.0f}",
         "c": f"{len(batch) / min(seconds['with']):.0f}",
         "s": f"{best:+.1%} best against best, {statistics.median(ratios):+.1%} median of "
-        f"rounds (quartiles {statistics.quantiles(ratios, n=4)[0]:+.1%} to "
-        f"{statistics.quantiles(ratios, n=4)[2]:+.1%})",
+        f"rounds ({spread})",
     }
 
 
@@ -500,6 +513,8 @@ def main() -> None:
         "--only", choices=("hotel", "bank", "generated"), help="Run one data set only."
     )
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, not {args.repeats}")
     print(f"perception validity benchmark, {args.folds}-fold cross-validation, seed {args.seed}")
     print(
         "bands: delighted, satisfied, neutral, at risk, critical (counts); AUC pooled out of fold"

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from perception import Band, assess
 from perception.calibrate import (
     MIN_OUTCOMES,
+    SUBJECT_PENALTIES,
     collect_observations,
     fit_calibration,
     reliability,
@@ -23,6 +24,7 @@ from perception.calibrate import (
 from perception.calibration import (
     FORMAT,
     FORMAT_VERSION,
+    SUMMARIES,
     CalibrationModel,
     calibration_from_json,
     load_calibration,
@@ -34,6 +36,8 @@ from perception.errors import ConfigError, PerceptionError
 from perception.examples import SAMPLE_AS_OF, sample_portfolio
 from perception.examples.outcomes import TODAY, generate
 from perception.io import write_jsonl
+from perception.model import Dimension
+from perception.outcome import Signal
 from perception.report import account_text, calibration_html, portfolio_html
 
 PORTFOLIO = sample_portfolio()
@@ -99,10 +103,35 @@ def test_the_fit_is_cross_validated_and_described(fitted):
     assert 0.0 <= meta["cv"]["brier"]["mean"] < 0.25
     assert sum(b["count"] for b in meta["reliability"]) == fitted.outcomes
     assert len(fitted.cross_validation.probabilities) == fitted.outcomes
+    # The subject features' penalty is chosen with C, in each fold and for the final fit.
+    allowed = [None if math.isinf(p) else p for p in SUBJECT_PENALTIES]
+    assert meta["regularisation"]["subjects"] in allowed
+    assert meta["regularisation"]["subjects_grid"] == allowed
+    assert all(f["subjects"] in allowed for f in fitted.cross_validation.folds)
+    if meta["regularisation"]["subjects"] is None:
+        assert not any(n.count("/") >= 2 for n in fitted.model.coefficients)
+
+
+def test_a_feature_that_never_varies_gets_no_coefficient(generated):
+    # The same amount in every account (as a survey's fixed number of ratings gives) says
+    # nothing the intercept does not: it is left out of the fit rather than let it make
+    # the fit ill-conditioned.
+    observations = collect_observations(generated[:60])
+    items = tuple(
+        attrs.evolve(o, features={**o.features, "same#evidence": 4.0}) for o in observations.items
+    )
+    report = fit_calibration(attrs.evolve(observations, items=items), folds=2, seed=0)
+    assert "same#evidence" not in report.model.coefficients
+    assert any(n.endswith("#evidence") for n in report.model.coefficients)
 
 
 def test_calibration_round_trip(fitted, tmp_path, generated):
     path = fitted.model.write(tmp_path / "model.json")
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["version"] == FORMAT_VERSION == 2
+    # Version 2 carries the per-scorer summaries.
+    summaries = {n.rpartition("#")[2] for n in written["coefficients"] if "#" in n}
+    assert summaries == set(SUMMARIES)
     loaded = load_calibration(path)
     assert loaded.coefficients == fitted.model.coefficients
     assert loaded.intercept == fitted.model.intercept
@@ -178,6 +207,59 @@ def test_applying_equals_the_features_times_the_coefficients(seed, intercept, de
     )
 
 
+def _signal(scorer: str, value: float, weight: float, confidence: float) -> Signal:
+    return Signal(
+        scorer=scorer,
+        dimension=Dimension.RELIABILITY,
+        value=value,
+        explanation="A signal.",
+        weight=weight,
+        confidence=confidence,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["disconfirmation", "voice"]),
+            st.floats(-1, 1),
+            st.floats(0.1, 3),
+            st.floats(0.01, 1),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_each_signal_adds_to_its_scorers_summaries(specs):
+    signals = [_signal(*spec) for spec in specs]
+    rows = signal_features(PORTFOLIO[0], signals, {})
+    for (scorer, value, weight, confidence), row in zip(specs, rows, strict=True):
+        amount = weight * confidence
+        assert row[f"{scorer}#evidence"] == amount
+        assert (f"{scorer}#below" in row) is (value < 0)
+        assert row.get(f"{scorer}#shortfall", 0.0) == (amount * value if value < 0 else 0.0)
+    # Two shortfalls count twice: the summaries are sums over the signals.
+    for scorer in ("disconfirmation", "voice"):
+        below = [w * c for s, v, w, c in specs if s == scorer and v < 0]
+        total = sum(row.get(f"{scorer}#below", 0.0) for row in rows)
+        assert total == pytest.approx(sum(below))
+
+
+def test_a_step_below_zero_is_applied_exactly_at_zero():
+    model = CalibrationModel(
+        intercept=0.0,
+        coefficients={"voice#below": 2.0, "voice#shortfall": 1.0, "voice#evidence": 0.5},
+        scorers={"voice"},
+        weights={},
+    )
+    values = (-1.0, -0.3, -1e-12, 0.0, 0.4, 1.0)
+    signals = [_signal("voice", v, 1.0, 1.0) for v in values]
+    got = model.contributions(PORTFOLIO[0], signals)
+    expected = [0.5 + (2.0 + v if v < 0 else 0.0) for v in values]
+    assert got == pytest.approx(expected, abs=1e-12)
+
+
 def test_reliability_bins():
     bins = reliability([0.05, 0.07, 0.95, 1.0, 0.5], [False, True, True, True, False])
     assert [b["count"] for b in bins] == [2, 0, 0, 0, 0, 1, 0, 0, 0, 2]
@@ -220,6 +302,21 @@ def test_a_file_from_a_newer_perception_is_refused(tmp_path):
         ({"weights": {"voice": None}}, "weights.voice: must be a finite number, not None"),
         ({"scorers": "voice"}, "scorers: must be a list of scorer names, not 'voice'"),
         ({"extra": 1}, "unknown key 'extra'"),
+        (
+            {"coefficients": {"voice#peak": 1.0}},
+            (
+                "coefficients.voice#peak: not a summary feature (scorer#summary, the summary one "
+                "of evidence, below, shortfall)"
+            ),
+        ),
+        ({"coefficients": {"#below": 1.0}}, "coefficients.#below: not a summary feature"),
+        (
+            {"version": 1, "coefficients": {"voice#below": 1.0}},
+            (
+                "coefficients.voice#below: summary features came with calibration file version 2; "
+                "this file says version 1"
+            ),
+        ),
     ],
 )
 def test_a_file_of_the_wrong_shape_is_refused_naming_the_field(tmp_path, change, expected):
@@ -229,6 +326,37 @@ def test_a_file_of_the_wrong_shape_is_refused_naming_the_field(tmp_path, change,
         load_calibration(path)
     assert str(info.value).startswith(f"{path}: not a usable calibration file")
     assert expected in str(info.value)
+
+
+def test_a_version_1_file_is_read_and_applied_as_before(tmp_path):
+    # A file written before the summaries: the same coefficients, the same contributions
+    # as their feature sum (which has no summaries to pick up).
+    account = PORTFOLIO[0]
+    signals = assess(account, as_of=SAMPLE_AS_OF).signals
+    rows = signal_features(account, signals, {})
+    names = sorted({n for row in rows for n in row if "#" not in n})
+    coefficients = {n: (i % 7 - 3) / 5.0 for i, n in enumerate(names)}
+    path = tmp_path / "old.json"
+    old = {**good(), "version": 1, "scorers": sorted({s.scorer for s in signals}), "weights": {}}
+    path.write_text(json.dumps({**old, "coefficients": coefficients}), encoding="utf-8")
+    model = load_calibration(path)
+    slow = [sum(coefficients.get(n, 0.0) * v for n, v in row.items()) for row in rows]
+    assert model.contributions(account, signals) == pytest.approx(slow, abs=1e-9)
+    assert model.to_json()["version"] == FORMAT_VERSION
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=20))
+def test_any_coefficient_name_is_read_or_refused_naming_it(name):
+    data = {**good(), "coefficients": {name: 1.0}}
+    scorer, hash_sign, summary = name.rpartition("#")
+    a_summary = "/" not in name and hash_sign == "#"
+    if a_summary and not (scorer and summary in SUMMARIES):
+        with pytest.raises(ConfigError) as info:
+            calibration_from_json(data)
+        assert f"coefficients.{name}: not a summary feature" in str(info.value)
+    else:
+        assert calibration_from_json(data).coefficients == {name: 1.0}
 
 
 def test_unreadable_files_are_refused(tmp_path):

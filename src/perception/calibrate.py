@@ -5,9 +5,10 @@ The customer's word is the ground truth.  Two fits live here:
 * The **outcome model** (:func:`collect_observations`, :func:`fit_calibration`,
   ``perception calibrate``): every stated outcome (a CSAT, NPS or CES answer, a renewal
   or a churn) is an observation, predicted from the evidence before it; a regularised
-  logistic model over the signals, by scorer, dimension and subject and with the shape
-  of each value curve, is cross-validated by whole accounts and fitted with
-  scikit-learn (the ``customer-perception[calibrate]`` extra).  The result is a
+  logistic model over the signals, by scorer, dimension and subject, with the shape of
+  each value curve and per scorer the summaries of its signals (the subject features'
+  penalty chosen with the regularisation), is cross-validated by whole accounts and
+  fitted with scikit-learn (the ``customer-perception[calibrate]`` extra).  The result is a
   :class:`~perception.calibration.CalibrationModel`, written as a versioned file that
   :func:`perception.assess` applies with no extra dependency.
 * The **scorer weights** (:func:`calibrate`, :func:`fit_weights`, :func:`write_weights`),
@@ -51,6 +52,7 @@ __all__ = [
     "DEFAULT_GRID",
     "MIN_OUTCOMES",
     "MIN_PER_CLASS",
+    "SUBJECT_PENALTIES",
     "TARGET",
     "Calibration",
     "CrossValidation",
@@ -409,6 +411,11 @@ MIN_OUTCOMES = 30
 MIN_PER_CLASS = 10
 #: Inverse regularisation strengths tried, on standardised features.
 C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+#: Penalties tried on the features about one subject (one expectation, one kind of
+#: feedback), relative to the rest: chosen with C by the inner cross-validation, so that
+#: they are learned as freely as the scorers' and dimensions' features only where the data
+#: supports them, shrunk towards them (4 or 16 times the penalty), or left out (``inf``).
+SUBJECT_PENALTIES: tuple[float, ...] = (1.0, 4.0, 16.0, math.inf)
 #: The default-score feature is scaled up by this factor after standardising, so that
 #: the penalty on its coefficient is this factor squared smaller: the model keeps the
 #: default score unless the data shows better.
@@ -584,26 +591,43 @@ def _design(sk: Any, items: Sequence[Observation], names: Sequence[str] | None =
     return _Design(tuple(names), matrix, labels, groups)
 
 
-def _scales(sk: Any, design: _Design) -> Any:
-    """Each column's divisor: its standard deviation (1 when constant), and for the
-    default-score feature that divided by :data:`_DEFAULT_EMPHASIS`."""
+def _subject_columns(names: Sequence[str]) -> list[int]:
+    """The columns of the features about one subject (``scorer/dimension/subject``, with
+    or without a knot)."""
+    return [i for i, name in enumerate(names) if name.count("/") >= 2]
+
+
+def _scales(sk: Any, design: _Design, subjects: float = 1.0) -> Any:
+    """Each column's divisor: its standard deviation, for the default-score feature that
+    divided by :data:`_DEFAULT_EMPHASIS`, and for the subject features multiplied by the
+    square root of their penalty *subjects*.  An infinite divisor scales the column to
+    zero and its coefficient with it: so for subject features left out, and for a column
+    that is constant in these rows (the same amount of evidence in every account, as in
+    a survey), whose coefficient the unpenalised intercept makes zero at the optimum
+    anyway, and which would only make the fit ill-conditioned."""
     np = sk.np
     matrix = design.matrix
     mean = np.asarray(matrix.mean(axis=0)).ravel()
     square = np.asarray(matrix.multiply(matrix).mean(axis=0)).ravel()
     sd = np.sqrt(np.maximum(square - mean * mean, 0.0))
-    sd[sd < 1e-12] = 1.0
+    # (Relative to the mean: the cancellation in the variance leaves about 1e-8 of it.)
+    sd[sd <= 1e-6 * np.maximum(1.0, np.abs(mean))] = np.inf
     if DEFAULT_FEATURE in design.names:
         sd[design.names.index(DEFAULT_FEATURE)] /= _DEFAULT_EMPHASIS
+    if subjects != 1.0:
+        sd[_subject_columns(design.names)] *= math.sqrt(subjects)
     return sd
 
 
-def _path(sk: Any, design: _Design, rows: Any, grid: Sequence[float]) -> list[tuple[float, Any]]:
+def _path(
+    sk: Any, design: _Design, rows: Any, grid: Sequence[float], subjects: float = 1.0
+) -> list[tuple[float, Any]]:
     """``(intercept, coefficients on the raw features)`` fitted on *rows* for each C of
-    *grid* (ascending), each fit starting from the previous one."""
+    *grid* (ascending), each fit starting from the previous one, with the subject
+    features' penalty *subjects* times the rest's."""
     np = sk.np
     train = design.matrix[rows]
-    scale = _scales(sk, _Design(design.names, train, None, None))
+    scale = _scales(sk, _Design(design.names, train, None, None), subjects)
     scaled = train.multiply(1.0 / scale).tocsr()
     labels = design.labels[rows]
     model = sk.LogisticRegression(solver="newton-cg", max_iter=500, tol=1e-6, warm_start=True)
@@ -619,9 +643,10 @@ def _path(sk: Any, design: _Design, rows: Any, grid: Sequence[float]) -> list[tu
     return fitted
 
 
-def _fit(sk: Any, design: _Design, rows: Any, c: float) -> tuple[float, Any]:
-    """``(intercept, coefficients on the raw features)`` fitted on *rows* with *c*."""
-    return _path(sk, design, rows, [c])[0]
+def _fit(sk: Any, design: _Design, rows: Any, c: float, subjects: float) -> tuple[float, Any]:
+    """``(intercept, coefficients on the raw features)`` fitted on *rows* with *c* and the
+    subject penalty *subjects*."""
+    return _path(sk, design, rows, [c], subjects)[0]
 
 
 def _convergence_warning() -> type[Warning]:
@@ -642,20 +667,29 @@ def _log_loss(sk: Any, labels: Any, p: Any) -> float:
     return float(-sk.np.mean(labels * sk.np.log(p) + (1 - labels) * sk.np.log(1 - p)))
 
 
-def _choose_c(sk: Any, design: _Design, rows: Any, seed: int, folds: int = 3) -> float:
-    """The regularisation with the least cross-validated log loss on *rows* (whole
-    accounts per fold)."""
+def _choose(sk: Any, design: _Design, rows: Any, seed: int, folds: int = 3) -> tuple[float, float]:
+    """``(C, subject penalty)`` with the least cross-validated log loss on *rows* (whole
+    accounts per fold); among equals the smaller subject penalty, then the larger C."""
     np = sk.np
     labels, groups = design.labels[rows], design.groups[rows]
     splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     grid = sorted(C_GRID)
-    losses = dict.fromkeys(grid, 0.0)
+    penalties = SUBJECT_PENALTIES if _subject_columns(design.names) else (1.0,)
+    losses = {(s, c): 0.0 for s in penalties for c in grid}
     for inner_train, inner_test in splitter.split(np.zeros(len(rows)), labels, groups):
         train, test = rows[inner_train], rows[inner_test]
-        for c, fitted in zip(grid, _path(sk, design, train, grid), strict=True):
-            p = _predict(sk, design, test, fitted)
-            losses[c] += _log_loss(sk, design.labels[test], p) * len(test)
-    return min(grid, key=lambda c: (losses[c], -c))
+        for subjects in penalties:
+            path = _path(sk, design, train, grid, subjects)
+            for c, fitted in zip(grid, path, strict=True):
+                p = _predict(sk, design, test, fitted)
+                losses[subjects, c] += _log_loss(sk, design.labels[test], p) * len(test)
+    subjects, c = min(losses, key=lambda key: (losses[key], key[0], -key[1]))
+    return c, subjects
+
+
+def _penalty(subjects: float) -> float | None:
+    """A subject penalty as JSON can hold it: ``None`` for left out (infinite)."""
+    return None if math.isinf(subjects) else subjects
 
 
 def _spread(values: Sequence[float]) -> dict[str, Any]:
@@ -723,7 +757,9 @@ class CrossValidation:
     Attributes:
         probabilities: per observation (in order), the probability predicted by a model
             fitted without its account.
-        folds: the figures of each fold (``auc``, ``brier``, ``spearman``, ``c``).
+        folds: the figures of each fold (``auc``, ``brier``, ``spearman``; ``c`` and
+            ``subjects``, the regularisation and subject penalty chosen inside it,
+            ``None`` for the subject features left out).
         auc: mean, sd and per-fold AUC of telling satisfied from not.
         brier: the same for the Brier score.
         spearman: the same for the rank correlation with the stated answer.
@@ -756,10 +792,10 @@ def cross_validate(observations: Observations, *, folds: int = 5, seed: int = 0)
     per_fold: list[dict[str, float | None]] = []
     splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(np.zeros(len(items)), design.labels, design.groups):
-        c = _choose_c(sk, design, train, seed)
-        predicted[test] = _predict(sk, design, test, _fit(sk, design, train, c))
+        c, subjects = _choose(sk, design, train, seed)
+        predicted[test] = _predict(sk, design, test, _fit(sk, design, train, c, subjects))
         figures = _figures([float(p) for p in predicted[test]], [items[i] for i in test])
-        per_fold.append({**figures, "c": c})
+        per_fold.append({**figures, "c": c, "subjects": _penalty(subjects)})
     probabilities = tuple(float(p) for p in predicted)
     return CrossValidation(
         probabilities=probabilities,
@@ -817,8 +853,8 @@ def fit_calibration(
     items = observations.items
     design = _design(sk, items)
     everything = np.arange(len(items))
-    c = _choose_c(sk, design, everything, seed, folds=folds)
-    intercept, coefficients = _fit(sk, design, everything, c)
+    c, subjects = _choose(sk, design, everything, seed, folds=folds)
+    intercept, coefficients = _fit(sk, design, everything, c, subjects)
     kept = {n: float(v) for n, v in zip(design.names, coefficients, strict=True) if v != 0.0}
     default_scores = [o.default_score / 100.0 for o in items]
     yes = sum(1 for o in items if o.satisfied)
@@ -835,7 +871,13 @@ def fit_calibration(
         "outcomes": len(items),
         "satisfied": yes,
         "features": len(kept),
-        "regularisation": {"C": c, "grid": list(C_GRID), "penalty": "l2"},
+        "regularisation": {
+            "C": c,
+            "grid": list(C_GRID),
+            "penalty": "l2",
+            "subjects": _penalty(subjects),
+            "subjects_grid": [_penalty(p) for p in SUBJECT_PENALTIES],
+        },
         "cv": {
             "folds": folds,
             "seed": seed,

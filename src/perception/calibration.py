@@ -16,15 +16,26 @@ learn where the data has something to say and keep the defaults where it has not
   signal is about, or the kind of feedback): how much each matters;
 * the shape of each scorer's and each subject's value curve: a piecewise-linear function
   of the signal's value with knots every 0.125 from -1 to 1, that is how much each level
-  of each service matters (a rating of 2 may hurt far more than a 3 helps).
+  of each service matters (a rating of 2 may hurt far more than a 3 helps);
+* three summaries of each scorer's signals, each a sum over them: how much evidence
+  there is (``scorer#evidence``, the sum of weight x confidence), how much of it fell
+  short (``scorer#below``, the same over the signals below zero) and by how much
+  (``scorer#shortfall``, weight x confidence x the value below zero).  The value curves
+  can draw the same shapes, knot by knot; a summary draws them with one coefficient, so
+  that "each shortfall costs this much" is a cheap thing for the regularised fit to say
+  when the data is too thin to learn a curve.
+
+The subject features are the finest level: :mod:`perception.calibrate` penalises them
+more than the rest, or leaves them out, as cross-validation inside the fit decides.
 
 Each signal contributes its features times its own weight and confidence, so the log-odds
 are a sum over signals and every signal's share of them is exact.  Signals of scorers the
 model never saw contribute nothing.
 
-The file is JSON: ``{"format": "perception-calibration", "version": 1, ...}``.  A file
+The file is JSON: ``{"format": "perception-calibration", "version": 2, ...}``.  A file
 of a newer version, or of the wrong shape, is refused with an error naming the file and
-the field.
+the field.  Version 1 files (before the summaries) are read as they were written; a
+summary coefficient in a version 1 file is refused.
 """
 
 from __future__ import annotations
@@ -48,6 +59,7 @@ __all__ = [
     "FORMAT_VERSION",
     "KNOTS",
     "PRIOR_WEIGHT",
+    "SUMMARIES",
     "CalibrationModel",
     "Prediction",
     "account_features",
@@ -59,8 +71,11 @@ __all__ = [
 
 #: The ``format`` of a calibration file.
 FORMAT = "perception-calibration"
-#: The newest file version this perception reads (and the one it writes).
-FORMAT_VERSION = 1
+#: The newest file version this perception reads (and the one it writes).  Version 2
+#: added the per-scorer summaries (:data:`SUMMARIES`).
+FORMAT_VERSION = 2
+#: The per-scorer summaries, named ``scorer#summary``, in the order they are applied.
+SUMMARIES: tuple[str, ...] = ("evidence", "below", "shortfall")
 #: Knots of the value curves: every 0.125 from -1 to 1.
 KNOTS: tuple[float, ...] = tuple(-1.0 + i / 8.0 for i in range(17))
 _STEP = 0.125
@@ -85,6 +100,10 @@ def _hats(value: float) -> list[tuple[int, float]]:
     return [(i, w) for i, w in pairs if w > 0.0]
 
 
+def _summary_name(scorer: str, summary: str) -> str:
+    return f"{scorer}#{summary}"
+
+
 def signal_subject(account: Account, signal: Signal) -> str | None:
     """What *signal* is about, when it names one: ``expectation:ID`` for a signal whose
     first evidence is an expectation, ``feedback:KIND`` for one whose first evidence is a
@@ -105,9 +124,10 @@ def signal_features(
 
     A signal with value ``v``, weight ``w`` and confidence ``c`` adds ``w c v`` to its
     scorer's, its scorer-and-dimension's and its subject's linear features, ``w c h_k(v)``
-    to their curve features (``h_k`` the hat function of knot ``k``), and its share of
+    to their curve features (``h_k`` the hat function of knot ``k``), its share of
     the default score, ``W w c v / (total + 1)`` with ``W`` its scorer's weight in
-    *weights*.
+    *weights*, and to its scorer's summaries ``w c`` (``#evidence``) and, when ``v < 0``,
+    ``w c`` (``#below``) and ``w c v`` (``#shortfall``).
     """
     known = None if scorers is None else frozenset(scorers)
     kept = [known is None or s.scorer in known for s in signals]
@@ -134,6 +154,10 @@ def signal_features(
         row[dimension] = amount * value
         for index, share in hats:
             row[scorer + _knot_name(index)] = amount * share
+        row[_summary_name(scorer, "evidence")] = amount
+        if value < 0.0:
+            row[_summary_name(scorer, "below")] = amount
+            row[_summary_name(scorer, "shortfall")] = amount * value
         subject = _subject(signal, expectation_ids, feedback_kinds)
         if subject is not None:
             key = f"{dimension}/{subject}"
@@ -187,8 +211,8 @@ class Prediction:
     points: tuple[float, ...]
 
 
-#: A signal kind's summed slope and value curve (one value per knot).
-_Part = tuple[float, tuple[float, ...]]
+#: A signal kind's summed slope, value curve (one value per knot) and step below zero.
+_Part = tuple[float, tuple[float, ...], float]
 #: Per dimension: the part of a signal with no subject the model knows, and the parts of
 #: signals about each expectation (by id) and each kind of feedback (by kind).
 _DimensionTable = tuple[_Part, dict[str, _Part], dict[str, _Part]]
@@ -301,11 +325,19 @@ class CalibrationModel:
         prefix = f"{scorer}/{dimension}"
         slope = linear.get(scorer, 0.0) + linear.get(prefix, 0.0)
         shape = list(curves.get(scorer, [0.0] * len(KNOTS)))
+        # The evidence and shortfall summaries are piecewise linear with a knot at zero,
+        # so the value curve carries them exactly; the step below zero is apart.
+        evidence = linear.get(_summary_name(scorer, "evidence"), 0.0)
+        shortfall = linear.get(_summary_name(scorer, "shortfall"), 0.0)
+        if evidence or shortfall:
+            shape = [
+                y + evidence + shortfall * min(k, 0.0) for y, k in zip(shape, KNOTS, strict=True)
+            ]
         if subject is not None:
             slope += linear.get(f"{prefix}/{subject}", 0.0)
             for i, value in enumerate(curves.get(f"{prefix}/{subject}", ())):
                 shape[i] += value
-        return slope, tuple(shape)
+        return slope, tuple(shape), linear.get(_summary_name(scorer, "below"), 0.0)
 
     def contributions(self, account: Account, signals: Sequence[Signal]) -> list[float]:
         """Each signal's contribution to the log-odds, in order: the sum over its
@@ -346,7 +378,7 @@ class CalibrationModel:
             if entry is None:
                 result.append(0.0)
                 continue
-            amount, value, (slope, shape) = entry
+            amount, value, (slope, shape, below) = entry
             # The hat functions of the two knots around the value (as _hats); a
             # signal's value lies in [-1, 1] (Signal checks it), clamped all the same.
             position = ((1.0 if value > 1.0 else -1.0 if value < -1.0 else value) + 1.0) * _PER_STEP
@@ -355,6 +387,8 @@ class CalibrationModel:
                 low = last
             upper = position - low
             curve = shape[low] * (1.0 - upper) + shape[low + 1] * upper
+            if value < 0.0:
+                curve += below
             result.append((default * eff + amount * slope) * value + amount * curve)
         return result
 
@@ -445,6 +479,26 @@ def _table_of_numbers(data: Mapping[str, Any], key: str, problems: list[str]) ->
     return result
 
 
+def _check_summaries(coefficients: Mapping[str, float], version: int, problems: list[str]) -> None:
+    """A summary coefficient (``scorer#summary``, no ``/``) must name a known summary and
+    a scorer, in a file of a version that has them."""
+    known = ", ".join(SUMMARIES)
+    for name in coefficients:
+        if "/" in name or "#" not in name:
+            continue
+        scorer, _, summary = name.rpartition("#")
+        if not scorer or summary not in SUMMARIES:
+            problems.append(
+                f"coefficients.{name}: not a summary feature (scorer#summary, the summary one "
+                f"of {known})"
+            )
+        elif version < 2:
+            problems.append(
+                f"coefficients.{name}: summary features came with calibration file version 2; "
+                f"this file says version {version}"
+            )
+
+
 def _refuse(source: str, problems: list[str]) -> ConfigError:
     noun = "problem" if len(problems) == 1 else "problems"
     lines = [f"{source}: not a usable calibration file: {len(problems)} {noun}"]
@@ -479,6 +533,7 @@ def calibration_from_json(data: Any, *, source: str = "<calibration>") -> Calibr
     if not _finite(intercept):
         problems.append(f"intercept: must be a finite number, not {intercept!r}")
     coefficients = _table_of_numbers(data, "coefficients", problems)
+    _check_summaries(coefficients, version, problems)
     weights = _table_of_numbers(data, "weights", problems)
     scorers = data.get("scorers")
     if not isinstance(scorers, list) or not all(isinstance(s, str) for s in scorers):

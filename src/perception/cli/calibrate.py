@@ -26,6 +26,22 @@ def _spread(summary: Mapping[str, Any]) -> str:
     return f"{mean:.3f}" + (f" +/- {sd:.3f}" if sd is not None else "")
 
 
+def _regularisation(report: FitReport) -> str:
+    regularisation = report.model.metadata["regularisation"]
+    subjects = regularisation.get("subjects")
+    about = (
+        "left out"
+        if subjects is None
+        else "penalised like the rest"
+        if subjects == 1
+        else f"penalised {subjects:g} times more"
+    )
+    return (
+        f"{len(report.model.coefficients)} features, regularisation C = "
+        f"{regularisation['C']:g}; the features about one subject {about}."
+    )
+
+
 def _text(report: FitReport, target: Path | None) -> str:
     validation = report.cross_validation
     folds = len(validation.folds)
@@ -49,10 +65,7 @@ def _text(report: FitReport, target: Path | None) -> str:
         "Reliability of the cross-validated probabilities:",
         reliability_text(validation.reliability),
         "",
-        (
-            f"{len(report.model.coefficients)} features, regularisation C = "
-            f"{report.model.metadata['regularisation']['C']:g}."
-        ),
+        _regularisation(report),
     ]
     if target is not None:
         lines.append(f"Wrote {target}. Apply it: perception assess PATH --calibration {target}")
