@@ -30,7 +30,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +41,11 @@ from _sets import (
     supporter_turns,
 )
 from check import INBOUND, build_messages
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
