@@ -7,7 +7,7 @@ Shared by :func:`perception.engine.check` (a draft) and :func:`perception.engine
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -35,11 +35,13 @@ def enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered
     return [e for e in entries if e.name not in config.disable]
 
 
-#: The contexts built for the last message, reused while messages share their context
-#: (a batch of drafts to one customer): ``(key objects, contexts)``.
-_LAST_CONTEXTS: list[
-    tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext[Any]]]]
-] = []
+#: What runs one check on a message: the check's entry, its context, and the verification
+#: of its findings (built once for a run of messages with the same context).
+_Planned = tuple[Registered[Any], CheckContext[Any], "Callable[[Finding], str | None]"]
+
+#: The plan built for the last message, reused while messages share their context (a
+#: batch of drafts to one customer): ``(key objects, plan)``.
+_LAST_PLAN: list[tuple[tuple[object, ...], list[_Planned]]] = []
 
 
 def check_contexts(
@@ -52,12 +54,25 @@ def check_contexts(
     thread: tuple[Interaction, ...] = (),
 ) -> list[tuple[Registered[Any], CheckContext[Any]]]:
     """Each enabled check with its context for one message."""
+    plan = _plan(registry, config, customer, account, reply_to, recipient, thread)
+    return [(entry, ctx) for entry, ctx, _ in plan]
+
+
+def _plan(
+    registry: Registry,
+    config: Config,
+    customer: Customer | None,
+    account: Account | None,
+    reply_to: Interaction | None,
+    recipient: str | None,
+    thread: tuple[Interaction, ...],
+) -> list[_Planned]:
     key = (registry, config, customer, account, reply_to, recipient, thread)
-    if _LAST_CONTEXTS:
-        last_key, contexts = _LAST_CONTEXTS[0]
+    if _LAST_PLAN:
+        last_key, plan = _LAST_PLAN[0]
         if all(a is b for a, b in zip(key, last_key, strict=True)):
-            return contexts
-    contexts = [
+            return plan
+    plan = [
         (
             entry,
             CheckContext(
@@ -69,11 +84,12 @@ def check_contexts(
                 recipient=recipient,
                 thread=thread,
             ),
+            functools.partial(finding_problem, check=entry.name),
         )
         for entry in enabled(registry.checks.values(), config)
     ]
-    _LAST_CONTEXTS[:] = [(key, contexts)]
-    return contexts
+    _LAST_PLAN[:] = [(key, plan)]
+    return plan
 
 
 def check_message(
@@ -93,12 +109,12 @@ def check_message(
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    contexts = check_contexts(registry, config, customer, account, reply_to, recipient, thread)
-    names = [entry.name for entry, _ in contexts]
+    plan = _plan(registry, config, customer, account, reply_to, recipient, thread)
+    names = [entry.name for entry, _, _ in plan]
     silenced = _silenced(message.text, names) | _ignored(ignore, names)
     length = len(message.text) if length < 0 else length
     not_applicable: list[str] = []
-    for entry, ctx in contexts:
+    for entry, ctx, verify in plan:
         if entry.name in silenced:
             continue
         if not _applies(entry, message, ctx, failures, strict=strict):
@@ -110,7 +126,7 @@ def check_message(
             Finding,
             failures,
             strict=strict,
-            verify=functools.partial(finding_problem, check=entry.name),
+            verify=verify,
         )
         for finding in produced:
             span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]

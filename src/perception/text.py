@@ -276,28 +276,29 @@ class Message:
             value = self._cache[key] = compute()
             return value
 
+    # Each analysis is looked up in the cache first, with no function built for it: the
+    # checks ask for the same few analyses dozens of times per message.
+
     @property
     def chunks(self) -> tuple[Span, ...]:
         """The chunks the text is analysed in (one span for a text within the bound)."""
-        result: tuple[Span, ...] = self._get(
-            "chunks", lambda: chunk_spans(self.text, self.chunk_chars)
-        )
-        return result
+        found: tuple[Span, ...] | None = self._cache.get("chunks")
+        if found is None:
+            found = self._cache["chunks"] = chunk_spans(self.text, self.chunk_chars)
+        return found
 
     @property
     def sentences(self) -> tuple[Span, ...]:
         """Spans of the message's sentences."""
-
-        def compute() -> tuple[Span, ...]:
+        found: tuple[Span, ...] | None = self._cache.get("sentences")
+        if found is None:
             text = self.text
-            return tuple(
+            found = self._cache["sentences"] = tuple(
                 _span(s, e)
                 for chunk in self.chunks
                 for s, e in _sentence_bounds(text, chunk.start, chunk.end)
             )
-
-        result: tuple[Span, ...] = self._get("sentences", compute)
-        return result
+        return found
 
     @property
     def word_bounds(self) -> tuple[tuple[int, int], ...]:
@@ -307,22 +308,31 @@ class Message:
 
     def token_bounds(self, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
         """``(start, end)`` of the tokens at *indexes* (cheaper than :attr:`word_bounds`
-        when a check needs the offsets of a few tokens only)."""
+        when a check needs the offsets of the first tokens only)."""
         wanted = sorted(set(indexes))
-        if "word_bounds" in self._cache or len(wanted) > 16:
-            bounds = self.word_bounds
-            return {i: bounds[i] for i in wanted}
-        found: dict[int, tuple[int, int]] = {}
-        matches = _WORD.finditer(self.text)
-        position = -1
-        for index in wanted:
-            match = next(itertools.islice(matches, index - position - 1, None))
-            found[index] = match.span()
-            position = index
-        return found
+        if not wanted:
+            return {}
+        bounds = self._cache.get("word_bounds")
+        if bounds is None:
+            bounds = self._bounds_through(wanted[-1])
+        return {i: bounds[i] for i in wanted}
+
+    def _bounds_through(self, last: int) -> list[tuple[int, int]]:
+        """The bounds of the tokens up to *last* at least (or of all of them, when there
+        are fewer): the scan goes on from where the previous call stopped."""
+        bounds: list[tuple[int, int]] = self._cache.get("bounds so far", [])
+        missing = last + 1 - len(bounds)
+        if missing > 0:
+            at = bounds[-1][1] if bounds else 0
+            matches = _WORD.finditer(self.text, at)
+            # a new list, never one extended in place: a message may be shared by threads
+            bounds = bounds + [m.span() for m in itertools.islice(matches, missing)]
+            self._cache["bounds so far"] = bounds
+        return bounds
 
     def _word_bounds(self) -> tuple[tuple[int, int], ...]:
-        return tuple([m.span() for m in _WORD.finditer(self.text)])
+        bounds = self._bounds_through(len(self.text))  # more than there are tokens: all
+        return tuple(bounds)
 
     @property
     def words(self) -> tuple[Span, ...]:
@@ -339,28 +349,33 @@ class Message:
         Offsets into it are offsets into the text whenever it is not ``None``.
         """
 
-        def compute() -> str | None:
+        found: str | None = self._cache.get("lowered", _UNKNOWN)
+        if found is _UNKNOWN:
             lowered = self.text.lower()
-            return lowered if len(lowered) == len(self.text) else None
-
-        result: str | None = self._get("lowered", compute)
-        return result
+            found = self._cache["lowered"] = lowered if len(lowered) == len(self.text) else None
+        return found
 
     @property
     def tokens(self) -> tuple[str, ...]:
         """The text of each of :attr:`words`, in lower case (curly apostrophes made straight)."""
 
-        def compute() -> tuple[str, ...]:
-            return tuple(map(str.lower, _WORD.findall(self.text.replace("\u2019", "'"))))
-
-        result: tuple[str, ...] = self._get("tokens", compute)
-        return result
+        found: tuple[str, ...] | None = self._cache.get("tokens")
+        if found is None:
+            text = self.text
+            if text.isascii():  # lower case changes no character's class: one call
+                found = tuple(_WORD.findall(self.lowered or ""))
+            else:
+                found = tuple(map(str.lower, _WORD.findall(text.replace("\u2019", "'"))))
+            self._cache["tokens"] = found
+        return found
 
     @property
     def vocabulary(self) -> frozenset[str]:
         """The set of :attr:`tokens`."""
-        result: frozenset[str] = self._get("vocabulary", lambda: frozenset(self.tokens))
-        return result
+        found: frozenset[str] | None = self._cache.get("vocabulary")
+        if found is None:
+            found = self._cache["vocabulary"] = frozenset(self.tokens)
+        return found
 
     def positions(self, token: str) -> list[int]:
         """Indexes into :attr:`tokens` where *token* (lower case) occurs, in order."""
@@ -386,20 +401,23 @@ class Message:
     def sentiment(self) -> Sentiment:
         """Sentiment of the whole message (length-weighted over chunks for long texts)."""
 
-        def compute() -> Sentiment:
+        found: Sentiment | None = self._cache.get("sentiment")
+        if found is None:
             chunks = self.chunks
             if len(chunks) == 1:
-                return sentiment(self.text)
-            return _weighted([(c.end - c.start, sentiment(self.slice(c))) for c in chunks])
-
-        result: Sentiment = self._get("sentiment", compute)
-        return result
+                found = sentiment(self.text)
+            else:
+                found = _weighted([(c.end - c.start, sentiment(self.slice(c))) for c in chunks])
+            self._cache["sentiment"] = found
+        return found
 
     @property
     def sentence_scores(self) -> tuple[SentenceScore, ...]:
         """Each sentence's span and sentiment."""
-        result: tuple[SentenceScore, ...] = self._get("sentence_scores", self._score_sentences)
-        return result
+        found: tuple[SentenceScore, ...] | None = self._cache.get("sentence_scores")
+        if found is None:
+            found = self._cache["sentence_scores"] = self._score_sentences()
+        return found
 
     def _score_sentences(self) -> tuple[SentenceScore, ...]:
         text = self.text
@@ -476,12 +494,11 @@ class Message:
     def language(self) -> Language:
         """The language the message is in, as far as the checks need to know."""
 
-        def compute() -> Language:
+        found: Language | None = self._cache.get("language")
+        if found is None:
             words = list(filter(str.isalpha, itertools.islice(self.tokens, 600)))
-            return language(self.text, words)
-
-        result: Language = self._get("language", compute)
-        return result
+            found = self._cache["language"] = language(self.text, words)
+        return found
 
     @property
     def customer_mood(self) -> CustomerMood:
@@ -524,6 +541,9 @@ class _Kept(dict[str, "tuple[int, Sentiment]"]):
             self.clear()  # bounded, and follows what the texts of the day repeat
         self[part] = value
 
+
+#: What the cache of a :class:`Message` holds for an analysis not made yet.
+_UNKNOWN: Any = object()
 
 #: Sentences whose sentiment is known.  A sentence's VADER scores depend on its text
 #: alone, and messages repeat sentences (greetings, closings, a team's stock phrases), so
