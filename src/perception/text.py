@@ -76,6 +76,8 @@ _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
 #: the match, not with a look-ahead, so that a long run followed by a letter is scanned
 #: once (a look-ahead makes the engine retry the run from each of its positions: quadratic).
 _BOUNDARY = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*|(?P<gap>\n[^\S\n]*\n\s*)")
+#: The same, as the separator of ``re.split``: white space and tokens, in turn.
+_PIECES = re.compile(f"({_WORD.pattern})")
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ABBREVIATIONS = frozenset(
     [
@@ -308,31 +310,37 @@ class Message:
 
     def token_bounds(self, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
         """``(start, end)`` of the tokens at *indexes* (cheaper than :attr:`word_bounds`
-        when a check needs the offsets of the first tokens only)."""
-        wanted = sorted(set(indexes))
-        if not wanted:
-            return {}
-        bounds = self._cache.get("word_bounds")
-        if bounds is None:
-            bounds = self._bounds_through(wanted[-1])
-        return {i: bounds[i] for i in wanted}
+        when a check needs the offsets of a few tokens only)."""
+        ends = self._ends()
+        return {i: (ends[2 * i], ends[2 * i + 1]) for i in indexes}
 
-    def _bounds_through(self, last: int) -> list[tuple[int, int]]:
-        """The bounds of the tokens up to *last* at least (or of all of them, when there
-        are fewer): the scan goes on from where the previous call stopped."""
-        bounds: list[tuple[int, int]] = self._cache.get("bounds so far", [])
-        missing = last + 1 - len(bounds)
-        if missing > 0:
-            at = bounds[-1][1] if bounds else 0
-            matches = _WORD.finditer(self.text, at)
-            # a new list, never one extended in place: a message may be shared by threads
-            bounds = bounds + [m.span() for m in itertools.islice(matches, missing)]
-            self._cache["bounds so far"] = bounds
-        return bounds
+    def _pieces(self) -> list[str]:
+        """The text split into its tokens and the white space between them: white space,
+        a token, white space ... white space (an empty string where there is none).
+
+        Tokens come in lower case when the text is ASCII (all of it lower-cased at once);
+        every piece has the length of the text it stands for, so that the pieces' lengths
+        add up to the tokens' offsets.
+        """
+        found: list[str] | None = self._cache.get("pieces")
+        if found is None:
+            text = self.text
+            plain = self.lowered if text.isascii() else None
+            found = _PIECES.split(plain if plain is not None else text.replace("\u2019", "'"))
+            self._cache["pieces"] = found
+        return found
+
+    def _ends(self) -> list[int]:
+        """Where each of :meth:`_pieces` ends in the text: token *i* is
+        ``text[ends[2 * i] : ends[2 * i + 1]]``."""
+        found: list[int] | None = self._cache.get("ends")
+        if found is None:
+            found = self._cache["ends"] = list(itertools.accumulate(map(len, self._pieces())))
+        return found
 
     def _word_bounds(self) -> tuple[tuple[int, int], ...]:
-        bounds = self._bounds_through(len(self.text))  # more than there are tokens: all
-        return tuple(bounds)
+        ends = self._ends()
+        return tuple(zip(ends[0:-1:2], ends[1::2], strict=True))
 
     @property
     def words(self) -> tuple[Span, ...]:
@@ -361,11 +369,9 @@ class Message:
 
         found: tuple[str, ...] | None = self._cache.get("tokens")
         if found is None:
-            text = self.text
-            if text.isascii():  # lower case changes no character's class: one call
-                found = tuple(_WORD.findall(self.lowered or ""))
-            else:
-                found = tuple(map(str.lower, _WORD.findall(text.replace("\u2019", "'"))))
+            tokens = self._pieces()[1::2]
+            # an ASCII text's tokens are lower-cased already (see _pieces)
+            found = tuple(tokens) if self.text.isascii() else tuple(map(str.lower, tokens))
             self._cache["tokens"] = found
         return found
 
