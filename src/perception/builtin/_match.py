@@ -191,9 +191,15 @@ class Pattern:
     Matching lower-case text with a lower-case pattern is about twice as fast as
     ``re.IGNORECASE``; when lower-casing changes the text's length (a few non-ASCII
     letters do), offsets would drift, so the original text is searched instead.
+
+    *starts*, when given, are the letters a match can start with (every one of them: a
+    letter left out would lose matches).  A look-ahead of one character names them, so
+    that the engine tries the pattern only where one of them stands.
     """
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, starts: str = "") -> None:
+        if starts:
+            pattern = f"(?=[{re.escape(starts)}]){pattern}"
         self.lower = re.compile(pattern)
         self.anycase = re.compile(pattern, re.IGNORECASE)
 
@@ -233,6 +239,7 @@ ACKNOWLEDGES = Pattern(
     r"(?:my|our)\s+(?:fault|mistake|bad)|not\s+(?:good\s+enough|the\s+experience)|"
     r"thank(?:s|\s+you)\s+for\s+(?:your\s+patience|raising|flagging|letting|bringing|"
     r"reporting|telling|your\s+feedback|the\s+feedback|pointing|your\s+honesty))",
+    starts="sarutifdywmon",
 )
 
 

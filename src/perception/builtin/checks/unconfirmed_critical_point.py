@@ -42,6 +42,7 @@ _CONFIRMS = Pattern(
     r"please\s+(?:approve|reply|sign\s+off|let\s+(?:me|us)\s+know)|your\s+(?:approval|"
     r"confirmation|sign-?off|go-ahead|ok|okay)|reply\s+(?:to\s+)?confirm\w*|"
     r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)",
+    starts="pcwldiaryt",
 )
 #: Words of which one must be in a message for :data:`_CONFIRMS` to be searched.
 _CONFIRM_TRIGGERS = frozenset(
