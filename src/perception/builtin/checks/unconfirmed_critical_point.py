@@ -31,7 +31,8 @@ RULES_FILE = "critical_points.toml"
 #: The kinds of critical point.
 KINDS = ("decision", "date", "price", "scope")
 
-_DIGIT_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b")
+#: (The look-ahead in front lets the engine skip to the digits: see ``_match.Pattern``.)
+_DIGIT_DATE = re.compile(r"(?=\d)\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b")
 
 _CONFIRMS = Pattern(
     r"\b(?:please\s+confirm|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:confirm|"

@@ -240,7 +240,8 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w&]*[A-Z][\w&]*")
+#: A word with two capitals (the look-ahead in front lets the engine skip to capitals).
+_CAPITALISED = re.compile(r"(?=[A-Z])\b[A-Z][\w&]*[A-Z][\w&]*")
 _ALPHA_START = re.compile(r"\b[^\W\d_]")
 
 
