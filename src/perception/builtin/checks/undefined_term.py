@@ -242,6 +242,14 @@ def _addresses(text: str) -> list[tuple[int, int]]:
 
 #: A word with two capitals (the look-ahead in front lets the engine skip to capitals).
 _CAPITALISED = re.compile(r"(?=[A-Z])\b[A-Z][\w&]*[A-Z][\w&]*")
+#: The same for ASCII text (the same classes on ASCII characters, faster).
+_CAPITALISED_ASCII = re.compile(_CAPITALISED.pattern, re.ASCII)
+
+
+def _capitalised(text: str) -> re.Pattern[str]:
+    return _CAPITALISED_ASCII if text.isascii() else _CAPITALISED
+
+
 _ALPHA_START = re.compile(r"\b[^\W\d_]")
 
 
@@ -250,7 +258,7 @@ def _first_acronyms(message: Message) -> dict[str, tuple[int, int]]:
     text = message.text
     first: dict[str, tuple[int, int]] = {}
     shouting = 0
-    for match in _CAPITALISED.finditer(text):
+    for match in _capitalised(text).finditer(text):
         token = match.group()
         if token.isupper():
             shouting += 1
@@ -349,7 +357,7 @@ def _known_terms(text: str) -> frozenset[str]:
 
 
 def _terms_of(text: str) -> frozenset[str]:
-    found = {acronym_core(m.group()) for m in _CAPITALISED.finditer(text)}
+    found = {acronym_core(m.group()) for m in _capitalised(text).finditer(text)}
     found.discard(None)
     return frozenset(t for t in found if t is not None)
 
