@@ -71,6 +71,27 @@ def _total_syllables(words: list[str]) -> int:
     return sum(map(syllables, words))
 
 
+def _counts(sentence: str) -> tuple[int, int]:
+    """The words of *sentence* (runs of letters, digits, apostrophes and hyphens that start
+    with a letter) and their syllables."""
+    words = (_ALPHA_WORD_ASCII if sentence.isascii() else _ALPHA_WORD).findall(sentence)
+    return len(words), _total_syllables(words) if words else 0
+
+
+#: Sentences longer than this are counted afresh rather than kept.
+_CACHED_SENTENCE_CHARS = 300
+_cached_counts = functools.lru_cache(maxsize=8192)(_counts)
+
+
+def _sentence_counts(sentence: str) -> tuple[int, int]:
+    """:func:`_counts` of *sentence*, kept for the sentences of up to 300 characters that
+    messages repeat (greetings, closings, a team's stock phrases); bounded by count and
+    by size."""
+    if len(sentence) > _CACHED_SENTENCE_CHARS:
+        return _counts(sentence)
+    return _cached_counts(sentence)
+
+
 def flesch_reading_ease(words: int, sentences: int, syllable_count: int) -> float:
     """Flesch (1948) reading ease: 206.835 - 1.015 words/sentence - 84.6 syllables/word."""
     if words <= 0 or sentences <= 0:
@@ -143,21 +164,21 @@ class ReadabilityCheck:
         """Findings for the long sentences, and the words, syllables and sentences."""
         findings: list[Finding] = []
         total_words = total_syllables = sentences = 0
-        alpha_words = (_ALPHA_WORD_ASCII if message.text.isascii() else _ALPHA_WORD).findall
+        text = message.text
         for where in message.sentences:
-            words = alpha_words(message.text, where.start, where.end)
-            if not words:
+            count, syllable_count = _sentence_counts(text[where.start : where.end])
+            if not count:
                 continue
             sentences += 1
-            total_words += len(words)
-            total_syllables += _total_syllables(words)
-            if len(words) > max_words:
+            total_words += count
+            total_syllables += syllable_count
+            if count > max_words:
                 findings.append(
                     finding(
                         check=self.name,
                         severity=Severity.INFO,
                         span=where,
-                        message=f"This sentence has {len(words)} words (more than {max_words}).",
+                        message=f"This sentence has {count} words (more than {max_words}).",
                         suggestion="Split it into shorter sentences, one idea each.",
                     )
                 )

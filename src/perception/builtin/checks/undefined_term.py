@@ -20,7 +20,6 @@ short code such as ``B2B`` is information) and a CamelCase product name (``OpenC
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
@@ -206,10 +205,15 @@ def _defined_in_brackets(text: str, candidates: Collection[str]) -> set[str]:
 
 def _defined_in_words(text: str, core: str) -> bool:
     """Whether *core* is defined as ``SF stands for ...`` or by initials beside it."""
-    for found in itertools.islice(re.finditer(re.escape(core), text), 20):
-        after = found.end() + (1 if text[found.end() : found.end() + 1] == "s" else 0)
-        if _DEFINING.match(text, after) or _spelled_nearby(text, found.start(), found.end(), core):
+    start = text.find(core)
+    for _ in range(20):  # the first 20 occurrences, as re.finditer finds them (no overlap)
+        if start < 0:
+            break
+        end = start + len(core)
+        after = end + (1 if text[end : end + 1] == "s" else 0)
+        if _DEFINING.match(text, after) or _spelled_nearby(text, start, end, core):
             return True
+        start = text.find(core, end)
     return False
 
 
