@@ -571,8 +571,16 @@ def _runs(roles: Sequence[str]) -> list[list[int]]:
     return runs
 
 
-#: A line that starts with a rule or separator character ("-----", "____", "====").
-_RULE_START = re.compile(r"^[ \t]{0,8}[-_=*\u2014]", re.MULTILINE)
+#: A line that starts with a rule or separator character ("-----", "____", "===="): the
+#: first line, or one after a line break (searched for as such, the engine skips to the
+#: line breaks instead of trying every position as ``^`` with ``re.MULTILINE`` would).
+_RULE_FIRST = re.compile(r"[ \t]{0,8}[-_=*\u2014]")
+_RULE_AFTER = re.compile(r"\n[ \t]{0,8}[-_=*\u2014]")
+
+
+def _rule_start(text: str) -> bool:
+    """Whether a line of *text* (cut at line feeds) starts with a rule character."""
+    return _RULE_FIRST.match(text) is not None or _RULE_AFTER.search(text) is not None
 
 
 def _line_offsets(text: str) -> tuple[list[str], list[int]]:
@@ -608,7 +616,7 @@ def author_text(
     if "\n" not in text and not known and signature is None:
         return _whole(text)
     lines, starts = _line_offsets(text)
-    if ">" in text or ":" in text or known or _RULE_START.search(text):
+    if ">" in text or ":" in text or known or _rule_start(text):
         layout = _layout(lines)
     else:  # nothing can quote or start an earlier message: only a signature to look for
         layout = _Layout(["own" if line.strip() else "blank" for line in lines])
