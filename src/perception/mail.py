@@ -22,7 +22,7 @@ import email
 import email.policy
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from email.message import EmailMessage, MIMEPart
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -722,6 +722,10 @@ def _thread(layout: _Layout, level: int) -> tuple[Quoted, ...]:
     return first + inner.thread
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def thread_interactions(thread: Iterable[Quoted], at: datetime) -> tuple[Interaction, ...]:
     """The quoted messages as inbound interactions ``quoted-1``, ``quoted-2`` ... at *at*."""
     return tuple(
@@ -750,18 +754,24 @@ class Draft:
     markers: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, text: str | AuthorText, *, author_only: bool, at: datetime) -> Draft:
-        """The draft of *text*; with *author_only* false, the whole text is checked."""
+    def of(cls, text: str | AuthorText, *, author_only: bool, at: datetime | None = None) -> Draft:
+        """The draft of *text*; with *author_only* false, the whole text is checked.
+
+        *at* dates the quoted messages (default: now, read only when there are any).
+        """
         split = text if isinstance(text, AuthorText) else author_text(text) if author_only else None
         if split is None:
             assert isinstance(text, str)
             return cls(text=text, checked=text)
         if split.whole:
             return cls(text=split.text, checked=split.text)
+        thread: tuple[Interaction, ...] = ()
+        if split.thread:
+            thread = thread_interactions(split.thread, at if at is not None else _utc_now())
         return cls(
             text=split.text,
             checked=split.masked(),
-            thread=thread_interactions(split.thread, at),
+            thread=thread,
             markers=silenced(split.text, ["*"]),
         )
 

@@ -552,11 +552,9 @@ class TokenRules:
     def first_of_each(self, message: Message, kinds: Collection[str]) -> dict[str, Span]:
         """The first statement of each of *kinds* in *message*, by kind."""
         tokens = message.tokens
-        starts = sorted(
-            i for word in self.anchors & message.vocabulary for i in message.positions(word)
-        )
+        anchors = self.anchors
         hits: dict[str, tuple[int, int]] = {}
-        for i in starts:
+        for i in [i for i, token in enumerate(tokens) if token in anchors]:
             hit = self.at(tokens, i)
             if hit is not None and hit[0] in kinds and hit[0] not in hits:
                 hits[hit[0]] = (i, hit[1])
