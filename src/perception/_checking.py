@@ -14,6 +14,7 @@ import attrs
 
 from perception._silence import ignored as _ignored
 from perception._silence import silenced as _silenced
+from perception._validation import trusted as _trusted
 from perception._verify import applies as _applies
 from perception._verify import finding_problem
 from perception._verify import run_plugin as _run
@@ -67,10 +68,17 @@ def _plan(
     recipient: str | None,
     thread: tuple[Interaction, ...],
 ) -> list[_Planned]:
-    key = (registry, config, customer, account, reply_to, recipient, thread)
     if _LAST_PLAN:
-        last_key, plan = _LAST_PLAN[0]
-        if all(a is b for a, b in zip(key, last_key, strict=True)):
+        last, plan = _LAST_PLAN[0]
+        if (
+            last[0] is registry
+            and last[1] is config
+            and last[2] is customer
+            and last[3] is account
+            and last[4] is reply_to
+            and last[5] is recipient
+            and last[6] is thread
+        ):
             return plan
     plan = [
         (
@@ -88,7 +96,7 @@ def _plan(
         )
         for entry in enabled(registry.checks.values(), config)
     ]
-    _LAST_PLAN[:] = [(key, plan)]
+    _LAST_PLAN[:] = [((registry, config, customer, account, reply_to, recipient, thread), plan)]
     return plan
 
 
@@ -111,7 +119,9 @@ def check_message(
     findings: list[Finding] = []
     plan = _plan(registry, config, customer, account, reply_to, recipient, thread)
     names = [entry.name for entry, _, _ in plan]
-    silenced = _silenced(message.text, names) | _ignored(ignore, names)
+    silenced = _silenced(message.text, names)
+    if ignore:
+        silenced |= _ignored(ignore, names)
     length = len(message.text) if length < 0 else length
     not_applicable: list[str] = []
     for entry, ctx, verify in plan:
@@ -141,12 +151,14 @@ def check_message(
                 finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
             findings.append(finding)
     findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
-    return MessageReport(
+    # every field as the record's converters would make it (tuples), so not converted again
+    return _trusted(
+        MessageReport,
         length=length,
         sentiment=message.sentiment,
         sentences=message.sentence_scores,
-        findings=findings,
-        failures=failures,
-        silenced=tuple(sorted(silenced)),
+        findings=tuple(findings),
+        failures=tuple(failures),
+        silenced=tuple(sorted(silenced)) if silenced else (),
         not_applicable=tuple(not_applicable),
     )

@@ -759,10 +759,9 @@ class Draft:
 
         *at* dates the quoted messages (default: now, read only when there are any).
         """
-        split = text if isinstance(text, AuthorText) else author_text(text) if author_only else None
-        if split is None:
-            assert isinstance(text, str)
-            return cls(text=text, checked=text)
+        if isinstance(text, str) and (not author_only or "\n" not in text):
+            return cls(text=text, checked=text)  # one line is all the author's (author_text)
+        split = text if isinstance(text, AuthorText) else author_text(text)
         if split.whole:
             return cls(text=split.text, checked=split.text)
         thread: tuple[Interaction, ...] = ()

@@ -294,7 +294,12 @@ class Message:
         """The chunks the text is analysed in (one span for a text within the bound)."""
         found: tuple[Span, ...] | None = self._cache.get("chunks")
         if found is None:
-            found = self._cache["chunks"] = chunk_spans(self.text, self.chunk_chars)
+            size = len(self.text)
+            if size <= self.chunk_chars:
+                found = (_span(0, size),)  # as chunk_spans makes it, without the loop
+            else:
+                found = chunk_spans(self.text, self.chunk_chars)
+            self._cache["chunks"] = found
         return found
 
     @property
