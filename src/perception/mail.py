@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -585,11 +586,7 @@ def _rule_start(text: str) -> bool:
 
 def _line_offsets(text: str) -> tuple[list[str], list[int]]:
     lines = text.splitlines(keepends=True)
-    starts = []
-    at = 0
-    for line in lines:
-        starts.append(at)
-        at += len(line)
+    starts = list(itertools.accumulate(map(len, lines[:-1]), initial=0)) if lines else []
     return [line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") for line in lines], starts
 
 

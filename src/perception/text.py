@@ -470,7 +470,9 @@ class Message:
             part = text[span.start : span.end]
             found = known.get(part)
             if found is None:
-                found = (len(part.split()), _to_sentiment(scorer.polarity_scores(part)))
+                split = part.split()
+                words = [w for w in map(_TOKENS.__getitem__, split) if w is not None]
+                found = (len(split), _to_sentiment(scorer.score_words(words, part)))
                 known.keep(part, found)
             size, value = found
             at += size

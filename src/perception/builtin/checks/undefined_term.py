@@ -166,7 +166,9 @@ def _spelled_nearby(text: str, start: int, end: int, short: str) -> bool:
     Graphs, or TAG", "GMC, grid-based motion clustering".
     """
     size = 2 * len(short) + 2
-    before = _COMPOUND.sub("", text[max(0, start - 15 * size) : start])
+    before = text[max(0, start - 15 * size) : start]
+    if "-" in before:
+        before = _COMPOUND.sub("", before)
     words = [w for w in _WORD_CHARS.findall(before) if w.lower() != "or"]
     if _initials(short, words[-size:]):
         return True
