@@ -50,32 +50,42 @@ def _count_syllables(word: str) -> int:
     return max(1, count)
 
 
-_cached_syllables = functools.lru_cache(maxsize=65_536)(_count_syllables)
+#: How many words' syllable counts are kept (the first words seen, as VADER's caches do).
+_SYLLABLE_WORDS = 65_536
+
+
+class _Syllables(dict[str, int]):
+    """The syllables of each word seen, kept for the next texts (bounded by count, and by
+    size: words of more than 40 characters, which no English word has, are not kept).
+
+    A plain dictionary looked up at C speed: twice as fast as ``functools.lru_cache``.
+    """
+
+    def __missing__(self, word: str) -> int:
+        count = _count_syllables(word)
+        if len(self) < _SYLLABLE_WORDS and len(word) <= CACHED_TOKEN_CHARS:
+            self[word] = count
+        return count
+
+
+_SYLLABLES = _Syllables()
 
 
 def syllables(word: str) -> int:
-    """Estimated syllables of an English *word* (vowel groups, silent final ``e``).
-
-    Words of up to 40 characters are cached; longer ones (no English word is) are counted
-    afresh, so that the cache is bounded by size as well as by count.
-    """
-    if len(word) > CACHED_TOKEN_CHARS:
-        return _count_syllables(word)
-    return _cached_syllables(word)
+    """Estimated syllables of an English *word* (vowel groups, silent final ``e``)."""
+    return _SYLLABLES[word]
 
 
 def _total_syllables(words: list[str]) -> int:
-    """The syllables of *words*: :func:`syllables` summed, at C speed when no word is long."""
-    if max(map(len, words)) <= CACHED_TOKEN_CHARS:
-        return sum(map(_cached_syllables, words))
-    return sum(map(syllables, words))
+    """The syllables of *words*: :func:`syllables` summed, at C speed."""
+    return sum(map(_SYLLABLES.__getitem__, words))
 
 
 def _counts(sentence: str) -> tuple[int, int]:
     """The words of *sentence* (runs of letters, digits, apostrophes and hyphens that start
     with a letter) and their syllables."""
     words = (_ALPHA_WORD_ASCII if sentence.isascii() else _ALPHA_WORD).findall(sentence)
-    return len(words), _total_syllables(words) if words else 0
+    return len(words), _total_syllables(words)
 
 
 #: Sentences longer than this are counted afresh rather than kept.
