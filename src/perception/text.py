@@ -23,7 +23,7 @@ import collections
 import itertools
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from perception._language import Language, language
@@ -153,8 +153,9 @@ def _next_visible(text: str, end: int, stop: int) -> str:
     return "" if after is None else after.group(1)
 
 
-def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+def _sentence_bounds(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text[start:stop]``, trimmed of white space."""
+    bounds: list[tuple[int, int]] = []
     begin = start
     for match in _BOUNDARY.finditer(text, start, stop):
         end = match.end()
@@ -177,13 +178,14 @@ def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, in
         stripped = segment.lstrip()
         if stripped:
             first = cut - len(stripped)
-            yield first, first + len(stripped.rstrip())
+            bounds.append((first, first + len(stripped.rstrip())))
         begin = next_begin
     segment = text[begin:stop]
     stripped = segment.lstrip()
     if stripped:
         first = stop - len(stripped)
-        yield first, first + len(stripped.rstrip())
+        bounds.append((first, first + len(stripped.rstrip())))
+    return bounds
 
 
 def word_spans(text: str) -> tuple[Span, ...]:
@@ -309,9 +311,11 @@ class Message:
         if found is None:
             text = self.text
             found = self._cache["sentences"] = tuple(
-                _span(s, e)
-                for chunk in self.chunks
-                for s, e in _sentence_bounds(text, chunk.start, chunk.end)
+                [
+                    _span(s, e)
+                    for chunk in self.chunks
+                    for s, e in _sentence_bounds(text, chunk.start, chunk.end)
+                ]
             )
         return found
 
