@@ -299,15 +299,13 @@ def acronym_figures(quick: bool) -> None:
 
 
 def _forget() -> None:
-    """Forget what was kept of the sentences and phrases read so far (their sentiment,
-    a word's valence in its context, a sentence's words and syllables), so that each
-    round reads its texts afresh.  Each cache is absent from the versions before it."""
-    from perception import _vader  # noqa: PLC0415
+    """Forget what was kept of the sentences read so far (their sentiment, their words
+    and syllables), so that each round reads its texts afresh.  Each cache is absent from
+    the versions before it."""
     from perception import text as text_module  # noqa: PLC0415
     from perception.builtin.checks import readability  # noqa: PLC0415
 
     getattr(text_module, "_SENTENCES", {}).clear()
-    getattr(_vader, "_IN_CONTEXT", {}).clear()
     counts = getattr(readability, "_cached_counts", None)
     if counts is not None:
         counts.cache_clear()

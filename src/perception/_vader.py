@@ -309,16 +309,6 @@ class _WordValues(dict[str, "float | None"]):
         return value
 
 
-#: The valence of a lexicon word in its context, by what it depends on: whether the text
-#: mixes capitals (nltk's ``is_cap_diff``), the word's place among the words kept (up to
-#: the three before it), and the words from three before it to two after it (negations,
-#: boosters and idioms reach no further).  Texts repeat their phrases, and a message's
-#: sentences are scored alone and then together, so most words are met again in the same
-#: context.  Bounded: cleared when full.
-_IN_CONTEXT: dict[tuple[object, ...], float] = {}
-_IN_CONTEXT_LIMIT = 20_000
-
-
 class _TokenCache(dict[str, "str | None"]):
     """:func:`_vader_token` of each token seen, kept for the next texts (bounded)."""
 
@@ -429,7 +419,9 @@ class VaderScorer:
             if lower in boosters or (lower == "kind" and i < count - 1 and lowers[i + 1] == "of"):
                 scored[idx] = 0
                 continue
-            scored[idx] = self._in_context(i, words, lowers, values, is_cap_diff)
+            base = values[i]
+            assert base is not None
+            scored[idx] = self._valence(base, item, i, words, lowers, is_cap_diff)
         if "but" in lowers:
             bi = lowers.index("but")
             for sidx, value in scored.items():
@@ -439,29 +431,6 @@ class VaderScorer:
                     scored[sidx] = value * 1.5
         nonzero = [value for value in scored.values() if value != 0]
         return _score_valence(nonzero, count - len(nonzero), text)
-
-    def _in_context(
-        self,
-        i: int,
-        words: list[str],
-        lowers: list[str],
-        values: list[float | None],
-        is_cap_diff: bool,
-    ) -> float:
-        """:meth:`_valence` of word *i*, kept for the next text that has the same words
-        around it (see ``_IN_CONTEXT``)."""
-        around = words[i - 3 if i > 3 else 0 : i + 3]
-        key = (is_cap_diff, i if i < 3 else 3, *around)
-        found = _IN_CONTEXT.get(key)
-        if found is None:
-            base = values[i]
-            assert base is not None
-            found = self._valence(base, words[i], i, words, lowers, is_cap_diff)
-            if max(map(len, around)) <= CACHED_TOKEN_CHARS:  # bounded by size too
-                if len(_IN_CONTEXT) >= _IN_CONTEXT_LIMIT:
-                    _IN_CONTEXT.clear()  # bounded; follows what the texts of the day repeat
-                _IN_CONTEXT[key] = found
-        return found
 
     def _valence(
         self,
