@@ -31,7 +31,6 @@ from typing import Any
 
 import attrs
 
-from perception._validation import trusted
 from perception.outcome import Edit, Finding, Severity, Span
 from perception.text import Message
 
@@ -67,9 +66,17 @@ __all__ = [
 # ----------------------------------------------------------------------- records and data
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def span(*, start: int, end: int) -> Span:
-    """A span the checks computed from offsets into the text (in range by construction)."""
-    return trusted(Span, start=start, end=end)
+    """A span the checks computed from offsets into the text (in range by construction),
+    built as :func:`~perception._validation.trusted` builds it."""
+    record = _new(Span)
+    _set(record, "start", start)
+    _set(record, "end", end)
+    return record
 
 
 def finding(
@@ -82,20 +89,20 @@ def finding(
     fix: tuple[tuple[Edit, ...], bool] = ((), False),
     terms: tuple[str, ...] = (),
 ) -> Finding:
-    """A finding of a built-in check, built without re-validation (see ``trusted``);
-    *fix* is its edits and whether they are safe (see :func:`replacement`)."""
-    return trusted(
-        Finding,
-        check=check,
-        severity=severity,
-        message=message,
-        suggestion=suggestion,
-        span=span,
-        evidence=(),
-        edits=fix[0],
-        safe=fix[0] != () and fix[1],
-        terms=terms,
-    )
+    """A finding of a built-in check, built without re-validation (see ``trusted``, which
+    this does field by field); *fix* is its edits and whether they are safe (see
+    :func:`replacement`)."""
+    record = _new(Finding)
+    _set(record, "check", check)
+    _set(record, "severity", severity)
+    _set(record, "message", message)
+    _set(record, "suggestion", suggestion)
+    _set(record, "span", span)
+    _set(record, "evidence", ())
+    _set(record, "edits", fix[0])
+    _set(record, "safe", fix[0] != () and fix[1])
+    _set(record, "terms", terms)
+    return record
 
 
 #: Suggestions of the data files that mean "delete the words".
