@@ -274,8 +274,10 @@ _DISCLAIMERS = (
     "caution: this e-mail originated",
     "please consider the environment before printing",
 )
-_PHONE = re.compile(r"(?:\+|\b)\d[\d ().\-]{6,18}\d\b")
-_CONTACT_WORDS = re.compile(r"https?://|www\.|@\w|\|", re.IGNORECASE)
+#: (Each starts with a look-ahead naming the characters a match starts with, so that the
+#: engine skips to them instead of trying the pattern at every position.)
+_PHONE = re.compile(r"(?=[+\d])(?:\+|\b)\d[\d ().\-]{6,18}\d\b")
+_CONTACT_WORDS = re.compile(r"(?=[hw@|])(?:https?://|www\.|@\w|\|)", re.IGNORECASE)
 #: A quoted message's signature is looked for in its last lines only.
 _SIGNATURE_WINDOW = 12
 #: Nested quotes are read this many levels deep; deeper ones stay part of the level above.
@@ -672,6 +674,8 @@ def _spans(
     lines: Sequence[str], starts: Sequence[int], roles: Sequence[str], role: str
 ) -> tuple[Span, ...]:
     """Spans of the runs of lines with *role* (blank lines inside a run joined)."""
+    if role not in roles:
+        return ()
     spans: list[Span] = []
     begin = end = -1
     for i, line in enumerate(lines):
