@@ -51,6 +51,7 @@ __all__ = [
     "TokenRules",
     "existence_rules",
     "finding",
+    "first_letters",
     "phrase_index",
     "phrase_tokens",
     "quote",
@@ -307,6 +308,104 @@ def triggered(rules: Sequence[ExistenceRule], message: Message) -> Iterator[Exis
     return (rule for rule in rules if not rule.triggers.isdisjoint(vocabulary))
 
 
+def _class_end(pattern: str, at: int) -> int:
+    """The index of the ``]`` ending the character class opened at *at* (-1 when none);
+    a ``]`` right after ``[`` or ``[^`` belongs to the class."""
+    index = at + 1
+    if pattern[index : index + 1] == "^":
+        index += 1
+    if pattern[index : index + 1] == "]":
+        index += 1
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "]":
+            return index
+        index += 1
+    return -1
+
+
+def _skip(pattern: str, at: int) -> int:
+    """Where to go on from *at* in *pattern*: past an escape or a character class, or
+    to the next character (-1 when a class never ends)."""
+    char = pattern[at]
+    if char == "\\":
+        return at + 2
+    if char == "[":
+        end = _class_end(pattern, at)
+        return end + 1 if end >= 0 else -1
+    return at + 1
+
+
+def _close(pattern: str, at: int) -> int:
+    """The index of the parenthesis closing the group opened at *at* (-1 when none)."""
+    depth = 0
+    index = at
+    while 0 <= index < len(pattern):
+        char = pattern[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index = _skip(pattern, index)
+    return -1
+
+
+def _branches(pattern: str) -> list[str] | None:
+    """*pattern* cut at its top-level ``|`` (``None`` when a group or class never ends)."""
+    branches: list[str] = []
+    start = index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "(":
+            end = _close(pattern, index)
+            if end < 0:
+                return None
+            index = end + 1
+            continue
+        if char == "|":
+            branches.append(pattern[start:index])
+            start = index + 1
+        index = _skip(pattern, index)
+        if index < 0:
+            return None
+    branches.append(pattern[start:])
+    return branches
+
+
+def first_letters(pattern: str) -> str:
+    """The letters every match of *pattern* starts with, for a pattern whose branches each
+    start (after an optional ``\\b``) with a letter or a group of such branches; "" when
+    the pattern has another shape (a letter that may be left out, a class, an escape).
+
+    The result is exact for the shapes it accepts and empty otherwise, so a look-ahead
+    built from it (see :class:`Pattern`) never loses a match.
+    """
+    branches = _branches(pattern)
+    if branches is None:
+        return ""
+    letters: set[str] = set()
+    for branch in branches:
+        body = branch[2:] if branch.startswith("\\b") else branch
+        if body.startswith("(?:"):
+            end = _close(body, 0)
+            if end < 0 or body[end + 1 : end + 2] in ("?", "*", "{"):
+                return ""  # a group that may be left out: what follows it counts too
+            found = first_letters(body[3:end])
+        elif body[:1].isalpha() and body[1:2] not in ("?", "*", "{"):
+            found = body[0]
+        else:
+            return ""
+        if not found:
+            return ""
+        letters.update(found)
+    return "".join(sorted(letters))
+
+
 @functools.cache
 def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
     """The rules of the data file *name*, in file order (``[[rule]]`` tables)."""
@@ -314,7 +413,7 @@ def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
         ExistenceRule(
             id=row["id"],
             triggers=frozenset(row["triggers"]),
-            pattern=Pattern(row["pattern"]),
+            pattern=Pattern(row["pattern"], starts=first_letters(row["pattern"])),
             severity=Severity(row["severity"]),
             message=row["message"],
             suggestion=row["suggestion"],
