@@ -514,32 +514,6 @@ def _idioms_check(valence: float, words: list[str], i: int) -> float:
     return valence
 
 
-class _Rounded(dict[float, float]):
-    """``round(value, digits)`` of each value met, kept (bounded): rounding a float to a
-    number of digits is exact but slow (it goes through the decimal digits), and the
-    proportions VADER rounds are ratios of small counts that recur from text to text.
-
-    A value is found by equality, which two floats have only when they are the same
-    number or both zero; the values rounded here are never -0.0 (proportions pass through
-    ``fabs``; a compound is 0.0 when its sum is, and a sum starts from the integer 0).
-    """
-
-    def __init__(self, digits: int) -> None:
-        super().__init__()
-        self.digits = digits
-
-    def __missing__(self, value: float) -> float:
-        rounded = round(value, self.digits)
-        if len(self) < _ROUNDED_VALUES:
-            self[value] = rounded
-        return rounded
-
-
-_ROUNDED_VALUES = 20_000
-_ROUNDED_3 = _Rounded(3)
-_ROUNDED_4 = _Rounded(4)
-
-
 def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[str, float]:
     """nltk's ``score_valence`` from the non-zero valences (in order) and the zeros' count."""
     if not sentiments and not neu_count:
@@ -568,10 +542,10 @@ def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[s
         neg_sum -= amplifier
     total = pos_sum + math.fabs(neg_sum) + neu_count
     return {
-        "neg": _ROUNDED_3[math.fabs(neg_sum / total)],
-        "neu": _ROUNDED_3[math.fabs(neu_count / total)],
-        "pos": _ROUNDED_3[math.fabs(pos_sum / total)],
-        "compound": _ROUNDED_4[compound],
+        "neg": round(math.fabs(neg_sum / total), 3),
+        "neu": round(math.fabs(neu_count / total), 3),
+        "pos": round(math.fabs(pos_sum / total), 3),
+        "compound": round(compound, 4),
     }
 
 
