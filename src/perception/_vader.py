@@ -324,11 +324,6 @@ class _TokenCache(dict[str, "str | None"]):
 TOKENS = _TokenCache()
 
 
-def _negated(lower: str) -> bool:
-    """Whether a word (in lower case) negates what follows."""
-    return lower in _NEGATE or "n't" in lower
-
-
 def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
     """nltk's ``scalar_inc_dec``: the booster effect of *word* on *valence*."""
     scalar = 0.0
@@ -453,14 +448,14 @@ class VaderScorer:
         if i > 0 and lowers[i - 1] not in lexicon:
             if lowers[i - 1] in _BOOSTERS:
                 valence = valence + _scalar(words[i - 1], valence, is_cap_diff)
-            if _negated(lowers[i - 1]):
+            if lowers[i - 1] in _NEGATE or "n't" in lowers[i - 1]:
                 valence = valence * _N_SCALAR
         if i > 1 and lowers[i - 2] not in lexicon:
             if lowers[i - 2] in _BOOSTERS:
                 valence = valence + _scalar(words[i - 2], valence, is_cap_diff) * 0.95
             if words[i - 2] == "never" and words[i - 1] in _SO_THIS:
                 valence = valence * 1.5
-            elif _negated(lowers[i - 2]):
+            elif lowers[i - 2] in _NEGATE or "n't" in lowers[i - 2]:
                 valence = valence * _N_SCALAR
         return _third_before(valence, i, words, lowers, lexicon, is_cap_diff)
 
@@ -479,7 +474,7 @@ def _third_before(
             valence = valence + _scalar(words[i - 3], valence, is_cap_diff) * 0.9
         if (words[i - 3] == "never" and words[i - 2] in _SO_THIS) or words[i - 1] in _SO_THIS:
             valence = valence * 1.25
-        elif _negated(lowers[i - 3]):
+        elif lowers[i - 3] in _NEGATE or "n't" in lowers[i - 3]:
             valence = valence * _N_SCALAR
         if not _IDIOM_ENDS.isdisjoint(words[i - 2 : i + 3]):
             valence = _idioms_check(valence, words, i)
