@@ -41,11 +41,7 @@ from _sets import (
     supporter_turns,
 )
 from check import INBOUND, build_messages
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from mail_split import CORPUS, tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,7 +130,7 @@ def _files() -> Iterator[Item]:
 
 
 def _repository() -> Iterator[Item]:
-    corpus = tomllib.loads((ROOT / "tests" / "data" / "mail_corpus.toml").read_text())
+    corpus = tomllib.loads(CORPUS.read_text(encoding="utf-8"))
     for entry in corpus["message"]:
         yield "mail corpus", entry["text"], ""
         yield "mail corpus own", entry.get("own", ""), ""

@@ -26,7 +26,7 @@ from perception.outcome import Finding, MessageReport, PluginFailure
 from perception.plugins import Registered, Registry
 from perception.text import Message
 
-__all__ = ["check_contexts", "check_message", "enabled"]
+__all__ = ["check_message", "enabled"]
 
 T = TypeVar("T")
 
@@ -45,20 +45,6 @@ _Planned = tuple[Registered[Any], CheckContext[Any], "Callable[[Finding], str | 
 _LAST_PLAN: list[tuple[tuple[object, ...], list[_Planned]]] = []
 
 
-def check_contexts(
-    registry: Registry,
-    config: Config,
-    customer: Customer | None,
-    account: Account | None,
-    reply_to: Interaction | None,
-    recipient: str | None,
-    thread: tuple[Interaction, ...] = (),
-) -> list[tuple[Registered[Any], CheckContext[Any]]]:
-    """Each enabled check with its context for one message."""
-    plan = _plan(registry, config, customer, account, reply_to, recipient, thread)
-    return [(entry, ctx) for entry, ctx, _ in plan]
-
-
 def _plan(
     registry: Registry,
     config: Config,
@@ -68,6 +54,8 @@ def _plan(
     recipient: str | None,
     thread: tuple[Interaction, ...],
 ) -> list[_Planned]:
+    """Each enabled check with its context for one message, and the verification of its
+    findings."""
     if _LAST_PLAN:
         last, plan = _LAST_PLAN[0]
         if (
