@@ -284,10 +284,16 @@ def acronym_figures(quick: bool) -> None:
 
 
 def _forget() -> None:
-    """Forget the sentences scored so far, so that each round reads its texts afresh."""
+    """Forget what was kept of the sentences read so far (their sentiment, their words
+    and syllables), so that each round reads its texts afresh.  Each cache is absent from
+    the versions before it."""
     from perception import text as text_module  # noqa: PLC0415
+    from perception.builtin.checks import readability  # noqa: PLC0415
 
-    getattr(text_module, "_SENTENCES", {}).clear()  # absent before the sentence cache
+    getattr(text_module, "_SENTENCES", {}).clear()
+    counts = getattr(readability, "_cached_counts", None)
+    if counts is not None:
+        counts.cache_clear()
 
 
 def _rounds(label: str, messages: Sequence[str], rounds: int) -> None:

@@ -7,13 +7,14 @@ Shared by :func:`perception.engine.check` (a draft) and :func:`perception.engine
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 
 from perception._silence import ignored as _ignored
 from perception._silence import silenced as _silenced
+from perception._validation import trusted as _trusted
 from perception._verify import applies as _applies
 from perception._verify import finding_problem
 from perception._verify import run_plugin as _run
@@ -25,7 +26,7 @@ from perception.outcome import Finding, MessageReport, PluginFailure
 from perception.plugins import Registered, Registry
 from perception.text import Message
 
-__all__ = ["check_contexts", "check_message", "enabled"]
+__all__ = ["check_message", "enabled"]
 
 T = TypeVar("T")
 
@@ -35,29 +36,39 @@ def enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered
     return [e for e in entries if e.name not in config.disable]
 
 
-#: The contexts built for the last message, reused while messages share their context
-#: (a batch of drafts to one customer): ``(key objects, contexts)``.
-_LAST_CONTEXTS: list[
-    tuple[tuple[object, ...], list[tuple[Registered[Any], CheckContext[Any]]]]
-] = []
+#: What runs one check on a message: the check's entry, its context, and the verification
+#: of its findings (built once for a run of messages with the same context).
+_Planned = tuple[Registered[Any], CheckContext[Any], "Callable[[Finding], str | None]"]
+
+#: The plan built for the last message, reused while messages share their context (a
+#: batch of drafts to one customer): ``(key objects, plan)``.
+_LAST_PLAN: list[tuple[tuple[object, ...], list[_Planned]]] = []
 
 
-def check_contexts(
+def _plan(
     registry: Registry,
     config: Config,
     customer: Customer | None,
     account: Account | None,
     reply_to: Interaction | None,
     recipient: str | None,
-    thread: tuple[Interaction, ...] = (),
-) -> list[tuple[Registered[Any], CheckContext[Any]]]:
-    """Each enabled check with its context for one message."""
-    key = (registry, config, customer, account, reply_to, recipient, thread)
-    if _LAST_CONTEXTS:
-        last_key, contexts = _LAST_CONTEXTS[0]
-        if all(a is b for a, b in zip(key, last_key, strict=True)):
-            return contexts
-    contexts = [
+    thread: tuple[Interaction, ...],
+) -> list[_Planned]:
+    """Each enabled check with its context for one message, and the verification of its
+    findings."""
+    if _LAST_PLAN:
+        last, plan = _LAST_PLAN[0]
+        if (
+            last[0] is registry
+            and last[1] is config
+            and last[2] is customer
+            and last[3] is account
+            and last[4] is reply_to
+            and last[5] is recipient
+            and last[6] is thread
+        ):
+            return plan
+    plan = [
         (
             entry,
             CheckContext(
@@ -69,11 +80,12 @@ def check_contexts(
                 recipient=recipient,
                 thread=thread,
             ),
+            functools.partial(finding_problem, check=entry.name),
         )
         for entry in enabled(registry.checks.values(), config)
     ]
-    _LAST_CONTEXTS[:] = [(key, contexts)]
-    return contexts
+    _LAST_PLAN[:] = [((registry, config, customer, account, reply_to, recipient, thread), plan)]
+    return plan
 
 
 def check_message(
@@ -93,12 +105,14 @@ def check_message(
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    contexts = check_contexts(registry, config, customer, account, reply_to, recipient, thread)
-    names = [entry.name for entry, _ in contexts]
-    silenced = _silenced(message.text, names) | _ignored(ignore, names)
+    plan = _plan(registry, config, customer, account, reply_to, recipient, thread)
+    names = [entry.name for entry, _, _ in plan]
+    silenced = _silenced(message.text, names)
+    if ignore:
+        silenced |= _ignored(ignore, names)
     length = len(message.text) if length < 0 else length
     not_applicable: list[str] = []
-    for entry, ctx in contexts:
+    for entry, ctx, verify in plan:
         if entry.name in silenced:
             continue
         if not _applies(entry, message, ctx, failures, strict=strict):
@@ -110,7 +124,7 @@ def check_message(
             Finding,
             failures,
             strict=strict,
-            verify=functools.partial(finding_problem, check=entry.name),
+            verify=verify,
         )
         for finding in produced:
             span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]
@@ -125,12 +139,14 @@ def check_message(
                 finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
             findings.append(finding)
     findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
-    return MessageReport(
+    # every field as the record's converters would make it (tuples), so not converted again
+    return _trusted(
+        MessageReport,
         length=length,
         sentiment=message.sentiment,
         sentences=message.sentence_scores,
-        findings=findings,
-        failures=failures,
-        silenced=tuple(sorted(silenced)),
+        findings=tuple(findings),
+        failures=tuple(failures),
+        silenced=tuple(sorted(silenced)) if silenced else (),
         not_applicable=tuple(not_applicable),
     )

@@ -251,6 +251,9 @@ _IDIOMS: dict[str, float] = {
     "hand to mouth": -2,
 }
 _SO_THIS = ("so", "this")
+#: The last word of each idiom and of each booster of several words: an idiom or such a
+#: booster around a word ends with one of these, so without them there is none to check.
+_IDIOM_ENDS = frozenset(key.rsplit(" ", 1)[1] for key in (*_IDIOMS, *_BOOSTERS) if " " in key)
 
 
 _NON_SPACE = re.compile(r"\S+")
@@ -319,11 +322,6 @@ class _TokenCache(dict[str, "str | None"]):
 
 
 TOKENS = _TokenCache()
-
-
-def _negated(word: str) -> bool:
-    lower = word.lower()
-    return lower in _NEGATE or "n't" in lower
 
 
 def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
@@ -438,43 +436,52 @@ class VaderScorer:
         lowers: list[str],
         is_cap_diff: bool,
     ) -> float:
+        """nltk's ``sentiment_valence`` after the lexicon look-up: capitals, the three
+        words before (boosters, negations, idioms) and "least".  nltk's loop over the
+        three words is written out, and a word that is no booster adds nothing."""
         lexicon = self.lexicon
         if item.isupper() and is_cap_diff:
             if valence > 0:
                 valence += _C_INCR
             else:
                 valence -= _C_INCR
-        for start_i in range(3):
-            if i > start_i and lowers[i - (start_i + 1)] not in lexicon:
-                s = _scalar(words[i - (start_i + 1)], valence, is_cap_diff)
-                if start_i == 1 and s != 0:
-                    s = s * 0.95
-                if start_i == 2 and s != 0:
-                    s = s * 0.9
-                valence = valence + s
-                valence = _never_check(valence, words, start_i, i)
-                if start_i == 2:
-                    valence = _idioms_check(valence, words, i)
-        if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
-            if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+        if i > 0 and lowers[i - 1] not in lexicon:
+            if lowers[i - 1] in _BOOSTERS:
+                valence = valence + _scalar(words[i - 1], valence, is_cap_diff)
+            if lowers[i - 1] in _NEGATE or "n't" in lowers[i - 1]:
                 valence = valence * _N_SCALAR
-        elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
-            valence = valence * _N_SCALAR
-        return valence
+        if i > 1 and lowers[i - 2] not in lexicon:
+            if lowers[i - 2] in _BOOSTERS:
+                valence = valence + _scalar(words[i - 2], valence, is_cap_diff) * 0.95
+            if words[i - 2] == "never" and words[i - 1] in _SO_THIS:
+                valence = valence * 1.5
+            elif lowers[i - 2] in _NEGATE or "n't" in lowers[i - 2]:
+                valence = valence * _N_SCALAR
+        return _third_before(valence, i, words, lowers, lexicon, is_cap_diff)
 
 
-def _never_check(valence: float, words: list[str], start_i: int, i: int) -> float:
-    if start_i == 0:
-        if _negated(words[i - 1]):
+def _third_before(
+    valence: float,
+    i: int,
+    words: list[str],
+    lowers: list[str],
+    lexicon: dict[str, float],
+    is_cap_diff: bool,
+) -> float:
+    """The rest of :meth:`VaderScorer._valence`: the third word before, idioms, "least"."""
+    if i > 2 and lowers[i - 3] not in lexicon:
+        if lowers[i - 3] in _BOOSTERS:
+            valence = valence + _scalar(words[i - 3], valence, is_cap_diff) * 0.9
+        if (words[i - 3] == "never" and words[i - 2] in _SO_THIS) or words[i - 1] in _SO_THIS:
+            valence = valence * 1.25
+        elif lowers[i - 3] in _NEGATE or "n't" in lowers[i - 3]:
             valence = valence * _N_SCALAR
-    elif start_i == 1:
-        if words[i - 2] == "never" and words[i - 1] in _SO_THIS:
-            valence = valence * 1.5
-        elif _negated(words[i - 2]):
+        if not _IDIOM_ENDS.isdisjoint(words[i - 2 : i + 3]):
+            valence = _idioms_check(valence, words, i)
+    if i > 1 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
+        if lowers[i - 2] != "at" and lowers[i - 2] != "very":
             valence = valence * _N_SCALAR
-    elif (words[i - 3] == "never" and words[i - 2] in _SO_THIS) or words[i - 1] in _SO_THIS:
-        valence = valence * 1.25
-    elif _negated(words[i - 3]):
+    elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
         valence = valence * _N_SCALAR
     return valence
 

@@ -225,7 +225,7 @@ def check(
     config = config if config is not None else default_config()
     registry = _registry(plugins)
     reply_to = _reply_to(account, reply_to)
-    draft = Draft.of(text, author_only=author_only, at=_now())
+    draft = Draft.of(text, author_only=author_only)
     if reply_to is None and draft.thread:
         reply_to = draft.thread[0]
     if customer is None and account is not None:

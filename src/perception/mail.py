@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from email.message import EmailMessage, MIMEPart
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -273,8 +274,10 @@ _DISCLAIMERS = (
     "caution: this e-mail originated",
     "please consider the environment before printing",
 )
-_PHONE = re.compile(r"(?:\+|\b)\d[\d ().\-]{6,18}\d\b")
-_CONTACT_WORDS = re.compile(r"https?://|www\.|@\w|\|", re.IGNORECASE)
+#: (Each starts with a look-ahead naming the characters a match starts with, so that the
+#: engine skips to them instead of trying the pattern at every position.)
+_PHONE = re.compile(r"(?=[+\d])(?:\+|\b)\d[\d ().\-]{6,18}\d\b")
+_CONTACT_WORDS = re.compile(r"(?=[hw@|])(?:https?://|www\.|@\w|\|)", re.IGNORECASE)
 #: A quoted message's signature is looked for in its last lines only.
 _SIGNATURE_WINDOW = 12
 #: Nested quotes are read this many levels deep; deeper ones stay part of the level above.
@@ -571,17 +574,21 @@ def _runs(roles: Sequence[str]) -> list[list[int]]:
     return runs
 
 
-#: A line that starts with a rule or separator character ("-----", "____", "====").
-_RULE_START = re.compile(r"^[ \t]{0,8}[-_=*\u2014]", re.MULTILINE)
+#: A line that starts with a rule or separator character ("-----", "____", "===="): the
+#: first line, or one after a line break (searched for as such, the engine skips to the
+#: line breaks instead of trying every position as ``^`` with ``re.MULTILINE`` would).
+_RULE_FIRST = re.compile(r"[ \t]{0,8}[-_=*\u2014]")
+_RULE_AFTER = re.compile(r"\n[ \t]{0,8}[-_=*\u2014]")
+
+
+def _rule_start(text: str) -> bool:
+    """Whether a line of *text* (cut at line feeds) starts with a rule character."""
+    return _RULE_FIRST.match(text) is not None or _RULE_AFTER.search(text) is not None
 
 
 def _line_offsets(text: str) -> tuple[list[str], list[int]]:
     lines = text.splitlines(keepends=True)
-    starts = []
-    at = 0
-    for line in lines:
-        starts.append(at)
-        at += len(line)
+    starts = list(itertools.accumulate(map(len, lines[:-1]), initial=0)) if lines else []
     return [line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") for line in lines], starts
 
 
@@ -608,7 +615,7 @@ def author_text(
     if "\n" not in text and not known and signature is None:
         return _whole(text)
     lines, starts = _line_offsets(text)
-    if ">" in text or ":" in text or known or _RULE_START.search(text):
+    if ">" in text or ":" in text or known or _rule_start(text):
         layout = _layout(lines)
     else:  # nothing can quote or start an earlier message: only a signature to look for
         layout = _Layout(["own" if line.strip() else "blank" for line in lines])
@@ -667,6 +674,8 @@ def _spans(
     lines: Sequence[str], starts: Sequence[int], roles: Sequence[str], role: str
 ) -> tuple[Span, ...]:
     """Spans of the runs of lines with *role* (blank lines inside a run joined)."""
+    if role not in roles:
+        return ()
     spans: list[Span] = []
     begin = end = -1
     for i, line in enumerate(lines):
@@ -714,6 +723,10 @@ def _thread(layout: _Layout, level: int) -> tuple[Quoted, ...]:
     return first + inner.thread
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def thread_interactions(thread: Iterable[Quoted], at: datetime) -> tuple[Interaction, ...]:
     """The quoted messages as inbound interactions ``quoted-1``, ``quoted-2`` ... at *at*."""
     return tuple(
@@ -742,18 +755,23 @@ class Draft:
     markers: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, text: str | AuthorText, *, author_only: bool, at: datetime) -> Draft:
-        """The draft of *text*; with *author_only* false, the whole text is checked."""
-        split = text if isinstance(text, AuthorText) else author_text(text) if author_only else None
-        if split is None:
-            assert isinstance(text, str)
-            return cls(text=text, checked=text)
+    def of(cls, text: str | AuthorText, *, author_only: bool, at: datetime | None = None) -> Draft:
+        """The draft of *text*; with *author_only* false, the whole text is checked.
+
+        *at* dates the quoted messages (default: now, read only when there are any).
+        """
+        if isinstance(text, str) and (not author_only or "\n" not in text):
+            return cls(text=text, checked=text)  # one line is all the author's (author_text)
+        split = text if isinstance(text, AuthorText) else author_text(text)
         if split.whole:
             return cls(text=split.text, checked=split.text)
+        thread: tuple[Interaction, ...] = ()
+        if split.thread:
+            thread = thread_interactions(split.thread, at if at is not None else _utc_now())
         return cls(
             text=split.text,
             checked=split.masked(),
-            thread=thread_interactions(split.thread, at),
+            thread=thread,
             markers=silenced(split.text, ["*"]),
         )
 

@@ -23,7 +23,7 @@ import collections
 import itertools
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from perception._language import Language, language
@@ -75,7 +75,17 @@ _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
 #: A run ends a sentence only when white space or the end follows; that is checked after
 #: the match, not with a look-ahead, so that a long run followed by a letter is scanned
 #: once (a look-ahead makes the engine retry the run from each of its positions: quadratic).
-_BOUNDARY = re.compile(r"[.?!\u2026]+[\"'\u2019\u201d)\]]*|(?P<gap>\n[^\S\n]*\n\s*)")
+#: The look-ahead of one character in front names the characters a match starts with, so
+#: that the engine skips to them instead of trying both branches at every position (twice
+#: as fast; it looks at one character, so it adds no backtracking).
+_BOUNDARY = re.compile(
+    r"(?=[.?!\u2026\n])(?:[.?!\u2026]+[\"'\u2019\u201d)\]]*|(?P<gap>\n[^\S\n]*\n\s*))"
+)
+#: The same, as the separator of ``re.split``: white space and tokens, in turn.
+_PIECES = re.compile(f"({_WORD.pattern})")
+#: The same for ASCII text, a third faster: ``re.ASCII`` classes are the same on ASCII
+#: characters, but for ``\s``, which also takes ``\x1c``-``\x1f`` without it.
+_PIECES_ASCII = re.compile(r"(\w+(?:['.\-]\w+)*|[^\w\s\x1c-\x1f])", re.ASCII)
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ABBREVIATIONS = frozenset(
     [
@@ -143,8 +153,9 @@ def _next_visible(text: str, end: int, stop: int) -> str:
     return "" if after is None else after.group(1)
 
 
-def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+def _sentence_bounds(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text[start:stop]``, trimmed of white space."""
+    bounds: list[tuple[int, int]] = []
     begin = start
     for match in _BOUNDARY.finditer(text, start, stop):
         end = match.end()
@@ -167,13 +178,14 @@ def _sentence_bounds(text: str, start: int, stop: int) -> Iterator[tuple[int, in
         stripped = segment.lstrip()
         if stripped:
             first = cut - len(stripped)
-            yield first, first + len(stripped.rstrip())
+            bounds.append((first, first + len(stripped.rstrip())))
         begin = next_begin
     segment = text[begin:stop]
     stripped = segment.lstrip()
     if stripped:
         first = stop - len(stripped)
-        yield first, first + len(stripped.rstrip())
+        bounds.append((first, first + len(stripped.rstrip())))
+    return bounds
 
 
 def word_spans(text: str) -> tuple[Span, ...]:
@@ -276,28 +288,36 @@ class Message:
             value = self._cache[key] = compute()
             return value
 
+    # Each analysis is looked up in the cache first, with no function built for it: the
+    # checks ask for the same few analyses dozens of times per message.
+
     @property
     def chunks(self) -> tuple[Span, ...]:
         """The chunks the text is analysed in (one span for a text within the bound)."""
-        result: tuple[Span, ...] = self._get(
-            "chunks", lambda: chunk_spans(self.text, self.chunk_chars)
-        )
-        return result
+        found: tuple[Span, ...] | None = self._cache.get("chunks")
+        if found is None:
+            size = len(self.text)
+            if size <= self.chunk_chars:
+                found = (_span(0, size),)  # as chunk_spans makes it, without the loop
+            else:
+                found = chunk_spans(self.text, self.chunk_chars)
+            self._cache["chunks"] = found
+        return found
 
     @property
     def sentences(self) -> tuple[Span, ...]:
         """Spans of the message's sentences."""
-
-        def compute() -> tuple[Span, ...]:
+        found: tuple[Span, ...] | None = self._cache.get("sentences")
+        if found is None:
             text = self.text
-            return tuple(
-                _span(s, e)
-                for chunk in self.chunks
-                for s, e in _sentence_bounds(text, chunk.start, chunk.end)
+            found = self._cache["sentences"] = tuple(
+                [
+                    _span(s, e)
+                    for chunk in self.chunks
+                    for s, e in _sentence_bounds(text, chunk.start, chunk.end)
+                ]
             )
-
-        result: tuple[Span, ...] = self._get("sentences", compute)
-        return result
+        return found
 
     @property
     def word_bounds(self) -> tuple[tuple[int, int], ...]:
@@ -308,21 +328,38 @@ class Message:
     def token_bounds(self, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
         """``(start, end)`` of the tokens at *indexes* (cheaper than :attr:`word_bounds`
         when a check needs the offsets of a few tokens only)."""
-        wanted = sorted(set(indexes))
-        if "word_bounds" in self._cache or len(wanted) > 16:
-            bounds = self.word_bounds
-            return {i: bounds[i] for i in wanted}
-        found: dict[int, tuple[int, int]] = {}
-        matches = _WORD.finditer(self.text)
-        position = -1
-        for index in wanted:
-            match = next(itertools.islice(matches, index - position - 1, None))
-            found[index] = match.span()
-            position = index
+        ends = self._ends()
+        return {i: (ends[2 * i], ends[2 * i + 1]) for i in indexes}
+
+    def _pieces(self) -> list[str]:
+        """The text split into its tokens and the white space between them: white space,
+        a token, white space ... white space (an empty string where there is none).
+
+        Tokens come in lower case when the text is ASCII (all of it lower-cased at once);
+        every piece has the length of the text it stands for, so that the pieces' lengths
+        add up to the tokens' offsets.
+        """
+        found: list[str] | None = self._cache.get("pieces")
+        if found is None:
+            text = self.text
+            if text.isascii():
+                found = _PIECES_ASCII.split(self.lowered or "")
+            else:
+                found = _PIECES.split(text.replace("\u2019", "'"))
+            self._cache["pieces"] = found
+        return found
+
+    def _ends(self) -> list[int]:
+        """Where each of :meth:`_pieces` ends in the text: token *i* is
+        ``text[ends[2 * i] : ends[2 * i + 1]]``."""
+        found: list[int] | None = self._cache.get("ends")
+        if found is None:
+            found = self._cache["ends"] = list(itertools.accumulate(map(len, self._pieces())))
         return found
 
     def _word_bounds(self) -> tuple[tuple[int, int], ...]:
-        return tuple([m.span() for m in _WORD.finditer(self.text)])
+        ends = self._ends()
+        return tuple(zip(ends[0:-1:2], ends[1::2], strict=True))
 
     @property
     def words(self) -> tuple[Span, ...]:
@@ -339,28 +376,31 @@ class Message:
         Offsets into it are offsets into the text whenever it is not ``None``.
         """
 
-        def compute() -> str | None:
+        found: str | None = self._cache.get("lowered", _UNKNOWN)
+        if found is _UNKNOWN:
             lowered = self.text.lower()
-            return lowered if len(lowered) == len(self.text) else None
-
-        result: str | None = self._get("lowered", compute)
-        return result
+            found = self._cache["lowered"] = lowered if len(lowered) == len(self.text) else None
+        return found
 
     @property
     def tokens(self) -> tuple[str, ...]:
         """The text of each of :attr:`words`, in lower case (curly apostrophes made straight)."""
 
-        def compute() -> tuple[str, ...]:
-            return tuple(map(str.lower, _WORD.findall(self.text.replace("\u2019", "'"))))
-
-        result: tuple[str, ...] = self._get("tokens", compute)
-        return result
+        found: tuple[str, ...] | None = self._cache.get("tokens")
+        if found is None:
+            tokens = self._pieces()[1::2]
+            # an ASCII text's tokens are lower-cased already (see _pieces)
+            found = tuple(tokens) if self.text.isascii() else tuple(map(str.lower, tokens))
+            self._cache["tokens"] = found
+        return found
 
     @property
     def vocabulary(self) -> frozenset[str]:
         """The set of :attr:`tokens`."""
-        result: frozenset[str] = self._get("vocabulary", lambda: frozenset(self.tokens))
-        return result
+        found: frozenset[str] | None = self._cache.get("vocabulary")
+        if found is None:
+            found = self._cache["vocabulary"] = frozenset(self.tokens)
+        return found
 
     def positions(self, token: str) -> list[int]:
         """Indexes into :attr:`tokens` where *token* (lower case) occurs, in order."""
@@ -386,20 +426,23 @@ class Message:
     def sentiment(self) -> Sentiment:
         """Sentiment of the whole message (length-weighted over chunks for long texts)."""
 
-        def compute() -> Sentiment:
+        found: Sentiment | None = self._cache.get("sentiment")
+        if found is None:
             chunks = self.chunks
             if len(chunks) == 1:
-                return sentiment(self.text)
-            return _weighted([(c.end - c.start, sentiment(self.slice(c))) for c in chunks])
-
-        result: Sentiment = self._get("sentiment", compute)
-        return result
+                found = sentiment(self.text)
+            else:
+                found = _weighted([(c.end - c.start, sentiment(self.slice(c))) for c in chunks])
+            self._cache["sentiment"] = found
+        return found
 
     @property
     def sentence_scores(self) -> tuple[SentenceScore, ...]:
         """Each sentence's span and sentiment."""
-        result: tuple[SentenceScore, ...] = self._get("sentence_scores", self._score_sentences)
-        return result
+        found: tuple[SentenceScore, ...] | None = self._cache.get("sentence_scores")
+        if found is None:
+            found = self._cache["sentence_scores"] = self._score_sentences()
+        return found
 
     def _score_sentences(self) -> tuple[SentenceScore, ...]:
         text = self.text
@@ -431,7 +474,9 @@ class Message:
             part = text[span.start : span.end]
             found = known.get(part)
             if found is None:
-                found = (len(part.split()), _to_sentiment(scorer.polarity_scores(part)))
+                split = part.split()
+                words = [w for w in map(_TOKENS.__getitem__, split) if w is not None]
+                found = (len(split), _to_sentiment(scorer.score_words(words, part)))
                 known.keep(part, found)
             size, value = found
             at += size
@@ -476,12 +521,11 @@ class Message:
     def language(self) -> Language:
         """The language the message is in, as far as the checks need to know."""
 
-        def compute() -> Language:
+        found: Language | None = self._cache.get("language")
+        if found is None:
             words = list(filter(str.isalpha, itertools.islice(self.tokens, 600)))
-            return language(self.text, words)
-
-        result: Language = self._get("language", compute)
-        return result
+            found = self._cache["language"] = language(self.text, words)
+        return found
 
     @property
     def customer_mood(self) -> CustomerMood:
@@ -524,6 +568,9 @@ class _Kept(dict[str, "tuple[int, Sentiment]"]):
             self.clear()  # bounded, and follows what the texts of the day repeat
         self[part] = value
 
+
+#: What the cache of a :class:`Message` holds for an analysis not made yet.
+_UNKNOWN: Any = object()
 
 #: Sentences whose sentiment is known.  A sentence's VADER scores depend on its text
 #: alone, and messages repeat sentences (greetings, closings, a team's stock phrases), so

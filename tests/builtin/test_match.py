@@ -27,7 +27,9 @@ from perception.builtin._match import (
     PhraseIndex,
     _token_rule,
     existence_rules,
+    first_letters,
     phrase_tokens,
+    read_toml,
     replacement,
 )
 from perception.outcome import Span
@@ -298,3 +300,52 @@ def test_edits_of_any_text_are_one_at_most_and_stay_inside_it(text, data, sugges
     spans = sorted((e.span.start, e.span.end) for e in edits)
     assert all(0 <= a <= b <= len(text) for a, b in spans)
     assert len(spans) <= 1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "letters"),
+    [
+        (r"\byou\s+should", "y"),
+        (r"\b(?:that|it)\s+is|\b(?:company|our)\s+policy", "ciot"),
+        (r"\b(?:a|(?:b|c))d|e", "abce"),
+        (r"\bab?c", "a"),
+        (r"(?:a[\])]|b)c", "ab"),  # a bracket and a parenthesis inside a class
+        (r"a[|]|b", "ab"),
+        # shapes whose first letters are not plain: no look-ahead at all
+        (r"a?b", ""),
+        (r"(?:a|b)?c", ""),
+        (r"[ab]c", ""),
+        (r"x|\d", ""),
+        (r"(?:a)*b", ""),
+        (r"a{0,2}b", ""),
+        (r"(ab)", ""),
+        (r"(?:ab", ""),
+    ],
+)
+def test_first_letters_reads_plain_shapes_and_gives_up_on_others(pattern, letters):
+    assert first_letters(pattern) == letters
+
+
+def test_a_phrasing_rule_skips_to_its_first_letter_when_it_has_one():
+    rows = read_toml("negative_language.toml")["rule"]
+    for row, rule in zip(rows, existence_rules("negative_language.toml"), strict=True):
+        one = len(first_letters(row["pattern"])) == 1
+        assert rule.pattern.lower.pattern.startswith("(?=[") == one, rule.id
+    assert any(
+        rule.pattern.lower.pattern.startswith("(?=[y])")
+        for rule in existence_rules("negative_language.toml")
+    )
+
+
+@given(st.text(alphabet="youshldtaiwecnrpfm'\u2019, .\nYT", max_size=120))
+def test_the_look_ahead_of_a_rule_loses_no_match(text):
+    rows = read_toml("negative_language.toml")["rule"]
+    for row, rule in zip(rows, existence_rules("negative_language.toml"), strict=True):
+        plain = re.compile(row["pattern"])
+        lowered = text.lower()
+        assert [m.span() for m in rule.pattern.lower.finditer(lowered)] == [
+            m.span() for m in plain.finditer(lowered)
+        ], row["id"]
+        assert [m.span() for m in rule.pattern.anycase.finditer(text)] == [
+            m.span() for m in re.compile(row["pattern"], re.IGNORECASE).finditer(text)
+        ], row["id"]

@@ -31,7 +31,6 @@ from typing import Any
 
 import attrs
 
-from perception._validation import trusted
 from perception.outcome import Edit, Finding, Severity, Span
 from perception.text import Message
 
@@ -52,6 +51,7 @@ __all__ = [
     "TokenRules",
     "existence_rules",
     "finding",
+    "first_letters",
     "phrase_index",
     "phrase_tokens",
     "quote",
@@ -67,9 +67,17 @@ __all__ = [
 # ----------------------------------------------------------------------- records and data
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def span(*, start: int, end: int) -> Span:
-    """A span the checks computed from offsets into the text (in range by construction)."""
-    return trusted(Span, start=start, end=end)
+    """A span the checks computed from offsets into the text (in range by construction),
+    built as :func:`~perception._validation.trusted` builds it."""
+    record = _new(Span)
+    _set(record, "start", start)
+    _set(record, "end", end)
+    return record
 
 
 def finding(
@@ -82,20 +90,20 @@ def finding(
     fix: tuple[tuple[Edit, ...], bool] = ((), False),
     terms: tuple[str, ...] = (),
 ) -> Finding:
-    """A finding of a built-in check, built without re-validation (see ``trusted``);
-    *fix* is its edits and whether they are safe (see :func:`replacement`)."""
-    return trusted(
-        Finding,
-        check=check,
-        severity=severity,
-        message=message,
-        suggestion=suggestion,
-        span=span,
-        evidence=(),
-        edits=fix[0],
-        safe=fix[0] != () and fix[1],
-        terms=terms,
-    )
+    """A finding of a built-in check, built without re-validation (see ``trusted``, which
+    this does field by field); *fix* is its edits and whether they are safe (see
+    :func:`replacement`)."""
+    record = _new(Finding)
+    _set(record, "check", check)
+    _set(record, "severity", severity)
+    _set(record, "message", message)
+    _set(record, "suggestion", suggestion)
+    _set(record, "span", span)
+    _set(record, "evidence", ())
+    _set(record, "edits", fix[0])
+    _set(record, "safe", fix[0] != () and fix[1])
+    _set(record, "terms", terms)
+    return record
 
 
 #: Suggestions of the data files that mean "delete the words".
@@ -191,9 +199,15 @@ class Pattern:
     Matching lower-case text with a lower-case pattern is about twice as fast as
     ``re.IGNORECASE``; when lower-casing changes the text's length (a few non-ASCII
     letters do), offsets would drift, so the original text is searched instead.
+
+    *starts*, when given, are the letters a match can start with (every one of them: a
+    letter left out would lose matches).  A look-ahead of one character names them, so
+    that the engine tries the pattern only where one of them stands.
     """
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, starts: str = "") -> None:
+        if starts:
+            pattern = f"(?=[{re.escape(starts)}]){pattern}"
         self.lower = re.compile(pattern)
         self.anycase = re.compile(pattern, re.IGNORECASE)
 
@@ -233,6 +247,7 @@ ACKNOWLEDGES = Pattern(
     r"(?:my|our)\s+(?:fault|mistake|bad)|not\s+(?:good\s+enough|the\s+experience)|"
     r"thank(?:s|\s+you)\s+for\s+(?:your\s+patience|raising|flagging|letting|bringing|"
     r"reporting|telling|your\s+feedback|the\s+feedback|pointing|your\s+honesty))",
+    starts="sarutifdywmon",
 )
 
 
@@ -293,6 +308,115 @@ def triggered(rules: Sequence[ExistenceRule], message: Message) -> Iterator[Exis
     return (rule for rule in rules if not rule.triggers.isdisjoint(vocabulary))
 
 
+def _class_end(pattern: str, at: int) -> int:
+    """The index of the ``]`` ending the character class opened at *at* (-1 when none);
+    a ``]`` right after ``[`` or ``[^`` belongs to the class."""
+    index = at + 1
+    if pattern[index : index + 1] == "^":
+        index += 1
+    if pattern[index : index + 1] == "]":
+        index += 1
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "]":
+            return index
+        index += 1
+    return -1
+
+
+def _skip(pattern: str, at: int) -> int:
+    """Where to go on from *at* in *pattern*: past an escape or a character class, or
+    to the next character (-1 when a class never ends)."""
+    char = pattern[at]
+    if char == "\\":
+        return at + 2
+    if char == "[":
+        end = _class_end(pattern, at)
+        return end + 1 if end >= 0 else -1
+    return at + 1
+
+
+def _close(pattern: str, at: int) -> int:
+    """The index of the parenthesis closing the group opened at *at* (-1 when none)."""
+    depth = 0
+    index = at
+    while 0 <= index < len(pattern):
+        char = pattern[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index = _skip(pattern, index)
+    return -1
+
+
+def _branches(pattern: str) -> list[str] | None:
+    """*pattern* cut at its top-level ``|`` (``None`` when a group or class never ends)."""
+    branches: list[str] = []
+    start = index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "(":
+            end = _close(pattern, index)
+            if end < 0:
+                return None
+            index = end + 1
+            continue
+        if char == "|":
+            branches.append(pattern[start:index])
+            start = index + 1
+        index = _skip(pattern, index)
+        if index < 0:
+            return None
+    branches.append(pattern[start:])
+    return branches
+
+
+def first_letters(pattern: str) -> str:
+    """The letters every match of *pattern* starts with, for a pattern whose branches each
+    start (after an optional ``\\b``) with a letter or a group of such branches; "" when
+    the pattern has another shape (a letter that may be left out, a class, an escape).
+
+    The result is exact for the shapes it accepts and empty otherwise, so a look-ahead
+    built from it (see :class:`Pattern`) never loses a match.
+    """
+    branches = _branches(pattern)
+    if branches is None:
+        return ""
+    letters: set[str] = set()
+    for branch in branches:
+        body = branch[2:] if branch.startswith("\\b") else branch
+        if body.startswith("(?:"):
+            end = _close(body, 0)
+            if end < 0 or body[end + 1 : end + 2] in ("?", "*", "{"):
+                return ""  # a group that may be left out: what follows it counts too
+            found = first_letters(body[3:end])
+        elif body[:1].isalpha() and body[1:2] not in ("?", "*", "{"):
+            found = body[0]
+        else:
+            return ""
+        if not found:
+            return ""
+        letters.update(found)
+    return "".join(sorted(letters))
+
+
+def _one_letter(pattern: str) -> str:
+    """The letter every match of *pattern* starts with, when there is one (else "").
+
+    A look-ahead of one letter lets the engine skip to that letter; one of several
+    letters, common ones among them, made the phrasing rules slower, not faster (measured
+    on the templated messages of ``benchmarks/check.py``), so it is not used for them.
+    """
+    letters = first_letters(pattern)
+    return letters if len(letters) == 1 else ""
+
+
 @functools.cache
 def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
     """The rules of the data file *name*, in file order (``[[rule]]`` tables)."""
@@ -300,7 +424,7 @@ def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
         ExistenceRule(
             id=row["id"],
             triggers=frozenset(row["triggers"]),
-            pattern=Pattern(row["pattern"]),
+            pattern=Pattern(row["pattern"], starts=_one_letter(row["pattern"])),
             severity=Severity(row["severity"]),
             message=row["message"],
             suggestion=row["suggestion"],
@@ -545,11 +669,9 @@ class TokenRules:
     def first_of_each(self, message: Message, kinds: Collection[str]) -> dict[str, Span]:
         """The first statement of each of *kinds* in *message*, by kind."""
         tokens = message.tokens
-        starts = sorted(
-            i for word in self.anchors & message.vocabulary for i in message.positions(word)
-        )
+        anchors = self.anchors
         hits: dict[str, tuple[int, int]] = {}
-        for i in starts:
+        for i in [i for i, token in enumerate(tokens) if token in anchors]:
             hit = self.at(tokens, i)
             if hit is not None and hit[0] in kinds and hit[0] not in hits:
                 hits[hit[0]] = (i, hit[1])

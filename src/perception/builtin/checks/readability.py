@@ -32,6 +32,8 @@ __all__ = [
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _ALPHA_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+#: The same for ASCII text (the same classes on ASCII characters, a third faster).
+_ALPHA_WORD_ASCII = re.compile(r"[a-zA-Z][\w'-]*", re.ASCII)
 
 
 def _count_syllables(word: str) -> int:
@@ -48,25 +50,56 @@ def _count_syllables(word: str) -> int:
     return max(1, count)
 
 
-_cached_syllables = functools.lru_cache(maxsize=65_536)(_count_syllables)
+#: How many words' syllable counts are kept (the first words seen, as VADER's caches do).
+_SYLLABLE_WORDS = 65_536
+
+
+class _Syllables(dict[str, int]):
+    """The syllables of each word seen, kept for the next texts (bounded by count, and by
+    size: words of more than 40 characters, which no English word has, are not kept).
+
+    A plain dictionary looked up at C speed: twice as fast as ``functools.lru_cache``.
+    """
+
+    def __missing__(self, word: str) -> int:
+        count = _count_syllables(word)
+        if len(self) < _SYLLABLE_WORDS and len(word) <= CACHED_TOKEN_CHARS:
+            self[word] = count
+        return count
+
+
+_SYLLABLES = _Syllables()
 
 
 def syllables(word: str) -> int:
-    """Estimated syllables of an English *word* (vowel groups, silent final ``e``).
-
-    Words of up to 40 characters are cached; longer ones (no English word is) are counted
-    afresh, so that the cache is bounded by size as well as by count.
-    """
-    if len(word) > CACHED_TOKEN_CHARS:
-        return _count_syllables(word)
-    return _cached_syllables(word)
+    """Estimated syllables of an English *word* (vowel groups, silent final ``e``)."""
+    return _SYLLABLES[word]
 
 
 def _total_syllables(words: list[str]) -> int:
-    """The syllables of *words*: :func:`syllables` summed, at C speed when no word is long."""
-    if max(map(len, words)) <= CACHED_TOKEN_CHARS:
-        return sum(map(_cached_syllables, words))
-    return sum(map(syllables, words))
+    """The syllables of *words*: :func:`syllables` summed, at C speed."""
+    return sum(map(_SYLLABLES.__getitem__, words))
+
+
+def _counts(sentence: str) -> tuple[int, int]:
+    """The words of *sentence* (runs of letters, digits, apostrophes and hyphens that start
+    with a letter) and their syllables."""
+    words = (_ALPHA_WORD_ASCII if sentence.isascii() else _ALPHA_WORD).findall(sentence)
+    return len(words), _total_syllables(words)
+
+
+#: Sentences longer than this are counted afresh rather than kept.
+_CACHED_SENTENCE_CHARS = 300
+_cached_counts = functools.lru_cache(maxsize=8192)(_counts)
+
+
+def _sentence_counts(sentence: str) -> tuple[int, int]:
+    """:func:`_counts` of *sentence*, kept for the sentences of up to 300 characters that
+    messages repeat (greetings, closings, a team's stock phrases); bounded by count and
+    by size."""
+    if len(sentence) > _CACHED_SENTENCE_CHARS:
+        return _counts(sentence)
+    return _cached_counts(sentence)
 
 
 def flesch_reading_ease(words: int, sentences: int, syllable_count: int) -> float:
@@ -141,20 +174,21 @@ class ReadabilityCheck:
         """Findings for the long sentences, and the words, syllables and sentences."""
         findings: list[Finding] = []
         total_words = total_syllables = sentences = 0
+        text = message.text
         for where in message.sentences:
-            words = _ALPHA_WORD.findall(message.text, where.start, where.end)
-            if not words:
+            count, syllable_count = _sentence_counts(text[where.start : where.end])
+            if not count:
                 continue
             sentences += 1
-            total_words += len(words)
-            total_syllables += _total_syllables(words)
-            if len(words) > max_words:
+            total_words += count
+            total_syllables += syllable_count
+            if count > max_words:
                 findings.append(
                     finding(
                         check=self.name,
                         severity=Severity.INFO,
                         span=where,
-                        message=f"This sentence has {len(words)} words (more than {max_words}).",
+                        message=f"This sentence has {count} words (more than {max_words}).",
                         suggestion="Split it into shorter sentences, one idea each.",
                     )
                 )

@@ -31,7 +31,8 @@ RULES_FILE = "critical_points.toml"
 #: The kinds of critical point.
 KINDS = ("decision", "date", "price", "scope")
 
-_DIGIT_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b")
+#: (The look-ahead in front lets the engine skip to the digits: see ``_match.Pattern``.)
+_DIGIT_DATE = re.compile(r"(?=\d)\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b")
 
 _CONFIRMS = Pattern(
     r"\b(?:please\s+confirm|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:confirm|"
@@ -42,6 +43,7 @@ _CONFIRMS = Pattern(
     r"please\s+(?:approve|reply|sign\s+off|let\s+(?:me|us)\s+know)|your\s+(?:approval|"
     r"confirmation|sign-?off|go-ahead|ok|okay)|reply\s+(?:to\s+)?confirm\w*|"
     r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)",
+    starts="pcwldiaryt",
 )
 #: Words of which one must be in a message for :data:`_CONFIRMS` to be searched.
 _CONFIRM_TRIGGERS = frozenset(

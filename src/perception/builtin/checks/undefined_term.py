@@ -20,7 +20,6 @@ short code such as ``B2B`` is information) and a CamelCase product name (``OpenC
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
@@ -167,7 +166,9 @@ def _spelled_nearby(text: str, start: int, end: int, short: str) -> bool:
     Graphs, or TAG", "GMC, grid-based motion clustering".
     """
     size = 2 * len(short) + 2
-    before = _COMPOUND.sub("", text[max(0, start - 15 * size) : start])
+    before = text[max(0, start - 15 * size) : start]
+    if "-" in before:
+        before = _COMPOUND.sub("", before)
     words = [w for w in _WORD_CHARS.findall(before) if w.lower() != "or"]
     if _initials(short, words[-size:]):
         return True
@@ -206,10 +207,15 @@ def _defined_in_brackets(text: str, candidates: Collection[str]) -> set[str]:
 
 def _defined_in_words(text: str, core: str) -> bool:
     """Whether *core* is defined as ``SF stands for ...`` or by initials beside it."""
-    for found in itertools.islice(re.finditer(re.escape(core), text), 20):
-        after = found.end() + (1 if text[found.end() : found.end() + 1] == "s" else 0)
-        if _DEFINING.match(text, after) or _spelled_nearby(text, found.start(), found.end(), core):
+    start = text.find(core)
+    for _ in range(20):  # the first 20 occurrences, as re.finditer finds them (no overlap)
+        if start < 0:
+            break
+        end = start + len(core)
+        after = end + (1 if text[end : end + 1] == "s" else 0)
+        if _DEFINING.match(text, after) or _spelled_nearby(text, start, end, core):
             return True
+        start = text.find(core, end)
     return False
 
 
@@ -240,7 +246,16 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w&]*[A-Z][\w&]*")
+#: A word with two capitals (the look-ahead in front lets the engine skip to capitals).
+_CAPITALISED = re.compile(r"(?=[A-Z])\b[A-Z][\w&]*[A-Z][\w&]*")
+#: The same for ASCII text (the same classes on ASCII characters, faster).
+_CAPITALISED_ASCII = re.compile(_CAPITALISED.pattern, re.ASCII)
+
+
+def _capitalised(text: str) -> re.Pattern[str]:
+    return _CAPITALISED_ASCII if text.isascii() else _CAPITALISED
+
+
 _ALPHA_START = re.compile(r"\b[^\W\d_]")
 
 
@@ -249,7 +264,7 @@ def _first_acronyms(message: Message) -> dict[str, tuple[int, int]]:
     text = message.text
     first: dict[str, tuple[int, int]] = {}
     shouting = 0
-    for match in _CAPITALISED.finditer(text):
+    for match in _capitalised(text).finditer(text):
         token = match.group()
         if token.isupper():
             shouting += 1
@@ -348,7 +363,7 @@ def _known_terms(text: str) -> frozenset[str]:
 
 
 def _terms_of(text: str) -> frozenset[str]:
-    found = {acronym_core(m.group()) for m in _CAPITALISED.finditer(text)}
+    found = {acronym_core(m.group()) for m in _capitalised(text).finditer(text)}
     found.discard(None)
     return frozenset(t for t in found if t is not None)
 
