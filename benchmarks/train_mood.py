@@ -35,6 +35,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
 from _sets import macro_f1, sentiment_sets
 
 from perception._mood import FEATURES, customer_mood_of, features
@@ -255,13 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "library": f"scikit-learn {sklearn.__version__}",
         "script": "benchmarks/train_mood.py",
     }
-    document = MoodModel(
-        intercept=model.intercept,
-        features=model.features,
-        feature_weights=model.feature_weights,
-        grams=model.grams,
-        about=about,
-    ).to_json()
+    document = attrs.evolve(model, about=about).to_json()
     args.out.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
     print(
         f"wrote {args.out} ({len(model.grams)} words and pairs, C = {c}) "
