@@ -6,13 +6,16 @@ import array
 import base64
 import json
 import math
+from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perception._mood import FEATURES, customer_mood_of
+from perception import Interaction
+from perception._mood import FEATURES, NEGATIVE_AT, POSITIVE_AT, customer_mood_of
 from perception._mood_model import CLASSES, FORMAT, VERSION, MoodModel, load_model, ngrams, predict
+from perception.engine import check
 from perception.text import Message, customer_mood
 
 #: Sets whose licences forbid shipping what is learned from them (see the data README).
@@ -149,3 +152,43 @@ def test_a_model_can_be_given_to_the_reading():
         grams={},
     )
     assert customer_mood_of(Message("What a wonderful, lovely day."), flat).label == "neutral"
+
+
+@given(st.text(max_size=300))
+def test_the_score_agrees_with_the_label(text):
+    # Checks read the score against the usual cut-offs (the acknowledgement check's
+    # threshold): they must read the label the reading chose.
+    mood = customer_mood(text)
+    if mood.label == "negative":
+        assert mood.score <= NEGATIVE_AT
+    elif mood.label == "positive":
+        assert mood.score >= POSITIVE_AT
+    elif mood.label == "neutral":
+        assert NEGATIVE_AT < mood.score < POSITIVE_AT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could you confirm the portal date?",
+        "What is the new cut-over date?",
+        "How do I reset my password?",
+        "When will the new version be released?",
+    ],
+)
+def test_a_neutral_question_needs_no_acknowledgement(question):
+    mood = customer_mood(question)
+    assert mood.label == "neutral"
+    inbound = Interaction(
+        id="q", at=datetime(2026, 3, 3, tzinfo=timezone.utc), direction="inbound", text=question
+    )
+    report = check("Yes, the portal goes live on 10 March as planned.", reply_to=inbound)
+    assert not [f for f in report.findings if f.check == "acknowledgement"]
+    unhappy = Interaction(
+        id="u",
+        at=datetime(2026, 3, 3, tzinfo=timezone.utc),
+        direction="inbound",
+        text="The portal rejects our PDFs again and nobody tells us why.",
+    )
+    report = check("Yes, the portal goes live on 10 March as planned.", reply_to=unhappy)
+    assert [f for f in report.findings if f.check == "acknowledgement"]

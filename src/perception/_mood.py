@@ -403,13 +403,31 @@ def _evidence(
 SUPPORT_KINDS = frozenset({"failure", "reassurance", "sarcasm", "request", "closing"})
 
 
+#: A neutral score stays this far inside the neutral band, so that rounding keeps it there.
+_NEUTRAL_EDGE = 0.0001
+
+
+def _in_band(label: str, score: float) -> float:
+    """*score* moved, if need be, into the band of *label*: whoever reads the score against
+    the usual cut-offs (:data:`NEGATIVE_AT`, :data:`POSITIVE_AT`, as the acknowledgement
+    check's ``threshold`` does) reads the same label as the model chose."""
+    if label == "negative":
+        return min(score, NEGATIVE_AT)
+    if label == "positive":
+        return max(score, POSITIVE_AT)
+    return max(NEGATIVE_AT + _NEUTRAL_EDGE, min(score, POSITIVE_AT - _NEUTRAL_EDGE))
+
+
 def customer_mood_of(message: Message, model: MoodModel | None = None) -> CustomerMood:
     """How *message*, written by a customer, reads to a support team.
 
     Where the message holds a cue of a support conversation (:data:`SUPPORT_KINDS`), the
     rules decide; otherwise the trained model (:mod:`perception._mood_model`, or *model*)
     reads the rules' evidence and the message's words, and the cues name the words that
-    pushed it most.
+    pushed it most, and the score is the model's P(positive) - P(negative), kept inside the
+    band of the label (at or below :data:`NEGATIVE_AT` for a negative label, at or above
+    :data:`POSITIVE_AT` for a positive one, strictly between them for a neutral one), as
+    the rules' score always is.
     """
     found = language(message.text)
     if not found.supported:
@@ -435,9 +453,11 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
                         for c in _lexicon_cues(message, sentence, sign)
                         if (c.span.start, c.span.end) not in spans
                     )
-        cues = learned
         return CustomerMood(
-            label=read.label, score=round(read.score, 4), language=found, cues=tuple(cues)
+            label=read.label,
+            score=round(_in_band(read.label, read.score), 4),
+            language=found,
+            cues=tuple(learned),
         )
     label, score = _label(scores)
     sign = {"negative": -1, "positive": 1}.get(label, 0)
