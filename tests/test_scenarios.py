@@ -302,3 +302,65 @@ def test_portfolio_sorted_by_risk(registry):
     ranked = [o.account for o in sorted(outcomes, key=lambda o: o.score)]
     assert ranked[0] == "delivered-escalated"
     assert ranked[1] == "silent-drifting"
+
+
+def met_at_the_desired_level(feedback: list[Feedback]) -> Account:
+    """Three services rated 5 of 5, a commitment delivered early and accepted, a prompt
+    and plain reply: every expectation met at the desired level, on time."""
+    rated = [
+        Expectation(id=f"item-{k}", dimension="tangibles", description=f"Item {k}", scale=(1, 5))
+        for k in range(3)
+    ]
+    portal = Expectation(
+        id="portal",
+        dimension="reliability",
+        description="Invoice portal",
+        due=at(10),
+        importance=0.9,
+        confirmed_at=at(1),
+        stakeholder="exec",
+    )
+    delivered = [
+        Deliverable(id=f"rating-{k}", expectation=f"item-{k}", delivered_at=at(12), level=5)
+        for k in range(3)
+    ]
+    delivered.append(
+        Deliverable(id="go-live", expectation="portal", delivered_at=at(9), accepted_at=at(10))
+    )
+    return Account(
+        customer=customer("met-at-desired"),
+        expectations=[*rated, portal],
+        deliverables=delivered,
+        interactions=[
+            Interaction(
+                id="q1",
+                at=at(3),
+                direction="inbound",
+                author="exec",
+                text="Could you confirm the portal date?",
+            ),
+            Interaction(
+                id="a1",
+                at=at(3, 1),
+                direction="outbound",
+                author="Team",
+                text="Yes, the portal goes live on 10 March as planned.",
+                in_reply_to="q1",
+            ),
+        ],
+        feedback=feedback,
+    )
+
+
+@pytest.mark.parametrize(
+    "feedback",
+    [
+        Feedback(id="f", at=at(13), kind="praise", author="exec", text="Great work, thank you."),
+        Feedback(id="f", at=at(13), kind="csat", value=5, author="exec"),
+    ],
+)
+def test_every_expectation_met_with_positive_feedback_is_satisfied_or_delighted(feedback):
+    outcome = perception.assess(met_at_the_desired_level([feedback]), as_of=at(15))
+    assert outcome.band in (Band.SATISFIED, Band.DELIGHTED), outcome.score
+    # A neutral question is no complaint: nothing asks to acknowledge it.
+    assert not [f for f in outcome.findings if f.check == "acknowledgement"]
