@@ -192,3 +192,44 @@ def test_a_neutral_question_needs_no_acknowledgement(question):
     )
     report = check("Yes, the portal goes live on 10 March as planned.", reply_to=unhappy)
     assert [f for f in report.findings if f.check == "acknowledgement"]
+
+
+def test_ngrams_read_curly_apostrophes_and_any_alphabet_and_stop_at_sentence_ends():
+    found = {g: (s, e) for g, s, e in ngrams("It isn\u2019t worth it. Crème brûlée!\n> Naïve")}
+    assert "isn't" in found
+    assert found["isn't"] == (3, 8)
+    assert {"crème", "brûlée", "naïve", "crème brûlée"} <= set(found)
+    assert "it crème" not in found
+    assert "brûlée naïve" not in found
+
+
+def test_curly_and_straight_apostrophes_read_the_same():
+    straight = customer_mood("It isn't worth the money")
+    curly = customer_mood("It isn\u2019t worth the money")
+    assert (curly.label, curly.score) == (straight.label, straight.score)
+
+
+def test_function_words_are_not_shown_as_the_customers_words():
+    mood = customer_mood("The room was dirty and the staff was rude to us")
+    assert mood.label == "negative"
+    shown = {w.lower() for w in mood.words()}
+    assert shown
+    assert not shown & {"the", "was", "and", "to", "us"}
+
+
+def test_a_rules_score_at_the_edge_stays_in_its_band():
+    text = (
+        "\x85great. \u2019ON! \x1c\n-- \n\n> MOUTH. mouth\n\ufb01x! \x85\u2026IT\u2019S\n-- \n"
+        "+1! \n> \x85\u2019\u2026;! \t\n-? "
+    )
+    mood = customer_mood(text)
+    if mood.label == "neutral":
+        assert NEGATIVE_AT < mood.score < POSITIVE_AT
+
+
+def test_a_model_of_other_evidence_is_refused():
+    other = MoodModel(
+        intercept=(0.0, 0.0, 0.0), features=("whole",), feature_weights=((0.0, 0.0, 0.0),), grams={}
+    )
+    with pytest.raises(ValueError, match="evidence"):
+        customer_mood_of(Message("Fine."), other)

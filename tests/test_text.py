@@ -287,3 +287,12 @@ def test_positions_are_every_index_of_the_token(tokens):
     message = Message(" ".join(tokens))
     for token in ("a", "b", "the", ".", "zz"):
         assert message.positions(token) == [i for i, t in enumerate(message.tokens) if t == token]
+
+
+def test_token_bounds_are_in_order_and_refuse_indexes_out_of_range():
+    message = Message("Hello world, again ")
+    assert list(message.token_bounds([2, 0])) == [0, 2]
+    assert message.token_bounds([0]) == {0: (0, 5)}
+    for wrong in (-1, 4):
+        with pytest.raises(IndexError, match="out of range"):
+            message.token_bounds([wrong])

@@ -359,8 +359,19 @@ def _read(message: Message) -> tuple[list[_Sentence], list[float]]:
     return sentences, scores
 
 
+def _straight(message: Message) -> Message:
+    """*message* with its typographic apostrophes (U+2019) made straight, as VADER's
+    negations ("isn't", "don't") are written; the same length, so spans still hold."""
+    if "\u2019" not in message.text:
+        return message
+    from perception.text import message as shared  # noqa: PLC0415  # text imports this module
+
+    return shared(message.text.replace("\u2019", "'"))
+
+
 def features(message: Message) -> list[float]:
     """The message's evidence as numbers (see :data:`FEATURES`), for a trained model."""
+    message = _straight(message)
     sentences, scores = _read(message)
     return _evidence(message, sentences, scores)
 
@@ -427,8 +438,22 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
     pushed it most, and the score is the model's P(positive) - P(negative), kept inside the
     band of the label (at or below :data:`NEGATIVE_AT` for a negative label, at or above
     :data:`POSITIVE_AT` for a positive one, strictly between them for a neutral one), as
-    the rules' score always is.
+    the rules' score always is.  A typographic apostrophe (U+2019) reads as a
+    straight one, while the cues keep the words as written.
     """
+    if model is not None and model.features != FEATURES:
+        raise ValueError(
+            f"the mood model reads the evidence {list(model.features)}; this version computes "
+            f"{list(FEATURES)}"
+        )
+    straight = _straight(message)
+    if straight is not message:
+        read = customer_mood_of(straight, model)
+        text = message.text
+        return attrs.evolve(
+            read,
+            cues=tuple(attrs.evolve(c, text=text[c.span.start : c.span.end]) for c in read.cues),
+        )
     found = language(message.text)
     if not found.supported:
         return CustomerMood(label="unsupported", score=0.0, language=found)
@@ -437,11 +462,13 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
         return CustomerMood(label="neutral", score=0.0, language=found)
     cues = [c for s in sentences for c in s.cues]
     if not any(c.kind in SUPPORT_KINDS for c in cues):
-        read = predict(model or load_model(), _evidence(message, sentences, scores), message.text)
-        sign = {"negative": -1, "positive": 1}.get(read.label, 0)
+        reading = predict(
+            model or load_model(), _evidence(message, sentences, scores), message.text
+        )
+        sign = {"negative": -1, "positive": 1}.get(reading.label, 0)
         learned = [
             Cue("learned", text, Span(start=start, end=end), sign * weight)
-            for text, start, end, weight in read.words
+            for text, start, end, weight in reading.words
             if sign
         ]
         if sign:  # the lexicon's words that agree, as the rules would name them
@@ -454,8 +481,8 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
                         if (c.span.start, c.span.end) not in spans
                     )
         return CustomerMood(
-            label=read.label,
-            score=round(_in_band(read.label, read.score), 4),
+            label=reading.label,
+            score=round(_in_band(reading.label, reading.score), 4),
             language=found,
             cues=tuple(learned),
         )
@@ -469,4 +496,6 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
         for sentence in telling[:3]:
             cues.extend(_lexicon_cues(message, sentence, sign))
     cues.sort(key=lambda c: -abs(c.valence))
-    return CustomerMood(label=label, score=round(score, 4), language=found, cues=tuple(cues))
+    return CustomerMood(
+        label=label, score=round(_in_band(label, score), 4), language=found, cues=tuple(cues)
+    )

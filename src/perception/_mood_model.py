@@ -38,24 +38,45 @@ VERSION = 1
 #: The labels, in the order of every weight vector of the file.
 CLASSES = ("negative", "neutral", "positive")
 
-#: A word: letters, with apostrophes inside ("don't", "guest's").  Linear: each apostrophe
-#: must be followed by a letter, so no two ways to match the same text.
-_TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+#: A word: letters of any alphabet, with apostrophes (straight or U+2019) inside ("don't",
+#: "café").
+#: Linear: each apostrophe must be followed by a letter, so no two ways to match a text.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+#: Two words with one of these between them are not a pair (a sentence or a line ends).
+_BREAKS = frozenset(".!?\n\u2026")
 
 
 def ngrams(text: str) -> list[tuple[str, int, int]]:
     """The words of *text* in lower case and the pairs of adjacent words, with their spans.
 
-    The same function turns text into features when the model is trained and when it is
-    applied, so the two can never disagree.  Each word and each pair counts once.
+    A typographic apostrophe (U+2019) reads as a straight one; two words are a pair only
+    when no sentence end or line break lies between them.  The same function turns text
+    into features when the model is trained and when it is applied, so the two can never
+    disagree.  Each word and each pair counts once.
     """
-    words = [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [
+        (m.group().lower().replace("\u2019", "'"), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+    ]
     seen: dict[str, tuple[int, int]] = {}
     for word, start, end in words:
         seen.setdefault(word, (start, end))
-    for (first, start, _), (second, _, end) in itertools.pairwise(words):
-        seen.setdefault(f"{first} {second}", (start, end))
+    for (first, start, gap), (second, after, end) in itertools.pairwise(words):
+        if _BREAKS.isdisjoint(text[gap:after]):
+            seen.setdefault(f"{first} {second}", (start, end))
     return [(gram, start, end) for gram, (start, end) in seen.items()]
+
+
+#: Words that carry a weight in the model but name nothing the customer feels: they are
+#: left out of the words a reading shows (a pair that holds one is shown).
+_UNTELLING = frozenset(
+    """
+    a an the and or of to in on at for with by from as is are was were be been being it
+    its this that these those i me my we us our you your he she him her they them their
+    there here so do does did have has had will would can could should shall may might
+    just than then also
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -220,5 +241,7 @@ def predict(model: MoodModel, evidence: Sequence[float], text: str, *, top: int 
         ),
         key=lambda item: -item[3],
     )
-    words = tuple(item for item in pushed[:top] if item[3] > 0)
+    words = tuple(item for item in pushed if item[3] > 0 and item[0].lower() not in _UNTELLING)[
+        :top
+    ]
     return Prediction(CLASSES[best], probabilities, words)

@@ -327,9 +327,18 @@ class Message:
 
     def token_bounds(self, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
         """``(start, end)`` of the tokens at *indexes* (cheaper than :attr:`word_bounds`
-        when a check needs the offsets of a few tokens only)."""
+        when a check needs the offsets of a few tokens only), in ascending order of index.
+
+        :raises IndexError: for an index that is not one of a token (negative ones included).
+        """
         ends = self._ends()
-        return {i: (ends[2 * i], ends[2 * i + 1]) for i in indexes}
+        count = len(ends) // 2
+        found: dict[int, tuple[int, int]] = {}
+        for i in sorted(set(indexes)):
+            if not 0 <= i < count:
+                raise IndexError(f"token index {i} out of range (the text has {count} tokens)")
+            found[i] = (ends[2 * i], ends[2 * i + 1])
+        return found
 
     def _pieces(self) -> list[str]:
         """The text split into its tokens and the white space between them: white space,
