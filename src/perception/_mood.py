@@ -435,8 +435,9 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
     Where the message holds a cue of a support conversation (:data:`SUPPORT_KINDS`), the
     rules decide; otherwise the trained model (:mod:`perception._mood_model`, or *model*)
     reads the rules' evidence and the message's words, and the cues name the words that
-    pushed it most, and the score is the model's P(positive) - P(negative), kept inside the
-    band of the label (at or below :data:`NEGATIVE_AT` for a negative label, at or above
+    pushed it most.  The score stays a measure of how strongly the message is felt (the
+    rules' adjusted VADER score, not the model's certainty), kept inside the band of the
+    label (at or below :data:`NEGATIVE_AT` for a negative label, at or above
     :data:`POSITIVE_AT` for a positive one, strictly between them for a neutral one), as
     the rules' score always is.  A typographic apostrophe (U+2019) reads as a
     straight one, while the cues keep the words as written.
@@ -482,7 +483,7 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
                     )
         return CustomerMood(
             label=reading.label,
-            score=round(_in_band(reading.label, reading.score), 4),
+            score=round(_in_band(reading.label, _label(scores)[1]), 4),
             language=found,
             cues=tuple(learned),
         )
