@@ -205,11 +205,6 @@ class Prediction:
     probabilities: tuple[float, float, float]
     words: tuple[tuple[str, int, int, float], ...]
 
-    @property
-    def score(self) -> float:
-        """``P(positive) - P(negative)``: from -1 to 1."""
-        return self.probabilities[2] - self.probabilities[0]
-
 
 def predict(model: MoodModel, evidence: Sequence[float], text: str, *, top: int = 3) -> Prediction:
     """The model's reading of *text*, given the rules' *evidence* (its features)."""
