@@ -261,3 +261,20 @@ def test_rating_zone():
     assert science.rating_zone(1, 5) == (3.0, 5)
     assert science.rating_zone(0, 10) == (5.0, 10)
     assert science.rating_zone(1, 7, higher_is_better=False) == (4.0, 1)
+
+
+def test_zone_value_is_monotonic_to_the_last_digit():
+    # Two levels far beyond the zone, a few units in the last place apart: the bound
+    # must not turn their order round (found by hypothesis).
+    adequate = -2.3998775851303854e-294
+    desired = adequate + 7.322498017285264e-305
+    lower = science.zone_value(-2.2250738585072014e-308, adequate, desired)
+    higher = science.zone_value(0.0, adequate, desired)
+    assert lower <= higher
+
+
+@given(st.floats(min_value=0, max_value=1e300), st.floats(min_value=0, max_value=1e300))
+def test_soft_bound_never_turns_an_order_round(a, b):
+    low, high = sorted((a, b))
+    assert science.soft_bound(low) <= science.soft_bound(high)
+    assert science.soft_bound(-high) <= science.soft_bound(-low)

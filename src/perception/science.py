@@ -303,7 +303,10 @@ def soft_bound(value: float, knee: float = KNEE) -> float:
     if math.isinf(excess):
         bounded = 1.0 - 1e-12
     else:
-        bounded = min(knee + rest * excess / (excess + rest), 1.0 - 1e-12)
+        # knee + rest * excess / (excess + rest), written as 1 - rest² / (excess + rest):
+        # the same number, and each step rounds monotonically, so a larger excess never
+        # comes out smaller (the first form could, by one unit in the last place).
+        bounded = min(1.0 - rest * rest / (excess + rest), 1.0 - 1e-12)
     return math.copysign(bounded, value)
 
 
