@@ -108,7 +108,7 @@ def sentiment(quick: bool) -> None:
     except ImportError:
         corpus, found = None, {}
         print("(cross-validation skipped: pip install 'customer-perception[calibrate]';")
-        print(" the 'shipped' column is then in sample: the model was trained on these texts)")
+        print(" the 'mood' column is then in sample: the model was trained on these texts)")
     print(
         "The mood model was trained on all of these sets (benchmarks/train_mood.py): 'mood'"
         " is out of fold,\nread by a model fitted without the text; 'rules' is the reading"

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["Cue", "CustomerMood", "customer_mood_of"]
 
 _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
+#: The sign of each label that has one (a neutral label has none).
+_SIGN = {"negative": -1, "positive": 1}
 
 
 @attrs.frozen
@@ -102,7 +104,7 @@ class CustomerMood:
 
     def words(self, limit: int = 5) -> tuple[str, ...]:
         """The words that show the mood (those of the cues that agree with the label)."""
-        sign = {"negative": -1, "positive": 1}.get(self.label, 0)
+        sign = _SIGN.get(self.label, 0)
         agreeing = [c.text for c in self.cues if c.valence * sign > 0]
         return tuple(dict.fromkeys(agreeing))[:limit]
 
@@ -466,7 +468,7 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
         reading = predict(
             model or load_model(), _evidence(message, sentences, scores), message.text
         )
-        sign = {"negative": -1, "positive": 1}.get(reading.label, 0)
+        sign = _SIGN.get(reading.label, 0)
         learned = [
             Cue("learned", text, Span(start=start, end=end), sign * weight)
             for text, start, end, weight in reading.words
@@ -488,7 +490,7 @@ def customer_mood_of(message: Message, model: MoodModel | None = None) -> Custom
             cues=tuple(learned),
         )
     label, score = _label(scores)
-    sign = {"negative": -1, "positive": 1}.get(label, 0)
+    sign = _SIGN.get(label, 0)
     if sign:
         telling = sorted(
             (s for s, v in zip(sentences, scores, strict=True) if v * sign > 0),

@@ -39,6 +39,7 @@ from perception._vader import (
     vader_scorer,
 )
 from perception._vader import to_sentiment as _to_sentiment
+from perception._validation import _new, _set  # record building without validation
 from perception._validation import trusted as _trusted
 from perception.outcome import SentenceScore, Sentiment, Span
 
@@ -224,10 +225,6 @@ def chunk_spans(text: str, limit: int = DEFAULT_CHUNK_CHARS) -> tuple[Span, ...]
         start = cut
     spans.append(_trusted(Span, start=start, end=length))
     return tuple(spans)
-
-
-_new = object.__new__
-_set = object.__setattr__
 
 
 def _span(start: int, end: int) -> Span:
