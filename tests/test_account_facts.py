@@ -26,6 +26,7 @@ from perception import (
     assess,
     followup_key,
     hookimpl,
+    outcome,
     plan_followups,
 )
 from perception.io import (
@@ -335,3 +336,9 @@ def test_reports_show_the_facts():
 def test_when_writes_dates_in_words():
     assert when(date(2026, 6, 30)) == "30 June 2026"
     assert when(T0) == f"{T0.day} {T0:%B %Y}"
+
+
+def test_a_case_and_a_follow_up_share_one_priority_scale() -> None:
+    assert CasePriority is outcome.Priority
+    assert [p.rank for p in CasePriority] == [0, 1, 2, 3]
+    assert Case(id="c", opened_at=T0, priority="HIGH").priority is outcome.Priority.HIGH

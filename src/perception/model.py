@@ -52,6 +52,7 @@ __all__ = [
     "Interaction",
     "LifecycleStage",
     "Money",
+    "Priority",
     "Seniority",
     "Stakeholder",
     "UsageEvent",
@@ -666,8 +667,8 @@ class CaseStatus(str, enum.Enum):
         return self not in (CaseStatus.SOLVED, CaseStatus.CLOSED)
 
 
-class CasePriority(str, enum.Enum):
-    """How urgent a case is; ordered ``low < normal < high < urgent``."""
+class Priority(str, enum.Enum):
+    """How urgent a case or a follow-up is; ordered ``low < normal < high < urgent``."""
 
     LOW = "low"
     NORMAL = "normal"
@@ -677,7 +678,14 @@ class CasePriority(str, enum.Enum):
     @property
     def rank(self) -> int:
         """0 for low up to 3 for urgent."""
-        return list(CasePriority).index(self)
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+#: The priority of a :class:`Case`: the same scale as a follow-up's (:class:`Priority`),
+#: under the name it had before the two were one.
+CasePriority = Priority
 
 
 def _to_lifecycle(value: object) -> LifecycleStage | None:

@@ -26,7 +26,7 @@ from perception._validation import (
     raise_problems,
     text_issue,
 )
-from perception.model import Dimension
+from perception.model import Dimension, Priority
 
 __all__ = [
     "Band",
@@ -63,23 +63,6 @@ class Severity(str, enum.Enum):
 
 
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-
-
-class Priority(str, enum.Enum):
-    """How urgent a follow-up is; ordered ``low < normal < high < urgent``."""
-
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-    @property
-    def rank(self) -> int:
-        """0 for low up to 3 for urgent."""
-        return _PRIORITY_RANK[self]
-
-
-_PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
 class Band(str, enum.Enum):
