@@ -65,7 +65,7 @@ _FEELINGS = (
     r"helpless|lost|depressed|annoyed|fed\s+up|stuck|isolated|ashamed|embarrassed|guilty|"
     r"insecure|betrayed|drained|discouraged|unhappy|miserable|furious|concerned|struggling|"
     r"hurting|grieving|terrified|uneasy|torn|trapped|rejected|ignored|unappreciated|"
-    r"undervalued|burn(?:ed|t)\s+out)\b"
+    r"undervalued|busy|shocked|frightened|burn(?:ed|t)\s+out)\b"
 )
 #: How hard a situation is ("that must be exhausting", "it can be so isolating").
 _HARD = (
@@ -74,7 +74,7 @@ _HARD = (
     r"lonely|isolating|draining|discouraging|heartbreaking|devastating|terrifying|frightening|"
     r"nerve[\s\-]?racking|challenging|rough|sad|horrible|terrible|traumati[sz]ing|distressing|"
     r"depressing|hurtful|infuriating|aggravating|demorali[sz]ing|unsettling|not\s+easy|"
-    r"no\s+fun|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in))\b"
+    r"no\s+fun|tricky|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in|process|carry|cope\s+with))\b"
     # "it is hard to say when": a hedge about the answer, not the customer's situation
     r"(?!\s+to\s+(?:say|tell|know|predict|give|estimate|determine|answer|guess))"
 )
@@ -101,7 +101,10 @@ _VALIDATES = (
     r"(?:(?:see|imagine|understand|feel|sense)\s+(?:how|why|that|what|where|your|you)|"
     rf"tell\s+(?:how|that|this|it|from|just|by|{_YOU_ARE}|you\s+(?:have|really|must|feel|love|"
     r"miss|care))|tell(?=\s*[.!]|\s*$))|"
-    r"(?:i|we)\s+know\s+(?:how|what|that|this|it)|"
+    r"(?:i|we)\s+know\s+(?:how|what|that|this|it|the\s+feeling)|"
+    r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|easily\s+|certainly\s+)?"
+    r"imagine\b|i\s+can\s+(?:easily\s+|clearly\s+)?see\s+(?:in|from)\s+your|"
+    r"(?:totally|completely|fully|absolutely)\s+understand\b|"
     rf"(?:i{_A}ve|i\s+have|we{_A}ve|we\s+have)\s+(?:also\s+)?been\s+(?:there|through)|"
     r"in\s+your\s+(?:shoes|position|place)|"
     rf"(?:i{_A}d|i\s+would)\s+(?:also\s+)?(?:feel|be)\s+(?:\w+\s+){{0,2}}?(?:the\s+same|too|"
@@ -145,6 +148,9 @@ _REFLECTS = (
     rf"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling|have\s+(?:felt|been)|be)\s+"
     rf"(?:\w+\s+){{0,2}}?{_FEELINGS}|"
     r"you\s+must\s+(?:have\s+been\s+through|be\s+going\s+through|(?:really\s+)?(?:miss|love|care))|"
+    r"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling)\s+(?:like|as\s+though|as\s+if|that)\b|"
+    rf"what\s+(?:{_YOU_ARE}|you{_A}ve\s+been|you\s+have\s+been)\s+(?:going\s+through|dealing\s+with|"
+    r"facing|feeling)|"
     rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:feeling|going\s+through|dealing\s+with|{_FEELINGS})|"
     rf"(?:you{_A}ve|you\s+have)\s+(?:been\s+)?(?:feeling|going\s+through|dealing\s+with|"
     r"struggling|had\s+a\s+(?:hard|tough|rough|difficult))|"
@@ -157,7 +163,12 @@ _RESTATES = (
     r"\b(?:if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
     r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b(?!\s*\?)|"
     r"i\s+hear\s+you\s+(?:say|saying)|"
-    r"(?:is|was)\s+that\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
+    r"(?:is|was)\s+(?:that|this)\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
+    r"(?:does|did)\s+(?:that|this)\s+sound\s+(?:right|correct)|correct\s+me\s+if|"
+    r"from\s+what\s+(?:i\s+(?:understand|gather|hear|can\s+(?:tell|see))|you\s+(?:said|say|"
+    r"told\s+me|describe|described|wrote|mentioned))|my\s+understanding\s+is|"
+    r"(?:am\s+i|do\s+i)\s+understand(?:ing)?\s+(?:you\s+|this\s+|that\s+|it\s+)?(?:correctly|right)|"
+    r"i(?:'m|\s+am)\s+taking\s+it\s+that|"
     r"did\s+i\s+(?:get|understand)\s+(?:that|you|it)\s+(?:right|correctly))"
 )
 #: "So you ..." opening a clause: a restatement (not "so you can see").
@@ -187,6 +198,9 @@ _NOT_A_STATEMENT = frozenset(
     until till unless whether why do does did
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
+#: "do" before a verb that stresses it after a subject ("that does sound hard").
+_EMPHATIC = frozenset(["do", "does", "did"])
+_SUBJECTS = frozenset(["i", "we", "that", "it", "this", "you", "they", "which"])
 #: Affirmation and reassurance: what the person did well, that things can get better,
 #: that they are not alone and not to blame ("you did the right thing", "it's completely
 #: understandable to feel that way", "you are not alone", "it's not your fault").
@@ -201,7 +215,7 @@ _REASSURES = (
     r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person))|"
     r"you\s+(?:can|will|(?:'ll))\s+(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
-    r"(?:proud|happy|glad)\s+(?:of|for)\s+you|good\s+for\s+you|you\s+deserve|"
+    r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|good\s+for\s+you\b|you\s+deserve|"
     rf"{_IT_IS}\s+(?:\w+\s+)?(?:okay|ok|normal|natural|common|understandable|fine|alright|valid|"
     r"human)\s+(?:to\s+(?:feel|be|have|worry|struggle|cry|grieve|take|not|want|need|miss)|"
     r"for\s+(?:anyone|anybody|someone|people|you)|that\s+you|if\s+you)|"
@@ -211,13 +225,20 @@ _REASSURES = (
     r"start|question|choice|decision|approach|goal|attitude|move)|"
     r"(?:great|good|nice)\s+job|well\s+done|way\s+to\s+go|keep\s+(?:it|that)\s+up|"
     rf"(?:it|that|this)(?:{_A}s|\s+is|\s+was)\s+(?:so\s+|very\s+|really\s+)?(?:brave|admirable|"
-    r"courageous|commendable|impressive|inspiring|amazing|wonderful|great|awesome|smart|wise)\s+"
-    r"(?:of\s+you|that\s+you)|"
+    r"courageous|commendable|impressive|inspiring|amazing|wonderful|great|awesome|smart|wise|"
+    r"good|nice|fantastic)\s+(?:of\s+you|(?:that\s+|to\s+see\s+(?:that\s+)?)?(?:you|your)\b)|"
+    r"i\s+(?:really\s+|truly\s+|so\s+)?admire|admire\s+(?:your|you|how\s+you)|"
+    r"(?:shows?|showed|showing|takes?|took)\s+(?:a\s+lot\s+of\s+|great\s+|real\s+|so\s+much\s+|"
+    r"such\s+|some\s+)?(?:strength|courage|guts)|"
+    rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:on|in|heading\s+in)\s+the\s+right\s+(?:track|path|direction)|"
+    r"only\s+human|i\s+promise\s+(?:that\s+)?(?:you|it|things|everything|they)\b|"
     rf"(?:is|are|was|were|be|been|it{_A}s|that{_A}s)\s+(?:a\s+|such\s+a\s+)?(?:very\s+|really\s+|"
     rf"so\s+|truly\s+|incredibly\s+|extremely\s+)?{_HARD}|"
     r"isn't\s+easy|never\s+easy|"
-    rf"{_I_AM}\s+(?:sure|confident|certain)\s+(?:that\s+)?(?:you|it|things|everything|this|they)\b|"
-    r"i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+(?:truly\s+)?believe\s+(?:in\s+)?you|"
+    rf"{_I_AM}\s+(?:so\s+|very\s+|quite\s+)?(?:sure|confident|certain)\b(?!\s+(?:what|how|which|"
+    r"whether|why|when|where|about|of\s+(?:the|what|how)))|"
+    r"i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+(?:truly\s+|really\s+|do\s+)?believe\s+"
+    r"(?:in\s+you|(?:that\s+)?you)\b|(?:have|has)\s+faith\s+in\s+you|"
     r"hang\s+in\s+there|you(?:'ve|\s+have)?\s+got\s+this|"
     r"i\s+feel\s+(?:so\s+|really\s+)?(?:bad|sad|sorry|terrible|awful|for)\s+(?:for\s+)?"
     r"(?:you|about\s+(?:that|this|it|what))|"
@@ -229,23 +250,29 @@ _REASSURES = (
     r"(?:so\s+)?many\s+(?:people|of\s+us|others)|most\s+(?:people|of\s+us))\s+(?:\w+\s+)?"
     r"(?:feels?|go(?:es)?\s+through|(?:is|are)\s+going\s+through|struggles?|(?:has|have)\s+been\s+"
     r"(?:there|through)|experiences?|deals?\s+with|faces?|makes?\s+mistakes|"
-    r"(?:has|have)\s+(?:had\s+)?(?:this|that|the\s+same|similar)|progress(?:es)?\s+at)|"
+    r"(?:has|have)\s+(?:had\s+)?(?:this|that|the\s+same|similar)|progress(?:es)?\s+at|"
+    r"(?:is|are)\s+(?:having|facing|experiencing|feeling|struggling|dealing\s+with|in\s+the\s+same))|"
     r"affect(?:s|ing|ed)?\s+(?:a\s+lot\s+of|so\s+many|many|lots\s+of)\s+people|"
     rf"(?:people|others|everyone|everybody|we\s+all|we{_A}re\s+all|we\s+are\s+all)\s+"
     r"(?:are\s+|is\s+)?(?:also\s+)?going\s+through|"
     r"(?:is|are)\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|a\s+)?common\b|"
+    rf"{_IT_IS}\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|perfectly\s+|completely\s+|"
+    r"totally\s+)?(?:common|normal|natural|understandable)\b|"
+    r"(?:all|both)\s+in\s+(?:this|it)\s+(?:\w+\s+)?(?:together|boat)|"
     rf"{_YOU_ARE}\s+(?:not|definitely\s+not)\s+the\s+only|"
     r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best)|"
     rf"(?:not|isn{_A}t)\s+your\s+fault|(?:don{_A}t|do\s+not)\s+(?:blame\s+yourself|"
     r"beat\s+yourself\s+up)|"
     r"(?:nothing|no\s+need|no\s+reason)\s+to\s+(?:be|feel)\s+(?:ashamed|embarrassed|guilty|bad)|"
+    rf"(?:don{_A}t|do\s+not)\s+(?:need\s+to\s+|have\s+to\s+)?(?:feel|be)\s+(?:so\s+)?(?:ashamed|"
+    r"embarrassed|guilty|bad\s+about)|"
     r"(?:things|it|this|everything)\s+(?:will|is\s+going\s+to|can|does)\s+(?:get|be)\s+"
     r"(?:better|okay|ok|fine|alright|easier)|(?:things|it|this)\s+will\s+(?:improve|pass)|"
     r"you(?:'ll|\s+will)\s+(?:be\s+(?:ok|okay|fine|alright)|find\s+(?:something|someone|a\s+way|"
     r"your\s+way|the\s+right)|get\s+through)|everything\s+will\s+(?:be|work)|"
     rf"{_I_AM}\s+(?:always\s+)?here\s+(?:for\s+you|to\s+listen|if\s+you)|here\s+for\s+you|"
     r"(?:stay|be)\s+strong|(?:don't|do\s+not)\s+(?:give\s+up|lose\s+hope)|keep\s+your\s+head\s+up|"
-    r"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|that(?:'s|\s+is)\s+the\s+spirit|"
+    rf"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|(?:that{_A}s|that\s+is|what)\s+the\s+spirit|"
     r"\b(?:admirable|commendable|courageous)\b|confident\s+(?:that\s+)?you|"
     rf"(?:is|was|(?:that|it|this){_A}s)\s+(?:not|nothing)\s+(?:weird|strange|wrong|silly|stupid|crazy|abnormal)|"
     r"should(?:n't|n\u2019t|\s+not)?\s+(?:feel|be)\s+(?:so\s+)?(?:ashamed|guilty|embarrassed|"
@@ -337,13 +364,22 @@ def _clause(text: str, start: int, stop: int, end: int) -> tuple[int, int]:
 def _asked(text: str, start: int, stop: int, end: int) -> bool:
     """Whether ``text[start:stop]`` is in a clause that asks, sets a condition, or follows
     a word that makes "you feel" something else than a statement of feeling."""
-    head, tail = _clause(text, start, stop, end)
-    if tail < len(text) and text[tail] == "?":
-        return True
+    head, _tail = _clause(text, start, stop, end)
     if _ASKING_HEAD.match(text, head, start):
         return True
-    before = text[max(head, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in _NOT_A_STATEMENT
+    before = text[max(head, start - 16) : start].lower().split()
+    if len(before) >= 2 and before[-1] in _EMPHATIC and before[-2] in _SUBJECTS:
+        return False  # "that does sound hard", "I do feel for you"
+    if text[start : start + 2].lower() in ("i ", "we"):
+        return False  # "I know ...", "we understand ...": the writer speaks for themself
+    return bool(before) and before[-1] in _NOT_A_STATEMENT
+
+
+def _checked_back(text: str, start: int, stop: int, end: int) -> bool:
+    """Whether ``text[start:stop]`` is in a statement asked back with a question mark
+    ("it sounds like you are exhausted?"): a restatement that checks it heard right."""
+    _head, tail = _clause(text, start, stop, end)
+    return tail < len(text) and text[tail] == "?"
 
 
 def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
@@ -362,8 +398,11 @@ def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
             if not all(w in _INTERJECTIONS for w in _WORD.findall(text[head:start].lower())):
                 continue
             kind = "restatement"
-        elif kind != "restatement" and _asked(text, start, stop, end):
-            continue
+        elif kind != "restatement":
+            if _asked(text, start, stop, end):
+                continue
+            if _checked_back(text, start, stop, end):
+                kind = "restatement"
         yield kind, match.group()
 
 
