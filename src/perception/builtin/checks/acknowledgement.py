@@ -72,7 +72,7 @@ _HARD = (
     r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient|"
     r"awful|tough|maddening|worrying|scary|painful|exhausting|unfair|overwhelming|confusing|"
     r"lonely|isolating|draining|discouraging|heartbreaking|devastating|terrifying|frightening|"
-    r"nerve[\s\-]?racking|challenging|rough|sad|horrible|terrible|traumati[sz]ing|distressing|"
+    r"nerve[\s\-]?w?r[ae]cking|lousy|challenging|rough|sad|horrible|terrible|traumati[sz]ing|distressing|"
     r"depressing|hurtful|infuriating|aggravating|demorali[sz]ing|unsettling|not\s+easy|"
     r"no\s+fun|tricky|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in|process|carry|cope\s+with))\b"
     # "it is hard to say when": a hedge about the answer, not the customer's situation
@@ -94,11 +94,13 @@ _SELF_APOLOGY = Pattern(
 #: Understanding, validation and ownership, each a way of acknowledging.
 _VALIDATES = (
     r"\b(?:(?:i|we)\s+(?:can\s+|could\s+)?(?:completely\s+|fully\s+|totally\s+|really\s+|truly\s+|"
-    r"definitely\s+|certainly\s+|absolutely\s+|do\s+)?(?:understand|hear\s+you|"
+    r"definitely\s+|certainly\s+|absolutely\s+|actually\s+|honestly\s+|do\s+)?(?:understand|hear\s+you|"
     r"get\s+(?:it|that|you|how|why)|appreciate\s+(?:how|that|why|the|your|you)|"
     r"sympathi[sz]e|empathi[sz]e)|i\s+see\s+(?:how|why|where|what\s+you|your\s+point)|"
     r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|definitely\s+)?"
     r"(?:(?:see|imagine|understand|feel|sense)\s+(?:how|why|that|what|where|your|you)|"
+    r"(?:feel|hear|sense)\s+the\s+(?:\w+\s+)?(?:frustration|pain|hurt|sadness|stress|worry|"
+    r"anger|disappointment|weight|weights|fear|exhaustion)|"
     rf"tell\s+(?:how|that|this|it|from|just|by|{_YOU_ARE}|you\s+(?:have|really|must|feel|love|"
     r"miss|care))|tell(?=\s*[.!]|\s*$))|"
     r"(?:i|we)\s+know\s+(?:how|what|that|this|it|the\s+feeling)|"
@@ -128,7 +130,7 @@ _VALIDATES = (
     rf"reaction|feeling)|{_IT_IS}\s+(?:a\s+)?fair\b|"
     r"(?:your|the|those|these)\s+(?:feelings?|frustration|disappointment|concerns?|anger|"
     r"worry|worries|fears?|reaction|emotions?)\s+(?:is|are)\s+(?:\w+\s+)?(?:valid|understandable|"
-    r"justified|legitimate|normal|natural|fair|warranted|reasonable)|"
+    r"justified|legitimate|normal|natural|fair|warranted|reasonable|grounded|real)|"
     r"(?:my|our)\s+(?:fault|mistake|bad|error)|that(?:'s|\u2019s|\s+is)\s+on\s+(?:us|me)|"
     r"we\s+(?:let\s+you\s+down|dropped\s+the\s+ball|got\s+(?:this|it)\s+wrong|should\s+have)|"
     r"you\s+(?:should(?:n't|n\u2019t|\s+not)|never)\s+(?:have\s+)?(?:had\s+to|have\s+to)|"
@@ -185,7 +187,8 @@ _BREAKS = ".!?;:,\n"
 _ASKING_HEAD = re.compile(
     r"\W*(?:(?:and|but|so|or|then|well|also|ok|okay|oh)\s+)?"
     r"(?:(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|"
-    r"might|am|ca|wo)(?:n['\u2019]?t)?|how\s+(?:do|does|did|are|is|was|were|can|could|would|"
+    r"might|am|ca|wo)(?:n['\u2019]?t(?=\s+(?:you|we|they|i|it|he|she|that|this|there)\b))?|"
+    r"how\s+(?:do|does|did|are|is|was|were|can|could|would|"
     r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)|why|when|whenever|where|"
     r"whether|if)\b",
     re.IGNORECASE,
@@ -198,6 +201,14 @@ _NOT_A_STATEMENT = frozenset(
     until till unless whether why do does did
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
+#: A word that names a hard time, and the writer's own words about their life.
+_HARD_WORD = re.compile(r"\b" + _HARD, re.IGNORECASE)
+_KNOWING = re.compile(r"(?:i|we)\s+(?:know|understand|can|could|hear|see|get)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(
+    r"\b(?:my|myself|i|i['\u2019]?(?:ve|m))\b(?!\s+(?:\w+\s+)?(?:know|knew|understand|see|think|"
+    r"can|could|imagine|agree|feel|felt|believe|hope|guess|get|hear|would|realize|sure))",
+    re.IGNORECASE,
+)
 #: "do" before a verb that stresses it after a subject ("that does sound hard").
 _EMPHATIC = frozenset(["do", "does", "did"])
 _SUBJECTS = frozenset(["i", "we", "that", "it", "this", "you", "they", "which"])
@@ -205,15 +216,15 @@ _SUBJECTS = frozenset(["i", "we", "that", "it", "this", "you", "they", "which"])
 #: that they are not alone and not to blame ("you did the right thing", "it's completely
 #: understandable to feel that way", "you are not alone", "it's not your fault").
 _REASSURES = (
-    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+(?:the\s+right|great|"
+    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+(?:very\s+well|the\s+right|great|"
     r"well|so\s+well|your\s+best|a\s+(?:great|good|fantastic|wonderful)\s+job|everything|"
     r"all\s+you\s+could|nothing\s+wrong|amazing)|"
     rf"{_YOU_ARE}\s+(?:doing\s+(?:great|well|the\s+right|your\s+best|a\s+good|so\s+well|amazing)|"
-    r"(?:not|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
+    r"(?:not|never|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
     r"overreacting)|(?:so\s+|very\s+|really\s+|clearly\s+|such\s+an?\s+|an?\s+)?(?:strong|brave|"
     r"courageous|resilient|smart|intelligent|capable|caring|thoughtful|wise|mature|talented|"
     r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person))|"
-    r"you\s+(?:can|will|(?:'ll))\s+(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
+    r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
     r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|good\s+for\s+you\b|you\s+deserve|"
     rf"{_IT_IS}\s+(?:\w+\s+)?(?:okay|ok|normal|natural|common|understandable|fine|alright|valid|"
@@ -255,7 +266,10 @@ _REASSURES = (
     r"affect(?:s|ing|ed)?\s+(?:a\s+lot\s+of|so\s+many|many|lots\s+of)\s+people|"
     rf"(?:people|others|everyone|everybody|we\s+all|we{_A}re\s+all|we\s+are\s+all)\s+"
     r"(?:are\s+|is\s+)?(?:also\s+)?going\s+through|"
-    r"(?:is|are)\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|a\s+)?common\b|"
+    r"(?:is|are)\s+(?:unfortunately\s+|actually\s+|also\s+)?(?:very\s+|so\s+|really\s+|quite\s+|"
+    r"pretty\s+|a\s+)?common\b|i\s+(?:can\s+)?assure\s+you|"
+    r"(?:don't|do\s+not|try\s+not\s+to)\s+be\s+(?:so\s+|too\s+)?hard\s+on\s+yourself|"
+    r"(?:don't|do\s+not)\s+(?:get|feel)\s+(?:so\s+|too\s+)?(?:discouraged|down\s+on\s+yourself)|"
     rf"{_IT_IS}\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|perfectly\s+|completely\s+|"
     r"totally\s+)?(?:common|normal|natural|understandable)\b|"
     r"(?:all|both)\s+in\s+(?:this|it)\s+(?:\w+\s+)?(?:together|boat)|"
@@ -266,7 +280,8 @@ _REASSURES = (
     r"(?:nothing|no\s+need|no\s+reason)\s+to\s+(?:be|feel)\s+(?:ashamed|embarrassed|guilty|bad)|"
     rf"(?:don{_A}t|do\s+not)\s+(?:need\s+to\s+|have\s+to\s+)?(?:feel|be)\s+(?:so\s+)?(?:ashamed|"
     r"embarrassed|guilty|bad\s+about)|"
-    r"(?:things|it|this|everything)\s+(?:will|is\s+going\s+to|can|does)\s+(?:get|be)\s+"
+    r"(?:things|it|this|everything)\s+(?:will|is\s+going\s+to|can|does)\s+(?:only\s+|surely\s+|"
+    r"definitely\s+|slowly\s+)?(?:get|be)\s+"
     r"(?:better|okay|ok|fine|alright|easier)|(?:things|it|this)\s+will\s+(?:improve|pass)|"
     r"you(?:'ll|\s+will)\s+(?:be\s+(?:ok|okay|fine|alright)|find\s+(?:something|someone|a\s+way|"
     r"your\s+way|the\s+right)|get\s+through)|everything\s+will\s+(?:be|work)|"
@@ -285,7 +300,7 @@ _REACTS = (
     r"\b(?:(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+|majorly\s+)?sucks|oh\s+no\b|"
     rf"(?:that|this|it)(?:{_A}s|\s+is|\s+sounds|\s+was)\s+(?:so\s+|really\s+|truly\s+|"
     r"just\s+)?(?:awful|terrible|horrible|heartbreaking|sad|unfair|crappy|horrific|devastating|"
-    r"dreadful|a\s+shame|too\s+bad|cruel|harsh|messed\s+up)|(?:what|such)\s+a\s+shame|"
+    r"dreadful|a\s+shame|a\s+bummer|too\s+bad|cruel|harsh|messed\s+up)|(?:what|such)\s+a\s+shame|"
     r"how\s+(?:awful|sad|terrible|horrible|frustrating|painful|scary|stressful|upsetting)|"
     r"(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|(?<=[*(])hugs?(?=[*)])|"
     r"my\s+heart\s+(?:goes\s+out|breaks|aches)|i\s+can(?:'t|not|\u2019t)\s+imagine|"
@@ -375,6 +390,17 @@ def _asked(text: str, start: int, stop: int, end: int) -> bool:
     return bool(before) and before[-1] in _NOT_A_STATEMENT
 
 
+def _own(text: str, start: int, stop: int, end: int) -> bool:
+    """Whether ``text[start:stop]`` names a hard time in a clause about the writer's own
+    life, not the reader's ("I used to have a hard time with it", "my exams were stressful")."""
+    if _HARD_WORD.search(text, start, stop) is None or _KNOWING.match(text, start) is not None:
+        return False
+    head, tail = _clause(text, start, stop, end)
+    return _FIRST_PERSON.search(text, head, start) is not None and (
+        _ADDRESSED.search(text, head, tail) is None
+    )
+
+
 def _checked_back(text: str, start: int, stop: int, end: int) -> bool:
     """Whether ``text[start:stop]`` is in a statement asked back with a question mark
     ("it sounds like you are exhausted?"): a restatement that checks it heard right."""
@@ -399,7 +425,7 @@ def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
                 continue
             kind = "restatement"
         elif kind != "restatement":
-            if _asked(text, start, stop, end):
+            if _asked(text, start, stop, end) or _own(text, start, stop, end):
                 continue
             if _checked_back(text, start, stop, end):
                 kind = "restatement"
