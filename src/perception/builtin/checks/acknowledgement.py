@@ -223,7 +223,9 @@ _REASSURES = (
     r"(?:not|never|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
     r"overreacting)|(?:so\s+|very\s+|really\s+|clearly\s+|such\s+an?\s+|an?\s+)?(?:strong|brave|"
     r"courageous|resilient|smart|intelligent|capable|caring|thoughtful|wise|mature|talented|"
-    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person))|"
+    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person)|(?:an?|the)\s+(?:very\s+|"
+    r"really\s+|truly\s+)?(?:good|great|wonderful|amazing|lovely|kind|caring|strong|stronger|"
+    r"special|loving)\b)|you(?:'ll|\s+will)\s+do\s+(?:great|well|fine|amazing)|"
     r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
     r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|good\s+for\s+you\b|you\s+deserve|"
@@ -387,6 +389,8 @@ def _asked(text: str, start: int, stop: int, end: int) -> bool:
         return False  # "that does sound hard", "I do feel for you"
     if text[start : start + 2].lower() in ("i ", "we"):
         return False  # "I know ...", "we understand ...": the writer speaks for themself
+    if len(before) >= 2 and before[-1] == "that":
+        before.pop()  # "I hope that you feel better", "it will make sure that you feel ..."
     return bool(before) and before[-1] in _NOT_A_STATEMENT
 
 
