@@ -382,7 +382,7 @@ def _asked(text: str, start: int, stop: int, end: int) -> bool:
     """Whether ``text[start:stop]`` is in a clause that asks, sets a condition, or follows
     a word that makes "you feel" something else than a statement of feeling."""
     head, _tail = _clause(text, start, stop, end)
-    if _ASKING_HEAD.match(text, head, start):
+    if _ASKING_HEAD.match(text, head, stop):  # to ``stop``: "don't" looks ahead to "you"
         return True
     before = text[max(head, start - 16) : start].lower().split()
     if len(before) >= 2 and before[-1] in _EMPHATIC and before[-2] in _SUBJECTS:
