@@ -15,10 +15,12 @@ of feelings ("it sounds like you ...", "you must be exhausted"), reassurance and
 affirmation ("you did the right thing", "it's not your fault", "you are not alone", "I
 have been there"), emotional reactions ("oh no, that sucks"), thanks for their patience
 or for telling us, and restatement: "so you were charged twice?", or the problem in the
-customer's own words in a sentence that speaks to them.  Phrases in a clause that asks or
-sets a condition are no evidence ("how do you feel about it?", "if it is hard to find,
-...", "tell me how you feel").  The finding names the customer's words that show they
-are unhappy.
+customer's own words in a sentence that speaks to them; a statement of any of these kinds
+asked back with a question mark ("it sounds like you were charged twice?") checks a
+restatement.  Phrases in a clause that asks or sets a condition are no evidence ("how do
+you feel about it?", "if it is hard to find, ...", "tell me how you feel"), and neither
+is the writer's own hard time ("I used to have a hard time with it too").  The finding
+names the customer's words that show they are unhappy.
 """
 
 from __future__ import annotations
@@ -203,6 +205,8 @@ _NOT_A_STATEMENT = frozenset(
 )
 #: A word that names a hard time, and the writer's own words about their life.
 _HARD_WORD = re.compile(r"\b" + _HARD, re.IGNORECASE)
+#: The writer as the subject ("I know ...", "we understand ...").
+_WRITER = re.compile(r"(?:i|we)\b", re.IGNORECASE)
 _KNOWING = re.compile(r"(?:i|we)\s+(?:know|understand|can|could|hear|see|get)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(
     r"\b(?:my|myself|i|i['\u2019]?(?:ve|m))\b(?!\s+(?:\w+\s+)?(?:know|knew|understand|see|think|"
@@ -378,44 +382,38 @@ def _clause(text: str, start: int, stop: int, end: int) -> tuple[int, int]:
     return head, min(ends, default=high)
 
 
-def _asked(text: str, start: int, stop: int, end: int) -> bool:
-    """Whether ``text[start:stop]`` is in a clause that asks, sets a condition, or follows
-    a word that makes "you feel" something else than a statement of feeling."""
-    head, _tail = _clause(text, start, stop, end)
+def _asked(text: str, head: int, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]``, in the clause from ``head``, is in a clause that asks,
+    sets a condition, or follows a word that makes "you feel" something else than a
+    statement of feeling."""
     if _ASKING_HEAD.match(text, head, stop):  # to ``stop``: "don't" looks ahead to "you"
         return True
+    if _WRITER.match(text, start):
+        return False  # "I know ...", "we understand ...": the writer speaks for themself
     before = text[max(head, start - 16) : start].lower().split()
     if len(before) >= 2 and before[-1] in _EMPHATIC and before[-2] in _SUBJECTS:
         return False  # "that does sound hard", "I do feel for you"
-    if text[start : start + 2].lower() in ("i ", "we"):
-        return False  # "I know ...", "we understand ...": the writer speaks for themself
     if len(before) >= 2 and before[-1] == "that":
         before.pop()  # "I hope that you feel better", "it will make sure that you feel ..."
     return bool(before) and before[-1] in _NOT_A_STATEMENT
 
 
-def _own(text: str, start: int, stop: int, end: int) -> bool:
-    """Whether ``text[start:stop]`` names a hard time in a clause about the writer's own
-    life, not the reader's ("I used to have a hard time with it", "my exams were stressful")."""
+def _own(text: str, head: int, tail: int, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` names a hard time in the clause ``text[head:tail]``
+    about the writer's own life, not the reader's ("I used to have a hard time with it",
+    "my exams were stressful")."""
     if _HARD_WORD.search(text, start, stop) is None or _KNOWING.match(text, start) is not None:
         return False
-    head, tail = _clause(text, start, stop, end)
     return _FIRST_PERSON.search(text, head, start) is not None and (
         _ADDRESSED.search(text, head, tail) is None
     )
 
 
-def _checked_back(text: str, start: int, stop: int, end: int) -> bool:
-    """Whether ``text[start:stop]`` is in a statement asked back with a question mark
-    ("it sounds like you are exhausted?"): a restatement that checks it heard right."""
-    _head, tail = _clause(text, start, stop, end)
-    return tail < len(text) and text[tail] == "?"
-
-
 def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
     """``(kind, words)`` of the evidence in ``message.text[:end]``: apologies not for the
     writer's own writing, restatements asked or not, and the other kinds only where they
-    are stated, not asked."""
+    are stated, not asked, and not about the writer's own hard times.  A statement asked
+    back with a question mark ("it sounds like you are exhausted?") is a restatement."""
     text = message.text
     for match in _EVIDENCE.finditer(message, 0, end):
         kind = match.lastgroup or ""
@@ -429,10 +427,11 @@ def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
                 continue
             kind = "restatement"
         elif kind != "restatement":
-            if _asked(text, start, stop, end) or _own(text, start, stop, end):
+            head, tail = _clause(text, start, stop, end)
+            if _asked(text, head, start, stop) or _own(text, head, tail, start, stop):
                 continue
-            if _checked_back(text, start, stop, end):
-                kind = "restatement"
+            if tail < len(text) and text[tail] == "?":
+                kind = "restatement"  # a statement asked back: "it sounds like you ...?"
         yield kind, match.group()
 
 
