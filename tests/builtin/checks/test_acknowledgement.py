@@ -266,6 +266,14 @@ def test_a_question_after_an_acknowledgement_keeps_it():
     assert _kinds("I'm sorry to hear that. How long has it been failing?") == {"apology"}
 
 
+def test_the_writers_own_hard_time_is_told_from_the_customers():
+    assert _kinds("I'm sure it's hard.") == {"reassurance", "validation"}
+    assert "validation" in _kinds("I know it has been hard.")
+    assert "validation" in _kinds("I think it is hard.")
+    assert _kinds("I have had a hard time with it.") == set()
+    assert _kinds("My team and you had a hard time with it.") == {"validation"}
+
+
 def test_a_restatement_asked_as_a_statement_counts_and_a_question_does_not():
     inbound = "I was charged twice for the same order and nobody answers."
     assert acknowledgement(Message("You were charged twice for one order?"), inbound).acknowledges

@@ -74,7 +74,8 @@ _HARD = (
     r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient|"
     r"awful|tough|maddening|worrying|scary|painful|exhausting|unfair|overwhelming|confusing|"
     r"lonely|isolating|draining|discouraging|heartbreaking|devastating|terrifying|frightening|"
-    r"nerve[\s\-]?w?r[ae]cking|lousy|challenging|rough|sad|horrible|terrible|traumati[sz]ing|distressing|"
+    r"nerve[\s\-]?w?r[ae]cking|lousy|challenging|rough|sad|horrible|terrible|traumati[sz]ing|"
+    r"distressing|"
     r"depressing|hurtful|infuriating|aggravating|demorali[sz]ing|unsettling|not\s+easy|"
     r"no\s+fun|tricky|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in|process|carry|cope\s+with))\b"
     # "it is hard to say when": a hedge about the answer, not the customer's situation
@@ -96,7 +97,8 @@ _SELF_APOLOGY = Pattern(
 #: Understanding, validation and ownership, each a way of acknowledging.
 _VALIDATES = (
     r"\b(?:(?:i|we)\s+(?:can\s+|could\s+)?(?:completely\s+|fully\s+|totally\s+|really\s+|truly\s+|"
-    r"definitely\s+|certainly\s+|absolutely\s+|actually\s+|honestly\s+|do\s+)?(?:understand|hear\s+you|"
+    r"definitely\s+|certainly\s+|absolutely\s+|actually\s+|honestly\s+|do\s+)?"
+    r"(?:understand|hear\s+you|"
     r"get\s+(?:it|that|you|how|why)|appreciate\s+(?:how|that|why|the|your|you)|"
     r"sympathi[sz]e|empathi[sz]e)|i\s+see\s+(?:how|why|where|what\s+you|your\s+point)|"
     r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|definitely\s+)?"
@@ -153,8 +155,8 @@ _REFLECTS = (
     rf"(?:\w+\s+){{0,2}}?{_FEELINGS}|"
     r"you\s+must\s+(?:have\s+been\s+through|be\s+going\s+through|(?:really\s+)?(?:miss|love|care))|"
     r"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling)\s+(?:like|as\s+though|as\s+if|that)\b|"
-    rf"what\s+(?:{_YOU_ARE}|you{_A}ve\s+been|you\s+have\s+been)\s+(?:going\s+through|dealing\s+with|"
-    r"facing|feeling)|"
+    rf"what\s+(?:{_YOU_ARE}|you{_A}ve\s+been|you\s+have\s+been)\s+"
+    r"(?:going\s+through|dealing\s+with|facing|feeling)|"
     rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:feeling|going\s+through|dealing\s+with|{_FEELINGS})|"
     rf"(?:you{_A}ve|you\s+have)\s+(?:been\s+)?(?:feeling|going\s+through|dealing\s+with|"
     r"struggling|had\s+a\s+(?:hard|tough|rough|difficult))|"
@@ -171,7 +173,8 @@ _RESTATES = (
     r"(?:does|did)\s+(?:that|this)\s+sound\s+(?:right|correct)|correct\s+me\s+if|"
     r"from\s+what\s+(?:i\s+(?:understand|gather|hear|can\s+(?:tell|see))|you\s+(?:said|say|"
     r"told\s+me|describe|described|wrote|mentioned))|my\s+understanding\s+is|"
-    r"(?:am\s+i|do\s+i)\s+understand(?:ing)?\s+(?:you\s+|this\s+|that\s+|it\s+)?(?:correctly|right)|"
+    r"(?:am\s+i|do\s+i)\s+understand(?:ing)?\s+(?:you\s+|this\s+|that\s+|it\s+)?"
+    r"(?:correctly|right)|"
     r"i(?:'m|\s+am)\s+taking\s+it\s+that|"
     r"did\s+i\s+(?:get|understand)\s+(?:that|you|it)\s+(?:right|correctly))"
 )
@@ -209,7 +212,8 @@ _HARD_WORD = re.compile(r"\b" + _HARD, re.IGNORECASE)
 _WRITER = re.compile(r"(?:i|we)\b", re.IGNORECASE)
 _KNOWING = re.compile(r"(?:i|we)\s+(?:know|understand|can|could|hear|see|get)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(
-    r"\b(?:my|myself|i|i['\u2019]?(?:ve|m))\b(?!\s+(?:\w+\s+)?(?:know|knew|understand|see|think|"
+    r"\b(?:my|myself|i['\u2019]?(?:ve|m)|i(?!['\u2019]))\b"
+    r"(?!\s+(?:\w+\s+)?(?:know|knew|understand|see|think|"
     r"can|could|imagine|agree|feel|felt|believe|hope|guess|get|hear|would|realize|sure))",
     re.IGNORECASE,
 )
@@ -220,7 +224,8 @@ _SUBJECTS = frozenset(["i", "we", "that", "it", "this", "you", "they", "which"])
 #: that they are not alone and not to blame ("you did the right thing", "it's completely
 #: understandable to feel that way", "you are not alone", "it's not your fault").
 _REASSURES = (
-    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+(?:very\s+well|the\s+right|great|"
+    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+"
+    r"(?:very\s+well|the\s+right|great|"
     r"well|so\s+well|your\s+best|a\s+(?:great|good|fantastic|wonderful)\s+job|everything|"
     r"all\s+you\s+could|nothing\s+wrong|amazing)|"
     rf"{_YOU_ARE}\s+(?:doing\s+(?:great|well|the\s+right|your\s+best|a\s+good|so\s+well|amazing)|"
@@ -230,7 +235,8 @@ _REASSURES = (
     r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person)|(?:an?|the)\s+(?:very\s+|"
     r"really\s+|truly\s+)?(?:good|great|wonderful|amazing|lovely|kind|caring|strong|stronger|"
     r"special|loving)\b)|you(?:'ll|\s+will)\s+do\s+(?:great|well|fine|amazing)|"
-    r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
+    r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?"
+    r"(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
     r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|good\s+for\s+you\b|you\s+deserve|"
     rf"{_IT_IS}\s+(?:\w+\s+)?(?:okay|ok|normal|natural|common|understandable|fine|alright|valid|"
@@ -268,7 +274,8 @@ _REASSURES = (
     r"(?:feels?|go(?:es)?\s+through|(?:is|are)\s+going\s+through|struggles?|(?:has|have)\s+been\s+"
     r"(?:there|through)|experiences?|deals?\s+with|faces?|makes?\s+mistakes|"
     r"(?:has|have)\s+(?:had\s+)?(?:this|that|the\s+same|similar)|progress(?:es)?\s+at|"
-    r"(?:is|are)\s+(?:having|facing|experiencing|feeling|struggling|dealing\s+with|in\s+the\s+same))|"
+    r"(?:is|are)\s+(?:having|facing|experiencing|feeling|struggling|dealing\s+with|"
+    r"in\s+the\s+same))|"
     r"affect(?:s|ing|ed)?\s+(?:a\s+lot\s+of|so\s+many|many|lots\s+of)\s+people|"
     rf"(?:people|others|everyone|everybody|we\s+all|we{_A}re\s+all|we\s+are\s+all)\s+"
     r"(?:are\s+|is\s+)?(?:also\s+)?going\s+through|"
@@ -293,7 +300,8 @@ _REASSURES = (
     r"your\s+way|the\s+right)|get\s+through)|everything\s+will\s+(?:be|work)|"
     rf"{_I_AM}\s+(?:always\s+)?here\s+(?:for\s+you|to\s+listen|if\s+you)|here\s+for\s+you|"
     r"(?:stay|be)\s+strong|(?:don't|do\s+not)\s+(?:give\s+up|lose\s+hope)|keep\s+your\s+head\s+up|"
-    rf"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|(?:that{_A}s|that\s+is|what)\s+the\s+spirit|"
+    r"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|"
+    rf"(?:that{_A}s|that\s+is|what)\s+the\s+spirit|"
     r"\b(?:admirable|commendable|courageous)\b|confident\s+(?:that\s+)?you|"
     rf"(?:is|was|(?:that|it|this){_A}s)\s+(?:not|nothing)\s+(?:weird|strange|wrong|silly|stupid|crazy|abnormal)|"
     r"should(?:n't|n\u2019t|\s+not)?\s+(?:feel|be)\s+(?:so\s+)?(?:ashamed|guilty|embarrassed|"
