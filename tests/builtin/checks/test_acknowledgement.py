@@ -189,6 +189,32 @@ def _kinds(text, inbound=""):
         ("Oh I see, so your invoice is wrong.", "restatement"),
         ("The invoice shows the wrong plan, is that right?", "restatement"),
         ("I hear you saying the export matters most.", "restatement"),
+        # a statement asked back checks a restatement ("it sounds like ...?")
+        ("It sounds like you were charged twice?", "restatement"),
+        ("You are totally stressed out?", "restatement"),
+        ("Correct me if I'm wrong, but the invoice shows two charges.", "restatement"),
+        ("From what I understand, the export fails every night.", "restatement"),
+        ("Am I understanding you correctly?", "restatement"),
+        ("That does sound hard.", "validation"),  # "does" stresses, it does not ask
+        ("I can imagine.", "validation"),
+        ("I know the feeling.", "validation"),
+        ("Totally understand your worries.", "validation"),
+        ("I can hear the frustration in your message.", "validation"),
+        ("Your concerns are grounded.", "validation"),
+        ("That is nerve-wracking.", "validation"),
+        ("You must feel as though nobody is listening.", "reflection"),
+        ("Nobody should have to deal with what you're going through.", "reflection"),
+        ("It's good that you reached out to us.", "reassurance"),
+        ("I'm sure we can sort this out today.", "reassurance"),
+        ("That's completely normal.", "reassurance"),
+        ("Things will only get better from here.", "reassurance"),
+        ("I assure you this will not happen again.", "reassurance"),
+        ("Don't be so hard on yourself.", "reassurance"),
+        ("You're on the right track.", "reassurance"),
+        ("It takes courage to say that.", "reassurance"),
+        ("You are a very strong person.", "reassurance"),
+        ("You will do great.", "reassurance"),
+        ("That's a bummer.", "reaction"),
     ],
 )
 def test_each_form_of_acknowledgement_is_evidence(reply, kind):
@@ -218,6 +244,16 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "Sorry, could you repeat the order number?",  # sorry for asking
         "In what area do you mean?",  # asks what they mean, restates nothing
         "Sorry for my grammar.",
+        "Don't you feel the export is faster now?",  # a question, not an imperative
+        "Are you feeling overwhelmed by the new plan?",
+        "I used to have a hard time with spreadsheets too.",  # the writer's own hard time
+        "My exams were stressful.",
+        "It is good for your health to take breaks.",  # not "good for you"
+        "I believe Youtube has a guide.",  # not "I believe you"
+        "Sales are heading in the right direction.",  # not "you are on the right track"
+        "I hope that you feel at home in the new tool.",  # a hope, not a reflection
+        "I'm sure about the date: it ships on Friday.",  # sure of a fact, not reassurance
+        "To assure you are billed once, check the plan.",
     ],
 )
 def test_questions_conditions_and_lookalikes_are_no_evidence(reply):
@@ -228,6 +264,14 @@ def test_questions_conditions_and_lookalikes_are_no_evidence(reply):
 def test_a_question_after_an_acknowledgement_keeps_it():
     assert _kinds("I know it's hard, but have you tried the new export?") == {"validation"}
     assert _kinds("I'm sorry to hear that. How long has it been failing?") == {"apology"}
+
+
+def test_the_writers_own_hard_time_is_told_from_the_customers():
+    assert _kinds("I'm sure it's hard.") == {"reassurance", "validation"}
+    assert "validation" in _kinds("I know it has been hard.")
+    assert "validation" in _kinds("I think it is hard.")
+    assert _kinds("I have had a hard time with it.") == set()
+    assert _kinds("My team and you had a hard time with it.") == {"validation"}
 
 
 def test_a_restatement_asked_as_a_statement_counts_and_a_question_does_not():

@@ -15,10 +15,12 @@ of feelings ("it sounds like you ...", "you must be exhausted"), reassurance and
 affirmation ("you did the right thing", "it's not your fault", "you are not alone", "I
 have been there"), emotional reactions ("oh no, that sucks"), thanks for their patience
 or for telling us, and restatement: "so you were charged twice?", or the problem in the
-customer's own words in a sentence that speaks to them.  Phrases in a clause that asks or
-sets a condition are no evidence ("how do you feel about it?", "if it is hard to find,
-...", "tell me how you feel").  The finding names the customer's words that show they
-are unhappy.
+customer's own words in a sentence that speaks to them; a statement of any of these kinds
+asked back with a question mark ("it sounds like you were charged twice?") checks a
+restatement.  Phrases in a clause that asks or sets a condition are no evidence ("how do
+you feel about it?", "if it is hard to find, ...", "tell me how you feel"), and neither
+is the writer's own hard time ("I used to have a hard time with it too").  The finding
+names the customer's words that show they are unhappy.
 """
 
 from __future__ import annotations
@@ -65,16 +67,17 @@ _FEELINGS = (
     r"helpless|lost|depressed|annoyed|fed\s+up|stuck|isolated|ashamed|embarrassed|guilty|"
     r"insecure|betrayed|drained|discouraged|unhappy|miserable|furious|concerned|struggling|"
     r"hurting|grieving|terrified|uneasy|torn|trapped|rejected|ignored|unappreciated|"
-    r"undervalued|burn(?:ed|t)\s+out)\b"
+    r"undervalued|busy|shocked|frightened|burn(?:ed|t)\s+out)\b"
 )
 #: How hard a situation is ("that must be exhausting", "it can be so isolating").
 _HARD = (
     r"(?:frustrating|annoying|difficult|disappointing|stressful|hard|upsetting|inconvenient|"
     r"awful|tough|maddening|worrying|scary|painful|exhausting|unfair|overwhelming|confusing|"
     r"lonely|isolating|draining|discouraging|heartbreaking|devastating|terrifying|frightening|"
-    r"nerve[\s\-]?racking|challenging|rough|sad|horrible|terrible|traumati[sz]ing|distressing|"
+    r"nerve[\s\-]?w?r[ae]cking|lousy|challenging|rough|sad|horrible|terrible|traumati[sz]ing|"
+    r"distressing|"
     r"depressing|hurtful|infuriating|aggravating|demorali[sz]ing|unsettling|not\s+easy|"
-    r"no\s+fun|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in))\b"
+    r"no\s+fun|tricky|a\s+lot\s+to\s+(?:handle|deal\s+with|take\s+in|process|carry|cope\s+with))\b"
     # "it is hard to say when": a hedge about the answer, not the customer's situation
     r"(?!\s+to\s+(?:say|tell|know|predict|give|estimate|determine|answer|guess))"
 )
@@ -94,14 +97,20 @@ _SELF_APOLOGY = Pattern(
 #: Understanding, validation and ownership, each a way of acknowledging.
 _VALIDATES = (
     r"\b(?:(?:i|we)\s+(?:can\s+|could\s+)?(?:completely\s+|fully\s+|totally\s+|really\s+|truly\s+|"
-    r"definitely\s+|certainly\s+|absolutely\s+|do\s+)?(?:understand|hear\s+you|"
+    r"definitely\s+|certainly\s+|absolutely\s+|actually\s+|honestly\s+|do\s+)?"
+    r"(?:understand|hear\s+you|"
     r"get\s+(?:it|that|you|how|why)|appreciate\s+(?:how|that|why|the|your|you)|"
     r"sympathi[sz]e|empathi[sz]e)|i\s+see\s+(?:how|why|where|what\s+you|your\s+point)|"
     r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|definitely\s+)?"
     r"(?:(?:see|imagine|understand|feel|sense)\s+(?:how|why|that|what|where|your|you)|"
+    r"(?:feel|hear|sense)\s+the\s+(?:\w+\s+)?(?:frustration|pain|hurt|sadness|stress|worry|"
+    r"anger|disappointment|weight|weights|fear|exhaustion)|"
     rf"tell\s+(?:how|that|this|it|from|just|by|{_YOU_ARE}|you\s+(?:have|really|must|feel|love|"
     r"miss|care))|tell(?=\s*[.!]|\s*$))|"
-    r"(?:i|we)\s+know\s+(?:how|what|that|this|it)|"
+    r"(?:i|we)\s+know\s+(?:how|what|that|this|it|the\s+feeling)|"
+    r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|easily\s+|certainly\s+)?"
+    r"imagine\b|i\s+can\s+(?:easily\s+|clearly\s+)?see\s+(?:in|from)\s+your|"
+    r"(?:totally|completely|fully|absolutely)\s+understand\b|"
     rf"(?:i{_A}ve|i\s+have|we{_A}ve|we\s+have)\s+(?:also\s+)?been\s+(?:there|through)|"
     r"in\s+your\s+(?:shoes|position|place)|"
     rf"(?:i{_A}d|i\s+would)\s+(?:also\s+)?(?:feel|be)\s+(?:\w+\s+){{0,2}}?(?:the\s+same|too|"
@@ -125,7 +134,7 @@ _VALIDATES = (
     rf"reaction|feeling)|{_IT_IS}\s+(?:a\s+)?fair\b|"
     r"(?:your|the|those|these)\s+(?:feelings?|frustration|disappointment|concerns?|anger|"
     r"worry|worries|fears?|reaction|emotions?)\s+(?:is|are)\s+(?:\w+\s+)?(?:valid|understandable|"
-    r"justified|legitimate|normal|natural|fair|warranted|reasonable)|"
+    r"justified|legitimate|normal|natural|fair|warranted|reasonable|grounded|real)|"
     r"(?:my|our)\s+(?:fault|mistake|bad|error)|that(?:'s|\u2019s|\s+is)\s+on\s+(?:us|me)|"
     r"we\s+(?:let\s+you\s+down|dropped\s+the\s+ball|got\s+(?:this|it)\s+wrong|should\s+have)|"
     r"you\s+(?:should(?:n't|n\u2019t|\s+not)|never)\s+(?:have\s+)?(?:had\s+to|have\s+to)|"
@@ -145,6 +154,9 @@ _REFLECTS = (
     rf"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling|have\s+(?:felt|been)|be)\s+"
     rf"(?:\w+\s+){{0,2}}?{_FEELINGS}|"
     r"you\s+must\s+(?:have\s+been\s+through|be\s+going\s+through|(?:really\s+)?(?:miss|love|care))|"
+    r"you\s+(?:must|may|might)\s+(?:feel|be\s+feeling)\s+(?:like|as\s+though|as\s+if|that)\b|"
+    rf"what\s+(?:{_YOU_ARE}|you{_A}ve\s+been|you\s+have\s+been)\s+"
+    r"(?:going\s+through|dealing\s+with|facing|feeling)|"
     rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:feeling|going\s+through|dealing\s+with|{_FEELINGS})|"
     rf"(?:you{_A}ve|you\s+have)\s+(?:been\s+)?(?:feeling|going\s+through|dealing\s+with|"
     r"struggling|had\s+a\s+(?:hard|tough|rough|difficult))|"
@@ -157,7 +169,13 @@ _RESTATES = (
     r"\b(?:if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
     r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b(?!\s*\?)|"
     r"i\s+hear\s+you\s+(?:say|saying)|"
-    r"(?:is|was)\s+that\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
+    r"(?:is|was)\s+(?:that|this)\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
+    r"(?:does|did)\s+(?:that|this)\s+sound\s+(?:right|correct)|correct\s+me\s+if|"
+    r"from\s+what\s+(?:i\s+(?:understand|gather|hear|can\s+(?:tell|see))|you\s+(?:said|say|"
+    r"told\s+me|describe|described|wrote|mentioned))|my\s+understanding\s+is|"
+    r"(?:am\s+i|do\s+i)\s+understand(?:ing)?\s+(?:you\s+|this\s+|that\s+|it\s+)?"
+    r"(?:correctly|right)|"
+    r"i(?:'m|\s+am)\s+taking\s+it\s+that|"
     r"did\s+i\s+(?:get|understand)\s+(?:that|you|it)\s+(?:right|correctly))"
 )
 #: "So you ..." opening a clause: a restatement (not "so you can see").
@@ -174,7 +192,8 @@ _BREAKS = ".!?;:,\n"
 _ASKING_HEAD = re.compile(
     r"\W*(?:(?:and|but|so|or|then|well|also|ok|okay|oh)\s+)?"
     r"(?:(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|"
-    r"might|am|ca|wo)(?:n['\u2019]?t)?|how\s+(?:do|does|did|are|is|was|were|can|could|would|"
+    r"might|am|ca|wo)(?:n['\u2019]?t(?=\s+(?:you|we|they|i|it|he|she|that|this|there)\b))?|"
+    r"how\s+(?:do|does|did|are|is|was|were|can|could|would|"
     r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)|why|when|whenever|where|"
     r"whether|if)\b",
     re.IGNORECASE,
@@ -187,21 +206,39 @@ _NOT_A_STATEMENT = frozenset(
     until till unless whether why do does did
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
+#: A word that names a hard time, and the writer's own words about their life.
+_HARD_WORD = re.compile(r"\b" + _HARD, re.IGNORECASE)
+#: The writer as the subject ("I know ...", "we understand ...").
+_WRITER = re.compile(r"(?:i|we)\b", re.IGNORECASE)
+_KNOWING = re.compile(r"(?:i|we)\s+(?:know|understand|can|could|hear|see|get)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(
+    r"\b(?:my|myself|i['\u2019]?(?:ve|m)|i(?!['\u2019]))\b"
+    r"(?!\s+(?:\w+\s+)?(?:know|knew|understand|see|think|"
+    r"can|could|imagine|agree|feel|felt|believe|hope|guess|get|hear|would|realize|sure))",
+    re.IGNORECASE,
+)
+#: "do" before a verb that stresses it after a subject ("that does sound hard").
+_EMPHATIC = frozenset(["do", "does", "did"])
+_SUBJECTS = frozenset(["i", "we", "that", "it", "this", "you", "they", "which"])
 #: Affirmation and reassurance: what the person did well, that things can get better,
 #: that they are not alone and not to blame ("you did the right thing", "it's completely
 #: understandable to feel that way", "you are not alone", "it's not your fault").
 _REASSURES = (
-    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+(?:the\s+right|great|"
+    r"\b(?:you\s+(?:did|made|are\s+doing|(?:have|'ve)\s+done|tried)\s+"
+    r"(?:very\s+well|the\s+right|great|"
     r"well|so\s+well|your\s+best|a\s+(?:great|good|fantastic|wonderful)\s+job|everything|"
     r"all\s+you\s+could|nothing\s+wrong|amazing)|"
     rf"{_YOU_ARE}\s+(?:doing\s+(?:great|well|the\s+right|your\s+best|a\s+good|so\s+well|amazing)|"
-    r"(?:not|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
+    r"(?:not|never|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
     r"overreacting)|(?:so\s+|very\s+|really\s+|clearly\s+|such\s+an?\s+|an?\s+)?(?:strong|brave|"
     r"courageous|resilient|smart|intelligent|capable|caring|thoughtful|wise|mature|talented|"
-    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person))|"
-    r"you\s+(?:can|will|(?:'ll))\s+(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
+    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person)|(?:an?|the)\s+(?:very\s+|"
+    r"really\s+|truly\s+)?(?:good|great|wonderful|amazing|lovely|kind|caring|strong|stronger|"
+    r"special|loving)\b)|you(?:'ll|\s+will)\s+do\s+(?:great|well|fine|amazing)|"
+    r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?"
+    r"(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
-    r"(?:proud|happy|glad)\s+(?:of|for)\s+you|good\s+for\s+you|you\s+deserve|"
+    r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|good\s+for\s+you\b|you\s+deserve|"
     rf"{_IT_IS}\s+(?:\w+\s+)?(?:okay|ok|normal|natural|common|understandable|fine|alright|valid|"
     r"human)\s+(?:to\s+(?:feel|be|have|worry|struggle|cry|grieve|take|not|want|need|miss)|"
     r"for\s+(?:anyone|anybody|someone|people|you)|that\s+you|if\s+you)|"
@@ -211,13 +248,20 @@ _REASSURES = (
     r"start|question|choice|decision|approach|goal|attitude|move)|"
     r"(?:great|good|nice)\s+job|well\s+done|way\s+to\s+go|keep\s+(?:it|that)\s+up|"
     rf"(?:it|that|this)(?:{_A}s|\s+is|\s+was)\s+(?:so\s+|very\s+|really\s+)?(?:brave|admirable|"
-    r"courageous|commendable|impressive|inspiring|amazing|wonderful|great|awesome|smart|wise)\s+"
-    r"(?:of\s+you|that\s+you)|"
+    r"courageous|commendable|impressive|inspiring|amazing|wonderful|great|awesome|smart|wise|"
+    r"good|nice|fantastic)\s+(?:of\s+you|(?:that\s+|to\s+see\s+(?:that\s+)?)?(?:you|your)\b)|"
+    r"i\s+(?:really\s+|truly\s+|so\s+)?admire|admire\s+(?:your|you|how\s+you)|"
+    r"(?:shows?|showed|showing|takes?|took)\s+(?:a\s+lot\s+of\s+|great\s+|real\s+|so\s+much\s+|"
+    r"such\s+|some\s+)?(?:strength|courage|guts)|"
+    rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:on|in|heading\s+in)\s+the\s+right\s+(?:track|path|direction)|"
+    r"only\s+human|i\s+promise\s+(?:that\s+)?(?:you|it|things|everything|they)\b|"
     rf"(?:is|are|was|were|be|been|it{_A}s|that{_A}s)\s+(?:a\s+|such\s+a\s+)?(?:very\s+|really\s+|"
     rf"so\s+|truly\s+|incredibly\s+|extremely\s+)?{_HARD}|"
     r"isn't\s+easy|never\s+easy|"
-    rf"{_I_AM}\s+(?:sure|confident|certain)\s+(?:that\s+)?(?:you|it|things|everything|this|they)\b|"
-    r"i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+(?:truly\s+)?believe\s+(?:in\s+)?you|"
+    rf"{_I_AM}\s+(?:so\s+|very\s+|quite\s+)?(?:sure|confident|certain)\b(?!\s+(?:what|how|which|"
+    r"whether|why|when|where|about|of\s+(?:the|what|how)))|"
+    r"i\s+know\s+you\s+(?:can|will|are|have|'ll)|i\s+(?:truly\s+|really\s+|do\s+)?believe\s+"
+    r"(?:in\s+you|(?:that\s+)?you)\b|(?:have|has)\s+faith\s+in\s+you|"
     r"hang\s+in\s+there|you(?:'ve|\s+have)?\s+got\s+this|"
     r"i\s+feel\s+(?:so\s+|really\s+)?(?:bad|sad|sorry|terrible|awful|for)\s+(?:for\s+)?"
     r"(?:you|about\s+(?:that|this|it|what))|"
@@ -229,23 +273,35 @@ _REASSURES = (
     r"(?:so\s+)?many\s+(?:people|of\s+us|others)|most\s+(?:people|of\s+us))\s+(?:\w+\s+)?"
     r"(?:feels?|go(?:es)?\s+through|(?:is|are)\s+going\s+through|struggles?|(?:has|have)\s+been\s+"
     r"(?:there|through)|experiences?|deals?\s+with|faces?|makes?\s+mistakes|"
-    r"(?:has|have)\s+(?:had\s+)?(?:this|that|the\s+same|similar)|progress(?:es)?\s+at)|"
+    r"(?:has|have)\s+(?:had\s+)?(?:this|that|the\s+same|similar)|progress(?:es)?\s+at|"
+    r"(?:is|are)\s+(?:having|facing|experiencing|feeling|struggling|dealing\s+with|"
+    r"in\s+the\s+same))|"
     r"affect(?:s|ing|ed)?\s+(?:a\s+lot\s+of|so\s+many|many|lots\s+of)\s+people|"
     rf"(?:people|others|everyone|everybody|we\s+all|we{_A}re\s+all|we\s+are\s+all)\s+"
     r"(?:are\s+|is\s+)?(?:also\s+)?going\s+through|"
-    r"(?:is|are)\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|a\s+)?common\b|"
+    r"(?:is|are)\s+(?:unfortunately\s+|actually\s+|also\s+)?(?:very\s+|so\s+|really\s+|quite\s+|"
+    r"pretty\s+|a\s+)?common\b|i\s+(?:can\s+)?assure\s+you|"
+    r"(?:don't|do\s+not|try\s+not\s+to)\s+be\s+(?:so\s+|too\s+)?hard\s+on\s+yourself|"
+    r"(?:don't|do\s+not)\s+(?:get|feel)\s+(?:so\s+|too\s+)?(?:discouraged|down\s+on\s+yourself)|"
+    rf"{_IT_IS}\s+(?:very\s+|so\s+|really\s+|quite\s+|pretty\s+|perfectly\s+|completely\s+|"
+    r"totally\s+)?(?:common|normal|natural|understandable)\b|"
+    r"(?:all|both)\s+in\s+(?:this|it)\s+(?:\w+\s+)?(?:together|boat)|"
     rf"{_YOU_ARE}\s+(?:not|definitely\s+not)\s+the\s+only|"
     r"happens\s+to\s+(?:everyone|all\s+of\s+us|the\s+best)|"
     rf"(?:not|isn{_A}t)\s+your\s+fault|(?:don{_A}t|do\s+not)\s+(?:blame\s+yourself|"
     r"beat\s+yourself\s+up)|"
     r"(?:nothing|no\s+need|no\s+reason)\s+to\s+(?:be|feel)\s+(?:ashamed|embarrassed|guilty|bad)|"
-    r"(?:things|it|this|everything)\s+(?:will|is\s+going\s+to|can|does)\s+(?:get|be)\s+"
+    rf"(?:don{_A}t|do\s+not)\s+(?:need\s+to\s+|have\s+to\s+)?(?:feel|be)\s+(?:so\s+)?(?:ashamed|"
+    r"embarrassed|guilty|bad\s+about)|"
+    r"(?:things|it|this|everything)\s+(?:will|is\s+going\s+to|can|does)\s+(?:only\s+|surely\s+|"
+    r"definitely\s+|slowly\s+)?(?:get|be)\s+"
     r"(?:better|okay|ok|fine|alright|easier)|(?:things|it|this)\s+will\s+(?:improve|pass)|"
     r"you(?:'ll|\s+will)\s+(?:be\s+(?:ok|okay|fine|alright)|find\s+(?:something|someone|a\s+way|"
     r"your\s+way|the\s+right)|get\s+through)|everything\s+will\s+(?:be|work)|"
     rf"{_I_AM}\s+(?:always\s+)?here\s+(?:for\s+you|to\s+listen|if\s+you)|here\s+for\s+you|"
     r"(?:stay|be)\s+strong|(?:don't|do\s+not)\s+(?:give\s+up|lose\s+hope)|keep\s+your\s+head\s+up|"
-    r"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|that(?:'s|\s+is)\s+the\s+spirit|"
+    r"take\s+heart|there(?:'s|\s+is)\s+(?:always\s+)?hope|"
+    rf"(?:that{_A}s|that\s+is|what)\s+the\s+spirit|"
     r"\b(?:admirable|commendable|courageous)\b|confident\s+(?:that\s+)?you|"
     rf"(?:is|was|(?:that|it|this){_A}s)\s+(?:not|nothing)\s+(?:weird|strange|wrong|silly|stupid|crazy|abnormal)|"
     r"should(?:n't|n\u2019t|\s+not)?\s+(?:feel|be)\s+(?:so\s+)?(?:ashamed|guilty|embarrassed|"
@@ -258,7 +314,7 @@ _REACTS = (
     r"\b(?:(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+|majorly\s+)?sucks|oh\s+no\b|"
     rf"(?:that|this|it)(?:{_A}s|\s+is|\s+sounds|\s+was)\s+(?:so\s+|really\s+|truly\s+|"
     r"just\s+)?(?:awful|terrible|horrible|heartbreaking|sad|unfair|crappy|horrific|devastating|"
-    r"dreadful|a\s+shame|too\s+bad|cruel|harsh|messed\s+up)|(?:what|such)\s+a\s+shame|"
+    r"dreadful|a\s+shame|a\s+bummer|too\s+bad|cruel|harsh|messed\s+up)|(?:what|such)\s+a\s+shame|"
     r"how\s+(?:awful|sad|terrible|horrible|frustrating|painful|scary|stressful|upsetting)|"
     r"(?:sending|big|virtual)\s+(?:you\s+)?(?:hugs|love|a\s+hug)|(?<=[*(])hugs?(?=[*)])|"
     r"my\s+heart\s+(?:goes\s+out|breaks|aches)|i\s+can(?:'t|not|\u2019t)\s+imagine|"
@@ -334,22 +390,38 @@ def _clause(text: str, start: int, stop: int, end: int) -> tuple[int, int]:
     return head, min(ends, default=high)
 
 
-def _asked(text: str, start: int, stop: int, end: int) -> bool:
-    """Whether ``text[start:stop]`` is in a clause that asks, sets a condition, or follows
-    a word that makes "you feel" something else than a statement of feeling."""
-    head, tail = _clause(text, start, stop, end)
-    if tail < len(text) and text[tail] == "?":
+def _asked(text: str, head: int, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]``, in the clause from ``head``, is in a clause that asks,
+    sets a condition, or follows a word that makes "you feel" something else than a
+    statement of feeling."""
+    if _ASKING_HEAD.match(text, head, stop):  # to ``stop``: "don't" looks ahead to "you"
         return True
-    if _ASKING_HEAD.match(text, head, start):
-        return True
-    before = text[max(head, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in _NOT_A_STATEMENT
+    if _WRITER.match(text, start):
+        return False  # "I know ...", "we understand ...": the writer speaks for themself
+    before = text[max(head, start - 16) : start].lower().split()
+    if len(before) >= 2 and before[-1] in _EMPHATIC and before[-2] in _SUBJECTS:
+        return False  # "that does sound hard", "I do feel for you"
+    if len(before) >= 2 and before[-1] == "that":
+        before.pop()  # "I hope that you feel better", "it will make sure that you feel ..."
+    return bool(before) and before[-1] in _NOT_A_STATEMENT
+
+
+def _own(text: str, head: int, tail: int, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` names a hard time in the clause ``text[head:tail]``
+    about the writer's own life, not the reader's ("I used to have a hard time with it",
+    "my exams were stressful")."""
+    if _HARD_WORD.search(text, start, stop) is None or _KNOWING.match(text, start) is not None:
+        return False
+    return _FIRST_PERSON.search(text, head, start) is not None and (
+        _ADDRESSED.search(text, head, tail) is None
+    )
 
 
 def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
     """``(kind, words)`` of the evidence in ``message.text[:end]``: apologies not for the
     writer's own writing, restatements asked or not, and the other kinds only where they
-    are stated, not asked."""
+    are stated, not asked, and not about the writer's own hard times.  A statement asked
+    back with a question mark ("it sounds like you are exhausted?") is a restatement."""
     text = message.text
     for match in _EVIDENCE.finditer(message, 0, end):
         kind = match.lastgroup or ""
@@ -362,8 +434,12 @@ def _evidence(message: Message, end: int) -> Iterator[tuple[str, str]]:
             if not all(w in _INTERJECTIONS for w in _WORD.findall(text[head:start].lower())):
                 continue
             kind = "restatement"
-        elif kind != "restatement" and _asked(text, start, stop, end):
-            continue
+        elif kind != "restatement":
+            head, tail = _clause(text, start, stop, end)
+            if _asked(text, head, start, stop) or _own(text, head, tail, start, stop):
+                continue
+            if tail < len(text) and text[tail] == "?":
+                kind = "restatement"  # a statement asked back: "it sounds like you ...?"
         yield kind, match.group()
 
 
