@@ -205,10 +205,9 @@ def _kinds(text, inbound=""):
         ("You must feel as though nobody is listening.", "reflection"),
         ("Nobody should have to deal with what you're going through.", "reflection"),
         ("It's good that you reached out to us.", "reassurance"),
-        ("I'm sure we can sort this out today.", "reassurance"),
-        ("That's completely normal.", "reassurance"),
+        ("I'm sure you will find a way through this.", "reassurance"),
+        ("It's completely normal to feel that way.", "reassurance"),
         ("Things will only get better from here.", "reassurance"),
-        ("I assure you this will not happen again.", "reassurance"),
         ("Don't be so hard on yourself.", "reassurance"),
         ("You're on the right track.", "reassurance"),
         ("It takes courage to say that.", "reassurance"),
@@ -254,6 +253,11 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "I hope that you feel at home in the new tool.",  # a hope, not a reflection
         "I'm sure about the date: it ships on Friday.",  # sure of a fact, not reassurance
         "To assure you are billed once, check the plan.",
+        # a fact asserted to a customer who is upset dismisses rather than acknowledges
+        "I am sure the invoice is correct.",
+        "I'm sure it's fine.",
+        "That is normal, the export runs every night.",
+        "I can assure you our system is working correctly.",
     ],
 )
 def test_questions_conditions_and_lookalikes_are_no_evidence(reply):
@@ -267,7 +271,7 @@ def test_a_question_after_an_acknowledgement_keeps_it():
 
 
 def test_the_writers_own_hard_time_is_told_from_the_customers():
-    assert _kinds("I'm sure it's hard.") == {"reassurance", "validation"}
+    assert _kinds("I'm sure it's hard.") == {"validation"}
     assert "validation" in _kinds("I know it has been hard.")
     assert "validation" in _kinds("I think it is hard.")
     assert _kinds("I have had a hard time with it.") == set()
