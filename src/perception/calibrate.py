@@ -823,8 +823,9 @@ def cross_validate(observations: Observations, *, folds: int = 5, seed: int = 0)
     """Fit on all but one fold of the accounts, predict that fold, for each fold.
 
     Folds keep each account whole and the share of satisfied outcomes even (stratified
-    group k-fold); the regularisation is chosen inside each training part (nested), so
-    the figures are honest estimates for accounts the model has not seen.
+    group k-fold); the regularisation is chosen inside each training part (nested, with
+    as many inner folds as outer ones), so the figures are honest estimates for accounts
+    the model has not seen.
 
     :raises PerceptionError: with too few outcomes, or without scikit-learn.
     """
@@ -837,7 +838,7 @@ def cross_validate(observations: Observations, *, folds: int = 5, seed: int = 0)
     per_fold: list[dict[str, float | None]] = []
     splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(np.zeros(len(items)), design.labels, design.groups):
-        c, penalties = _choose(sk, design, train, seed)
+        c, penalties = _choose(sk, design, train, seed, folds=folds)
         predicted[test] = _predict(sk, design, test, _fit(sk, design, train, c, penalties))
         figures = _figures([float(p) for p in predicted[test]], [items[i] for i in test])
         per_fold.append(
