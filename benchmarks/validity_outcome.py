@@ -452,22 +452,26 @@ def run_case(case: Case, folds: int, seed: int, repeats: int) -> dict[str, objec
 
     throughput = measure_throughput(case.accounts, fitted.model, repeats)
     regularisation = fitted.model.metadata["regularisation"]
-    subjects = regularisation["subjects"]
     inside = ", ".join(
-        "out" if f["subjects"] is None else f"x{f['subjects']:g}" for f in validation.folds
+        f"{_penalty(f['subjects'])}/{_penalty(f['curves'])}" for f in validation.folds
     )
     print(
         f"   calibration time: collecting {collected:.1f} s, cross-validation and fit "
         f"{calibrating:.1f} s ({fitted.model.metadata['features']} features, "
         f"C = {regularisation['C']:g}, subject features "
-        + ("left out" if subjects is None else f"penalised x{subjects:g}")
-        + f"; in the folds: {inside})"
+        f"{_penalty(regularisation['subjects'])}, value curves "
+        f"{_penalty(regularisation['curves'])}; in the folds, subjects/curves: {inside})"
     )
     print(
         "   assess throughput, accounts per processor-second over {n} alternating rounds: "
         "without {w}, with the calibration {c}; slowdown {s} (target <= 10%)".format(**throughput)
     )
     return {"checks": checks, "figures": figures}
+
+
+def _penalty(penalty: float | None) -> str:
+    """A chosen penalty relative to the rest's: ``out`` (left out) or ``x4``."""
+    return "out" if penalty is None else f"x{penalty:g}"
 
 
 def measure_throughput(accounts: list[Account], model: object, repeats: int) -> dict[str, str]:

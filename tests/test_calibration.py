@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from perception import Band, assess
 from perception.calibrate import (
+    CURVE_PENALTIES,
     MIN_OUTCOMES,
     SUBJECT_PENALTIES,
     collect_observations,
@@ -110,6 +111,30 @@ def test_the_fit_is_cross_validated_and_described(fitted):
     assert all(f["subjects"] in allowed for f in fitted.cross_validation.folds)
     if meta["regularisation"]["subjects"] is None:
         assert not any(n.count("/") >= 2 for n in fitted.model.coefficients)
+    # So is the scorers' value curves' penalty: learned like the rest or left out.
+    curves = [None if math.isinf(p) else p for p in CURVE_PENALTIES]
+    assert meta["regularisation"]["curves"] in curves
+    assert meta["regularisation"]["curves_grid"] == curves
+    assert all(f["curves"] in curves for f in fitted.cross_validation.folds)
+    scorer_curves = [n for n in fitted.model.coefficients if "@" in n and n.count("/") < 2]
+    assert bool(scorer_curves) == (meta["regularisation"]["curves"] is not None)
+
+
+def test_the_value_curves_are_kept_where_they_predict(monkeypatch, generated):
+    # Offered only "left out", the fit has no scorer curve; offered only "like the rest",
+    # it has them; and the chosen penalty is what the inner cross-validation preferred.
+    import perception.calibrate as calibrate_module  # noqa: PLC0415
+
+    observations = collect_observations(generated[:60])
+    monkeypatch.setattr(calibrate_module, "CURVE_PENALTIES", (math.inf,))
+    left_out = fit_calibration(observations, folds=2, seed=0).model
+    assert left_out.metadata["regularisation"]["curves"] is None
+    assert not any("@" in n and n.count("/") < 2 for n in left_out.coefficients)
+    assert any("#" in n for n in left_out.coefficients)  # the summaries stay
+    monkeypatch.setattr(calibrate_module, "CURVE_PENALTIES", (1.0,))
+    kept = fit_calibration(observations, folds=2, seed=0).model
+    assert kept.metadata["regularisation"]["curves"] == 1.0
+    assert any("@" in n and n.count("/") < 2 for n in kept.coefficients)
 
 
 def test_a_feature_that_never_varies_gets_no_coefficient(generated):
@@ -422,6 +447,7 @@ def test_cli_calibrate_then_assess_with_it(generated, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "3-fold cross-validation" in result.output
+    assert "the scorers' value curves " in result.output
     assert "Reliability of the cross-validated probabilities:" in result.output
     assert f"Wrote {model}." in result.output
     assert "<svg" in page.read_text(encoding="utf-8")

@@ -156,6 +156,51 @@ def test_loss_aversion_makes_a_negative_moment_the_peak():
     assert value == pytest.approx((-0.5 + 0.2) / 2)
 
 
+weights_of_moments = st.lists(
+    st.floats(min_value=1e-3, max_value=1.0, allow_nan=False), min_size=1, max_size=20
+)
+
+
+def weighted_mean(values, weights):
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+
+
+@settings(max_examples=80)
+@given(moments, weights_of_moments, st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+def test_remembered_encounters_lie_between_peak_end_and_the_mean(values, raw, share):
+    weights = (raw * len(values))[: len(values)]
+    value, peak, end = science.remembered_encounters(values, weights, mean_share=share)
+    remembered, peak_alone, end_alone = science.weighted_peak_end(values, weights)
+    mean = weighted_mean(values, weights)
+    assert (peak, end) == (peak_alone, end_alone)
+    assert min(remembered, mean) - 1e-12 <= value <= max(remembered, mean) + 1e-12
+    assert -1.0 <= value <= 1.0
+
+
+@settings(max_examples=60)
+@given(moments, weights_of_moments)
+def test_remembered_encounters_at_the_ends_of_the_share(values, raw):
+    weights = (raw * len(values))[: len(values)]
+    mean = weighted_mean(values, weights)
+    alone = science.weighted_peak_end(values, weights)
+    assert science.remembered_encounters(values, weights, mean_share=0.0) == alone
+    assert science.remembered_encounters(values, weights, mean_share=1.0)[0] == pytest.approx(mean)
+
+
+def test_remembered_encounters_count_the_other_replies_too():
+    # One slow reply among seven fast ones, not the last: peak and end alone remember
+    # the slow one and the last fast one; the average of every encounter lifts that.
+    values = [0.5, 0.5, 0.5, -0.6, 0.5, 0.5, 0.5, 0.5]
+    weights = [1.0] * len(values)
+    alone, _, _ = science.weighted_peak_end(values, weights)
+    value, peak, end = science.remembered_encounters(values, weights)
+    assert (peak, end) == (3, 7)
+    assert alone == pytest.approx((-0.6 + 0.5) / 2)
+    assert value == pytest.approx(0.5 * alone + 0.5 * (0.5 * 7 - 0.6) / 8)
+    assert value > alone
+    assert science.remembered_encounters([], []) == (0.0, -1, -1)
+
+
 # -- the value curve of a zone of tolerance ---------------------------------------------
 
 levels = st.floats(min_value=-1000, max_value=1000, allow_nan=False)

@@ -6,8 +6,8 @@ The customer's word is the ground truth.  Two fits live here:
   ``perception calibrate``): every stated outcome (a CSAT, NPS or CES answer, a renewal
   or a churn) is an observation, predicted from the evidence before it; a regularised
   logistic model over the signals, by scorer, dimension and subject, with the shape of
-  each value curve and per scorer the summaries of its signals (the subject features'
-  penalty chosen with the regularisation), is cross-validated by whole accounts and
+  each value curve and per scorer the summaries of its signals (the subject and curve
+  features' penalties chosen with the regularisation), is cross-validated by whole accounts and
   fitted with scikit-learn (the ``customer-perception[calibrate]`` extra).  The result is a
   :class:`~perception.calibration.CalibrationModel`, written as a versioned file that
   :func:`perception.assess` applies with no extra dependency.
@@ -48,6 +48,7 @@ from perception.model import OUTCOME_KINDS, Account, Feedback, FeedbackKind
 from perception.plugins import Registry, get_registry
 
 __all__ = [
+    "CURVE_PENALTIES",
     "C_GRID",
     "DEFAULT_GRID",
     "MIN_OUTCOMES",
@@ -416,6 +417,13 @@ C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 #: they are learned as freely as the scorers' and dimensions' features only where the data
 #: supports them, shrunk towards them (4 or 16 times the penalty), or left out (``inf``).
 SUBJECT_PENALTIES: tuple[float, ...] = (1.0, 4.0, 16.0, math.inf)
+#: Penalties tried on the value-curve features of each scorer (``scorer@knot``),
+#: relative to the rest: chosen with C and the subject penalty by the inner
+#: cross-validation, so that a curve is learned knot by knot where the data shows a shape
+#: (how much each rating level matters) and left out where the scorer's slope and
+#: summaries say as much with a few coefficients (``inf``).  The curves of one subject
+#: follow the subject penalty.
+CURVE_PENALTIES: tuple[float, ...] = (1.0, math.inf)
 #: The default-score feature is scaled up by this factor after standardising, so that
 #: the penalty on its coefficient is this factor squared smaller: the model keeps the
 #: default score unless the data shows better.
@@ -597,10 +605,29 @@ def _subject_columns(names: Sequence[str]) -> list[int]:
     return [i for i, name in enumerate(names) if name.count("/") >= 2]
 
 
-def _scales(sk: Any, design: _Design, subjects: float = 1.0) -> Any:
+def _curve_columns(names: Sequence[str]) -> list[int]:
+    """The columns of the value-curve features of a scorer (``scorer@knot``; a subject's
+    curve is a subject feature)."""
+    return [i for i, name in enumerate(names) if "@" in name and name.count("/") < 2]
+
+
+@attrs.frozen
+class _Penalties:
+    """The penalties of the features about one subject and of the scorers' value curves,
+    relative to the rest (``inf``: left out)."""
+
+    subjects: float = 1.0
+    curves: float = 1.0
+
+
+#: Subject and curve features penalised like the rest.
+_SAME = _Penalties()
+
+
+def _scales(sk: Any, design: _Design, penalties: _Penalties = _SAME) -> Any:
     """Each column's divisor: its standard deviation, for the default-score feature that
-    divided by :data:`_DEFAULT_EMPHASIS`, and for the subject features multiplied by the
-    square root of their penalty *subjects*.  An infinite divisor scales the column to
+    divided by :data:`_DEFAULT_EMPHASIS`, and for the subject and curve features
+    multiplied by the square root of their *penalties*.  An infinite divisor scales the column to
     zero and its coefficient with it: so for subject features left out, and for a column
     that is constant in these rows (the same amount of evidence in every account, as in
     a survey), whose coefficient the unpenalised intercept makes zero at the optimum
@@ -614,20 +641,26 @@ def _scales(sk: Any, design: _Design, subjects: float = 1.0) -> Any:
     sd[sd <= 1e-6 * np.maximum(1.0, np.abs(mean))] = np.inf
     if DEFAULT_FEATURE in design.names:
         sd[design.names.index(DEFAULT_FEATURE)] /= _DEFAULT_EMPHASIS
-    if subjects != 1.0:
-        sd[_subject_columns(design.names)] *= math.sqrt(subjects)
+    if penalties.curves != 1.0:
+        sd[_curve_columns(design.names)] *= math.sqrt(penalties.curves)
+    if penalties.subjects != 1.0:
+        sd[_subject_columns(design.names)] *= math.sqrt(penalties.subjects)
     return sd
 
 
 def _path(
-    sk: Any, design: _Design, rows: Any, grid: Sequence[float], subjects: float = 1.0
+    sk: Any,
+    design: _Design,
+    rows: Any,
+    grid: Sequence[float],
+    penalties: _Penalties = _SAME,
 ) -> list[tuple[float, Any]]:
     """``(intercept, coefficients on the raw features)`` fitted on *rows* for each C of
-    *grid* (ascending), each fit starting from the previous one, with the subject
-    features' penalty *subjects* times the rest's."""
+    *grid* (ascending), each fit starting from the previous one, with the subject and
+    curve features' *penalties* relative to the rest's."""
     np = sk.np
     train = design.matrix[rows]
-    scale = _scales(sk, _Design(design.names, train, None, None), subjects)
+    scale = _scales(sk, _Design(design.names, train, None, None), penalties)
     scaled = train.multiply(1.0 / scale).tocsr()
     labels = design.labels[rows]
     model = sk.LogisticRegression(solver="newton-cg", max_iter=500, tol=1e-6, warm_start=True)
@@ -643,10 +676,10 @@ def _path(
     return fitted
 
 
-def _fit(sk: Any, design: _Design, rows: Any, c: float, subjects: float) -> tuple[float, Any]:
+def _fit(sk: Any, design: _Design, rows: Any, c: float, penalties: _Penalties) -> tuple[float, Any]:
     """``(intercept, coefficients on the raw features)`` fitted on *rows* with *c* and the
-    subject penalty *subjects*."""
-    return _path(sk, design, rows, [c], subjects)[0]
+    subject and curve *penalties*."""
+    return _path(sk, design, rows, [c], penalties)[0]
 
 
 def _convergence_warning() -> type[Warning]:
@@ -667,29 +700,41 @@ def _log_loss(sk: Any, labels: Any, p: Any) -> float:
     return float(-sk.np.mean(labels * sk.np.log(p) + (1 - labels) * sk.np.log(1 - p)))
 
 
-def _choose(sk: Any, design: _Design, rows: Any, seed: int, folds: int = 3) -> tuple[float, float]:
-    """``(C, subject penalty)`` with the least cross-validated log loss on *rows* (whole
-    accounts per fold); among equals the smaller subject penalty, then the larger C."""
+def _candidates(names: Sequence[str]) -> list[_Penalties]:
+    """The penalty pairs the inner cross-validation tries: every subject penalty with
+    every curve penalty, each only when there are such features."""
+    subjects = SUBJECT_PENALTIES if _subject_columns(names) else (1.0,)
+    curves = CURVE_PENALTIES if _curve_columns(names) else (1.0,)
+    return [_Penalties(s, k) for s in subjects for k in curves]
+
+
+def _choose(
+    sk: Any, design: _Design, rows: Any, seed: int, folds: int = 3
+) -> tuple[float, _Penalties]:
+    """``(C, penalties)`` with the least cross-validated log loss on *rows* (whole
+    accounts per fold); among equals the smaller subject penalty, then the smaller curve
+    penalty, then the larger C."""
     np = sk.np
     labels, groups = design.labels[rows], design.groups[rows]
     splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     grid = sorted(C_GRID)
-    penalties = SUBJECT_PENALTIES if _subject_columns(design.names) else (1.0,)
-    losses = {(s, c): 0.0 for s in penalties for c in grid}
+    candidates = _candidates(design.names)
+    losses = {(p.subjects, p.curves, c): 0.0 for p in candidates for c in grid}
     for inner_train, inner_test in splitter.split(np.zeros(len(rows)), labels, groups):
         train, test = rows[inner_train], rows[inner_test]
-        for subjects in penalties:
-            path = _path(sk, design, train, grid, subjects)
+        for penalties in candidates:
+            path = _path(sk, design, train, grid, penalties)
             for c, fitted in zip(grid, path, strict=True):
                 p = _predict(sk, design, test, fitted)
-                losses[subjects, c] += _log_loss(sk, design.labels[test], p) * len(test)
-    subjects, c = min(losses, key=lambda key: (losses[key], key[0], -key[1]))
-    return c, subjects
+                key = (penalties.subjects, penalties.curves, c)
+                losses[key] += _log_loss(sk, design.labels[test], p) * len(test)
+    subjects, curves, c = min(losses, key=lambda key: (losses[key], key[0], key[1], -key[2]))
+    return c, _Penalties(subjects, curves)
 
 
-def _penalty(subjects: float) -> float | None:
-    """A subject penalty as JSON can hold it: ``None`` for left out (infinite)."""
-    return None if math.isinf(subjects) else subjects
+def _penalty(penalty: float) -> float | None:
+    """A subject or curve penalty as JSON can hold it: ``None`` for left out (infinite)."""
+    return None if math.isinf(penalty) else penalty
 
 
 def _spread(values: Sequence[float]) -> dict[str, Any]:
@@ -757,9 +802,9 @@ class CrossValidation:
     Attributes:
         probabilities: per observation (in order), the probability predicted by a model
             fitted without its account.
-        folds: the figures of each fold (``auc``, ``brier``, ``spearman``; ``c`` and
-            ``subjects``, the regularisation and subject penalty chosen inside it,
-            ``None`` for the subject features left out).
+        folds: the figures of each fold (``auc``, ``brier``, ``spearman``; ``c``,
+            ``subjects`` and ``curves``, the regularisation and the subject and curve
+            penalties chosen inside it, ``None`` for features left out).
         auc: mean, sd and per-fold AUC of telling satisfied from not.
         brier: the same for the Brier score.
         spearman: the same for the rank correlation with the stated answer.
@@ -778,8 +823,9 @@ def cross_validate(observations: Observations, *, folds: int = 5, seed: int = 0)
     """Fit on all but one fold of the accounts, predict that fold, for each fold.
 
     Folds keep each account whole and the share of satisfied outcomes even (stratified
-    group k-fold); the regularisation is chosen inside each training part (nested), so
-    the figures are honest estimates for accounts the model has not seen.
+    group k-fold); the regularisation is chosen inside each training part (nested, with
+    as many inner folds as outer ones), so the figures are honest estimates for accounts
+    the model has not seen.
 
     :raises PerceptionError: with too few outcomes, or without scikit-learn.
     """
@@ -792,10 +838,17 @@ def cross_validate(observations: Observations, *, folds: int = 5, seed: int = 0)
     per_fold: list[dict[str, float | None]] = []
     splitter = sk.StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(np.zeros(len(items)), design.labels, design.groups):
-        c, subjects = _choose(sk, design, train, seed)
-        predicted[test] = _predict(sk, design, test, _fit(sk, design, train, c, subjects))
+        c, penalties = _choose(sk, design, train, seed, folds=folds)
+        predicted[test] = _predict(sk, design, test, _fit(sk, design, train, c, penalties))
         figures = _figures([float(p) for p in predicted[test]], [items[i] for i in test])
-        per_fold.append({**figures, "c": c, "subjects": _penalty(subjects)})
+        per_fold.append(
+            {
+                **figures,
+                "c": c,
+                "subjects": _penalty(penalties.subjects),
+                "curves": _penalty(penalties.curves),
+            }
+        )
     probabilities = tuple(float(p) for p in predicted)
     return CrossValidation(
         probabilities=probabilities,
@@ -853,8 +906,8 @@ def fit_calibration(
     items = observations.items
     design = _design(sk, items)
     everything = np.arange(len(items))
-    c, subjects = _choose(sk, design, everything, seed, folds=folds)
-    intercept, coefficients = _fit(sk, design, everything, c, subjects)
+    c, penalties = _choose(sk, design, everything, seed, folds=folds)
+    intercept, coefficients = _fit(sk, design, everything, c, penalties)
     kept = {n: float(v) for n, v in zip(design.names, coefficients, strict=True) if v != 0.0}
     default_scores = [o.default_score / 100.0 for o in items]
     yes = sum(1 for o in items if o.satisfied)
@@ -875,8 +928,10 @@ def fit_calibration(
             "C": c,
             "grid": list(C_GRID),
             "penalty": "l2",
-            "subjects": _penalty(subjects),
+            "subjects": _penalty(penalties.subjects),
             "subjects_grid": [_penalty(p) for p in SUBJECT_PENALTIES],
+            "curves": _penalty(penalties.curves),
+            "curves_grid": [_penalty(p) for p in CURVE_PENALTIES],
         },
         "cv": {
             "folds": folds,

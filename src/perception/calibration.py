@@ -26,7 +26,9 @@ learn where the data has something to say and keep the defaults where it has not
   when the data is too thin to learn a curve.
 
 The subject features are the finest level: :mod:`perception.calibrate` penalises them
-more than the rest, or leaves them out, as cross-validation inside the fit decides.
+more than the rest, or leaves them out, as cross-validation inside the fit decides; it
+likewise keeps the scorers' value curves or leaves them out (a file without them simply
+has no ``scorer@knot`` coefficients).
 
 Each signal contributes its features times its own weight and confidence, so the log-odds
 are a sum over signals and every signal's share of them is exact.  Signals of scorers the

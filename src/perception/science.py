@@ -13,6 +13,9 @@ parameters; each scorer exposes them as options.  The references are listed in f
   against a zone of tolerance (Zeithaml, Berry & Parasuraman 1993).
 * :func:`peak_end`: an episode is remembered by its most intense moment and its end, not
   its average (Kahneman, Fredrickson, Schreiber & Redelmeier 1993).
+* :func:`remembered_encounters`: separate service encounters (replies over weeks) are
+  remembered partly by peak and end and partly by their average, as cumulative
+  satisfaction is (Anderson, Fornell & Lehmann 1994; Ariely & Zauberman 2000).
 * :func:`decay`: older evidence fades with a half-life.
 * :func:`response_time_value`: the asymmetric effect of waiting shorter or longer than
   expected (Caruelle, Lervik-Olsen & Gustafsson 2023).
@@ -43,6 +46,7 @@ __all__ = [
     "peak_end",
     "prospect_value",
     "rating_zone",
+    "remembered_encounters",
     "response_time_value",
     "soft_bound",
     "time_scale",
@@ -219,6 +223,39 @@ def weighted_peak_end(
     if total <= 0:
         return 0.0, peak_index, end_index
     return clamp((peak_weight * peak + end_weight * end) / total), peak_index, end_index
+
+
+def remembered_encounters(
+    values: Sequence[float],
+    weights: Sequence[float],
+    *,
+    mean_share: float = 0.5,
+    loss_aversion: float = 1.0,
+) -> tuple[float, int, int]:
+    """The remembered value of a series of separate encounters (replies over weeks).
+
+    Peak and end (:func:`weighted_peak_end`) describe how one continuous episode is
+    remembered (Kahneman et al. 1993).  Encounters spread over weeks are not one episode:
+    breaking an experience into parts weakens the hold of its peak and its trend on the
+    overall judgement (Ariely & Zauberman 2000), and overall satisfaction with a service
+    is cumulative, an evaluation of every encounter so far (Anderson, Fornell & Lehmann
+    1994).  So the remembered value is *mean_share* of the weighted mean of the moments
+    (each moment's weight its recency) and the rest their weighted peak and end.
+
+    :param values: the moments, oldest first, each in ``[-1, 1]``.
+    :param weights: each moment's weight (its recency), in ``[0, 1]``.
+    :param mean_share: the share of the mean, in ``[0, 1]`` (0: peak and end alone).
+    :param loss_aversion: as in :func:`weighted_peak_end`.
+    :return: the remembered value and the indexes of the peak and the end moment, as
+        :func:`weighted_peak_end`; ``(0.0, -1, -1)`` for no moments.
+    """
+    remembered, peak, end = weighted_peak_end(values, weights, loss_aversion=loss_aversion)
+    total = math.fsum(weights) if len(weights) == len(values) else 0.0
+    share = clamp(mean_share, 0.0, 1.0)
+    if peak < 0 or total <= 0.0 or share == 0.0:
+        return remembered, peak, end
+    mean = math.fsum(v * w for v, w in zip(values, weights, strict=True)) / total
+    return clamp(share * mean + (1.0 - share) * remembered), peak, end
 
 
 def decay(age_days: float, half_life_days: float) -> float:

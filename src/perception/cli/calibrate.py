@@ -28,18 +28,19 @@ def _spread(summary: Mapping[str, Any]) -> str:
 
 def _regularisation(report: FitReport) -> str:
     regularisation = report.model.metadata["regularisation"]
-    subjects = regularisation.get("subjects")
-    about = (
-        "left out"
-        if subjects is None
-        else "penalised like the rest"
-        if subjects == 1
-        else f"penalised {subjects:g} times more"
-    )
     return (
         f"{len(report.model.coefficients)} features, regularisation C = "
-        f"{regularisation['C']:g}; the features about one subject {about}."
+        f"{regularisation['C']:g}; the features about one subject "
+        f"{_penalised(regularisation.get('subjects'))}, the scorers' value curves "
+        f"{_penalised(regularisation.get('curves', 1))}."
     )
+
+
+def _penalised(penalty: float | None) -> str:
+    """A penalty relative to the rest's, in words (``None``: left out)."""
+    if penalty is None:
+        return "left out"
+    return "penalised like the rest" if penalty == 1 else f"penalised {penalty:g} times more"
 
 
 def _text(report: FitReport, target: Path | None) -> str:

@@ -75,6 +75,34 @@ def test_options_are_range_checked():
     assert "options.responsiveness.max_gain: must be from 0 to 1" in refused(
         "responsiveness", {"max_gain": 2}
     )
+    assert "options.responsiveness.mean_share: must be from 0 to 1" in refused(
+        "responsiveness", {"mean_share": 1.5}
+    )
+
+
+def replies(hours_each):
+    messages = []
+    for n, hours in enumerate(hours_each):
+        messages += [
+            inbound(f"q{n}", at(n), "Can you send the report?"),
+            outbound(f"a{n}", at(n, hours), "Here it is.", reply_to=f"q{n}"),
+        ]
+    return account(expectations=[reply_expectation()], interactions=messages)
+
+
+def test_every_reply_counts_not_only_the_worst_and_the_latest():
+    # Replies over weeks are separate encounters: with the same worst and latest reply, an
+    # account whose other replies were fast is remembered better than one whose other
+    # replies were slow; by peak and end alone the two would be the same.
+    fast_between = replies([96, 1, 1, 1, 10])
+    slow_between = replies([96, 20, 20, 20, 10])
+    [better] = signals(fast_between, "responsiveness", at(8))
+    [worse] = signals(slow_between, "responsiveness", at(8))
+    assert better.value > worse.value
+    peak_end_only = Config(options={"responsiveness": {"mean_share": 0.0}})
+    [a] = signals(fast_between, "responsiveness", at(8), config=peak_end_only)
+    [b] = signals(slow_between, "responsiveness", at(8), config=peak_end_only)
+    assert a.value == b.value
 
 
 def test_the_sentence_does_not_claim_every_reply_came_in_time_when_one_did_not():

@@ -7,10 +7,12 @@ days (its adequate and desired levels), else from ``adequate_hours`` and
 one a lot.  A reply at the desired wait has the value of any expectation met at its desired
 level (``desired_value``, 1 / loss aversion: :func:`perception.science.zone_value`), rising
 to ``max_gain`` for an instant answer and falling to 0 at the adequate wait.  Answered
-messages form one episode remembered by its worst and its latest wait
-(peak-end, Kahneman et al. 1993); each message still unanswered past the adequate time is
-a signal of its own.  Only messages that ask for something (a question, a request, a
-negative tone) need a reply.
+messages form one signal: replies spread over weeks are separate encounters, remembered
+partly by their worst and their latest wait (peak-end, Kahneman et al. 1993) and partly by
+their average, as cumulative satisfaction is (``mean_share``; Anderson, Fornell & Lehmann
+1994; Ariely & Zauberman 2000; :func:`perception.science.remembered_encounters`); each
+message still unanswered past the adequate time is a signal of its own.  Only messages
+that ask for something (a question, a request, a negative tone) need a reply.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class ResponsivenessScorer:
     """Reply times to the customer's messages against the expected response time.
 
     Valued asymmetrically (Caruelle, Lervik-Olsen & Gustafsson 2023) and remembered by
-    peak and end; see :mod:`perception.builtin.scorers.responsiveness`.  One signal over
+    peak, end and average; see :mod:`perception.builtin.scorers.responsiveness`.  One signal over
     the answered messages, one per message still unanswered past the adequate time.
     """
 
@@ -94,11 +96,17 @@ class ResponsivenessScorer:
         half_life_days: float = option(
             60.0, "age at which a reply's intensity halves (0: no fading)", validator=at_least(0)
         )
+        mean_share: float = option(
+            0.5,
+            "share of the replies' average in the remembered wait, the rest peak and end "
+            "(0: peak and end alone)",
+            validator=between(0, 1),
+        )
 
     def score(
         self, account: Account, ctx: ScoreContext[ResponsivenessScorer.Options]
     ) -> Iterator[Signal]:
-        """A peak-end signal over answered messages, one per unanswered message."""
+        """A signal over answered messages, one per unanswered message."""
         opts = ctx.options
         adequate, desired, source = expected_response_hours(
             account, opts.adequate_hours, opts.desired_hours
@@ -165,11 +173,17 @@ class ResponsivenessScorer:
         expected: str,
         source: Expectation | None,
     ) -> Signal:
-        """The answered messages as one episode, remembered by its peak and its end."""
-        half_life = ctx.options.half_life_days
+        """The answered messages as one signal, remembered by their peak, their end and
+        their average."""
+        opts = ctx.options
         values = [curve(hours) for _, _, hours in answered]
-        weights = [science.decay(days_between(ctx.as_of, m.at), half_life) for m, _, _ in answered]
-        value, peak, end = science.weighted_peak_end(values, weights)
+        weights = [
+            science.decay(days_between(ctx.as_of, m.at), opts.half_life_days)
+            for m, _, _ in answered
+        ]
+        value, peak, end = science.remembered_encounters(
+            values, weights, mean_share=opts.mean_share
+        )
         message, reply, _ = answered[peak]
         evidence = [message.id, reply.id]
         if end != peak:
