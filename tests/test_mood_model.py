@@ -174,6 +174,9 @@ def test_the_score_agrees_with_the_label(text):
         "What is the new cut-over date?",
         "How do I reset my password?",
         "When will the new version be released?",
+        # read by the model, its words ("stands", "the report") once made it unhappy
+        "Hi, could you tell us where the report schedule stands?",
+        "Hi Dana, could you tell us where the report schedule stands?",
     ],
 )
 def test_a_neutral_question_needs_no_acknowledgement(question):
@@ -233,3 +236,23 @@ def test_a_model_of_other_evidence_is_refused():
     )
     with pytest.raises(ValueError, match="evidence"):
         customer_mood_of(Message("Fine."), other)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks", "label"),
+    [
+        ("Could you tell us where the report schedule stands?", True, "neutral"),
+        ("Hello, can you send the invoice again?", True, "neutral"),
+        ("Please send the invoice again.", True, "neutral"),
+        # a feeling word in it: the request is read for that, not as a plain request
+        ("Could you please fix this terrible mess?", False, "negative"),
+        # a failure in it is a complaint, however it is asked
+        ("Could you tell me why I was charged twice?", False, "negative"),
+        # not the polite form of a request
+        ("We wonder, could you tell us?", False, "neutral"),
+    ],
+)
+def test_a_request_in_its_polite_form_with_no_feeling_word_is_neutral(text, asks, label):
+    mood = customer_mood(text)
+    assert mood.label == label
+    assert any(c.kind == "request" and c.valence == 0 for c in mood.cues) is asks

@@ -156,6 +156,10 @@ _REQUEST_OPENERS = _wordset(
     "please can could would will may how what when where which who why is are do does did i we"
 )
 _REQUEST_SECOND = _wordset("you need want would like help")
+#: The openers of a request in its polite form ("could you ...").
+_POLITE_OPENERS = _wordset("can could would")
+#: Greetings that may come before a request ("Hi Dana, could you ...").
+_GREETINGS = _wordset("hi hello hey dear morning afternoon evening good")
 #: Words of a polite closing ("No, that is all, thank you.", "Have a nice day!").
 _CLOSING_WORDS = frozenset(
     """
@@ -240,6 +244,24 @@ def _is_request(sentence: _Sentence, text: str) -> bool:
     )
 
 
+def _plain_request(sentence: _Sentence, compound: float) -> bool:
+    """A request in its polite form, "could you ...", "can you ...", "would you ..." or
+    "please ...", after at most a greeting and a name ("Hi Dana, could you ..."), with no
+    feeling word in it at all ("Could you tell us where the report stands?"): neutral,
+    whatever its other words are."""
+    if compound != 0 or sentence.has("failure"):
+        return False
+    words = [t for t in sentence.tokens[:8] if t[0].isalnum()]
+    for at in range(min(3, len(words))):
+        if at and words[0] not in _GREETINGS:
+            return False
+        if words[at] == "please" or (
+            words[at] in _POLITE_OPENERS and at + 1 < len(words) and words[at + 1] == "you"
+        ):
+            return True
+    return False
+
+
 def _is_closing(sentence: _Sentence) -> bool:
     if any(c.kind in {"sarcasm", "failure"} for c in sentence.cues):
         return False  # "Thanks for nothing."
@@ -268,8 +290,9 @@ def _adjusted(message: Message, sentence: _Sentence, following: _Sentence | None
     if _is_closing(sentence):
         sentence.cues.append(Cue("closing", message.slice(sentence.span), sentence.span, 0.0))
         return min(max(compound, 0.0), 0.3)  # polite: no complaint, little praise
-    if _is_request(sentence, text) and compound > 0:
-        compound = min(compound, _rescore(message, sentence, _polite_spans(message, sentence)))
+    if (compound > 0 and _is_request(sentence, text)) or _plain_request(sentence, compound):
+        if compound > 0:
+            compound = min(compound, _rescore(message, sentence, _polite_spans(message, sentence)))
         sentence.cues.append(Cue("request", message.slice(sentence.span), sentence.span, 0.0))
     if _sarcastic(sentence, following) and compound > 0:
         word = sentence.span.start + len(sentence.tokens[0])
