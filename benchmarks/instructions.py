@@ -12,6 +12,8 @@ start-up (imports, loading the lexicon and the word lists) cancels out:
 Workloads (identical for both sides, generated with fixed seeds):
 
 * ``check``: ``perception.check`` on the realistic messages of ``benchmarks/check.py``;
+* ``replies``: ``perception.check`` on ESConv's supporter replies, written by people
+  (the test split of the shared data; ``PERCEPTION_SHARED_DATA`` names its folder);
 * ``assess``: ``perception.assess`` of synthetic accounts of 50 interactions each
   (``benchmarks/assess.py``), parsed before the counted part starts to matter.
 
@@ -20,7 +22,7 @@ the same pure-Python code they track time closely, and a difference of 1% is rea
 Requires valgrind (Debian: ``apt-get install valgrind``); about 5 minutes.
 
 Run: ``python benchmarks/instructions.py --baseline-python /path/to/old/venv/bin/python``
-``[--workloads check,assess] [--messages 200,1200] [--accounts 10,90]``
+``[--workloads check,replies,assess] [--messages 200,1200] [--accounts 10,90]``
 """
 
 from __future__ import annotations
@@ -43,6 +45,18 @@ from check import build_messages
 import perception
 n = int(sys.argv[2])
 texts = [t if isinstance(t, str) else t[0] for t in build_messages(1200, 1)][:n]
+perception.check("Warm up: the SLA. We will go on Friday. You failed to.")
+for text in texts:
+    perception.check(text)
+"""
+
+_REPLIES = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from _sets import supporter_turns
+import perception
+n = int(sys.argv[2])
+texts = [row["supporter_text"] for row in supporter_turns(("test",))][:n]
 perception.check("Warm up: the SLA. We will go on Friday. You failed to.")
 for text in texts:
     perception.check(text)
@@ -127,6 +141,7 @@ def main() -> int:
         return 2
     work = {
         "check": (_CHECK, args.messages, "message"),
+        "replies": (_REPLIES, args.messages, "message"),
         "assess": (_ASSESS, args.accounts, "account"),
     }
     for name in args.workloads.split(","):
