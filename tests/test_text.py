@@ -137,7 +137,8 @@ def test_message_sentiment_from_its_sentences_is_vaders_of_the_whole(parts, know
     )
     if known:  # the sentences scored before, as parts of other messages
         for words, end, upper in parts:
-            Message(" ".join(w.upper() if upper else w for w in words) + end).sentence_scores
+            sentence = " ".join(w.upper() if upper else w for w in words) + end
+            assert Message(sentence).sentence_scores
     message = Message(text)
     assert message.sentence_scores
     assert message.sentiment == sentiment(text)

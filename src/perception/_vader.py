@@ -26,8 +26,8 @@ from perception.outcome import Sentiment
 __all__ = [
     "CACHED_TOKEN_CHARS",
     "NEUTRAL",
-    "Read",
     "TOKENS",
+    "Read",
     "VaderScorer",
     "lexicon_path",
     "nltk_analyzer",
