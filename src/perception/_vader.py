@@ -341,6 +341,11 @@ def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
     return scalar
 
 
+def _but(lowers: list[str]) -> int:
+    """The index of the first "but" in *lowers*, -1 when there is none."""
+    return lowers.index("but") if "but" in lowers else -1
+
+
 class Read:
     """What VADER's rules make of the words of a text, before the text's "but" and its
     punctuation are taken into account.
@@ -348,25 +353,19 @@ class Read:
     :param words: the text's VADER words (:meth:`VaderScorer.words`).
     :param scored: the index of each word in the lexicon, in order, and its valence in
         context (zero for a booster).
-    :param lowers: the words in lower case (empty when none is in the lexicon).
+    :param but: the index of the first "but" (in any case), -1 when there is none.
     :param cap_diff: whether some words but not all are in capitals.
     :param upper: whether any word is in capitals.
     """
 
-    __slots__ = ("cap_diff", "lowers", "scored", "upper", "words")
+    __slots__ = ("but", "cap_diff", "scored", "upper", "words")
 
     def __init__(
-        self,
-        words: list[str],
-        scored: dict[int, float],
-        lowers: list[str] | tuple[()],
-        *,
-        cap_diff: bool,
-        upper: bool,
+        self, words: list[str], scored: dict[int, float], but: int, *, cap_diff: bool, upper: bool
     ) -> None:
         self.words = words
         self.scored = scored
-        self.lowers = lowers
+        self.but = but
         self.cap_diff = cap_diff
         self.upper = upper
 
@@ -378,8 +377,8 @@ class Read:
                 return _score_valence([], 0, text)
             return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
         values: Iterable[float] = scored.values()
-        if "but" in self.lowers:
-            bi = self.lowers.index("but")
+        bi = self.but
+        if bi >= 0:
             values = [
                 value * 0.5 if at < bi else value * 1.5 if at > bi else value
                 for at, value in scored.items()
@@ -443,12 +442,12 @@ class VaderScorer:
         """What VADER's rules make of each of *words* in the lexicon (see :class:`Read`)."""
         count = len(words)
         if not count:
-            return Read(words, {}, (), cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=False)
         if values is None:
             values = list(map(self._values.__getitem__, words))
         hits = [i for i, value in enumerate(values) if value is not None]
         if not hits:
-            return Read(words, {}, (), cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=False)
         lowers = list(map(str.lower, words))
         upper = sum(map(str.isupper, words))
         is_cap_diff = 0 < count - upper < count
@@ -463,7 +462,7 @@ class VaderScorer:
             base = values[i]
             assert base is not None
             scored[idx] = self._word_at(base, i, words, lowers, is_cap_diff)
-        return Read(words, scored, lowers, cap_diff=is_cap_diff, upper=upper > 0)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
 
     def read_joined(self, parts: list[Read]) -> Read:
         """The :meth:`read` of the words of *parts* one after another, from the parts.
@@ -478,7 +477,7 @@ class VaderScorer:
         for part in parts:
             words += part.words
         if not any(part.scored for part in parts):
-            return Read(words, {}, (), cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=False)
         count = len(words)
         lowers = list(map(str.lower, words))
         upper = sum(map(str.isupper, words))
@@ -501,7 +500,7 @@ class VaderScorer:
                     assert base is not None
                     scored[idx] = self._word_at(base, idx, words, lowers, is_cap_diff)
             offset += len(part.words)
-        return Read(words, scored, lowers, cap_diff=is_cap_diff, upper=upper > 0)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
 
     def _word_at(
         self, base: float, i: int, words: list[str], lowers: list[str], is_cap_diff: bool
