@@ -343,3 +343,13 @@ def test_token_bounds_are_in_order_and_refuse_indexes_out_of_range():
     for wrong in (-1, 4):
         with pytest.raises(IndexError, match="out of range"):
             message.token_bounds([wrong])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab!?.,'\"-:)(", min_size=1, max_size=8))
+def test_a_kept_vader_token_is_never_empty(token):
+    # what lets the words be kept with filter(None, ...): only None is dropped
+    from perception._vader import _vader_token  # noqa: PLC0415
+
+    kept = _vader_token(token)
+    assert kept is None or len(kept) >= 2

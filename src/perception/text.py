@@ -482,7 +482,7 @@ class Message:
             found = known.get(part)
             if found is None:
                 split = part.split()
-                read = scorer.read([w for w in map(_TOKENS.__getitem__, split) if w is not None])
+                read = scorer.read(list(filter(None, map(_TOKENS.__getitem__, split))))
                 found = (len(split), _to_sentiment(read.scores(part)), read)
                 known.keep(part, found)
             size, value, read = found
