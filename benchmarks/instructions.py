@@ -3,9 +3,11 @@
 Timing on a shared machine swings by 10-20% from one run to the next, which hides a
 slowdown of a few percent.  The number of instructions the interpreter executes does not
 swing: ``valgrind --tool=callgrind`` counts them, the same total for the same program and
-input whatever else the machine is doing.  This script runs each workload under callgrind
-twice per side, with a small and a large amount of work, and takes the difference, so that
-start-up (imports, loading the lexicon and the word lists) cancels out:
+input whatever else the machine is doing (each run gets the same hash seed,
+``PYTHONHASHSEED=0`` unless one is set, so that sets of strings are walked in the same
+order).  This script runs each workload under callgrind twice per side, with a small and a
+large amount of work, and takes the difference, so that start-up (imports, loading the
+lexicon and the word lists) cancels out:
 
     per item = (count with N_large items - count with N_small items) / (N_large - N_small)
 
@@ -86,7 +88,13 @@ _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 def count(python: str, program: str, benchmarks: Path, items: int) -> int:
     """Instructions executed by *program* under *python* with *items* items of work."""
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1"}
+        # one hash seed for every run: with a random one, the order of sets and dicts of
+        # strings differs from run to run, and so does the count (by a few percent)
+        env = {
+            "PYTHONHASHSEED": "0",
+            **os.environ,
+            "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1",
+        }
         result = subprocess.run(
             [
                 "valgrind",
