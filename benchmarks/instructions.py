@@ -3,15 +3,19 @@
 Timing on a shared machine swings by 10-20% from one run to the next, which hides a
 slowdown of a few percent.  The number of instructions the interpreter executes does not
 swing: ``valgrind --tool=callgrind`` counts them, the same total for the same program and
-input whatever else the machine is doing.  This script runs each workload under callgrind
-twice per side, with a small and a large amount of work, and takes the difference, so that
-start-up (imports, loading the lexicon and the word lists) cancels out:
+input whatever else the machine is doing (each run gets the same hash seed,
+``PYTHONHASHSEED=0`` unless one is set, so that sets of strings are walked in the same
+order).  This script runs each workload under callgrind twice per side, with a small and a
+large amount of work, and takes the difference, so that start-up (imports, loading the
+lexicon and the word lists) cancels out:
 
     per item = (count with N_large items - count with N_small items) / (N_large - N_small)
 
 Workloads (identical for both sides, generated with fixed seeds):
 
 * ``check``: ``perception.check`` on the realistic messages of ``benchmarks/check.py``;
+* ``replies``: ``perception.check`` on ESConv's supporter replies, written by people
+  (the test split of the shared data; ``PERCEPTION_SHARED_DATA`` names its folder);
 * ``assess``: ``perception.assess`` of synthetic accounts of 50 interactions each
   (``benchmarks/assess.py``), parsed before the counted part starts to matter.
 
@@ -20,7 +24,7 @@ the same pure-Python code they track time closely, and a difference of 1% is rea
 Requires valgrind (Debian: ``apt-get install valgrind``); about 5 minutes.
 
 Run: ``python benchmarks/instructions.py --baseline-python /path/to/old/venv/bin/python``
-``[--workloads check,assess] [--messages 200,1200] [--accounts 10,90]``
+``[--workloads check,replies,assess] [--messages 200,1200] [--accounts 10,90]``
 """
 
 from __future__ import annotations
@@ -43,6 +47,18 @@ from check import build_messages
 import perception
 n = int(sys.argv[2])
 texts = [t if isinstance(t, str) else t[0] for t in build_messages(1200, 1)][:n]
+perception.check("Warm up: the SLA. We will go on Friday. You failed to.")
+for text in texts:
+    perception.check(text)
+"""
+
+_REPLIES = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from _sets import supporter_turns
+import perception
+n = int(sys.argv[2])
+texts = [row["supporter_text"] for row in supporter_turns(("test",))][:n]
 perception.check("Warm up: the SLA. We will go on Friday. You failed to.")
 for text in texts:
     perception.check(text)
@@ -72,7 +88,13 @@ _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 def count(python: str, program: str, benchmarks: Path, items: int) -> int:
     """Instructions executed by *program* under *python* with *items* items of work."""
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1"}
+        # one hash seed for every run: with a random one, the order of sets and dicts of
+        # strings differs from run to run, and so does the count (by a few percent)
+        env = {
+            "PYTHONHASHSEED": "0",
+            **os.environ,
+            "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1",
+        }
         result = subprocess.run(
             [
                 "valgrind",
@@ -127,6 +149,7 @@ def main() -> int:
         return 2
     work = {
         "check": (_CHECK, args.messages, "message"),
+        "replies": (_REPLIES, args.messages, "message"),
         "assess": (_ASSESS, args.accounts, "account"),
     }
     for name in args.workloads.split(","):

@@ -303,3 +303,20 @@ def test_cli_header_ignore_and_bad_eml(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["check", str(bad)], catch_exceptions=False)
     assert result.exit_code == 2
     assert "scan.eml: no text/plain or text/html part" in result.output
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", max_size=40))
+def test_lines_and_their_offsets_index_the_text(text):
+    from perception.mail import _line_offsets  # noqa: PLC0415
+
+    lines, starts = _line_offsets(text)
+    assert len(lines) == len(starts)
+    for line, start in zip(lines, starts, strict=True):
+        assert text[start : start + len(line)] == line
+        # a line ends at a line break or the end of the text, and holds none
+        assert (
+            start + len(line) == len(text)
+            or text[start + len(line)] in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+        )
+        assert not any(c in line for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

@@ -114,6 +114,53 @@ def test_polarity_scores_match_nltk_on_edge_cases(text):
     assert _close(polarity_scores(text), nltk_analyzer().polarity_scores(text))
 
 
+_SENTENCE_ENDS = [". ", "! ", "? ", "\n\n", ".\n"]
+vader_sentences = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(VADER_WORDS), min_size=1, max_size=12),
+        st.sampled_from(_SENTENCE_ENDS),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(vader_sentences, st.booleans())
+def test_message_sentiment_from_its_sentences_is_vaders_of_the_whole(parts, known):
+    # The message's score is built from what VADER made of each sentence: the words at a
+    # sentence's edges see the sentences around them, capitals and "but" count over the
+    # whole text, and a repeated word takes its first occurrence's value.
+    text = "".join(
+        " ".join(w.upper() if upper else w for w in words) + end for words, end, upper in parts
+    )
+    if known:  # the sentences scored before, as parts of other messages
+        for words, end, upper in parts:
+            sentence = " ".join(w.upper() if upper else w for w in words) + end
+            assert Message(sentence).sentence_scores
+    message = Message(text)
+    assert message.sentence_scores
+    assert message.sentiment == sentiment(text)
+    assert _close(polarity_scores(text), nltk_analyzer().polarity_scores(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we all did cut the\n\nmustard today",  # an idiom across a sentence end
+        "it was good of a kind\n\nof good",  # "kind" then "of" across one
+        "I said that. never so good. Good.",  # a negation before the edge
+        "THAT IS GREAT. but it is bad. It is good. Really good!",  # capitals and "but"
+        "Good good. Bad good. Great good.",  # repeated words across sentences
+    ],
+)
+def test_message_sentiment_from_its_sentences_on_edge_cases(text):
+    message = Message(text)
+    assert len(message.sentence_scores) > 1
+    assert message.sentiment == sentiment(text)
+
+
 def test_scorer_reads_the_lexicon_through_nltk():
     scorer = vader_scorer()
     assert isinstance(scorer, VaderScorer)
@@ -296,3 +343,13 @@ def test_token_bounds_are_in_order_and_refuse_indexes_out_of_range():
     for wrong in (-1, 4):
         with pytest.raises(IndexError, match="out of range"):
             message.token_bounds([wrong])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab!?.,'\"-:)(", min_size=1, max_size=8))
+def test_a_kept_vader_token_is_never_empty(token):
+    # what lets the words be kept with filter(None, ...): only None is dropped
+    from perception._vader import _vader_token  # noqa: PLC0415
+
+    kept = _vader_token(token)
+    assert kept is None or len(kept) >= 2

@@ -14,7 +14,7 @@ import attrs
 
 from perception._silence import ignored as _ignored
 from perception._silence import silenced as _silenced
-from perception._validation import trusted as _trusted
+from perception._validation import _new, _set  # record building without validation
 from perception._verify import applies as _applies
 from perception._verify import finding_problem
 from perception._verify import run_plugin as _run
@@ -41,8 +41,8 @@ def enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered
 _Planned = tuple[Registered[Any], CheckContext[Any], "Callable[[Finding], str | None]"]
 
 #: The plan built for the last message, reused while messages share their context (a
-#: batch of drafts to one customer): ``(key objects, plan)``.
-_LAST_PLAN: list[tuple[tuple[object, ...], list[_Planned]]] = []
+#: batch of drafts to one customer): ``(key objects, plan, the checks' names)``.
+_LAST_PLAN: list[tuple[tuple[object, ...], list[_Planned], list[str]]] = []
 
 
 def _plan(
@@ -53,11 +53,11 @@ def _plan(
     reply_to: Interaction | None,
     recipient: str | None,
     thread: tuple[Interaction, ...],
-) -> list[_Planned]:
+) -> tuple[list[_Planned], list[str]]:
     """Each enabled check with its context for one message, and the verification of its
-    findings."""
+    findings; and the names of those checks."""
     if _LAST_PLAN:
-        last, plan = _LAST_PLAN[0]
+        last, plan, names = _LAST_PLAN[0]
         if (
             last[0] is registry
             and last[1] is config
@@ -67,7 +67,7 @@ def _plan(
             and last[5] is recipient
             and last[6] is thread
         ):
-            return plan
+            return plan, names
     plan = [
         (
             entry,
@@ -84,8 +84,10 @@ def _plan(
         )
         for entry in enabled(registry.checks.values(), config)
     ]
-    _LAST_PLAN[:] = [((registry, config, customer, account, reply_to, recipient, thread), plan)]
-    return plan
+    names = [entry.name for entry, _, _ in plan]
+    key = (registry, config, customer, account, reply_to, recipient, thread)
+    _LAST_PLAN[:] = [(key, plan, names)]
+    return plan, names
 
 
 def check_message(
@@ -105,15 +107,14 @@ def check_message(
 ) -> MessageReport:
     failures: list[PluginFailure] = []
     findings: list[Finding] = []
-    plan = _plan(registry, config, customer, account, reply_to, recipient, thread)
-    names = [entry.name for entry, _, _ in plan]
+    plan, names = _plan(registry, config, customer, account, reply_to, recipient, thread)
     silenced = _silenced(message.text, names)
     if ignore:
         silenced |= _ignored(ignore, names)
     length = len(message.text) if length < 0 else length
     not_applicable: list[str] = []
     for entry, ctx, verify in plan:
-        if entry.name in silenced:
+        if silenced and entry.name in silenced:
             continue
         if not _applies(entry, message, ctx, failures, strict=strict):
             not_applicable.append(entry.name)
@@ -139,14 +140,14 @@ def check_message(
                 finding = attrs.evolve(finding, evidence=(*evidence, *finding.evidence))  # noqa: PLW2901
             findings.append(finding)
     findings.sort(key=lambda f: (f.span.start if f.span else -1, -f.severity.rank, f.check))
-    # every field as the record's converters would make it (tuples), so not converted again
-    return _trusted(
-        MessageReport,
-        length=length,
-        sentiment=message.sentiment,
-        sentences=message.sentence_scores,
-        findings=tuple(findings),
-        failures=tuple(failures),
-        silenced=tuple(sorted(silenced)) if silenced else (),
-        not_applicable=tuple(not_applicable),
-    )
+    # every field as the record's converters would make it (tuples), so not converted
+    # again: built as _trusted builds a record, one field after another
+    report = _new(MessageReport)
+    _set(report, "length", length)
+    _set(report, "sentiment", message.sentiment)
+    _set(report, "sentences", message.sentence_scores)
+    _set(report, "findings", tuple(findings))
+    _set(report, "failures", tuple(failures))
+    _set(report, "silenced", tuple(sorted(silenced)) if silenced else ())
+    _set(report, "not_applicable", tuple(not_applicable))
+    return report

@@ -17,7 +17,7 @@ import functools
 import math
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = [
     "CACHED_TOKEN_CHARS",
     "NEUTRAL",
     "TOKENS",
+    "Read",
     "VaderScorer",
     "lexicon_path",
     "nltk_analyzer",
@@ -340,6 +341,52 @@ def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
     return scalar
 
 
+def _but(lowers: list[str]) -> int:
+    """The index of the first "but" in *lowers*, -1 when there is none."""
+    return lowers.index("but") if "but" in lowers else -1
+
+
+class Read:
+    """What VADER's rules make of the words of a text, before the text's "but" and its
+    punctuation are taken into account.
+
+    :param words: the text's VADER words (:meth:`VaderScorer.words`).
+    :param scored: the index of each word in the lexicon, in order, and its valence in
+        context (zero for a booster).
+    :param but: the index of the first "but" (in any case), -1 when there is none.
+    :param cap_diff: whether some words but not all are in capitals.
+    :param upper: whether any word is in capitals.
+    """
+
+    __slots__ = ("but", "cap_diff", "scored", "upper", "words")
+
+    def __init__(
+        self, words: list[str], scored: dict[int, float], but: int, *, cap_diff: bool, upper: bool
+    ) -> None:
+        self.words = words
+        self.scored = scored
+        self.but = but
+        self.cap_diff = cap_diff
+        self.upper = upper
+
+    def scores(self, text: str) -> dict[str, float]:
+        """nltk's ``polarity_scores`` of *text*, whose words these are."""
+        scored = self.scored
+        if not scored:
+            if not self.words:
+                return _score_valence([], 0, text)
+            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+        values: Iterable[float] = scored.values()
+        bi = self.but
+        if bi >= 0:
+            values = [
+                value * 0.5 if at < bi else value * 1.5 if at > bi else value
+                for at, value in scored.items()
+            ]
+        nonzero = [value for value in values if value != 0]
+        return _score_valence(nonzero, len(self.words) - len(nonzero), text)
+
+
 class VaderScorer:
     """VADER sentiment that reproduces nltk's ``polarity_scores`` exactly, faster.
 
@@ -367,7 +414,9 @@ class VaderScorer:
 
     def words(self, text: str) -> list[str]:
         """VADER's tokens: white-space split, one run of edge punctuation removed."""
-        return [w for w in map(TOKENS.__getitem__, text.split()) if w is not None]
+        # a kept token is never empty (two characters at least), so filter(None) drops
+        # exactly the tokens VADER does not keep, at C speed
+        return list(filter(None, map(TOKENS.__getitem__, text.split())))
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """``{"neg", "neu", "pos", "compound"}`` exactly as nltk's analyser returns them."""
@@ -389,43 +438,80 @@ class VaderScorer:
         Only words in the lexicon can score, so only they are visited; the rest count
         as neutral, exactly as in nltk (adding a zero leaves a float sum unchanged).
         """
+        return self.read(words, values).scores(text)
+
+    def read(self, words: list[str], values: list[float | None] | None = None) -> Read:
+        """What VADER's rules make of each of *words* in the lexicon (see :class:`Read`)."""
         count = len(words)
         if not count:
-            return _score_valence([], 0, text)
+            return Read(words, {}, -1, cap_diff=False, upper=False)
         if values is None:
             values = list(map(self._values.__getitem__, words))
         hits = [i for i, value in enumerate(values) if value is not None]
         if not hits:
-            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+            return Read(words, {}, -1, cap_diff=False, upper=False)
         lowers = list(map(str.lower, words))
         upper = sum(map(str.isupper, words))
         is_cap_diff = 0 < count - upper < count
-        boosters = _BOOSTERS
         first_index: dict[str, int] = {}
         scored: dict[int, float] = {}
         for idx in hits:
-            item = words[idx]
-            i = first_index.setdefault(item, idx)
+            i = first_index.setdefault(words[idx], idx)
             if i != idx:
                 # nltk scores a repeated token in the context of its first occurrence.
                 scored[idx] = scored[i]
                 continue
-            lower = lowers[i]
-            if lower in boosters or (lower == "kind" and i < count - 1 and lowers[i + 1] == "of"):
-                scored[idx] = 0
-                continue
             base = values[i]
             assert base is not None
-            scored[idx] = self._valence(base, item, i, words, lowers, is_cap_diff)
-        if "but" in lowers:
-            bi = lowers.index("but")
-            for sidx, value in scored.items():
-                if sidx < bi:
-                    scored[sidx] = value * 0.5
-                elif sidx > bi:
-                    scored[sidx] = value * 1.5
-        nonzero = [value for value in scored.values() if value != 0]
-        return _score_valence(nonzero, count - len(nonzero), text)
+            scored[idx] = self._word_at(base, i, words, lowers, is_cap_diff)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
+
+    def read_joined(self, parts: list[Read]) -> Read:
+        """The :meth:`read` of the words of *parts* one after another, from the parts.
+
+        A word's valence depends on the three words before it and, for idioms, the two
+        after it, and on whether the text mixes capitals with other words: a word with
+        three words before it and two after it in its part, in a part that mixes
+        capitals as the whole does (or has no capitals), is valued as in its part; the
+        others are valued again in the whole.
+        """
+        words: list[str] = []
+        for part in parts:
+            words += part.words
+        if not any(part.scored for part in parts):
+            return Read(words, {}, -1, cap_diff=False, upper=False)
+        count = len(words)
+        lowers = list(map(str.lower, words))
+        upper = sum(map(str.isupper, words))
+        is_cap_diff = 0 < count - upper < count
+        first_index: dict[str, int] = {}
+        scored: dict[int, float] = {}
+        offset = 0
+        for part in parts:
+            inner = len(part.words) - 2
+            same = part.cap_diff == is_cap_diff or not part.upper
+            for at, value in part.scored.items():
+                idx = offset + at
+                i = first_index.setdefault(words[idx], idx)
+                if i != idx:
+                    scored[idx] = scored[i]  # as in read: the first occurrence's value
+                elif same and 2 < at < inner:
+                    scored[idx] = value
+                else:
+                    base = self._values[words[idx]]
+                    assert base is not None
+                    scored[idx] = self._word_at(base, idx, words, lowers, is_cap_diff)
+            offset += len(part.words)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
+
+    def _word_at(
+        self, base: float, i: int, words: list[str], lowers: list[str], is_cap_diff: bool
+    ) -> float:
+        """The valence of ``words[i]`` (lexicon valence *base*) in its context."""
+        lower = lowers[i]
+        if lower in _BOOSTERS or (lower == "kind" and i < len(words) - 1 and lowers[i + 1] == "of"):
+            return 0
+        return self._valence(base, words[i], i, words, lowers, is_cap_diff)
 
     def _valence(
         self,

@@ -587,9 +587,9 @@ def _rule_start(text: str) -> bool:
 
 
 def _line_offsets(text: str) -> tuple[list[str], list[int]]:
-    lines = text.splitlines(keepends=True)
-    starts = list(itertools.accumulate(map(len, lines[:-1]), initial=0)) if lines else []
-    return [line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") for line in lines], starts
+    ends = text.splitlines(keepends=True)
+    starts = list(itertools.accumulate(map(len, ends[:-1]), initial=0)) if ends else []
+    return text.splitlines(), starts  # each line without its one line break
 
 
 def author_text(

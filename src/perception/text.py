@@ -31,6 +31,7 @@ from perception._mood import Cue, CustomerMood, customer_mood_of
 from perception._vader import NEUTRAL as _NEUTRAL
 from perception._vader import TOKENS as _TOKENS
 from perception._vader import (
+    Read,
     VaderScorer,
     lexicon_path,
     nltk_analyzer,
@@ -472,8 +473,8 @@ class Message:
         sentence's VADER tokens are a run of the text's, unless the counts disagree.
         """
         scorer = vader_scorer()
-        raw = text.split()
         scores = []
+        reads: list[Read] = []
         at = 0
         known = _SENTENCES
         for span in sentences:
@@ -481,26 +482,25 @@ class Message:
             found = known.get(part)
             if found is None:
                 split = part.split()
-                words = [w for w in map(_TOKENS.__getitem__, split) if w is not None]
-                found = (len(split), _to_sentiment(scorer.score_words(words, part)))
+                read = scorer.read(list(filter(None, map(_TOKENS.__getitem__, split))))
+                found = (len(split), _to_sentiment(read.scores(part)), read)
                 known.keep(part, found)
-            size, value = found
+            size, value, read = found
             at += size
+            reads.append(read)
             score = _new(SentenceScore)
             _set(score, "span", span)
             _set(score, "sentiment", value)
             scores.append(score)
-        if at != len(raw):
+        if at != len(text.split()):
             return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache and len(scores) == 1:
             # one sentence holding every token, and only white space around it: the same
             # words and the same "!" and "?", so the same scores
             self._cache["sentiment"] = scores[0].sentiment
         elif "sentiment" not in self._cache:
-            words = [w for w in map(_TOKENS.__getitem__, raw) if w is not None]
-            self._cache["sentiment"] = _to_sentiment(
-                scorer.score_words(words, text, scorer.valences(words))
-            )
+            # the message's words are its sentences' words, one after another
+            self._cache["sentiment"] = _to_sentiment(scorer.read_joined(reads).scores(text))
         return tuple(scores)
 
     @property
@@ -558,15 +558,16 @@ def _scan(tokens: tuple[str, ...], token: str) -> list[int]:
         return found
 
 
-class _Kept(dict[str, "tuple[int, Sentiment]"]):
-    """Sentences already scored, with their number of white-space tokens (bounded)."""
+class _Kept(dict[str, "tuple[int, Sentiment, Read]"]):
+    """Sentences already scored, with their number of white-space tokens and what VADER
+    made of their words (bounded)."""
 
     def __init__(self, limit: int, chars: int) -> None:
         super().__init__()
         self.limit = limit
         self.chars = chars
 
-    def keep(self, part: str, value: tuple[int, Sentiment]) -> None:
+    def keep(self, part: str, value: tuple[int, Sentiment, Read]) -> None:
         """Keep *value* for *part* (a short sentence); start afresh when full."""
         if len(part) > self.chars:
             return

@@ -670,6 +670,8 @@ class TokenRules:
         """The first statement of each of *kinds* in *message*, by kind."""
         tokens = message.tokens
         anchors = self.anchors
+        if anchors.isdisjoint(message.vocabulary):
+            return {}  # no rule can hold (one look-up per distinct word, at C speed)
         hits: dict[str, tuple[int, int]] = {}
         for i in [i for i, token in enumerate(tokens) if token in anchors]:
             hit = self.at(tokens, i)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perception import check
-from perception.builtin.checks.readability import _SYLLABLES, flesch_reading_ease, syllables
+from perception.builtin.checks.readability import (
+    _SYLLABLES,
+    ReadabilityCheck,
+    flesch_reading_ease,
+    syllables,
+)
 from perception.config import Config
+from perception.text import Message
 
 from ._helpers import only, refused
 
@@ -61,3 +67,21 @@ def test_syllables_of_any_word_is_at_least_one_and_long_words_are_not_cached(wor
 def test_options_are_range_checked():
     assert "max_sentence_words" in refused("readability", {"max_sentence_words": 0})
     assert "min_reading_ease" in refused("readability", {"min_reading_ease": float("inf")})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1-' .\n\u00e9\u2019_", max_size=80))
+def test_a_text_holds_at_most_half_its_length_in_words(text):
+    # what lets the check skip texts too short to hold a long sentence or to be scored
+    checker = ReadabilityCheck()
+    _, (words, _, _) = checker._measure(Message(text), 1000)
+    assert words <= (len(text) + 1) // 2
+
+
+def test_short_messages_are_skipped_only_when_no_finding_is_possible():
+    short = "a b c d e f"  # 6 words in 11 characters
+    tight = Config(options={"readability": {"max_sentence_words": 5}})
+    assert [f.check for f in check(short, config=tight).findings] == ["readability"]
+    scored = Config(options={"readability": {"min_words": 0, "min_reading_ease": 150}})
+    assert [f.check for f in check("a b", config=scored).findings] == ["readability"]
+    assert not check(short).findings  # the defaults: 30 words a sentence, 40 to score

@@ -113,6 +113,15 @@ def _plain_words() -> PhraseIndex:
     return phrase_index("plain_words.csv", "term", "plain")
 
 
+def _too_short(size: int, opts: ReadabilityCheck.Options) -> bool:
+    """Whether a text of *size* characters is too short to hold a sentence of more than
+    ``max_sentence_words`` words or the ``min_words`` words that reading ease is scored
+    from: *n* words take at least ``2n - 1`` characters (a word starts with a letter and
+    runs over every letter after it, so two words have a character between them)."""
+    longest = (size + 1) // 2
+    return longest <= opts.max_sentence_words and longest < opts.min_words
+
+
 class ReadabilityCheck:
     """Sentences that are too long and messages that are hard to read."""
 
@@ -149,6 +158,8 @@ class ReadabilityCheck:
         if not message.text.strip():
             return
         opts = ctx.options
+        if not opts.plain_words and _too_short(len(message.text), opts):
+            return
         long_sentences, totals = self._measure(message, opts.max_sentence_words)
         yield from long_sentences
         if opts.plain_words:

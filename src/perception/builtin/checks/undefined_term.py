@@ -147,14 +147,15 @@ def _initials(short: str, words: Sequence[str]) -> bool:
     """Whether the initials of *words* (short function words optional) spell *short*."""
     letters = [c for c in short.lower() if c.isalnum()]
     wanted = len(letters)
-    content = [w for w in words if w]
-    if not content:
+    # each word's initial, and whether it counts (a short function word may be skipped)
+    marks = [(w[0].lower(), w.lower() not in _SKIPPED) for w in words if w]
+    if not marks:
         return False
     # try the last k words for every k, allowing function words to be skipped
-    for size in range(wanted, min(len(content), 2 * wanted) + 1):
-        window = content[-size:]
-        initials = [w[0].lower() for w in window if w.lower() not in _SKIPPED]
-        if initials == letters and window[0][0].lower() == letters[0]:
+    for size in range(wanted, min(len(marks), 2 * wanted) + 1):
+        window = marks[-size:]
+        initials = [initial for initial, counts in window if counts]
+        if initials == letters and window[0][0] == letters[0]:
             return True
     return False
 
