@@ -258,6 +258,10 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "I'm sure it's fine.",
         "That is normal, the export runs every night.",
         "I can assure you our system is working correctly.",
+        # a diagnosis, not a reflection of how the customer feels
+        "It sounds like a bug in the export.",
+        "It looks like a caching problem on our side.",
+        "That sounds like a known issue.",
     ],
 )
 def test_questions_conditions_and_lookalikes_are_no_evidence(reply):

@@ -147,7 +147,11 @@ _VALIDATES = (
 #: Reflection of feelings and restatement, the ways counsellors and support staff show
 #: they heard the person ("it sounds like you feel overwhelmed", "you must be exhausted").
 _REFLECTS = (
-    r"\b(?:(?:it|that|this)\s+(?:sounds|seems|looks)\s+(?:to\s+me\s+)?(?:like|as\s+if|as\s+though)|"
+    # "it sounds like a bug in the export" diagnoses; it does not reflect the person
+    r"\b(?:(?:it|that|this)\s+(?:sounds|seems|looks)\s+(?:to\s+me\s+)?(?:like|as\s+if|as\s+though)"
+    r"(?!\s+(?:a|an|the|some)\s+(?:\w+\s+){0,2}?(?:bug|glitch|error|defect|fault|typo|"
+    r"misconfiguration|outage|timeout|caching|cache|sync(?:ing)?|network|server|browser|"
+    r"firewall|permissions?|setting|settings|configuration|known\s+(?:issue|problem|bug))\b)|"
     r"(?:sounds|seems)\s+(?:like\s+|that\s+|as\s+if\s+)?(?:you|your)\b|"
     r"i\s+(?:can\s+)?(?:sense|gather)\s+(?:that|you|your|how)|"
     r"i\s+get\s+the\s+(?:sense|feeling|impression)|"
