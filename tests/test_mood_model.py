@@ -248,6 +248,12 @@ def test_a_model_of_other_evidence_is_refused():
         ("Could you please fix this terrible mess?", False, "negative"),
         # a failure in it is a complaint, however it is asked
         ("Could you tell me why I was charged twice?", False, "negative"),
+        # a complaint asked politely is still a complaint
+        (
+            "Could you explain why my order still has not arrived after three weeks?",
+            False,
+            "negative",
+        ),
         # not the polite form of a request
         ("We wonder, could you tell us?", False, "neutral"),
     ],

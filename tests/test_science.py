@@ -162,7 +162,8 @@ weights_of_moments = st.lists(
 
 
 def weighted_mean(values, weights):
-    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    """The mean of the moments, each faded by its weight (as the peak and the end are)."""
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / len(values)
 
 
 @settings(max_examples=80)
@@ -199,6 +200,29 @@ def test_remembered_encounters_count_the_other_replies_too():
     assert value == pytest.approx(0.5 * alone + 0.5 * (0.5 * 7 - 0.6) / 8)
     assert value > alone
     assert science.remembered_encounters([], []) == (0.0, -1, -1)
+
+
+@settings(max_examples=60)
+@given(st.floats(min_value=-1.0, max_value=1.0, allow_nan=False), st.floats(0.0, 1.0))
+def test_one_encounter_is_remembered_as_its_faded_value(value, weight):
+    # Old encounters fade from the mean as from the peak and the end: one reply is
+    # remembered as weighted_peak_end remembers it, whatever the share of the mean.
+    alone = science.weighted_peak_end([value], [weight])
+    for share in (0.0, 0.5, 1.0):
+        assert science.remembered_encounters([value], [weight], mean_share=share)[0] == (
+            pytest.approx(alone[0])
+        )
+
+
+def test_old_encounters_fade_towards_nothing():
+    values = [-0.5, -0.5]
+    fresh = science.remembered_encounters(values, [1.0, 1.0])[0]
+    old = science.remembered_encounters(values, [1e-6, 1e-6])[0]
+    assert fresh == pytest.approx(-0.5)
+    assert old == pytest.approx(0.0, abs=1e-5)
+    # no jump between weights of nothing and weights of almost nothing
+    assert science.remembered_encounters([0.5, -0.2], [0.0, 0.0])[0] == 0.0
+    assert science.remembered_encounters([0.5, -0.2], [1e-300, 1e-300])[0] == pytest.approx(0.0)
 
 
 # -- the value curve of a zone of tolerance ---------------------------------------------

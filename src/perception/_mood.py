@@ -158,6 +158,9 @@ _REQUEST_OPENERS = _wordset(
 _REQUEST_SECOND = _wordset("you need want would like help")
 #: The openers of a request in its polite form ("could you ...").
 _POLITE_OPENERS = _wordset("can could would")
+#: Words that make a polite request a complaint ("could you explain why ...", "... still
+#: not ...").
+_COMPLAINING = _wordset("why not never no nobody nothing still")
 #: Greetings that may come before a request ("Hi Dana, could you ...").
 _GREETINGS = _wordset("hi hello hey dear morning afternoon evening good")
 #: Words of a polite closing ("No, that is all, thank you.", "Have a nice day!").
@@ -251,6 +254,8 @@ def _plain_request(sentence: _Sentence, compound: float) -> bool:
     whatever its other words are."""
     if compound != 0 or sentence.has("failure"):
         return False
+    if any(t in _COMPLAINING or t.endswith(("n't", "n\u2019t")) for t in sentence.tokens):
+        return False  # "Could you explain why my order still has not arrived?"
     words = [t for t in sentence.tokens[:8] if t[0].isalnum()]
     for at in range(min(3, len(words))):
         if at and words[0] not in _GREETINGS:

@@ -239,8 +239,10 @@ def remembered_encounters(
     breaking an experience into parts weakens the hold of its peak and its trend on the
     overall judgement (Ariely & Zauberman 2000), and overall satisfaction with a service
     is cumulative, an evaluation of every encounter so far (Anderson, Fornell & Lehmann
-    1994).  So the remembered value is *mean_share* of the weighted mean of the moments
-    (each moment's weight its recency) and the rest their weighted peak and end.
+    1994).  So the remembered value is *mean_share* of the mean of the moments and the rest
+    their weighted peak and end, each moment faded by its weight (its recency) in both
+    parts: old encounters fade from the mean as they fade from the peak and the end, and one
+    moment is remembered as it is by :func:`weighted_peak_end`.
 
     :param values: the moments, oldest first, each in ``[-1, 1]``.
     :param weights: each moment's weight (its recency), in ``[0, 1]``.
@@ -250,11 +252,10 @@ def remembered_encounters(
         :func:`weighted_peak_end`; ``(0.0, -1, -1)`` for no moments.
     """
     remembered, peak, end = weighted_peak_end(values, weights, loss_aversion=loss_aversion)
-    total = math.fsum(weights) if len(weights) == len(values) else 0.0
     share = clamp(mean_share, 0.0, 1.0)
-    if peak < 0 or total <= 0.0 or share == 0.0:
+    if peak < 0 or share == 0.0:
         return remembered, peak, end
-    mean = math.fsum(v * w for v, w in zip(values, weights, strict=True)) / total
+    mean = math.fsum(v * w for v, w in zip(values, weights, strict=True)) / len(values)
     return clamp(share * mean + (1.0 - share) * remembered), peak, end
 
 

@@ -192,8 +192,6 @@ def _kinds(text, inbound=""):
         # a statement asked back checks a restatement ("it sounds like ...?")
         ("It sounds like you were charged twice?", "restatement"),
         ("You are totally stressed out?", "restatement"),
-        ("Correct me if I'm wrong, but the invoice shows two charges.", "restatement"),
-        ("From what I understand, the export fails every night.", "restatement"),
         ("Am I understanding you correctly?", "restatement"),
         ("That does sound hard.", "validation"),  # "does" stresses, it does not ask
         ("I can imagine.", "validation"),
@@ -258,6 +256,23 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "I'm sure it's fine.",
         "That is normal, the export runs every night.",
         "I can assure you our system is working correctly.",
+        # the writer's view, not the customer's words
+        "Correct me if I'm wrong, but this is expected behaviour.",
+        "My understanding is that this works as designed.",
+        "From what I can see, everything works on our side.",
+        "Does that sound right? We will refund you next week.",
+        "Please make sure you fully understand the pricing before upgrading.",
+        "We could imagine adding this in a future release.",
+        "I can see from your account that the payment went through.",
+        "You are a good fit for the Pro plan.",
+        "You are the special case where the discount does not apply.",
+        "I promise it will be shipped on Monday.",
+        "This is actually common with old versions. Please update.",
+        "You will do well to read the manual first.",
+        "You must be busy, so we closed the ticket.",
+        # questions opened by which or who ask; they restate nothing
+        "Which step is confusing?",
+        "Who told you that it is hard to configure?",
         # a diagnosis, not a reflection of how the customer feels
         "It sounds like a bug in the export.",
         "It looks like a caching problem on our side.",
@@ -275,6 +290,9 @@ def test_a_question_after_an_acknowledgement_keeps_it():
 
 
 def test_the_writers_own_hard_time_is_told_from_the_customers():
+    for knowing in ("realise", "recognise", "appreciate", "admit"):
+        assert _kinds(f"I {knowing} this has been really difficult.") == {"validation"}
+    assert _kinds("I'm aware this has been a difficult week.") == {"validation"}
     assert _kinds("I'm sure it's hard.") == {"validation"}
     assert "validation" in _kinds("I know it has been hard.")
     assert "validation" in _kinds("I think it is hard.")

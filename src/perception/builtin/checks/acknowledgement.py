@@ -67,7 +67,7 @@ _FEELINGS = (
     r"helpless|lost|depressed|annoyed|fed\s+up|stuck|isolated|ashamed|embarrassed|guilty|"
     r"insecure|betrayed|drained|discouraged|unhappy|miserable|furious|concerned|struggling|"
     r"hurting|grieving|terrified|uneasy|torn|trapped|rejected|ignored|unappreciated|"
-    r"undervalued|busy|shocked|frightened|burn(?:ed|t)\s+out)\b"
+    r"undervalued|shocked|frightened|burn(?:ed|t)\s+out)\b"
 )
 #: How hard a situation is ("that must be exhausting", "it can be so isolating").
 _HARD = (
@@ -108,9 +108,13 @@ _VALIDATES = (
     rf"tell\s+(?:how|that|this|it|from|just|by|{_YOU_ARE}|you\s+(?:have|really|must|feel|love|"
     r"miss|care))|tell(?=\s*[.!]|\s*$))|"
     r"(?:i|we)\s+know\s+(?:how|what|that|this|it|the\s+feeling)|"
-    r"(?:i|we)\s+(?:can|could)\s+(?:only\s+|just\s+|totally\s+|really\s+|easily\s+|certainly\s+)?"
-    r"imagine\b|i\s+can\s+(?:easily\s+|clearly\s+)?see\s+(?:in|from)\s+your|"
-    r"(?:totally|completely|fully|absolutely)\s+understand\b|"
+    # "Totally understand your worries", without a subject; not "make sure you fully
+    # understand the pricing"
+    r"(?<!you\s)(?:totally|completely|fully|absolutely)\s+understand\s+(?:your|how|why|that\b|"
+    r"the\s+(?:frustration|concern|worry|feeling))|"
+    # "I can imagine." said on its own; not "we could imagine adding this in a release"
+    r"i\s+can\s+(?:only\s+|just\s+|totally\s+|really\s+|easily\s+|certainly\s+)?"
+    r"imagine(?=\s*[.!,]|\s*$)|"
     rf"(?:i{_A}ve|i\s+have|we{_A}ve|we\s+have)\s+(?:also\s+)?been\s+(?:there|through)|"
     r"in\s+your\s+(?:shoes|position|place)|"
     rf"(?:i{_A}d|i\s+would)\s+(?:also\s+)?(?:feel|be)\s+(?:\w+\s+){{0,2}}?(?:the\s+same|too|"
@@ -174,9 +178,7 @@ _RESTATES = (
     r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b(?!\s*\?)|"
     r"i\s+hear\s+you\s+(?:say|saying)|"
     r"(?:is|was)\s+(?:that|this)\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
-    r"(?:does|did)\s+(?:that|this)\s+sound\s+(?:right|correct)|correct\s+me\s+if|"
-    r"from\s+what\s+(?:i\s+(?:understand|gather|hear|can\s+(?:tell|see))|you\s+(?:said|say|"
-    r"told\s+me|describe|described|wrote|mentioned))|my\s+understanding\s+is|"
+    r"from\s+what\s+you\s+(?:said|say|told\s+me|describe|described|wrote|mentioned)|"
     r"(?:am\s+i|do\s+i)\s+understand(?:ing)?\s+(?:you\s+|this\s+|that\s+|it\s+)?"
     r"(?:correctly|right)|"
     r"i(?:'m|\s+am)\s+taking\s+it\s+that|"
@@ -198,8 +200,8 @@ _ASKING_HEAD = re.compile(
     r"(?:(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|"
     r"might|am|ca|wo)(?:n['\u2019]?t(?=\s+(?:you|we|they|i|it|he|she|that|this|there)\b))?|"
     r"how\s+(?:do|does|did|are|is|was|were|can|could|would|"
-    r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)|why|when|whenever|where|"
-    r"whether|if)\b",
+    r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)|which|who|whose|whom|why|"
+    r"when|whenever|where|whether|if)\b",
     re.IGNORECASE,
 )
 #: Words after which "you feel ..." is not about how the person feels ("how you feel", "it
@@ -218,7 +220,8 @@ _KNOWING = re.compile(r"(?:i|we)\s+(?:know|understand|can|could|hear|see|get)\b"
 _FIRST_PERSON = re.compile(
     r"\b(?:my|myself|i['\u2019]?(?:ve|m)|i(?!['\u2019]))\b"
     r"(?!\s+(?:\w+\s+)?(?:know|knew|understand|see|think|"
-    r"can|could|imagine|agree|feel|felt|believe|hope|guess|get|hear|would|realize|sure))",
+    r"can|could|imagine|agree|feel|felt|believe|hope|guess|get|hear|would|reali[sz]e|"
+    r"recogni[sz]e|appreciate|admit|acknowledge|suspect|sure|aware))",
     re.IGNORECASE,
 )
 #: "do" before a verb that stresses it after a subject ("that does sound hard").
@@ -236,9 +239,10 @@ _REASSURES = (
     r"(?:not|never|definitely\s+not)\s+(?:alone|the\s+only|a\s+failure|to\s+blame|weak|crazy|"
     r"overreacting)|(?:so\s+|very\s+|really\s+|clearly\s+|such\s+an?\s+|an?\s+)?(?:strong|brave|"
     r"courageous|resilient|smart|intelligent|capable|caring|thoughtful|wise|mature|talented|"
-    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person)|(?:an?|the)\s+(?:very\s+|"
+    r"hard[\s\-]?working|good\s+person|great\s+person|kind\s+person)|an?\s+(?:very\s+|"
     r"really\s+|truly\s+)?(?:good|great|wonderful|amazing|lovely|kind|caring|strong|stronger|"
-    r"special|loving)\b)|you(?:'ll|\s+will)\s+do\s+(?:great|well|fine|amazing)|"
+    r"special|loving)\s+(?:person|man|woman|mother|mom|father|dad|parent|friend|son|daughter|"
+    r"partner|human|soul))|you(?:'ll|\s+will)\s+do\s+(?:great|fine|amazing)\b|"
     r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?"
     r"(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
@@ -258,7 +262,7 @@ _REASSURES = (
     r"(?:shows?|showed|showing|takes?|took)\s+(?:a\s+lot\s+of\s+|great\s+|real\s+|so\s+much\s+|"
     r"such\s+|some\s+)?(?:strength|courage|guts)|"
     rf"{_YOU_ARE}\s+(?:\w+\s+)?(?:on|in|heading\s+in)\s+the\s+right\s+(?:track|path|direction)|"
-    r"only\s+human|i\s+promise\s+(?:that\s+)?(?:you|it|things|everything|they)\b|"
+    r"only\s+human|"
     rf"(?:is|are|was|were|be|been|it{_A}s|that{_A}s)\s+(?:a\s+|such\s+a\s+)?(?:very\s+|really\s+|"
     rf"so\s+|truly\s+|incredibly\s+|extremely\s+)?{_HARD}|"
     r"isn't\s+easy|never\s+easy|"
@@ -285,7 +289,7 @@ _REASSURES = (
     r"affect(?:s|ing|ed)?\s+(?:a\s+lot\s+of|so\s+many|many|lots\s+of)\s+people|"
     rf"(?:people|others|everyone|everybody|we\s+all|we{_A}re\s+all|we\s+are\s+all)\s+"
     r"(?:are\s+|is\s+)?(?:also\s+)?going\s+through|"
-    r"(?:is|are)\s+(?:unfortunately\s+|actually\s+|also\s+)?(?:very\s+|so\s+|really\s+|quite\s+|"
+    r"(?:is|are)\s+(?:very\s+|so\s+|really\s+|quite\s+|"
     r"pretty\s+|a\s+)?common\b|"
     r"(?:don't|do\s+not|try\s+not\s+to)\s+be\s+(?:so\s+|too\s+)?hard\s+on\s+yourself|"
     r"(?:don't|do\s+not)\s+(?:get|feel)\s+(?:so\s+|too\s+)?(?:discouraged|down\s+on\s+yourself)|"
