@@ -270,6 +270,10 @@ def test_each_form_of_acknowledgement_is_evidence(reply, kind):
         "This is actually common with old versions. Please update.",
         "You will do well to read the manual first.",
         "You must be busy, so we closed the ticket.",
+        # "is that right" and "good for you" inside other sentences
+        "The issue is that right now we do not support CSV.",
+        "Let me know which time is good for you.",
+        "What are you going through?",
         # questions opened by which or who ask; they restate nothing
         "Which step is confusing?",
         "Who told you that it is hard to configure?",
@@ -360,3 +364,9 @@ def test_the_evidence_of_any_text_is_total_and_the_check_agrees_with_it(text, in
     for kind, words in found.cues:
         if kind != "restatement" or words.lower() in text.lower():
             assert words.lower() in text[:stop].lower()
+
+
+def test_what_the_customer_is_going_through_tells_at_the_start_of_a_clause():
+    assert "reflection" in _kinds("What you are going through sounds exhausting.")
+    assert "reflection" in _kinds("What you're feeling is valid.")
+    assert _kinds("Good for you!") == {"reassurance"}

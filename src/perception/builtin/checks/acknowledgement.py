@@ -177,7 +177,9 @@ _RESTATES = (
     r"\b(?:if\s+i\s+understand\s+(?:you|correctly)|what\s+i(?:'m|\s+am)\s+hearing|"
     r"in\s+other\s+words|you\s+(?:mentioned|said|told\s+me)\s+(?:that|you)|you\s+mean\b(?!\s*\?)|"
     r"i\s+hear\s+you\s+(?:say|saying)|"
-    r"(?:is|was)\s+(?:that|this)\s+(?:right|correct)|am\s+i\s+(?:right|correct)|"
+    # "is that right?", not "the issue is that right now ..."
+    r"(?:is|was)\s+(?:that|this)\s+(?:right|correct)\b(?!\s+(?:now|away|here|there|after|before|"
+    r"when|on|at|in|for|to)\b)|am\s+i\s+(?:right|correct)|"
     r"from\s+what\s+you\s+(?:said|say|told\s+me|describe|described|wrote|mentioned)|"
     r"(?:am\s+i|do\s+i)\s+understand(?:ing)?\s+(?:you\s+|this\s+|that\s+|it\s+)?"
     r"(?:correctly|right)|"
@@ -200,7 +202,10 @@ _ASKING_HEAD = re.compile(
     r"(?:(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|"
     r"might|am|ca|wo)(?:n['\u2019]?t(?=\s+(?:you|we|they|i|it|he|she|that|this|there)\b))?|"
     r"how\s+(?:do|does|did|are|is|was|were|can|could|would|"
-    r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)|which|who|whose|whom|why|"
+    r"will|should|long|much|many|often|about|come)|what(?!\s+an?\b)"
+    # "What you're going through sounds exhausting" tells, it does not ask
+    rf"(?!\s+(?:{_YOU_ARE}|you{_A}ve\s+been|you\s+have\s+been)\s+(?:going|dealing|facing|"
+    r"feeling)\b)|which|who|whose|whom|why|"
     r"when|whenever|where|whether|if)\b",
     re.IGNORECASE,
 )
@@ -246,7 +251,7 @@ _REASSURES = (
     r"you\s+(?:can|will|(?:'ll))\s+(?:always\s+|definitely\s+|surely\s+|still\s+)?"
     r"(?:do\s+(?:it|this)|get\s+through|make\s+it|overcome|"
     r"figure\s+(?:it|this)\s+out|handle\s+(?:it|this))|"
-    r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|good\s+for\s+you\b|you\s+deserve|"
+    r"(?:proud|happy|glad)\s+(?:of|for)\s+your?\b|(?<!\bis\s)(?<!\bbe\s)(?<!\bare\s)good\s+for\s+you\b|you\s+deserve|"
     rf"{_IT_IS}\s+(?:\w+\s+)?(?:okay|ok|normal|natural|common|understandable|fine|alright|valid|"
     r"human)\s+(?:to\s+(?:feel|be|have|worry|struggle|cry|grieve|take|not|want|need|miss)|"
     r"for\s+(?:anyone|anybody|someone|people|you)|that\s+you|if\s+you)|"
