@@ -17,16 +17,19 @@ import functools
 import math
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from perception.outcome import Sentiment
+
+T = TypeVar("T")
 
 __all__ = [
     "CACHED_TOKEN_CHARS",
     "NEUTRAL",
     "TOKENS",
+    "FirstSeen",
     "Read",
     "VaderScorer",
     "lexicon_path",
@@ -293,36 +296,28 @@ CACHED_TOKEN_CHARS = 40
 CACHE_WORDS = 50_000
 
 
-class _WordValues(dict[str, "float | None"]):
-    """The lexicon valence of each word as written (``None`` when not in the lexicon),
-    kept for the next texts (bounded)."""
+class FirstSeen(dict[str, T]):
+    """The value of each key seen, computed once by *compute* and kept for the next texts:
+    the first *limit* keys of up to :data:`CACHED_TOKEN_CHARS` characters are kept, the
+    others computed each time, so that memory stops growing early in a long run of
+    distinct texts.  A hit is a plain dictionary look-up, at C speed."""
 
-    limit = CACHE_WORDS
+    __slots__ = ("_compute", "_limit")
 
-    def __init__(self, lexicon: dict[str, float]) -> None:
+    def __init__(self, compute: Callable[[str], T], limit: int = CACHE_WORDS) -> None:
         super().__init__()
-        self._lexicon = lexicon
+        self._compute = compute
+        self._limit = limit
 
-    def __missing__(self, word: str) -> float | None:
-        value = self._lexicon.get(word.lower())
-        if len(self) < self.limit and len(word) <= CACHED_TOKEN_CHARS:
-            self[word] = value
+    def __missing__(self, key: str) -> T:
+        value = self._compute(key)
+        if len(self) < self._limit and len(key) <= CACHED_TOKEN_CHARS:
+            self[key] = value
         return value
 
 
-class _TokenCache(dict[str, "str | None"]):
-    """:func:`_vader_token` of each token seen, kept for the next texts (bounded)."""
-
-    limit = CACHE_WORDS
-
-    def __missing__(self, token: str) -> str | None:
-        value = _vader_token(token)
-        if len(self) < self.limit and len(token) <= CACHED_TOKEN_CHARS:
-            self[token] = value
-        return value
-
-
-TOKENS = _TokenCache()
+#: :func:`_vader_token` of each token seen.
+TOKENS: FirstSeen[str | None] = FirstSeen(_vader_token)
 
 
 def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
@@ -397,7 +392,9 @@ class VaderScorer:
 
     def __init__(self, lexicon: Mapping[str, float]) -> None:
         self.lexicon = dict(lexicon)
-        self._values = _WordValues(self.lexicon)
+        lexicon = self.lexicon
+        #: the lexicon valence of each word as written (``None`` when not in the lexicon)
+        self._values: FirstSeen[float | None] = FirstSeen(lambda word: lexicon.get(word.lower()))
 
     @classmethod
     def from_nltk_resource(cls) -> VaderScorer:
