@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from perception._validation import _new, _set  # record building without validation
 from perception.outcome import Edit, Finding, Severity, Span
 from perception.text import Message
 
@@ -65,10 +66,6 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------- records and data
-
-
-_new = object.__new__
-_set = object.__setattr__
 
 
 def span(*, start: int, end: int) -> Span:
