@@ -32,6 +32,7 @@ __all__ = [
     "FirstSeen",
     "Read",
     "VaderScorer",
+    "kept_words",
     "lexicon_path",
     "nltk_analyzer",
     "polarity_scores",
@@ -316,6 +317,14 @@ class FirstSeen(dict[str, T]):
         return value
 
 
+def kept_words(split: list[str]) -> list[str]:
+    """VADER's tokens of a text split at white space: one run of edge punctuation removed
+    from each, and those it does not keep dropped."""
+    # a kept token is never empty (two characters at least), so filter(None) drops
+    # exactly the tokens VADER does not keep, at C speed
+    return list(filter(None, map(TOKENS.__getitem__, split)))
+
+
 #: :func:`_vader_token` of each token seen.
 TOKENS: FirstSeen[str | None] = FirstSeen(_vader_token)
 
@@ -411,9 +420,7 @@ class VaderScorer:
 
     def words(self, text: str) -> list[str]:
         """VADER's tokens: white-space split, one run of edge punctuation removed."""
-        # a kept token is never empty (two characters at least), so filter(None) drops
-        # exactly the tokens VADER does not keep, at C speed
-        return list(filter(None, map(TOKENS.__getitem__, text.split())))
+        return kept_words(text.split())
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """``{"neg", "neu", "pos", "compound"}`` exactly as nltk's analyser returns them."""

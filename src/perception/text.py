@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 from perception._language import Language, language
 from perception._mood import Cue, CustomerMood, customer_mood_of
 from perception._vader import NEUTRAL as _NEUTRAL
-from perception._vader import TOKENS as _TOKENS
 from perception._vader import (
     Read,
     VaderScorer,
+    kept_words,
     lexicon_path,
     nltk_analyzer,
     polarity_scores,
@@ -482,7 +482,7 @@ class Message:
             found = known.get(part)
             if found is None:
                 split = part.split()
-                read = scorer.read(list(filter(None, map(_TOKENS.__getitem__, split))))
+                read = scorer.read(kept_words(split))
                 found = (len(split), _to_sentiment(read.scores(part)), read)
                 known.keep(part, found)
             size, value, read = found
