@@ -493,12 +493,11 @@ def measure_throughput(accounts: list[Account], model: object, repeats: int) -> 
     ratios = [w / wo - 1.0 for wo, w in zip(seconds["without"], seconds["with"], strict=True)]
     best = min(seconds["with"]) / min(seconds["without"]) - 1.0
     # Quartiles need two rounds at least; one round has only its own ratio.
-    spread = (
-        f"quartiles {statistics.quantiles(ratios, n=4)[0]:+.1%} to "
-        f"{statistics.quantiles(ratios, n=4)[2]:+.1%}"
-        if len(ratios) > 1
-        else "one round, no quartiles"
-    )
+    if len(ratios) > 1:
+        low, _, high = statistics.quantiles(ratios, n=4)
+        spread = f"quartiles {low:+.1%} to {high:+.1%}"
+    else:
+        spread = "one round, no quartiles"
     return {
         "n": str(repeats),
         "w": f"{len(batch) / min(seconds['without']):.0f}",
