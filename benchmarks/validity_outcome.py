@@ -321,12 +321,37 @@ def generated(*, text: bool) -> Case:
 # -- measuring ----------------------------------------------------------------------------
 
 
-def band_counts(scores: Sequence[float]) -> Counter[Band]:
-    return Counter(CONFIG.band(s) for s in scores)
+def band_counts(scores: Sequence[float], config: Config) -> Counter[Band]:
+    return Counter(config.band(s) for s in scores)
 
 
 def bands_text(counts: Counter[Band]) -> str:
     return " ".join(f"{counts.get(b, 0):>4}" for b in BANDS)
+
+
+def said_satisfied(probabilities: np.ndarray, y: np.ndarray, config: Config) -> str:
+    """The share of each band's customers who called themselves satisfied (how much the
+    band's word can be trusted), with the band's count."""
+    bands = [config.band(100.0 * p) for p in probabilities]
+    parts = []
+    for band in BANDS:
+        chosen = [bool(said) for b, said in zip(bands, y, strict=True) if b is band]
+        share = f"{sum(chosen) / len(chosen):.2f}" if chosen else "   -"
+        parts.append(f"{band.value[:4]} {share} ({len(chosen)})")
+    return ", ".join(parts)
+
+
+def band_points(scores: np.ndarray, y: np.ndarray, config: Config) -> str:
+    """The default score at which a logistic fit of the stated outcome on the score reaches
+    each band's lower limit read as a probability (as the limits are read under a
+    calibration): where the default's limits would lie if this set were the truth."""
+    fit = LogisticRegression(C=1e6, max_iter=10_000).fit(scores.reshape(-1, 1), y)
+    a, b = float(fit.intercept_[0]), float(fit.coef_[0][0])
+    parts = []
+    for band in BANDS[:-1]:
+        p = config.bands[band] / 100.0
+        parts.append(f"{band.value} {p:.0%} at {(math.log(p / (1 - p)) - a) / b:.1f}")
+    return ", ".join(parts)
 
 
 def pooled(probabilities: Sequence[float], labels: Sequence[bool]) -> tuple[float, float]:
@@ -378,7 +403,9 @@ class Row:
         return pooled(list(self.probabilities), list(y))
 
 
-def run_case(case: Case, folds: int, seed: int, repeats: int) -> dict[str, object]:
+def run_case(
+    case: Case, folds: int, seed: int, repeats: int, config: Config = CONFIG
+) -> dict[str, object]:
     print(f"\n== {case.name}: {len(case.accounts)} accounts")
     print(f"   {case.note}")
     started = time.perf_counter()
@@ -419,8 +446,16 @@ def run_case(case: Case, folds: int, seed: int, repeats: int) -> dict[str, objec
         a, b = row.figures(y)
         figures[row.label[:3]] = (a, b)
         spread = fold_spread(row.probabilities, y, fold_rows)
-        counts = band_counts(list(100.0 * row.probabilities))
+        counts = band_counts(list(100.0 * row.probabilities), config)
         print(f"   {row.label:<30} {a:6.3f}  {spread:>15}  {b:6.3f}   {bands_text(counts)}")
+
+    for row in rows[:2]:
+        print(
+            f"   said satisfied, by band under {row.label[:3]}: "
+            + said_satisfied(row.probabilities, y, config)
+        )
+    points = band_points(100.0 * rows[0].probabilities, y, config)
+    print(f"   (a) where a fit of the outcomes on it gives each band's probability: {points}")
 
     index = {
         o.account: i
@@ -441,7 +476,7 @@ def run_case(case: Case, folds: int, seed: int, repeats: int) -> dict[str, objec
     ):
         chosen = [index[i] for i in sorted(ids) if i in index]
         for row in rows[:2]:
-            got = Counter(CONFIG.band(100.0 * row.probabilities[i]) for i in chosen)
+            got = Counter(config.band(100.0 * row.probabilities[i]) for i in chosen)
             ok = bool(chosen) and set(got) <= allowed
             checks.append(
                 (f"{label} under {row.label[:3]}", ok, f"{len(chosen)} accounts: {bands_text(got)}")
@@ -513,11 +548,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument(
+        "--satisfied-from",
+        type=float,
+        default=None,
+        help="Lowest score of the band 'satisfied' (default: the configuration's default).",
+    )
+    parser.add_argument(
         "--only", choices=("hotel", "bank", "generated"), help="Run one data set only."
     )
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, not {args.repeats}")
+    config = CONFIG
+    if args.satisfied_from is not None:
+        bands = dict(CONFIG.bands)
+        bands[Band.SATISFIED] = args.satisfied_from
+        config = attrs.evolve(CONFIG, bands=bands)
     print(f"perception validity benchmark, {args.folds}-fold cross-validation, seed {args.seed}")
     print(
         "bands: delighted, satisfied, neutral, at risk, critical (counts); AUC pooled out of fold"
@@ -532,7 +578,7 @@ def main() -> None:
     missed = []
     for make in cases:
         case = make()
-        result = run_case(case, args.folds, args.seed, args.repeats)
+        result = run_case(case, args.folds, args.seed, args.repeats, config)
         missed += [f"{case.name}: {label}" for label, ok, _ in result["checks"] if not ok]  # type: ignore[union-attr]
     print("\nTargets not met:" if missed else "\nEvery target met.")
     for line in missed:

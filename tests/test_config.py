@@ -16,6 +16,10 @@ def test_defaults():
     config = Config()
     assert config.band(80) is Band.DELIGHTED
     assert config.band(79.9) is Band.SATISFIED
+    # Where customers of the labelled surveys were 60% likely to say they were satisfied
+    # (docs/explanation/validity.md, "What the bands mean").
+    assert config.band(60) is Band.SATISFIED
+    assert config.band(59.9) is Band.NEUTRAL
     assert config.band(50) is Band.NEUTRAL
     assert config.band(30) is Band.AT_RISK
     assert config.band(0) is Band.CRITICAL

@@ -408,7 +408,13 @@ def test_assessment_spreads_across_bands(accounts: list[Account]) -> None:
     bands = {o.band for o in outcomes.values()}
     assert len(bands) >= 4
     assert outcomes["northwind-logistics"].band in (Band.AT_RISK, Band.CRITICAL)
-    for happy in ("lumen-studio", "ashford-borough-council", "bluefin-analytics"):
+    # copperleaf-retail's coordinator gave a CSAT of 5/5 on 3 March; its record is mixed.
+    for happy in (
+        "lumen-studio",
+        "ashford-borough-council",
+        "bluefin-analytics",
+        "copperleaf-retail",
+    ):
         assert outcomes[happy].band in (Band.DELIGHTED, Band.SATISFIED), happy
     assert outcomes["lumen-studio"].score > outcomes["northwind-logistics"].score
 

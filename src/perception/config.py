@@ -9,7 +9,7 @@ Example (``perception.toml``; in ``pyproject.toml`` put the same under ``[tool.p
 
     [bands]                              # lowest score of each band
     delighted = 80
-    satisfied = 65
+    satisfied = 60
     neutral = 45
     at_risk = 25
 
@@ -52,7 +52,7 @@ __all__ = ["DEFAULT_BANDS", "Config", "default_config", "find_config", "load_con
 #: Lowest score (0-100) of each band; anything below ``at risk`` is ``critical``.
 DEFAULT_BANDS: Mapping[Band, float] = {
     Band.DELIGHTED: 80.0,
-    Band.SATISFIED: 65.0,
+    Band.SATISFIED: 60.0,
     Band.NEUTRAL: 45.0,
     Band.AT_RISK: 25.0,
 }
