@@ -118,6 +118,7 @@ def failed_turns() -> list[dict[str, str]]:
                             "supporter_text": turn["content"],
                             "seeker_before": " ".join(seeker),
                             "acknowledges": "1" if strategy in ack else "0",
+                            "strategy": strategy,
                         }
                     )
             last = turn["speaker"]

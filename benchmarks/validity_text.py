@@ -174,6 +174,7 @@ def acknowledgement_figures(quick: bool) -> None:
     sets = {s: supporter_turns((s,)) for s in ("train", "valid", "test")}
     sets["FailedESConv"] = failed_turns()
     print(f"{'set':14s} {'turns':>6s} {'keyword F1':>10s} {'ours F1':>8s} {'diff':>7s}  target")
+    read: dict[str, list[tuple[str, bool, bool, str]]] = {}
     for name, every in sets.items():
         rows = every[:1500] if quick else every
         gold = ["ack" if r["acknowledges"] == "1" else "other" for r in rows]
@@ -182,6 +183,10 @@ def acknowledgement_figures(quick: bool) -> None:
             "ack" if acknowledges(r["supporter_text"], r["seeker_before"]) else "other"
             for r in rows
         ]
+        read[name] = [
+            (r.get("strategy", "") or "", o == "ack", b == "ack", g)
+            for r, o, b, g in zip(rows, ours, base, gold, strict=True)
+        ]
         k_f1 = macro_f1(gold, base)[0]
         o_f1 = macro_f1(gold, ours)[0]
         verdict = "met" if o_f1 >= k_f1 + 0.10 else "NOT met"
@@ -189,6 +194,36 @@ def acknowledgement_figures(quick: bool) -> None:
             f"{name:14s} {len(rows):6d} {k_f1:10.3f} {o_f1:8.3f} {o_f1 - k_f1:+7.3f}"
             f"  >= {k_f1 + 0.10:.3f} {verdict}"
         )
+    by_strategy(read)
+
+
+def by_strategy(read: dict[str, list[tuple[str, bool, bool, str]]]) -> None:
+    """The share of each strategy's replies read as acknowledging, ours and the keyword
+    rule's (where the two differ from the labels, and why), and the macro-F1 without the
+    self-disclosure turns, which the check counts by its definition ("I have been there")
+    and the labels do not: a diagnostic, not the target."""
+    print("share read as acknowledging, by the reply's labelled strategy (ours / keyword):")
+    names = list(read)
+    print(f"  {'strategy':30s} " + " ".join(f"{n:>18s}" for n in names))
+    strategies = sorted({row[0] for rows in read.values() for row in rows if row[0]})
+    for strategy in strategies:
+        cells = []
+        for name in names:
+            rows = [(o, b) for s, o, b, _ in read[name] if s == strategy]
+            if not rows:
+                cells.append(f"{'-':>18s}")
+                continue
+            ours = sum(o for o, _ in rows) / len(rows)
+            base = sum(b for _, b in rows) / len(rows)
+            cells.append(f"{ours:.2f} / {base:.2f} ({len(rows):4d})")
+        print(f"  {strategy:30s} " + " ".join(f"{c:>18s}" for c in cells))
+    print("without the Self-disclosure turns (diagnostic, not the target): keyword F1 / ours F1")
+    for name in names:
+        kept = [row for row in read[name] if row[0] != "Self-disclosure"]
+        gold = [g for _, _, _, g in kept]
+        k_f1 = macro_f1(gold, ["ack" if b else "other" for _, _, b, _ in kept])[0]
+        o_f1 = macro_f1(gold, ["ack" if o else "other" for _, o, _, _ in kept])[0]
+        print(f"  {name:14s} {len(kept):6d} {k_f1:10.3f} {o_f1:8.3f} {o_f1 - k_f1:+7.3f}")
 
 
 _GAP = {"(", ",", ":", "-", "or", "is", "=", "/", "\u2013", "["}
