@@ -62,6 +62,7 @@ from perception import (
     Expectation,
     Feedback,
     Interaction,
+    assess,
     assess_many,
 )
 from perception.calibrate import (
@@ -485,6 +486,8 @@ def run_case(
     for label, ok, detail in checks:
         print(f"     [{'met' if ok else 'NOT MET'}] {label}: {detail}")
 
+    words = driver_words(case.accounts, fitted.model)
+    print(f"   drivers when the first outcome was stated, (b) fitted on all: {words}")
     throughput = measure_throughput(case.accounts, fitted.model, repeats)
     regularisation = fitted.model.metadata["regularisation"]
     inside = ", ".join(
@@ -507,6 +510,41 @@ def run_case(
 def _penalty(penalty: float | None) -> str:
     """A chosen penalty relative to the rest's: ``out`` (left out) or ``x4``."""
     return "out" if penalty is None else f"x{penalty:g}"
+
+
+def driver_words(accounts: list[Account], model: object) -> str:
+    """How the drivers read, without and with the calibration, each account as it was
+    known when it first stated its outcome, without the outcome: how many of the shown
+    drivers' points go against their signal's value (a negative message adding points),
+    and how many accounts' first driver goes against the way the score moved from its
+    baseline."""
+    views, moments = [], []
+    for account in accounts:
+        stated = [f.at for f in account.feedback if f.satisfied is not None]
+        if stated:
+            moment = min(stated)
+            view = account.as_of(moment)
+            unstated = tuple(f for f in view.feedback if f.satisfied is None)
+            views.append(attrs.evolve(view, feedback=unstated))
+            moments.append(moment)
+    plain = Config()
+    parts = []
+    for label, config in (("(a)", plain), ("(b)", attrs.evolve(plain, calibration=model))):
+        shown = against = first_against = 0
+        for view, moment in zip(views, moments, strict=True):
+            outcome = assess(view, as_of=moment, config=config)
+            values = {s.explanation: s.value for s in outcome.signals}
+            for driver in outcome.drivers:
+                value = values.get(driver.text, 0.0)
+                shown += 1
+                against += abs(value) >= 0.05 and driver.impact * value < 0
+            moved = outcome.score - outcome.baseline
+            first_against += bool(outcome.drivers) and outcome.drivers[0].impact * moved < 0
+        parts.append(
+            f"{label} {against} of {shown} drivers against their signal's value, "
+            f"{first_against} of {len(views)} first drivers against the score's move"
+        )
+    return "; ".join(parts)
 
 
 def measure_throughput(accounts: list[Account], model: object, repeats: int) -> dict[str, str]:

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perception import Band, assess
+from perception import Band, assess, assess_many
+from perception.aggregate import calibrated
 from perception.calibrate import (
     CURVE_PENALTIES,
     MIN_OUTCOMES,
@@ -188,6 +189,12 @@ def test_a_calibrated_score_is_a_probability_whose_drivers_add_up(fitted, genera
         for driver in outcome.drivers:
             index = next(i for i, s in enumerate(signals) if s.explanation == driver.text)
             assert driver.impact == pytest.approx(prediction.points[index], abs=0.01)
+            # A driver's points never go against its own signal's value.
+            value = signals[index].value
+            assert abs(value) < 0.05 or driver.impact * value >= 0, driver
+        moved = outcome.score - outcome.baseline
+        if any(d.impact * moved > 0 for d in outcome.drivers):
+            assert outcome.drivers[0].impact * moved > 0, outcome.drivers
     text = account_text(outcome)
     assert "calibrated probability (%) that the customer calls themselves satisfied" in text
 
@@ -283,6 +290,44 @@ def test_a_step_below_zero_is_applied_exactly_at_zero():
     got = model.contributions(PORTFOLIO[0], signals)
     expected = [0.5 + (2.0 + v if v < 0 else 0.0) for v in values]
     assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_rest():
+    """Under a calibration a negative signal can add points (here through the presence of
+    its scorer's evidence); such a share is true of the sum but false as a reason."""
+    model = CalibrationModel(
+        intercept=0.0,
+        coefficients={"voice": 1.0, "voice#evidence": 3.0, "disconfirmation": 2.0},
+        scorers={"voice", "disconfirmation"},
+        weights={},
+    )
+    signals = [
+        _signal("voice", -0.5, 1.0, 1.0),  # 3.0 - 0.5: adds points, though negative
+        _signal("disconfirmation", -0.8, 1.0, 1.0),  # -1.6: takes points, as its value says
+        _signal("disconfirmation", 0.6, 1.0, 1.0),  # +1.2
+    ]
+    signals = [attrs.evolve(s, explanation=f"Signal {i}.") for i, s in enumerate(signals)]
+    score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
+    assert [d.text for d in drivers] == ["Signal 2.", "Signal 1."]
+    assert drivers[0].impact > 0 > drivers[1].impact
+    # The score rose from its baseline: the first driver is one that raised it.
+    assert score > baseline
+    prediction = model.predict(PORTFOLIO[0], signals)
+    assert prediction.points[0] > 0
+    rest = score - baseline - sum(d.impact for d in drivers)
+    assert rest == pytest.approx(prediction.points[0], abs=0.02)
+
+
+def test_the_first_default_driver_goes_the_way_the_score_moved():
+    outcomes = assess_many(PORTFOLIO, as_of=SAMPLE_AS_OF, workers=1)
+    mixed = 0
+    for outcome in outcomes:
+        moved = outcome.score - outcome.baseline
+        impacts = [d.impact for d in outcome.drivers]
+        if any(i * moved > 0 for i in impacts):
+            assert impacts[0] * moved > 0, outcome.account
+        mixed += any(i > 0 for i in impacts) and any(i < 0 for i in impacts)
+    assert mixed  # the sample has accounts with drivers both ways
 
 
 def test_reliability_bins():

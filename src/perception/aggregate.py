@@ -31,6 +31,8 @@ _FRESHNESS_HALF_LIFE_DAYS = 60.0
 _MAX_DRIVERS = 3
 #: A signal moving the score by less than this many points is not a driver.
 _MIN_DRIVER_IMPACT = 0.5
+#: A signal value closer to 0 than this has no direction a driver's points could go against.
+_NEUTRAL_VALUE = 0.05
 #: A signal below this value counts as a cause in the diagnosis.
 _CAUSE_VALUE = -0.1
 
@@ -125,13 +127,35 @@ def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
 
 
 def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
-    """The signals that move the score most, one per scorer first, then the rest."""
+    """The signals that move the score most: the largest share in the direction the
+    score moved from its baseline first, then the largest of the other scorers, then any;
+    those that moved it the way it went before the others.
+
+    A signal whose points go against its own value (a negative message adding points,
+    fast replies taking them away) is not a driver: under a calibration the points of
+    one signal are its share of a fitted model whose features overlap (the default score
+    holds every signal's value, and each scorer adds its own terms), so such a share is
+    the model correcting itself, true of the sum but false as a reason in words.  It
+    still counts in the rest of the evidence.  Under the default score no signal's
+    points go against its value.  The first driver is the largest share in the direction
+    the score moved from its baseline: the main reason the customer is where they are,
+    as reason codes name what most lowered a credit score.
+    """
     ranked = sorted(
-        (pair for pair in impacts if abs(pair[0]) >= _MIN_DRIVER_IMPACT),
+        (
+            pair
+            for pair in impacts
+            if abs(pair[0]) >= _MIN_DRIVER_IMPACT and not _against_its_value(*pair)
+        ),
         key=lambda pair: -abs(pair[0]),
     )
-    chosen: list[tuple[float, Signal]] = []
-    scorers: set[str] = set()
+    moved = sum(impact for impact, _ in impacts)
+    # The largest share in the direction the score moved comes first, then the largest
+    # of the other scorers, then any.
+    ranked.sort(key=lambda pair: pair[0] * moved <= 0)
+    chosen: list[tuple[float, Signal]] = ranked[:1]
+    scorers = {pair[1].scorer for pair in chosen}
+    ranked = sorted(ranked[1:], key=lambda pair: -abs(pair[0]))
     for pair in ranked:
         if len(chosen) < _MAX_DRIVERS and pair[1].scorer not in scorers:
             chosen.append(pair)
@@ -139,7 +163,7 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
     for pair in ranked:
         if len(chosen) < _MAX_DRIVERS and all(pair[1] is not c[1] for c in chosen):
             chosen.append(pair)
-    chosen.sort(key=lambda pair: -abs(pair[0]))
+    chosen.sort(key=lambda pair: (pair[0] * moved <= 0, -abs(pair[0])))
     return tuple(
         Driver(
             text=s.explanation,
@@ -150,6 +174,12 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
         )
         for impact, s in chosen
     )
+
+
+def _against_its_value(impact: float, signal: Signal) -> bool:
+    """Whether *impact* has the opposite sign of a signal value clearly away from 0 (a
+    value within ``_NEUTRAL_VALUE`` of 0 says nothing about a direction)."""
+    return abs(signal.value) >= _NEUTRAL_VALUE and impact * signal.value < 0
 
 
 def _explicit_commitments_met(account: Account, as_of: datetime) -> bool:
