@@ -100,6 +100,8 @@ def failed_turns() -> list[dict[str, str]]:
     renamed = {
         "Restatement": "Restatement or Paraphrasing",
         "Approval and Reassurance": "Affirmation and Reassurance",
+        "Questions": "Question",
+        "Other": "Others",
     }
     for dialog in json.loads(path.read_text(encoding="utf-8")):
         seeker: list[str] = []

@@ -318,6 +318,51 @@ def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_res
     assert rest == pytest.approx(prediction.points[0], abs=0.02)
 
 
+def test_drivers_at_the_edges():
+    model = CalibrationModel(
+        intercept=0.0,
+        coefficients={"voice": 1.0, "voice#evidence": 3.0, "disconfirmation": 2.0},
+        scorers={"voice", "disconfirmation"},
+        weights={},
+    )
+
+    def named(*specs: tuple[str, float]) -> list[Signal]:
+        return [
+            attrs.evolve(_signal(scorer, value, 1.0, 1.0), explanation=f"Signal {i}.")
+            for i, (scorer, value) in enumerate(specs)
+        ]
+
+    # No evidence: no drivers, the score is the baseline.
+    score, baseline, drivers = calibrated(PORTFOLIO[0], [], model)
+    assert drivers == ()
+    assert score == pytest.approx(baseline)
+    # Every share against its value: no driver is named, the points are still there.
+    score, baseline, drivers = calibrated(PORTFOLIO[0], named(("voice", -0.5)), model)
+    assert drivers == ()
+    assert score > baseline
+    # Shares that cancel: no direction, so by size alone.
+    signals = named(
+        ("disconfirmation", 0.5), ("disconfirmation", -0.25), ("disconfirmation", -0.25)
+    )
+    score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
+    assert score == pytest.approx(baseline)
+    assert [d.text for d in drivers] == ["Signal 0.", "Signal 1.", "Signal 2."]
+    # Shares in the score's direction come before a larger one against it.
+    signals = named(("disconfirmation", -0.6), ("disconfirmation", 0.45), ("voice", 0.3))
+    score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
+    assert score > baseline
+    assert [d.text for d in drivers] == ["Signal 2.", "Signal 1.", "Signal 0."]
+    assert abs(drivers[2].impact) > abs(drivers[1].impact)
+
+
+def test_the_points_are_accounted_for_when_no_driver_is_named():
+    outcome = attrs.evolve(
+        assess(PORTFOLIO[0], as_of=SAMPLE_AS_OF), drivers=(), score=70.0, baseline=50.0
+    )
+    text = account_text(outcome)
+    assert "What drives it: points from 50.0\n   +20.0  All the evidence together." in text
+
+
 def test_the_first_default_driver_goes_the_way_the_score_moved():
     outcomes = assess_many(PORTFOLIO, as_of=SAMPLE_AS_OF, workers=1)
     mixed = 0

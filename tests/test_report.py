@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 
 import perception
-from perception import Account, Customer, Interaction, assess
+from perception import Account, Band, Customer, Interaction, assess
 from perception.batch import trajectory
 from perception.model import Feedback
 from perception.report import (
@@ -102,6 +102,20 @@ def test_trajectory_assesses_past_points():
     svg = trajectory_svg(points)
     assert svg.startswith("<svg")
     assert "<polyline" in svg
+
+
+def test_trajectory_guide_lines_sit_at_the_band_limits():
+    height, pad = 60, 4
+
+    def guides(svg: str) -> list[float]:
+        return sorted(float(part.split('"')[1]) for part in svg.split(" y1=")[1:])
+
+    def at(level: float) -> float:
+        return round(pad + (height - 2 * pad) * (1 - level / 100), 1)
+
+    assert guides(trajectory_svg([])) == sorted(at(v) for v in (25, 45, 60, 80))
+    custom = {Band.DELIGHTED: 90.0, Band.SATISFIED: 70.0, Band.NEUTRAL: 50.0, Band.AT_RISK: 30.0}
+    assert guides(trajectory_svg([], bands=custom)) == sorted(at(v) for v in (30, 50, 70, 90))
 
 
 def test_empty_trajectory_and_portfolio_render():

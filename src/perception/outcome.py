@@ -399,7 +399,8 @@ class PerceivedOutcome:
         confidence: 0 to 1, from the amount and age of the evidence.
         dimensions: per-dimension value in [-1, 1] for dimensions with evidence.
         signals: every signal the scorers produced.
-        drivers: the few signals that move the score most, in plain words.
+        drivers: the few signals that move the score most, in plain words; first the
+            largest that moved it the way it went from the baseline.
         findings: findings of the checks on the team's outbound messages.
         followups: follow-ups planned for the account, when asked for.
         failures: plugins that raised during the assessment.

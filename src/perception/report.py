@@ -15,9 +15,10 @@ from datetime import date, datetime
 from perception import _html_report
 from perception._html_report import PortfolioRow, when
 from perception.calibration import CalibrationModel
+from perception.config import DEFAULT_BANDS
 from perception.history import HistoryPoint, compare
 from perception.model import Account
-from perception.outcome import FollowUp, MessageReport, PerceivedOutcome
+from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
 __all__ = [
     "DETAIL_ACCOUNTS",
@@ -125,8 +126,11 @@ def _driver_rows(outcome: PerceivedOutcome) -> list[tuple[float, str]]:
     to the score minus the baseline."""
     rows = [(d.impact, d.text) for d in outcome.drivers]
     rest = outcome.score - outcome.baseline - sum(d.impact for d in outcome.drivers)
-    if rows and abs(rest) >= 0.05:
-        rows.append((rest, "All other evidence together."))
+    if abs(rest) >= 0.05:
+        # Also when no signal is named: the points are still accounted for.
+        rows.append(
+            (rest, "All other evidence together." if rows else "All the evidence together.")
+        )
     return rows
 
 
@@ -208,9 +212,10 @@ def account_text(outcome: PerceivedOutcome, *, account: Account | None = None) -
         lines += [f"  {label}: {text}" for label, text in account_facts(account, outcome.as_of)]
     if outcome.diagnosis:
         lines += ["", outcome.diagnosis]
-    if outcome.drivers:
+    driver_rows = _driver_rows(outcome)
+    if driver_rows:
         lines += ["", f"What drives it: points from {outcome.baseline:.1f}"]
-        lines += [f"  {impact:+6.1f}  {text}" for impact, text in _driver_rows(outcome)]
+        lines += [f"  {impact:+6.1f}  {text}" for impact, text in driver_rows]
     if outcome.dimensions:
         lines += ["", "By dimension (-1 to +1):"]
         lines += [
@@ -273,8 +278,15 @@ def followups_table(followups: Sequence[FollowUp]) -> str:
 # -- trajectories -----------------------------------------------------------------------
 
 
-def trajectory_svg(points: Trajectory, *, width: int = 240, height: int = 60) -> str:
-    """An inline SVG line chart of a trajectory (0-100 scale), with band guide lines."""
+def trajectory_svg(
+    points: Trajectory,
+    *,
+    width: int = 240,
+    height: int = 60,
+    bands: Mapping[Band, float] | None = None,
+) -> str:
+    """An inline SVG line chart of a trajectory (0-100 scale), with a guide line at the
+    lower limit of each band (*bands*, as in ``Config.bands``; the defaults if not given)."""
     pad = 4
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
     parts = [
@@ -284,7 +296,7 @@ def trajectory_svg(points: Trajectory, *, width: int = 240, height: int = 60) ->
         ),
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fafafa"/>',
     ]
-    for level in (25, 45, 65, 80):
+    for level in sorted((bands if bands is not None else DEFAULT_BANDS).values()):
         y = pad + inner_h * (1 - level / 100)
         parts.append(
             f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
@@ -354,9 +366,10 @@ def account_markdown(outcome: PerceivedOutcome, *, account: Account | None = Non
         ]
     if outcome.diagnosis:
         lines += ["", f"> {_md(outcome.diagnosis)}"]
-    if outcome.drivers:
+    driver_rows = _driver_rows(outcome)
+    if driver_rows:
         lines += ["", "### What drives it", ""]
-        lines += [f"- **{impact:+.1f}** {_md(text)}" for impact, text in _driver_rows(outcome)]
+        lines += [f"- **{impact:+.1f}** {_md(text)}" for impact, text in driver_rows]
     if outcome.dimensions:
         lines += ["", "### By dimension", "", "| Dimension | Value |", "|---|---:|"]
         lines += [
@@ -528,11 +541,10 @@ def _account_html(
         )
     if outcome.diagnosis:
         parts.append(f'<p class="diagnosis">{_h(outcome.diagnosis)}</p>')
-    if outcome.drivers:
+    driver_rows = _driver_rows(outcome)
+    if driver_rows:
         parts.append("<h3>What drives it</h3><ul>")
-        parts += [
-            f"<li><b>{impact:+.1f}</b> {_h(text)}</li>" for impact, text in _driver_rows(outcome)
-        ]
+        parts += [f"<li><b>{impact:+.1f}</b> {_h(text)}</li>" for impact, text in driver_rows]
         parts.append("</ul>")
     if outcome.dimensions:
         parts.append("<h3>By dimension</h3><table><tbody>")
