@@ -39,7 +39,6 @@ from perception._vader import (
     sentiment,
     vader_scorer,
 )
-from perception._vader import to_sentiment as _to_sentiment
 from perception._validation import _new, _set  # record building without validation
 from perception._validation import trusted as _trusted
 from perception.outcome import SentenceScore, Sentiment, Span
@@ -483,7 +482,7 @@ class Message:
             if found is None:
                 split = part.split()
                 read = scorer.read(kept_words(split))
-                found = (len(split), _to_sentiment(read.scores(part)), read)
+                found = (len(split), read.sentiment(part), read)
                 known.keep(part, found)
             size, value, read = found
             at += size
@@ -500,7 +499,7 @@ class Message:
             self._cache["sentiment"] = scores[0].sentiment
         elif "sentiment" not in self._cache:
             # the message's words are its sentences' words, one after another
-            self._cache["sentiment"] = _to_sentiment(scorer.read_joined(reads).scores(text))
+            self._cache["sentiment"] = scorer.read_joined(reads).sentiment(text)
         return tuple(scores)
 
     @property
