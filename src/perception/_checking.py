@@ -150,8 +150,9 @@ def check_message(
     # again: built as _trusted builds a record, one field after another
     report = _new(MessageReport)
     _set(report, "length", length)
-    _set(report, "sentiment", message.sentiment)
+    # the sentences first: the message's sentiment is then made from their reads
     _set(report, "sentences", message.sentence_scores)
+    _set(report, "sentiment", message.sentiment)
     _set(report, "findings", tuple(findings))
     _set(report, "failures", tuple(failures))
     _set(report, "silenced", tuple(sorted(silenced)) if silenced else ())

@@ -454,9 +454,7 @@ class Message:
         text = self.text
         sentences = self.sentences
         if len(self.chunks) == 1 and sentences:
-            scores = self._score_sentences_shared(text, sentences)
-            if scores is not None:
-                return scores
+            return self._score_sentences_shared(text, sentences)
         return tuple(
             _trusted(SentenceScore, span=span, sentiment=sentiment(self.slice(span)))
             for span in sentences
@@ -464,35 +462,31 @@ class Message:
 
     def _score_sentences_shared(
         self, text: str, sentences: tuple[Span, ...]
-    ) -> tuple[SentenceScore, ...] | None:
+    ) -> tuple[SentenceScore, ...]:
         """Sentence scores (each sentence scored once while it is kept, see ``_SENTENCES``),
         and the message's.
 
-        Sentences end at white space and only white space lies between them, so each
-        sentence's VADER tokens are a run of the text's, unless the counts disagree.
+        The sentences of a text in one chunk end at white space or at the end, only white
+        space lies between them (:func:`_sentence_bounds`: its regular expressions and
+        ``str.split`` take the same characters for white space), so their
+        VADER tokens, one after another, are the text's.
         """
         scorer = vader_scorer()
         scores = []
         reads: list[Read] = []
-        at = 0
         known = _SENTENCES
         for span in sentences:
             part = text[span.start : span.end]
             found = known.get(part)
             if found is None:
-                split = part.split()
-                read = scorer.read(kept_words(split))
-                found = (len(split), read.sentiment(part), read)
+                read = scorer.read(kept_words(part.split()))
+                found = (read.sentiment(part), read)
                 known.keep(part, found)
-            size, value, read = found
-            at += size
-            reads.append(read)
+            reads.append(found[1])
             score = _new(SentenceScore)
             _set(score, "span", span)
-            _set(score, "sentiment", value)
+            _set(score, "sentiment", found[0])
             scores.append(score)
-        if at != len(text.split()):
-            return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache and len(scores) == 1:
             # one sentence holding every token, and only white space around it: the same
             # words and the same "!" and "?", so the same scores
@@ -513,8 +507,8 @@ class Message:
         """
 
         def compute() -> float:
+            sentences = self.sentence_scores  # first: the sentiment is made from them
             overall = self.sentiment.compound
-            sentences = self.sentence_scores
             if len(sentences) < 2:
                 return overall
             return min(overall, *(s.sentiment.compound for s in sentences))
@@ -557,16 +551,15 @@ def _scan(tokens: tuple[str, ...], token: str) -> list[int]:
         return found
 
 
-class _Kept(dict[str, "tuple[int, Sentiment, Read]"]):
-    """Sentences already scored, with their number of white-space tokens and what VADER
-    made of their words (bounded)."""
+class _Kept(dict[str, "tuple[Sentiment, Read]"]):
+    """Sentences already scored, with what VADER made of their words (bounded)."""
 
     def __init__(self, limit: int, chars: int) -> None:
         super().__init__()
         self.limit = limit
         self.chars = chars
 
-    def keep(self, part: str, value: tuple[int, Sentiment, Read]) -> None:
+    def keep(self, part: str, value: tuple[Sentiment, Read]) -> None:
         """Keep *value* for *part* (a short sentence); start afresh when full."""
         if len(part) > self.chars:
             return
