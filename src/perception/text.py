@@ -76,11 +76,13 @@ _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
 #: A run ends a sentence only when white space or the end follows; that is checked after
 #: the match, not with a look-ahead, so that a long run followed by a letter is scanned
 #: once (a look-ahead makes the engine retry the run from each of its positions: quadratic).
-#: The look-ahead of one character in front names the characters a match starts with, so
-#: that the engine skips to them instead of trying both branches at every position (twice
-#: as fast; it looks at one character, so it adds no backtracking).
+#: The pattern starts with the class of the characters a match starts with, so that the
+#: engine scans for them at C speed instead of trying the pattern at every position (a
+#: pattern that starts with a look-ahead or with two branches is tried everywhere); the
+#: look-behind of one character then tells a blank line from punctuation, so it adds no
+#: backtracking.
 _BOUNDARY = re.compile(
-    r"(?=[.?!\u2026\n])(?:[.?!\u2026]+[\"'\u2019\u201d)\]]*|(?P<gap>\n[^\S\n]*\n\s*))"
+    r"[.?!\u2026\n](?:(?<=\n)(?P<gap>[^\S\n]*\n\s*)|(?<!\n)[.?!\u2026]*[\"'\u2019\u201d)\]]*)"
 )
 #: The same, as the separator of ``re.split``: white space and tokens, in turn.
 _PIECES = re.compile(f"({_WORD.pattern})")
