@@ -402,13 +402,13 @@ class Read:
         context (zero for a booster).
     :param but: the index of the first "but" (in any case), -1 when there is none.
     :param cap_diff: whether some words but not all are in capitals.
-    :param upper: whether any word is in capitals.
+    :param upper: how many words are in capitals.
     """
 
     __slots__ = ("but", "cap_diff", "scored", "upper", "words")
 
     def __init__(
-        self, words: list[str], scored: dict[int, float], but: int, *, cap_diff: bool, upper: bool
+        self, words: list[str], scored: dict[int, float], but: int, *, cap_diff: bool, upper: int
     ) -> None:
         self.words = words
         self.scored = scored
@@ -500,19 +500,19 @@ class VaderScorer:
         """What VADER's rules make of each of *words* in the lexicon (see :class:`Read`)."""
         count = len(words)
         if not count:
-            return Read(words, {}, -1, cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=0)
         if values is None:
             values = list(map(self._values.__getitem__, words))
         hits = [i for i, value in enumerate(values) if value is not None]
+        upper = sum(map(str.isupper, words))  # kept: read_joined adds the parts' up
         if not hits:
-            return Read(words, {}, -1, cap_diff=False, upper=False)
-        upper = sum(map(str.isupper, words))
+            return Read(words, {}, -1, cap_diff=False, upper=upper)
         is_cap_diff = 0 < count - upper < count
         context = list(map(CONTEXT.__getitem__, words))
         if True not in context and _BUTS.isdisjoint(words):
             # no word changes another's valence, and no "but": each keeps its own
             scored = {i: _capitals(values[i], words[i], is_cap_diff) for i in hits}
-            return Read(words, scored, -1, cap_diff=is_cap_diff, upper=upper > 0)
+            return Read(words, scored, -1, cap_diff=is_cap_diff, upper=upper)
         lowers = list(map(str.lower, words))
         first_index: dict[str, int] = {}
         scored = {}
@@ -521,11 +521,9 @@ class VaderScorer:
             if i != idx:
                 # nltk scores a repeated token in the context of its first occurrence.
                 scored[idx] = scored[i]
-            elif True in context[i - 3 if i > 3 else 0 : i + 3]:
-                scored[idx] = self._word_at(values[i], i, words, lowers, is_cap_diff)
             else:
-                scored[idx] = _capitals(values[i], words[i], is_cap_diff)
-        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
+                scored[idx] = self._in_context(values[i], i, words, lowers, context, is_cap_diff)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper)
 
     def read_joined(self, parts: list[Read]) -> Read:
         """The :meth:`read` of the words of *parts* one after another, from the parts.
@@ -539,12 +537,12 @@ class VaderScorer:
         words: list[str] = []
         for part in parts:
             words += part.words
+        upper = sum(part.upper for part in parts)
         if not any(part.scored for part in parts):
-            return Read(words, {}, -1, cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=upper)
         count = len(words)
-        lowers = list(map(str.lower, words))
-        upper = sum(map(str.isupper, words))
         is_cap_diff = 0 < count - upper < count
+        lowers = [] if _BUTS.isdisjoint(words) else list(map(str.lower, words))
         first_index: dict[str, int] = {}
         scored: dict[int, float] = {}
         offset = 0
@@ -559,10 +557,36 @@ class VaderScorer:
                 elif same and 2 < at < inner:
                     scored[idx] = value
                 else:
-                    base = self._values[words[idx]]
-                    scored[idx] = self._word_at(base, idx, words, lowers, is_cap_diff)
+                    scored[idx] = self._near(idx, words, is_cap_diff)
             offset += len(part.words)
-        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper)
+
+    def _near(self, i: int, words: list[str], is_cap_diff: bool) -> float:
+        """The valence of ``words[i]`` (a word in the lexicon) in its context, from the
+        words around it alone: the three before it and the two after it are all that
+        VADER's rules look at, so only they are lower-cased."""
+        start = i - 3 if i > 3 else 0
+        near = words[start : i + 3]
+        base = self._values[words[i]]
+        if True not in map(CONTEXT.__getitem__, near):
+            return _capitals(base, words[i], is_cap_diff)
+        return self._word_at(base, i - start, near, list(map(str.lower, near)), is_cap_diff)
+
+    def _in_context(
+        self,
+        base: float | None,
+        i: int,
+        words: list[str],
+        lowers: list[str],
+        context: list[bool],
+        is_cap_diff: bool,
+    ) -> float:
+        """The valence of ``words[i]`` (lexicon valence *base*) in its context: as
+        :meth:`_word_at` values it, or by the capitals rule alone when none of the three
+        words before it, itself and the two after it is in :data:`CONTEXT`."""
+        if True in context[i - 3 if i > 3 else 0 : i + 3]:
+            return self._word_at(base, i, words, lowers, is_cap_diff)
+        return _capitals(base, words[i], is_cap_diff)
 
     def _word_at(
         self, base: float | None, i: int, words: list[str], lowers: list[str], is_cap_diff: bool
