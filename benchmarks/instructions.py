@@ -89,9 +89,14 @@ def count(python: str, program: str, benchmarks: Path, items: int) -> int:
     """Instructions executed by *program* under *python* with *items* items of work."""
     with tempfile.TemporaryDirectory() as folder:
         # one hash seed for every run: with a random one, the order of sets and dicts of
-        # strings differs from run to run, and so does the count (by a few percent)
+        # strings differs from run to run, and so does the count (by a few percent); and
+        # one thread for the numerical libraries: a BLAS thread that waits by spinning
+        # executes instructions for as long as the run lasts (up to 20% of a count)
         env = {
             "PYTHONHASHSEED": "0",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
             **os.environ,
             "PERCEPTION_DISABLE_PLUGIN_AUTOLOAD": "1",
         }

@@ -295,6 +295,18 @@ def test_sentence_bounds_equal_those_of_the_lookahead_pattern(text):
     assert linear == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=".?!\u2026\"')] \n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000abA.e", max_size=60)
+)
+def test_the_sentences_words_one_after_another_are_the_texts(text):
+    # what lets the message's sentiment be made from its sentences' reads
+    bounds = text_module._sentence_bounds(text, 0, len(text))
+    assert [w for s, e in bounds for w in text[s:e].split()] == text.split()
+    gaps = [text[e:s] for (_, e), (s, _) in itertools.pairwise([(0, 0), *bounds, (len(text), 0)])]
+    assert all(not gap.strip() for gap in gaps)
+
+
 @pytest.mark.parametrize("run", ["!", ".", "?!", "\u2026", ".)"])
 def test_a_long_run_of_punctuation_is_split_in_linear_time(run):
     # 200,000 characters took minutes with the look-ahead pattern; bounded work now.

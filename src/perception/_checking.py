@@ -36,9 +36,16 @@ def enabled(entries: Iterable[Registered[T]], config: Config) -> list[Registered
     return [e for e in entries if e.name not in config.disable]
 
 
-#: What runs one check on a message: the check's entry, its context, and the verification
-#: of its findings (built once for a run of messages with the same context).
-_Planned = tuple[Registered[Any], CheckContext[Any], "Callable[[Finding], str | None]"]
+#: What runs one check on a message: the check's entry, its context, the verification of
+#: its findings, and its ``applies`` method (``None`` when it has none) and ``check``
+#: method, looked up once for a run of messages with the same context.
+_Planned = tuple[
+    Registered[Any],
+    CheckContext[Any],
+    "Callable[[Finding], str | None]",
+    "Callable[[Message, CheckContext[Any]], object] | None",
+    "Callable[[Message, CheckContext[Any]], Iterable[Finding]]",
+]
 
 #: The plan built for the last message, reused while messages share their context (a
 #: batch of drafts to one customer): ``(key objects, plan, the checks' names)``.
@@ -81,10 +88,12 @@ def _plan(
                 thread=thread,
             ),
             functools.partial(finding_problem, check=entry.name),
+            getattr(entry.obj, "applies", None),
+            entry.obj.check,
         )
         for entry in enabled(registry.checks.values(), config)
     ]
-    names = [entry.name for entry, _, _ in plan]
+    names = [entry[0].name for entry in plan]
     key = (registry, config, customer, account, reply_to, recipient, thread)
     _LAST_PLAN[:] = [(key, plan, names)]
     return plan, names
@@ -113,19 +122,16 @@ def check_message(
         silenced |= _ignored(ignore, names)
     length = len(message.text) if length < 0 else length
     not_applicable: list[str] = []
-    for entry, ctx, verify in plan:
+    for entry, ctx, verify, applies, run in plan:
         if silenced and entry.name in silenced:
             continue
-        if not _applies(entry, message, ctx, failures, strict=strict):
+        if applies is not None and not _applies(
+            entry, applies, message, ctx, failures, strict=strict
+        ):
             not_applicable.append(entry.name)
             continue
         produced = _run(
-            entry,
-            functools.partial(entry.obj.check, message, ctx),
-            Finding,
-            failures,
-            strict=strict,
-            verify=verify,
+            entry, run, Finding, failures, strict=strict, verify=verify, args=(message, ctx)
         )
         for finding in produced:
             span, outside = finding.span, [e.span for e in finding.edits if e.span.end > length]
@@ -144,8 +150,9 @@ def check_message(
     # again: built as _trusted builds a record, one field after another
     report = _new(MessageReport)
     _set(report, "length", length)
-    _set(report, "sentiment", message.sentiment)
+    # the sentences first: the message's sentiment is then made from their reads
     _set(report, "sentences", message.sentence_scores)
+    _set(report, "sentiment", message.sentiment)
     _set(report, "findings", tuple(findings))
     _set(report, "failures", tuple(failures))
     _set(report, "silenced", tuple(sorted(silenced)) if silenced else ())

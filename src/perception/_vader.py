@@ -14,6 +14,7 @@ joined to every punctuation mark for each text).  The lexicon is read from the i
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import string
@@ -328,6 +329,48 @@ def kept_words(split: list[str]) -> list[str]:
 #: :func:`_vader_token` of each token seen.
 TOKENS: FirstSeen[str | None] = FirstSeen(_vader_token)
 
+#: The words that take part in VADER's rules about the words around a word, in lower case:
+#: boosters, negations, "never", "so" and "this", "least", "kind" (of), the last word of
+#: each idiom and the first word of each booster of several words (an idiom, or such a
+#: booster before a word, is matched only where they are).  A word with none of them among
+#: the three words before it, itself and the two after it keeps its lexicon valence
+#: (changed only by capitals).
+_CONTEXT_WORDS = frozenset(
+    [
+        *_BOOSTERS,
+        *_NEGATE,
+        *_SO_THIS,
+        "never",
+        "least",
+        "kind",
+        *(key.rsplit(" ", 1)[1] for key in _IDIOMS),
+        *(key.split(" ", 1)[0] for key in _BOOSTERS if " " in key),
+    ]
+)
+
+
+def _in_context_rules(word: str) -> bool:
+    """Whether *word* (as written) can change the valence of a word near it, or its own
+    (a booster, "kind" of): the lower-case word is one of :data:`_CONTEXT_WORDS` or holds
+    "n't"."""
+    lower = word.lower()
+    return lower in _CONTEXT_WORDS or "n't" in lower
+
+
+#: :func:`_in_context_rules` of each word seen.
+CONTEXT: FirstSeen[bool] = FirstSeen(_in_context_rules)
+#: "but" in every mix of cases (VADER's "but" rule is case-blind).
+_BUTS = frozenset("".join(letters) for letters in itertools.product("bB", "uU", "tT"))
+
+
+def _capitals(valence: float | None, word: str, is_cap_diff: bool) -> float:
+    """The lexicon *valence* of *word* with VADER's capitals rule, for a word that no word
+    near it changes (see :data:`CONTEXT`)."""
+    assert valence is not None
+    if is_cap_diff and word.isupper():
+        return valence + _C_INCR if valence > 0 else valence - _C_INCR
+    return valence
+
 
 def _scalar(word: str, valence: float, is_cap_diff: bool) -> float:
     """nltk's ``scalar_inc_dec``: the booster effect of *word* on *valence*."""
@@ -359,13 +402,13 @@ class Read:
         context (zero for a booster).
     :param but: the index of the first "but" (in any case), -1 when there is none.
     :param cap_diff: whether some words but not all are in capitals.
-    :param upper: whether any word is in capitals.
+    :param upper: how many words are in capitals.
     """
 
     __slots__ = ("but", "cap_diff", "scored", "upper", "words")
 
     def __init__(
-        self, words: list[str], scored: dict[int, float], but: int, *, cap_diff: bool, upper: bool
+        self, words: list[str], scored: dict[int, float], but: int, *, cap_diff: bool, upper: int
     ) -> None:
         self.words = words
         self.scored = scored
@@ -373,13 +416,12 @@ class Read:
         self.cap_diff = cap_diff
         self.upper = upper
 
-    def scores(self, text: str) -> dict[str, float]:
-        """nltk's ``polarity_scores`` of *text*, whose words these are."""
+    def figures(self, text: str) -> tuple[float, float, float, float]:
+        """nltk's ``polarity_scores`` of *text*, whose words these are, as
+        ``(neg, neu, pos, compound)``."""
         scored = self.scored
         if not scored:
-            if not self.words:
-                return _score_valence([], 0, text)
-            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+            return _NO_WORDS if not self.words else _NO_VALENCE
         values: Iterable[float] = scored.values()
         bi = self.but
         if bi >= 0:
@@ -388,7 +430,17 @@ class Read:
                 for at, value in scored.items()
             ]
         nonzero = [value for value in values if value != 0]
-        return _score_valence(nonzero, len(self.words) - len(nonzero), text)
+        return _figures(nonzero, len(self.words) - len(nonzero), text)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """nltk's ``polarity_scores`` of *text*, whose words these are."""
+        neg, neu, pos, compound = self.figures(text)
+        return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
+
+    def sentiment(self, text: str) -> Sentiment:
+        """:func:`to_sentiment` of :meth:`scores`, without the dictionary between them."""
+        neg, neu, pos, compound = self.figures(text)
+        return _sentiment(compound, pos, neu, neg)
 
 
 class VaderScorer:
@@ -448,27 +500,30 @@ class VaderScorer:
         """What VADER's rules make of each of *words* in the lexicon (see :class:`Read`)."""
         count = len(words)
         if not count:
-            return Read(words, {}, -1, cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=0)
         if values is None:
             values = list(map(self._values.__getitem__, words))
         hits = [i for i, value in enumerate(values) if value is not None]
+        upper = sum(map(str.isupper, words))  # kept: read_joined adds the parts' up
         if not hits:
-            return Read(words, {}, -1, cap_diff=False, upper=False)
-        lowers = list(map(str.lower, words))
-        upper = sum(map(str.isupper, words))
+            return Read(words, {}, -1, cap_diff=False, upper=upper)
         is_cap_diff = 0 < count - upper < count
+        context = list(map(CONTEXT.__getitem__, words))
+        if True not in context and _BUTS.isdisjoint(words):
+            # no word changes another's valence, and no "but": each keeps its own
+            scored = {i: _capitals(values[i], words[i], is_cap_diff) for i in hits}
+            return Read(words, scored, -1, cap_diff=is_cap_diff, upper=upper)
+        lowers = list(map(str.lower, words))
         first_index: dict[str, int] = {}
-        scored: dict[int, float] = {}
+        scored = {}
         for idx in hits:
             i = first_index.setdefault(words[idx], idx)
             if i != idx:
                 # nltk scores a repeated token in the context of its first occurrence.
                 scored[idx] = scored[i]
-                continue
-            base = values[i]
-            assert base is not None
-            scored[idx] = self._word_at(base, i, words, lowers, is_cap_diff)
-        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
+            else:
+                scored[idx] = self._in_context(values[i], i, words, lowers, context, is_cap_diff)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper)
 
     def read_joined(self, parts: list[Read]) -> Read:
         """The :meth:`read` of the words of *parts* one after another, from the parts.
@@ -482,12 +537,12 @@ class VaderScorer:
         words: list[str] = []
         for part in parts:
             words += part.words
+        upper = sum(part.upper for part in parts)
         if not any(part.scored for part in parts):
-            return Read(words, {}, -1, cap_diff=False, upper=False)
+            return Read(words, {}, -1, cap_diff=False, upper=upper)
         count = len(words)
-        lowers = list(map(str.lower, words))
-        upper = sum(map(str.isupper, words))
         is_cap_diff = 0 < count - upper < count
+        lowers = [] if _BUTS.isdisjoint(words) else list(map(str.lower, words))
         first_index: dict[str, int] = {}
         scored: dict[int, float] = {}
         offset = 0
@@ -502,16 +557,42 @@ class VaderScorer:
                 elif same and 2 < at < inner:
                     scored[idx] = value
                 else:
-                    base = self._values[words[idx]]
-                    assert base is not None
-                    scored[idx] = self._word_at(base, idx, words, lowers, is_cap_diff)
+                    scored[idx] = self._near(idx, words, is_cap_diff)
             offset += len(part.words)
-        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper > 0)
+        return Read(words, scored, _but(lowers), cap_diff=is_cap_diff, upper=upper)
+
+    def _near(self, i: int, words: list[str], is_cap_diff: bool) -> float:
+        """The valence of ``words[i]`` (a word in the lexicon) in its context, from the
+        words around it alone: the three before it and the two after it are all that
+        VADER's rules look at, so only they are lower-cased."""
+        start = i - 3 if i > 3 else 0
+        near = words[start : i + 3]
+        base = self._values[words[i]]
+        if True not in map(CONTEXT.__getitem__, near):
+            return _capitals(base, words[i], is_cap_diff)
+        return self._word_at(base, i - start, near, list(map(str.lower, near)), is_cap_diff)
+
+    def _in_context(
+        self,
+        base: float | None,
+        i: int,
+        words: list[str],
+        lowers: list[str],
+        context: list[bool],
+        is_cap_diff: bool,
+    ) -> float:
+        """The valence of ``words[i]`` (lexicon valence *base*) in its context: as
+        :meth:`_word_at` values it, or by the capitals rule alone when none of the three
+        words before it, itself and the two after it is in :data:`CONTEXT`."""
+        if True in context[i - 3 if i > 3 else 0 : i + 3]:
+            return self._word_at(base, i, words, lowers, is_cap_diff)
+        return _capitals(base, words[i], is_cap_diff)
 
     def _word_at(
-        self, base: float, i: int, words: list[str], lowers: list[str], is_cap_diff: bool
+        self, base: float | None, i: int, words: list[str], lowers: list[str], is_cap_diff: bool
     ) -> float:
-        """The valence of ``words[i]`` (lexicon valence *base*) in its context."""
+        """The valence of ``words[i]`` (lexicon valence *base*, not ``None``) in its context."""
+        assert base is not None
         lower = lowers[i]
         if lower in _BOOSTERS or (lower == "kind" and i < len(words) - 1 and lowers[i + 1] == "of"):
             return 0
@@ -599,10 +680,23 @@ def _idioms_check(valence: float, words: list[str], i: int) -> float:
     return valence
 
 
+#: The figures of a text with no words, and of words none of which has a valence.
+_NO_WORDS = (0.0, 0.0, 0.0, 0.0)
+_NO_VALENCE = (0.0, 1.0, 0.0, 0.0)
+
+
 def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[str, float]:
     """nltk's ``score_valence`` from the non-zero valences (in order) and the zeros' count."""
+    neg, neu, pos, compound = _figures(sentiments, neu_count, text)
+    return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
+
+
+def _figures(
+    sentiments: list[float], neu_count: int, text: str
+) -> tuple[float, float, float, float]:
+    """:func:`_score_valence` as ``(neg, neu, pos, compound)``."""
     if not sentiments and not neu_count:
-        return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+        return _NO_WORDS
     sum_s = float(sum(sentiments))
     ep_count = min(text.count("!"), 4)
     amplifier: float = ep_count * 0.292
@@ -626,12 +720,12 @@ def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[s
     elif pos_sum < math.fabs(neg_sum):
         neg_sum -= amplifier
     total = pos_sum + math.fabs(neg_sum) + neu_count
-    return {
-        "neg": round(math.fabs(neg_sum / total), 3),
-        "neu": round(math.fabs(neu_count / total), 3),
-        "pos": round(math.fabs(pos_sum / total), 3),
-        "compound": round(compound, 4),
-    }
+    return (
+        round(math.fabs(neg_sum / total), 3),
+        round(math.fabs(neu_count / total), 3),
+        round(math.fabs(pos_sum / total), 3),
+        round(compound, 4),
+    )
 
 
 @functools.cache
@@ -646,16 +740,19 @@ def polarity_scores(text: str) -> dict[str, float]:
 
 
 def to_sentiment(scores: Mapping[str, float]) -> Sentiment:
-    neutral = scores["neu"]
-    if scores["pos"] == 0 and scores["neg"] == 0 and neutral == 0:
+    return _sentiment(scores["compound"], scores["pos"], scores["neu"], scores["neg"])
+
+
+def _sentiment(compound: float, positive: float, neutral: float, negative: float) -> Sentiment:
+    if positive == 0 and negative == 0 and neutral == 0:
         neutral = 1.0  # nothing scorable: neutral, not "no proportions at all"
     # built without re-validation, as in _trusted (VADER keeps every value in range)
     record = object.__new__(Sentiment)
     setattr_ = object.__setattr__
-    setattr_(record, "compound", scores["compound"])
-    setattr_(record, "positive", scores["pos"])
+    setattr_(record, "compound", compound)
+    setattr_(record, "positive", positive)
     setattr_(record, "neutral", neutral)
-    setattr_(record, "negative", scores["neg"])
+    setattr_(record, "negative", negative)
     return record
 
 

@@ -91,24 +91,26 @@ def followup_problem(item: FollowUp, policy: str, account: str) -> str | None:
 
 def run_plugin(
     entry: Registered[Any],
-    call: Callable[[], Iterable[T]],
+    call: Callable[..., Iterable[T]],
     expected: type[T],
     failures: list[PluginFailure],
     *,
     strict: bool,
     verify: Callable[[T], str | None],
+    args: tuple[Any, ...] = (),
 ) -> list[T]:
-    """Call a plugin, check what it returns (its type, then *verify*), and record a
-    failure in *failures* instead of raising; with *strict*, raise, noting the plugin.
+    """Call a plugin (``call(*args)``), check what it returns (its type, then *verify*),
+    and record a failure in *failures* instead of raising; with *strict*, raise, noting
+    the plugin.
 
     Inside a time budget (``perception.batch.time_budget``), a call that runs past it
     is stopped and reported as a ``TimeoutError`` of the plugin.
     """
     try:
         results = (
-            list(call())
+            list(call(*args))
             if not budgeted()
-            else bounded(lambda: list(call()), f"{entry.kind} {entry.name!r}")
+            else bounded(lambda: list(call(*args)), f"{entry.kind} {entry.name!r}")
         )
         for item in results:
             if not isinstance(item, expected):
@@ -143,6 +145,7 @@ def _failed(
 
 def applies(
     entry: Registered[Any],
+    method: Callable[[Message, CheckContext[Any]], object],
     message: Message,
     ctx: CheckContext[Any],
     failures: list[PluginFailure],
@@ -150,11 +153,8 @@ def applies(
     strict: bool,
 ) -> bool:
     """Whether the check of *entry* has anything to judge in *message*: its optional
-    ``applies(message, ctx)`` method says so (a check without one always applies; one
-    that raises is reported and the check runs)."""
-    method = getattr(entry.obj, "applies", None)
-    if method is None:
-        return True
+    ``applies(message, ctx)`` method, *method*, says so (a check without one always
+    applies; one that raises is reported and the check runs)."""
     try:
         return bool(method(message, ctx))
     except Exception as exc:  # noqa: BLE001  # reported, or re-raised with strict (_failed)

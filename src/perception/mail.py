@@ -630,9 +630,6 @@ def author_text(
             for j in run:
                 if j >= begin:
                     roles[j] = "signature"
-    own = _spans(lines, starts, roles, "own")
-    if signature is not None:
-        own = _without(text, own, signature)
     quoted_spans = _spans(lines, starts, roles, "quoted") + known
     found_signature = signature
     if found_signature is None and signature_lines:
@@ -643,6 +640,9 @@ def author_text(
     thread = _thread(layout, _level)
     if not quoted_spans and found_signature is None:
         return _whole(text)
+    own = _spans(lines, starts, roles, "own")
+    if signature is not None:
+        own = _without(text, own, signature)
     return AuthorText(
         text=text,
         own=own,

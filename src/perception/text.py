@@ -39,7 +39,6 @@ from perception._vader import (
     sentiment,
     vader_scorer,
 )
-from perception._vader import to_sentiment as _to_sentiment
 from perception._validation import _new, _set  # record building without validation
 from perception._validation import trusted as _trusted
 from perception.outcome import SentenceScore, Sentiment, Span
@@ -77,11 +76,13 @@ _WORD = re.compile(r"\w+(?:['\u2019.\-]\w+)*|[^\w\s]")
 #: A run ends a sentence only when white space or the end follows; that is checked after
 #: the match, not with a look-ahead, so that a long run followed by a letter is scanned
 #: once (a look-ahead makes the engine retry the run from each of its positions: quadratic).
-#: The look-ahead of one character in front names the characters a match starts with, so
-#: that the engine skips to them instead of trying both branches at every position (twice
-#: as fast; it looks at one character, so it adds no backtracking).
+#: The pattern starts with the class of the characters a match starts with, so that the
+#: engine scans for them at C speed instead of trying the pattern at every position (a
+#: pattern that starts with a look-ahead or with two branches is tried everywhere); the
+#: look-behind of one character then tells a blank line from punctuation, so it adds no
+#: backtracking.
 _BOUNDARY = re.compile(
-    r"(?=[.?!\u2026\n])(?:[.?!\u2026]+[\"'\u2019\u201d)\]]*|(?P<gap>\n[^\S\n]*\n\s*))"
+    r"[.?!\u2026\n](?:(?<=\n)(?P<gap>[^\S\n]*\n\s*)|(?<!\n)[.?!\u2026]*[\"'\u2019\u201d)\]]*)"
 )
 #: The same, as the separator of ``re.split``: white space and tokens, in turn.
 _PIECES = re.compile(f"({_WORD.pattern})")
@@ -455,9 +456,7 @@ class Message:
         text = self.text
         sentences = self.sentences
         if len(self.chunks) == 1 and sentences:
-            scores = self._score_sentences_shared(text, sentences)
-            if scores is not None:
-                return scores
+            return self._score_sentences_shared(text, sentences)
         return tuple(
             _trusted(SentenceScore, span=span, sentiment=sentiment(self.slice(span)))
             for span in sentences
@@ -465,42 +464,38 @@ class Message:
 
     def _score_sentences_shared(
         self, text: str, sentences: tuple[Span, ...]
-    ) -> tuple[SentenceScore, ...] | None:
+    ) -> tuple[SentenceScore, ...]:
         """Sentence scores (each sentence scored once while it is kept, see ``_SENTENCES``),
         and the message's.
 
-        Sentences end at white space and only white space lies between them, so each
-        sentence's VADER tokens are a run of the text's, unless the counts disagree.
+        The sentences of a text in one chunk end at white space or at the end, only white
+        space lies between them (:func:`_sentence_bounds`: its regular expressions and
+        ``str.split`` take the same characters for white space), so their
+        VADER tokens, one after another, are the text's.
         """
         scorer = vader_scorer()
         scores = []
         reads: list[Read] = []
-        at = 0
         known = _SENTENCES
         for span in sentences:
             part = text[span.start : span.end]
             found = known.get(part)
             if found is None:
-                split = part.split()
-                read = scorer.read(kept_words(split))
-                found = (len(split), _to_sentiment(read.scores(part)), read)
+                read = scorer.read(kept_words(part.split()))
+                found = (read.sentiment(part), read)
                 known.keep(part, found)
-            size, value, read = found
-            at += size
-            reads.append(read)
+            reads.append(found[1])
             score = _new(SentenceScore)
             _set(score, "span", span)
-            _set(score, "sentiment", value)
+            _set(score, "sentiment", found[0])
             scores.append(score)
-        if at != len(text.split()):
-            return None  # not a partition of the text's tokens: score each sentence alone
         if "sentiment" not in self._cache and len(scores) == 1:
             # one sentence holding every token, and only white space around it: the same
             # words and the same "!" and "?", so the same scores
             self._cache["sentiment"] = scores[0].sentiment
         elif "sentiment" not in self._cache:
             # the message's words are its sentences' words, one after another
-            self._cache["sentiment"] = _to_sentiment(scorer.read_joined(reads).scores(text))
+            self._cache["sentiment"] = scorer.read_joined(reads).sentiment(text)
         return tuple(scores)
 
     @property
@@ -514,8 +509,8 @@ class Message:
         """
 
         def compute() -> float:
+            sentences = self.sentence_scores  # first: the sentiment is made from them
             overall = self.sentiment.compound
-            sentences = self.sentence_scores
             if len(sentences) < 2:
                 return overall
             return min(overall, *(s.sentiment.compound for s in sentences))
@@ -558,16 +553,15 @@ def _scan(tokens: tuple[str, ...], token: str) -> list[int]:
         return found
 
 
-class _Kept(dict[str, "tuple[int, Sentiment, Read]"]):
-    """Sentences already scored, with their number of white-space tokens and what VADER
-    made of their words (bounded)."""
+class _Kept(dict[str, "tuple[Sentiment, Read]"]):
+    """Sentences already scored, with what VADER made of their words (bounded)."""
 
     def __init__(self, limit: int, chars: int) -> None:
         super().__init__()
         self.limit = limit
         self.chars = chars
 
-    def keep(self, part: str, value: tuple[int, Sentiment, Read]) -> None:
+    def keep(self, part: str, value: tuple[Sentiment, Read]) -> None:
         """Keep *value* for *part* (a short sentence); start afresh when full."""
         if len(part) > self.chars:
             return

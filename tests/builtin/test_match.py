@@ -25,6 +25,7 @@ from perception.builtin._match import (
     Pattern,
     Phrase,
     PhraseIndex,
+    _leading_word,
     _token_rule,
     existence_rules,
     first_letters,
@@ -326,15 +327,39 @@ def test_first_letters_reads_plain_shapes_and_gives_up_on_others(pattern, letter
     assert first_letters(pattern) == letters
 
 
-def test_a_phrasing_rule_skips_to_its_first_letter_when_it_has_one():
+def test_a_phrasing_rule_skips_to_its_first_word_or_letter_when_it_has_one():
     rows = read_toml("negative_language.toml")["rule"]
     for row, rule in zip(rows, existence_rules("negative_language.toml"), strict=True):
-        one = len(first_letters(row["pattern"])) == 1
+        word = _leading_word(row["pattern"])
+        one = len(first_letters(row["pattern"])) == 1 and not word
         assert rule.pattern.lower.pattern.startswith("(?=[") == one, rule.id
+        assert rule.pattern.lower.pattern.startswith(f"{word}(?<!\\w{word})") == bool(word)
     assert any(
-        rule.pattern.lower.pattern.startswith("(?=[y])")
+        rule.pattern.lower.pattern.startswith("you(?<!\\wyou)")
         for rule in existence_rules("negative_language.toml")
     )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "word"),
+    [
+        (r"\byou\s+should\b", "you"),
+        (r"\bthere(?:'s|\s+is)", "there"),
+        (r"\byou\b|\bthey\b", ""),  # two branches
+        (r"\byou?\s", ""),  # the last letter may be left out
+        (r"\byo{1,2}u", ""),
+        (r"\b(?:you|we)\s", ""),
+        (r"you\s", ""),  # no word boundary in front
+    ],
+)
+def test_the_word_a_pattern_starts_with(pattern, word):
+    assert _leading_word(pattern) == word
+    if word:  # the same matches, the word first
+        rewritten = Pattern(pattern).lower
+        for text in ("you should see", "syou should", "there is", "a-there's", "_you should"):
+            assert [m.span() for m in rewritten.finditer(text)] == [
+                m.span() for m in re.finditer(pattern, text)
+            ]
 
 
 @given(st.text(alphabet="youshldtaiwecnrpfm'\u2019, .\nYT", max_size=120))

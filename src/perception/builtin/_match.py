@@ -199,11 +199,17 @@ class Pattern:
 
     *starts*, when given, are the letters a match can start with (every one of them: a
     letter left out would lose matches).  A look-ahead of one character names them, so
-    that the engine tries the pattern only where one of them stands.
+    that the engine tries the pattern only where one of them stands.  A pattern that
+    starts with a word (``\\byou\\s+...``) is written to start with the word itself and
+    a look-behind for the word boundary (``you(?<!\\wyou)\\s+...``), the same matches,
+    so that the engine looks for the word at C speed instead of trying every position.
     """
 
     def __init__(self, pattern: str, starts: str = "") -> None:
-        if starts:
+        word = _leading_word(pattern)
+        if word:
+            pattern = f"{word}(?<!\\w{word}){pattern[2 + len(word) :]}"
+        elif starts:
             pattern = f"(?=[{re.escape(starts)}]){pattern}"
         self.lower = re.compile(pattern)
         self.anycase = re.compile(pattern, re.IGNORECASE)
@@ -223,6 +229,20 @@ class Pattern:
         if lowered is not None:
             return self.lower.search(lowered, start, end) is not None
         return self.anycase.search(message.text, start, end) is not None
+
+
+#: A word boundary and a run of letters, all of the run (neither a letter nor a repeat
+#: after it).
+_LEADING_WORD = re.compile(r"\\b([a-z]+)(?![a-z*+?{])")
+
+
+def _leading_word(pattern: str) -> str:
+    """The word every match of *pattern* starts with, after a word boundary: for a
+    pattern of one branch that starts with ``\\b`` and letters ("" otherwise)."""
+    found = _LEADING_WORD.match(pattern)
+    if found is None or len(_branches(pattern) or ()) != 1:
+        return ""
+    return found.group(1)
 
 
 #: A greeting at the start of a message, and the name after it.

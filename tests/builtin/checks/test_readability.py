@@ -9,6 +9,7 @@ from perception import check
 from perception.builtin.checks.readability import (
     _SYLLABLES,
     ReadabilityCheck,
+    _most_words,
     flesch_reading_ease,
     syllables,
 )
@@ -76,6 +77,18 @@ def test_a_text_holds_at_most_half_its_length_in_words(text):
     checker = ReadabilityCheck()
     _, (words, _, _) = checker._measure(Message(text), 1000)
     assert words <= (len(text) + 1) // 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab1-'. .?!,\n\u00e9\u2019\u00b2_()\"\u0416&", max_size=80))
+def test_a_text_holds_at_most_as_many_words_as_tokens_and_periods(text):
+    # the tighter bound the check skips short texts by (_most_words)
+    checker = ReadabilityCheck()
+    message = Message(text)
+    _, (words, _, _) = checker._measure(message, 1000)
+    assert words <= _most_words(message) <= (len(text) + 1) // 2
+    # in chunks (which may cut a word), the bound is the one by length, as before
+    assert _most_words(Message("aaaa bb.", chunk_chars=3)) == 4
 
 
 def test_short_messages_are_skipped_only_when_no_finding_is_possible():

@@ -97,12 +97,29 @@ def _plain_words() -> PhraseIndex:
     return phrase_index("plain_words.csv", "term", "plain")
 
 
-def _too_short(size: int, opts: ReadabilityCheck.Options) -> bool:
-    """Whether a text of *size* characters is too short to hold a sentence of more than
+def _most_words(message: Message) -> int:
+    """At most how many words (:func:`_counts`) *message* holds, all its sentences together.
+
+    *n* words take at least ``2n - 1`` characters (a word starts with a letter and runs
+    over every letter, digit, apostrophe and hyphen after it, so two words have another
+    character between them).  And each word starts with the first letter of such a run,
+    which lies in one of the message's tokens (runs of word characters, joined by apostrophes,
+    hyphens and periods); a token holds the start of one run, or of one more for each period it
+    joins over ("e.g"): at most as many words as tokens and periods.  (A text of several
+    chunks is left to the first bound: a chunk may end inside a run of letters.)
+    """
+    text = message.text
+    most = (len(text) + 1) // 2
+    if len(message.chunks) > 1:
+        return most
+    return min(most, len(message.tokens) + text.count("."))
+
+
+def _too_short(message: Message, opts: ReadabilityCheck.Options) -> bool:
+    """Whether *message* is too short to hold a sentence of more than
     ``max_sentence_words`` words or the ``min_words`` words that reading ease is scored
-    from: *n* words take at least ``2n - 1`` characters (a word starts with a letter and
-    runs over every letter after it, so two words have a character between them)."""
-    longest = (size + 1) // 2
+    from (see :func:`_most_words`)."""
+    longest = _most_words(message)
     return longest <= opts.max_sentence_words and longest < opts.min_words
 
 
@@ -142,7 +159,7 @@ class ReadabilityCheck:
         if not message.text.strip():
             return
         opts = ctx.options
-        if not opts.plain_words and _too_short(len(message.text), opts):
+        if not opts.plain_words and _too_short(message, opts):
             return
         long_sentences, totals = self._measure(message, opts.max_sentence_words)
         yield from long_sentences

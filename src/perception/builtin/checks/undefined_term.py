@@ -247,8 +247,10 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return found
 
 
-#: A word with two capitals (the look-ahead in front lets the engine skip to capitals).
-_CAPITALISED = re.compile(r"(?=[A-Z])\b[A-Z][\w&]*[A-Z][\w&]*")
+#: A word with two capitals.  It starts with the class of capitals, so that the engine
+#: scans for them at C speed; the look-behind after it is the word boundary before the
+#: capital (no word character before it), which a ``\b`` in front would hide from the scan.
+_CAPITALISED = re.compile(r"[A-Z](?<!\w.)[\w&]*[A-Z][\w&]*")
 #: The same for ASCII text (the same classes on ASCII characters, faster).
 _CAPITALISED_ASCII = re.compile(_CAPITALISED.pattern, re.ASCII)
 
