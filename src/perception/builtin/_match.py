@@ -203,12 +203,19 @@ class Pattern:
     starts with a word (``\\byou\\s+...``) is written to start with the word itself and
     a look-behind for the word boundary (``you(?<!\\wyou)\\s+...``), the same matches,
     so that the engine looks for the word at C speed instead of trying every position.
+    With *behind*, a pattern whose matches start with one of several words, each after
+    a word boundary (``\\b(?:that|it)\\s+...``), is written the same way branch by
+    branch (``that(?<!\\wthat)\\s+...|it(?<!\\wit)\\s+...``, see
+    :func:`_letters_behind`), when it can be, instead of the look-ahead.
     """
 
-    def __init__(self, pattern: str, starts: str = "") -> None:
+    def __init__(self, pattern: str, starts: str = "", *, behind: bool = False) -> None:
         word = _leading_word(pattern)
+        rewritten = _letters_behind(pattern) if behind and not word else ""
         if word:
             pattern = f"{word}(?<!\\w{word}){pattern[2 + len(word) :]}"
+        elif rewritten:
+            pattern = rewritten
         elif starts:
             pattern = f"(?=[{re.escape(starts)}]){pattern}"
         self.lower = re.compile(pattern)
@@ -243,6 +250,45 @@ def _leading_word(pattern: str) -> str:
     if found is None or len(_branches(pattern) or ()) != 1:
         return ""
     return found.group(1)
+
+
+#: What may follow a letter or a group and make it optional or repeated.
+_QUANTIFIERS = ("?", "*", "+", "{")
+#: The letters a branch starts with.
+_LETTERS = re.compile("[a-z]+")
+
+
+def _letters_behind(pattern: str) -> str:
+    """*pattern*, each of whose top-level branches starts with ``\\b`` and then letters or
+    a group of branches that each start so (``\\b(?:that|it)\\s``), written as one branch
+    for each way a match can start, each starting with its letters and a look-behind for
+    the word boundary (``that(?<!\\wthat)\\s|it(?<!\\wit)\\s``): the same matches in the
+    same order of preference (a word boundary before a letter is a letter with no word
+    character before it), and, every branch starting with a letter, the engine skips to
+    those letters at C speed.  "" for any other shape."""
+    branches = _branches(pattern)
+    if not branches or not all(branch.startswith("\\b") for branch in branches):
+        return ""
+    found = [_starts_behind(branch[2:]) for branch in branches]
+    return "" if None in found else "|".join(part for parts in found for part in parts or ())
+
+
+def _starts_behind(body: str) -> list[str] | None:
+    """The branches *body* is the same as, each starting with letters followed by
+    ``(?<!\\w<letters>)`` (a group it starts with is spread into one branch for each of
+    its own, followed by what follows the group); ``None`` for another shape."""
+    if body.startswith("(?:"):
+        end = _close(body, 0)
+        inner = _branches(body[3:end]) if end > 0 else None
+        if inner is None or body[end + 1 : end + 2] in _QUANTIFIERS:
+            return None
+        found = [_starts_behind(branch + body[end + 1 :]) for branch in inner]
+        return None if None in found else [part for parts in found for part in parts or ()]
+    letters = _LETTERS.match(body)
+    run = letters.group() if letters else ""
+    if body[len(run) : len(run) + 1] in _QUANTIFIERS:
+        run = run[:-1]  # the last letter may be left out or repeated
+    return [f"{run}(?<!\\w{run}){body[len(run) :]}"] if run else None
 
 
 #: A greeting at the start of a message, and the name after it.
@@ -441,7 +487,7 @@ def existence_rules(name: str) -> tuple[ExistenceRule, ...]:
         ExistenceRule(
             id=row["id"],
             triggers=frozenset(row["triggers"]),
-            pattern=Pattern(row["pattern"], starts=_one_letter(row["pattern"])),
+            pattern=Pattern(row["pattern"], starts=_one_letter(row["pattern"]), behind=True),
             severity=Severity(row["severity"]),
             message=row["message"],
             suggestion=row["suggestion"],

@@ -44,6 +44,7 @@ _CONFIRMS = Pattern(
     r"confirmation|sign-?off|go-ahead|ok|okay)|reply\s+(?:to\s+)?confirm\w*|"
     r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)",
     starts="pcwldiaryt",
+    behind=True,
 )
 #: Words of which one must be in a message for :data:`_CONFIRMS` to be searched.
 _CONFIRM_TRIGGERS = frozenset(
