@@ -26,6 +26,7 @@ from perception.builtin._match import (
     Phrase,
     PhraseIndex,
     _leading_word,
+    _letters_behind,
     _token_rule,
     existence_rules,
     first_letters,
@@ -33,6 +34,7 @@ from perception.builtin._match import (
     read_toml,
     replacement,
 )
+from perception.builtin.checks.unconfirmed_critical_point import _CONFIRMS, _CONFIRMS_PATTERN
 from perception.outcome import Span
 from perception.text import Message
 
@@ -331,8 +333,10 @@ def test_a_phrasing_rule_skips_to_its_first_word_or_letter_when_it_has_one():
     rows = read_toml("negative_language.toml")["rule"]
     for row, rule in zip(rows, existence_rules("negative_language.toml"), strict=True):
         word = _leading_word(row["pattern"])
-        one = len(first_letters(row["pattern"])) == 1 and not word
+        behind = _letters_behind(row["pattern"]) if not word else ""
+        one = len(first_letters(row["pattern"])) == 1 and not word and not behind
         assert rule.pattern.lower.pattern.startswith("(?=[") == one, rule.id
+        assert (rule.pattern.lower.pattern == behind) == bool(behind), rule.id
         assert rule.pattern.lower.pattern.startswith(f"{word}(?<!\\w{word})") == bool(word)
     assert any(
         rule.pattern.lower.pattern.startswith("you(?<!\\wyou)")
@@ -360,6 +364,55 @@ def test_the_word_a_pattern_starts_with(pattern, word):
             assert [m.span() for m in rewritten.finditer(text)] == [
                 m.span() for m in re.finditer(pattern, text)
             ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "rewritten"),
+    [
+        (r"\bas\s+i|\bper\s", r"as(?<!\was)\s+i|per(?<!\wper)\s"),
+        (r"\b(?:that|it)\s+is\b", r"that(?<!\wthat)\s+is\b|it(?<!\wit)\s+is\b"),
+        (
+            r"\b(?:(?:can|will)\s+you|any)\b",
+            r"can(?<!\wcan)\s+you\b|will(?<!\wwill)\s+you\b|any(?<!\wany)\b",
+        ),
+        (r"\b(?:we|i)'ll", r"we(?<!\wwe)'ll|i(?<!\wi)'ll"),
+        (r"\bsign-?off|\bok", r"sign(?<!\wsign)-?off|ok(?<!\wok)"),
+        (r"\byou?r\b|\bwe", r"yo(?<!\wyo)u?r\b|we(?<!\wwe)"),  # a letter that may be left out
+        (r"\b(?:that|it)?\s", ""),  # a group that may be left out
+        (r"\bas\s|per\s", ""),  # a branch with no word boundary in front
+        (r"\b(?:as|\d)\s", ""),  # a branch that starts with a class
+        (r"\b(?:as|)\s", ""),  # an empty branch
+        (r"\bx?y", ""),  # no letter that must be there
+        (r"\b(ab)", ""),
+        (r"\b(?:ab", ""),
+    ],
+)
+def test_the_branches_a_pattern_starts_with_each_word_of(pattern, rewritten):
+    assert _letters_behind(pattern) == rewritten
+    if rewritten:  # the same matches
+        for text in (
+            "as i per that is",
+            "-it is",
+            "sign-off ok",
+            "canyou can you any, will you",
+            "your yr",
+            "we'll i'll",
+        ):
+            assert [m.span() for m in re.finditer(rewritten, text)] == [
+                m.span() for m in re.finditer(pattern, text)
+            ]
+
+
+@given(st.text(alphabet="pleasconfirmwudytkhgbjv-'\u2019, ?.\nYCP", max_size=120))
+def test_the_confirmation_pattern_rewritten_loses_no_match(text):
+    assert _CONFIRMS.lower.pattern.startswith("please(?<!\\wplease)")
+    for compiled, flags, searched in (
+        (_CONFIRMS.lower, 0, text.lower()),
+        (_CONFIRMS.anycase, re.IGNORECASE, text),
+    ):
+        assert [m.span() for m in compiled.finditer(searched)] == [
+            m.span() for m in re.compile(_CONFIRMS_PATTERN, flags).finditer(searched)
+        ]
 
 
 @given(st.text(alphabet="youshldtaiwecnrpfm'\u2019, .\nYT", max_size=120))

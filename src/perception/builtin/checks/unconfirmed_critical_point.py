@@ -34,7 +34,8 @@ KINDS = ("decision", "date", "price", "scope")
 #: (The look-ahead in front lets the engine skip to the digits: see ``_match.Pattern``.)
 _DIGIT_DATE = re.compile(r"(?=\d)\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b")
 
-_CONFIRMS = Pattern(
+#: Asks the reader to confirm (as written; :data:`_CONFIRMS` is compiled from it).
+_CONFIRMS_PATTERN = (
     r"\b(?:please\s+confirm|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:confirm|"
     r"approve|let\s+(?:me|us)\s+know|reply|agree|check)|confirm\s+(?:that|this|whether|if|by)|"
     r"let\s+(?:me|us)\s+know\s+(?:if|whether|by|when|that|your)|does\s+(?:this|that|it)\s+"
@@ -42,10 +43,9 @@ _CONFIRMS = Pattern(
     r"(?:ok|okay|fine|acceptable|alright|all\s+right|happy|comfortable)|"
     r"please\s+(?:approve|reply|sign\s+off|let\s+(?:me|us)\s+know)|your\s+(?:approval|"
     r"confirmation|sign-?off|go-ahead|ok|okay)|reply\s+(?:to\s+)?confirm\w*|"
-    r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)",
-    starts="pcwldiaryt",
-    behind=True,
+    r"(?:let\s+me|tell\s+me)\s+if\s+(?:you|this|that)|any\s+(?:objections|concerns)\s*\?)"
 )
+_CONFIRMS = Pattern(_CONFIRMS_PATTERN, starts="pcwldiaryt", behind=True)
 #: Words of which one must be in a message for :data:`_CONFIRMS` to be searched.
 _CONFIRM_TRIGGERS = frozenset(
     """
