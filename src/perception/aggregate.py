@@ -128,8 +128,9 @@ def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
 
 def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
     """The signals that move the score most: the largest share in the direction the
-    score moved from its baseline first, then the largest of the other scorers, then any;
-    those that moved it the way it went before the others.
+    score moved from its baseline first (the main reason the customer is where they are,
+    as reason codes name what most lowered a credit score), then the largest of the other
+    scorers, then any; those that moved the score the way it went before the others.
 
     A signal whose points go against its own value (a negative message adding points,
     fast replies taking them away) is not a driver: under a calibration the points of
@@ -137,9 +138,7 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
     holds every signal's value, and each scorer adds its own terms), so such a share is
     the model correcting itself, true of the sum but false as a reason in words.  It
     still counts in the rest of the evidence.  Under the default score no signal's
-    points go against its value.  The first driver is the largest share in the direction
-    the score moved from its baseline: the main reason the customer is where they are,
-    as reason codes name what most lowered a credit score.
+    points go against its value.
     """
     ranked = sorted(
         (
@@ -150,12 +149,13 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
         key=lambda pair: -abs(pair[0]),
     )
     moved = sum(impact for impact, _ in impacts)
-    # The largest share in the direction the score moved comes first, then the largest
-    # of the other scorers, then any.
-    ranked.sort(key=lambda pair: pair[0] * moved <= 0)
-    chosen: list[tuple[float, Signal]] = ranked[:1]
+
+    def against(pair: tuple[float, Signal]) -> bool:
+        return pair[0] * moved <= 0
+
+    # min() keeps the first of equals: the largest in the score's direction, if any.
+    chosen = [min(ranked, key=against)] if ranked else []
     scorers = {pair[1].scorer for pair in chosen}
-    ranked = sorted(ranked[1:], key=lambda pair: -abs(pair[0]))
     for pair in ranked:
         if len(chosen) < _MAX_DRIVERS and pair[1].scorer not in scorers:
             chosen.append(pair)
@@ -163,7 +163,7 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
     for pair in ranked:
         if len(chosen) < _MAX_DRIVERS and all(pair[1] is not c[1] for c in chosen):
             chosen.append(pair)
-    chosen.sort(key=lambda pair: (pair[0] * moved <= 0, -abs(pair[0])))
+    chosen.sort(key=lambda pair: (against(pair), -abs(pair[0])))
     return tuple(
         Driver(
             text=s.explanation,
