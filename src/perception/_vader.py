@@ -685,16 +685,11 @@ _NO_WORDS = (0.0, 0.0, 0.0, 0.0)
 _NO_VALENCE = (0.0, 1.0, 0.0, 0.0)
 
 
-def _score_valence(sentiments: list[float], neu_count: int, text: str) -> dict[str, float]:
-    """nltk's ``score_valence`` from the non-zero valences (in order) and the zeros' count."""
-    neg, neu, pos, compound = _figures(sentiments, neu_count, text)
-    return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
-
-
 def _figures(
     sentiments: list[float], neu_count: int, text: str
 ) -> tuple[float, float, float, float]:
-    """:func:`_score_valence` as ``(neg, neu, pos, compound)``."""
+    """nltk's ``score_valence`` from the non-zero valences (in order) and the zeros' count,
+    as ``(neg, neu, pos, compound)``."""
     if not sentiments and not neu_count:
         return _NO_WORDS
     sum_s = float(sum(sentiments))
