@@ -365,3 +365,39 @@ def test_a_kept_vader_token_is_never_empty(token):
 
     kept = _vader_token(token)
     assert kept is None or len(kept) >= 2
+
+
+@settings(max_examples=200)
+@given(
+    keys=st.lists(st.sampled_from(["a", "b", "c", "d", "e", "x" * 41, ""]), max_size=60),
+    limit=st.integers(min_value=1, max_value=4),
+)
+def test_a_word_cache_answers_as_its_function_and_stays_bounded(keys, limit):
+    from perception._vader import WordCache  # noqa: PLC0415
+
+    computed: list[str] = []
+
+    def compute(key: str) -> str:
+        computed.append(key)
+        return key.upper()
+
+    cache = WordCache(compute, limit)
+    for key in keys:
+        assert cache[key] == key.upper()
+        assert len(cache) <= limit
+        assert len(cache._older) <= limit
+        assert all(len(k) <= 40 for k in (*cache, *cache._older))
+    assert set(computed) == set(keys)
+    assert len(computed) <= len(keys)
+
+
+def test_a_word_cache_keeps_the_words_still_in_use_when_it_turns_over():
+    from perception._vader import WordCache  # noqa: PLC0415
+
+    computed: list[str] = []
+    cache = WordCache(lambda key: computed.append(key) or len(key), 2)
+    for key in ["hello", "there", "new", "hello", "other", "hello", "more", "there"]:
+        cache[key]
+    # "hello" is read from the older generation each time the cache turns over; "there"
+    # was dropped after two turns without use and is computed again
+    assert computed == ["hello", "there", "new", "other", "more", "there"]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from perception._vader import FirstSeen
+from perception._vader import WordCache
 from perception.builtin._match import PhraseIndex, finding, phrase_index, replacement, span
 from perception.builtin.checks.language import reads
 from perception.context import CheckContext
@@ -50,9 +50,9 @@ def _count_syllables(word: str) -> int:
     return max(1, count)
 
 
-#: The syllables of each word seen, kept for the next texts (the first 65,536 words of up
+#: The syllables of each word seen lately (two generations of at most 32,768 words of up
 #: to 40 characters, which every English word is).
-_SYLLABLES = FirstSeen(_count_syllables, 65_536)
+_SYLLABLES = WordCache(_count_syllables, 32_768)
 
 
 def syllables(word: str) -> int:
