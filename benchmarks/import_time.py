@@ -5,15 +5,42 @@ Target (foundation issue): ``import perception`` takes no more than 1.3x the tim
 figure is the cumulative time of the top-level module, median of ``--runs`` runs,
 alternating the two so that disk caches treat them alike.
 
-    python benchmarks/import_time.py [--runs 15]
+Then the cost of a process's first check (``from perception import check`` and one
+``check``, as a command-line run or a new worker pays it): wall time of the whole fresh
+interpreter and its peak resident memory, median of ``--runs``, with the heavy modules
+it loaded; with ``--baseline-python P``, the same for another version's interpreter in
+the same run, alternating.
+
+    python benchmarks/import_time.py [--runs 15] [--baseline-python P]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
+import time
+
+_FIRST_CHECK = """\
+import resource, sys
+from perception import check
+check("Thanks, but the export is still broken and nobody replied. Can you fix it today?")
+heavy = sorted(m for m in ("nltk", "numpy", "scipy", "sklearn") if m in sys.modules)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, ",".join(heavy) or "-")
+"""
+
+
+def first_check(python: str) -> tuple[float, float, str]:
+    """``(seconds, peak MiB, heavy modules)`` of a fresh interpreter's first check."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [python, "-c", _FIRST_CHECK], capture_output=True, text=True, check=True
+    )
+    seconds = time.perf_counter() - started
+    peak_kib, heavy = result.stdout.split()
+    return seconds, int(peak_kib) / 1024, heavy
 
 
 def import_us(module: str) -> int:
@@ -34,6 +61,9 @@ def import_us(module: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--baseline-python", help="another version's interpreter, for the first check"
+    )
     args = parser.parse_args()
     import_us("nltk")  # warm the file cache for both
     import_us("perception")
@@ -64,6 +94,27 @@ def main() -> None:
         check=True,
     ).stdout.strip()
     print(f"heavy modules loaded by 'import perception': {lazy}")
+
+    pythons = {"this version": sys.executable}
+    if args.baseline_python:
+        pythons["baseline"] = args.baseline_python
+    runs: dict[str, list[tuple[float, float, str]]] = {name: [] for name in pythons}
+    for _ in range(args.runs):
+        for name, python in pythons.items():
+            runs[name].append(first_check(python))
+    print(f"a fresh process's first check (median of {args.runs}; spread in brackets):")
+    for name, got in runs.items():
+        seconds = [s for s, _, _ in got]
+        peaks = [m for _, m, _ in got]
+        print(
+            f"  {name:12s} {statistics.median(seconds):6.2f} s "
+            f"({min(seconds):.2f}-{max(seconds):.2f}), peak {statistics.median(peaks):6.1f} MiB; "
+            f"heavy modules loaded: {json.dumps(got[0][2])}"
+        )
+    if "baseline" in runs:
+        ours = statistics.median(s for s, _, _ in runs["this version"])
+        theirs = statistics.median(s for s, _, _ in runs["baseline"])
+        print(f"  time of this version / baseline: {ours / theirs:.2f}x")
 
 
 if __name__ == "__main__":

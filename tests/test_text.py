@@ -161,12 +161,6 @@ def test_message_sentiment_from_its_sentences_on_edge_cases(text):
     assert message.sentiment == sentiment(text)
 
 
-def test_scorer_reads_the_lexicon_through_nltk():
-    scorer = vader_scorer()
-    assert isinstance(scorer, VaderScorer)
-    assert scorer.lexicon == nltk_analyzer().lexicon
-
-
 def test_sentiment_of_blank_text_is_neutral():
     assert sentiment("") == Sentiment(compound=0.0, neutral=1.0)
     assert sentiment("a b c").neutral == 1.0  # nothing scorable
@@ -401,3 +395,32 @@ def test_a_word_cache_keeps_the_words_still_in_use_when_it_turns_over():
     # "hello" is read from the older generation each time the cache turns over; "there"
     # was dropped after two turns without use and is computed again
     assert computed == ["hello", "there", "new", "other", "more", "there"]
+
+
+def test_the_lexicon_read_from_its_file_is_nltks():
+    scorer = vader_scorer()
+    assert isinstance(scorer, VaderScorer)
+    direct = scorer.lexicon
+    assert direct == nltk_analyzer().lexicon
+    assert direct == VaderScorer.from_nltk_resource().lexicon
+    assert len(direct) > 7000
+
+
+def test_checking_and_assessing_do_not_import_nltk():
+    # nltk imports numpy, scipy and scikit-learn where they are installed: seconds and
+    # hundreds of megabytes for a process that only checks a message
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    program = (
+        "import sys\n"
+        "from perception import assess, check\n"
+        "from perception.examples import SAMPLE_AS_OF, sample_portfolio\n"
+        "check('Great, another outage. Sorry for my grammar.')\n"
+        "[assess(a, as_of=SAMPLE_AS_OF) for a in sample_portfolio()]\n"
+        "print(sorted(m for m in ('nltk', 'numpy', 'sklearn') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
