@@ -12,9 +12,9 @@ usage events, ARR, renewal, owner, segment and custom attributes), then runs the
 * ``perception assess --format jsonl`` and ``--format csv`` (streamed, one process):
   accounts/s, peak RSS and output size;
 * the growth of peak RSS from the smallest to the largest size (target: < 10 %).  The text
-  caches (the shared message cache, the word-valence and token caches of 50,000 words
-  each, the checks' caches) are bounded, but a portfolio whose messages are all distinct
-  fills them only after thousands of accounts; ``--templated`` runs the same with
+  caches (the shared message cache, the word-valence and token caches of two generations
+  of 25,000 words each, the checks' caches) are bounded, but a portfolio whose messages
+  are all distinct fills them only after thousands of accounts; ``--templated`` runs the same with
   templated messages, as a control that shows what the streaming itself holds.
 
 and for ``--html-accounts`` accounts: ``perception assess --format html`` with its defaults

@@ -208,7 +208,8 @@ def test_default_outcomes_say_they_are_not_calibrated():
     # The drivers and the rest of the evidence add up to the score.
     lines = text.split("What drives it: points from 50.0\n", 1)[1].split("\n\n", 1)[0]
     points = [float(line.split()[0]) for line in lines.splitlines()]
-    assert "All other evidence together." in lines
+    others = len(outcome.signals) - len(outcome.drivers)
+    assert f"The other {others} pieces of evidence together." in lines
     assert sum(points) == pytest.approx(outcome.score - 50.0, abs=0.2)
 
 
@@ -361,6 +362,17 @@ def test_the_points_are_accounted_for_when_no_driver_is_named():
     )
     text = account_text(outcome)
     assert "What drives it: points from 50.0\n   +20.0  All the evidence together." in text
+
+
+def test_the_rest_line_says_how_many_pieces_of_evidence_it_holds():
+    outcome = assess(PORTFOLIO[0], as_of=SAMPLE_AS_OF)
+    named = outcome.drivers[:1]
+    points = outcome.score - 50.0 - named[0].impact
+    one_more = attrs.evolve(outcome, drivers=named, signals=outcome.signals[:2])
+    assert f"{points:+8.1f}  The one other piece of evidence." in account_text(one_more)
+    # an outcome read back without its signals still accounts for the points
+    unlisted = attrs.evolve(outcome, drivers=named, signals=())
+    assert f"{points:+8.1f}  All other evidence together." in account_text(unlisted)
 
 
 def test_the_first_default_driver_goes_the_way_the_score_moved():

@@ -128,10 +128,20 @@ def _driver_rows(outcome: PerceivedOutcome) -> list[tuple[float, str]]:
     rest = outcome.score - outcome.baseline - sum(d.impact for d in outcome.drivers)
     if abs(rest) >= 0.05:
         # Also when no signal is named: the points are still accounted for.
-        rows.append(
-            (rest, "All other evidence together." if rows else "All the evidence together.")
-        )
+        rows.append((rest, _rest_words(len(outcome.signals) - len(rows), named=bool(rows))))
     return rows
+
+
+def _rest_words(others: int, *, named: bool) -> str:
+    """What the line of the evidence not named as a driver stands for: how many pieces
+    of evidence, when the outcome still lists its signals."""
+    if not named:
+        return "All the evidence together."
+    if others == 1:
+        return "The one other piece of evidence."
+    if others > 1:
+        return f"The other {others} pieces of evidence together."
+    return "All other evidence together."
 
 
 def _days(count: float) -> str:
