@@ -2,7 +2,8 @@
 and CSV, and the HTML report.
 
 Run: ``python benchmarks/io.py [--sizes 10000 100000] [--html-accounts 20000] [--rounds 2]
-[--workers 1] [--baseline-src DIR]`` (``--html-accounts 0`` skips the HTML report)
+[--workers 1] [--baseline-src DIR [--baseline-assess]]`` (``--html-accounts 0`` skips the
+HTML report)
 
 Generates seeded synthetic portfolios as JSONL (each account with 6 interactions, a case,
 usage events, ARR, renewal, owner, segment and custom attributes), then runs the
@@ -22,8 +23,9 @@ and for ``--html-accounts`` accounts: ``perception assess --format html`` with i
 page size (targets: < 10 MB and < 20 s), and, when Chromium and chromedriver are installed,
 the time the page takes to open and draw its table in headless Chromium.
 
-``--baseline-src DIR`` runs the same commands (the formats it has) with the ``perception``
-package found in ``DIR/src`` (for example an earlier commit's tree from ``git archive``),
+``--baseline-src DIR`` runs the same commands (validate only, unless ``--baseline-assess``
+says the baseline has the streamed formats too) with the ``perception`` package found in
+``DIR/src`` (for example an earlier commit's tree from ``git archive``),
 alternating with the current one in each round; the portfolios are then written in the
 format of version 0.1, which both read.  Peak RSS comes from the kernel's account of
 each child process (``wait4``).  Timings are wall-clock; each figure is the best of
@@ -158,6 +160,11 @@ def main() -> None:
     parser.add_argument("--baseline-src", type=Path, help="an older tree to compare with")
     parser.add_argument("--workers", type=int, default=1, help="processes for assess")
     parser.add_argument(
+        "--baseline-assess",
+        action="store_true",
+        help="the baseline is a version after 0.1: run its streamed assess too",
+    )
+    parser.add_argument(
         "--templated",
         action="store_true",
         help="messages from templates (no text unique to an account): a control that leaves "
@@ -186,8 +193,13 @@ def main() -> None:
                     *("--format", fmt, "--out", f"out.{fmt}", "--workers", str(options.workers)),
                 ]
             for name, args in commands.items():
-                # The baseline has no streamed formats: it runs validate only.
-                here = [(s, src) for s, src in sides if s == "current" or name == "validate"]
+                # Version 0.1 has no streamed formats: a baseline runs validate only,
+                # unless it is a later version (--baseline-assess).
+                here = [
+                    (s, src)
+                    for s, src in sides
+                    if s == "current" or name == "validate" or options.baseline_assess
+                ]
                 for side, (seconds, spread, rss) in alternate(here, args, work, options.rounds):
                     peaks.setdefault((side, name), []).append(rss)
                     extra = ""
