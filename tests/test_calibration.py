@@ -186,9 +186,12 @@ def test_a_calibrated_score_is_a_probability_whose_drivers_add_up(fitted, genera
         assert outcome.calibration is not None
         assert outcome.calibration.startswith("model.json, fitted ")
         assert "cross-validated AUC" in outcome.calibration
+        assert len(prediction.presence) == len(prediction.points)
         for driver in outcome.drivers:
             index = next(i for i, s in enumerate(signals) if s.explanation == driver.text)
-            assert driver.impact == pytest.approx(prediction.points[index], abs=0.01)
+            # A driver's points are what its value added: its share less its presence.
+            value_part = prediction.points[index] - prediction.presence[index]
+            assert driver.impact == pytest.approx(value_part, abs=0.01)
             # A driver's points never go against its own signal's value.
             value = signals[index].value
             assert abs(value) < 0.05 or driver.impact * value >= 0, driver
@@ -293,9 +296,10 @@ def test_a_step_below_zero_is_applied_exactly_at_zero():
     assert got == pytest.approx(expected, abs=1e-12)
 
 
-def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_rest():
-    """Under a calibration a negative signal can add points (here through the presence of
-    its scorer's evidence); such a share is true of the sum but false as a reason."""
+def test_a_signals_presence_is_not_what_its_value_did():
+    """Under a calibration the fit learns from there being evidence at all (here 3.0 for
+    each voice signal), so a negative answer's whole share can add points; its driver
+    counts what its value did, and the presence goes to the rest."""
     model = CalibrationModel(
         intercept=0.0,
         coefficients={"voice": 1.0, "voice#evidence": 3.0, "disconfirmation": 2.0},
@@ -303,18 +307,79 @@ def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_res
         weights={},
     )
     signals = [
-        _signal("voice", -0.5, 1.0, 1.0),  # 3.0 - 0.5: adds points, though negative
-        _signal("disconfirmation", -0.8, 1.0, 1.0),  # -1.6: takes points, as its value says
+        _signal("voice", -0.5, 1.0, 1.0),  # 3.0 - 0.5: its share adds points
+        _signal("disconfirmation", -0.8, 1.0, 1.0),  # -1.6
         _signal("disconfirmation", 0.6, 1.0, 1.0),  # +1.2
     ]
     signals = [attrs.evolve(s, explanation=f"Signal {i}.") for i, s in enumerate(signals)]
     score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
-    assert [d.text for d in drivers] == ["Signal 2.", "Signal 1."]
-    assert drivers[0].impact > 0 > drivers[1].impact
-    # The score rose from its baseline: the first driver is one that raised it.
     assert score > baseline
     prediction = model.predict(PORTFOLIO[0], signals)
     assert prediction.points[0] > 0
+    assert prediction.presence[1:] == (0.0, 0.0)
+    # The first driver raised the score; the negative answer is named for what it took.
+    assert [d.text for d in drivers] == ["Signal 2.", "Signal 1.", "Signal 0."]
+    assert drivers[0].impact > 0 > drivers[1].impact
+    assert drivers[2].impact < 0
+    assert drivers[2].impact == pytest.approx(
+        prediction.points[0] - prediction.presence[0], abs=0.01
+    )
+    rest = score - baseline - sum(d.impact for d in drivers)
+    assert rest == pytest.approx(prediction.presence[0], abs=0.02)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.floats(min_value=-1.0, max_value=1.0), min_size=1, max_size=6),
+    index=st.integers(min_value=0, max_value=5),
+)
+def test_a_signals_presence_is_its_share_with_a_neutral_value(values, index):
+    model = CalibrationModel(
+        intercept=-0.3,
+        coefficients={
+            "default": 1.5,
+            "voice": 0.7,
+            "voice#evidence": 0.4,
+            "voice#below": -0.2,
+            "voice@+0.000": 0.25,
+            "voice@+0.125": -0.5,
+            "disconfirmation": 1.1,
+            "disconfirmation@-0.500": 0.8,
+        },
+        scorers={"voice", "disconfirmation"},
+        weights={},
+    )
+    scorers = ("voice", "disconfirmation")
+    signals = [_signal(scorers[i % 2], v, 1.0, 0.8) for i, v in enumerate(values)]
+    index %= len(signals)
+    _, presence = model._contributions(PORTFOLIO[0], signals)
+    neutral = [*signals[:index], attrs.evolve(signals[index], value=0.0), *signals[index + 1 :]]
+    assert model.contributions(PORTFOLIO[0], neutral)[index] == pytest.approx(
+        presence[index], abs=1e-12
+    )
+
+
+def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_rest():
+    """A fitted value curve need not rise everywhere: here a voice signal of +0.5 takes
+    points (its slope +0.5, its curve -2.0 there).  Such a share is true of the sum but
+    false as a reason."""
+    model = CalibrationModel(
+        intercept=0.0,
+        coefficients={"voice": 1.0, "voice@+0.500": -2.0, "disconfirmation": 2.0},
+        scorers={"voice", "disconfirmation"},
+        weights={},
+    )
+    signals = [
+        _signal("voice", 0.5, 1.0, 1.0),  # 0.5 - 2.0: takes points, though positive
+        _signal("disconfirmation", -0.8, 1.0, 1.0),  # -1.6
+        _signal("disconfirmation", 0.6, 1.0, 1.0),  # +1.2
+    ]
+    signals = [attrs.evolve(s, explanation=f"Signal {i}.") for i, s in enumerate(signals)]
+    score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
+    assert score < baseline
+    assert [d.text for d in drivers] == ["Signal 1.", "Signal 2."]
+    prediction = model.predict(PORTFOLIO[0], signals)
+    assert prediction.points[0] < 0
     rest = score - baseline - sum(d.impact for d in drivers)
     assert rest == pytest.approx(prediction.points[0], abs=0.02)
 
@@ -338,9 +403,20 @@ def test_drivers_at_the_edges():
     assert drivers == ()
     assert score == pytest.approx(baseline)
     # Every share against its value: no driver is named, the points are still there.
-    score, baseline, drivers = calibrated(PORTFOLIO[0], named(("voice", -0.5)), model)
+    bent = CalibrationModel(
+        intercept=0.0,
+        coefficients={"voice": 1.0, "voice@+0.500": -2.0},
+        scorers={"voice"},
+        weights={},
+    )
+    score, baseline, drivers = calibrated(PORTFOLIO[0], named(("voice", 0.5)), bent)
     assert drivers == ()
+    assert score < baseline
+    # Only the presence of the evidence moved the score: the value's share is named.
+    score, baseline, drivers = calibrated(PORTFOLIO[0], named(("voice", -0.5)), model)
     assert score > baseline
+    assert [d.text for d in drivers] == ["Signal 0."]
+    assert drivers[0].impact < 0
     # Shares that cancel: no direction, so by size alone.
     signals = named(
         ("disconfirmation", 0.5), ("disconfirmation", -0.25), ("disconfirmation", -0.25)
@@ -349,10 +425,10 @@ def test_drivers_at_the_edges():
     assert score == pytest.approx(baseline)
     assert [d.text for d in drivers] == ["Signal 0.", "Signal 1.", "Signal 2."]
     # Shares in the score's direction come before a larger one against it.
-    signals = named(("disconfirmation", -0.6), ("disconfirmation", 0.45), ("voice", 0.3))
+    signals = named(("disconfirmation", -0.6), ("disconfirmation", 0.45), ("voice", 0.7))
     score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
     assert score > baseline
-    assert [d.text for d in drivers] == ["Signal 2.", "Signal 1.", "Signal 0."]
+    assert [d.text for d in drivers] == ["Signal 1.", "Signal 2.", "Signal 0."]
     assert abs(drivers[2].impact) > abs(drivers[1].impact)
 
 

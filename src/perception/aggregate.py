@@ -108,12 +108,17 @@ def calibrated(
     """``(score, baseline, drivers)`` under a calibration.
 
     The score is the calibrated probability (in percent) that the customer calls
-    themselves satisfied; the baseline is that probability with no evidence; each
-    driver's impact is its signal's exact contribution to the probability, in points,
-    so that all signals' contributions add up to ``score - baseline``.
+    themselves satisfied; the baseline is that probability with no evidence.  Each
+    driver's impact is what its signal's value added to the probability, in points: its
+    exact contribution less the part that the same evidence with a neutral value would
+    have made (:attr:`perception.calibration.Prediction.presence`: the fit's reading of there being such
+    evidence at all, which is no reason to name the signal).  The drivers and the rest
+    (the other signals, and the presence of every one) add up to ``score - baseline``.
     """
     prediction = model.predict(account, signals)
-    drivers = _drivers(list(zip(prediction.points, signals, strict=True)))
+    presence = prediction.presence or (0.0,) * len(signals)
+    values = [p - q for p, q in zip(prediction.points, presence, strict=True)]
+    drivers = _drivers(list(zip(values, signals, strict=True)), sum(prediction.points))
     return 100.0 * prediction.probability, 100.0 * prediction.base, drivers
 
 
@@ -126,7 +131,9 @@ def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
     return 0.5 + 0.5 * science.decay(age, _FRESHNESS_HALF_LIFE_DAYS)
 
 
-def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
+def _drivers(
+    impacts: Sequence[tuple[float, Signal]], moved: float | None = None
+) -> tuple[Driver, ...]:
     """The signals that move the score most: the largest share in the direction the
     score moved from its baseline first (the main reason the customer is where they are,
     as reason codes name what most lowered a credit score), then the largest of the other
@@ -138,7 +145,8 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
     holds every signal's value, and each scorer adds its own terms), so such a share is
     the model correcting itself, true of the sum but false as a reason in words.  It
     still counts in the rest of the evidence.  Under the default score no signal's
-    points go against its value.
+    points go against its value.  *moved* is how far the score moved from its baseline
+    (by default the sum of the *impacts*).
     """
     ranked = sorted(
         (
@@ -148,7 +156,8 @@ def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
         ),
         key=lambda pair: -abs(pair[0]),
     )
-    moved = sum(impact for impact, _ in impacts)
+    if moved is None:
+        moved = sum(impact for impact, _ in impacts)
 
     def against(pair: tuple[float, Signal]) -> bool:
         return pair[0] * moved <= 0

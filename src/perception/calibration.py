@@ -82,6 +82,8 @@ SUMMARIES: tuple[str, ...] = ("evidence", "below", "shortfall")
 KNOTS: tuple[float, ...] = tuple(-1.0 + i / 8.0 for i in range(17))
 _STEP = 0.125
 _PER_STEP = 1.0 / _STEP
+#: The index of the knot at value 0.
+_ZERO_KNOT = KNOTS.index(0.0)
 #: Neutral pseudo-evidence in the default score, as in :mod:`perception.aggregate`.
 PRIOR_WEIGHT = 1.0
 #: The name of the default-score feature.
@@ -206,11 +208,16 @@ class Prediction:
         base: the probability with no evidence at all.
         points: per signal (in the order given), its contribution in points (0-100);
             they add up to ``100 * (probability - base)``.
+        presence: per signal, the part of its points that a signal of the same kind
+            would bring with a neutral value (0): what the fit learned from there being
+            such evidence at all (replies, deliveries, answers), not from what it says.
+            ``points[i] - presence[i]`` is what the signal's value adds.
     """
 
     probability: float
     base: float
     points: tuple[float, ...]
+    presence: tuple[float, ...] = ()
 
 
 #: A signal kind's summed slope, value curve (one value per knot) and step below zero.
@@ -344,6 +351,13 @@ class CalibrationModel:
     def contributions(self, account: Account, signals: Sequence[Signal]) -> list[float]:
         """Each signal's contribution to the log-odds, in order: the sum over its
         features (:func:`signal_features`) of feature times coefficient."""
+        return self._contributions(account, signals)[0]
+
+    def _contributions(
+        self, account: Account, signals: Sequence[Signal]
+    ) -> tuple[list[float], list[float]]:
+        """:meth:`contributions`, and the part of each that the same signal with value 0
+        would make (its weight and confidence times the value curve at 0)."""
         tables = self._tables
         entries: list[tuple[float, float, _Part] | None] = []
         effective: list[float] = []
@@ -376,9 +390,11 @@ class CalibrationModel:
         default = self._default_coefficient / (sum(effective) + PRIOR_WEIGHT)
         last = len(KNOTS) - 2
         result: list[float] = []
+        presence: list[float] = []
         for entry, eff in zip(entries, effective, strict=True):
             if entry is None:
                 result.append(0.0)
+                presence.append(0.0)
                 continue
             amount, value, (slope, shape, below) = entry
             # The hat functions of the two knots around the value (as _hats); a
@@ -392,11 +408,12 @@ class CalibrationModel:
             if value < 0.0:
                 curve += below
             result.append((default * eff + amount * slope) * value + amount * curve)
-        return result
+            presence.append(amount * shape[_ZERO_KNOT])
+        return result, presence
 
     def predict(self, account: Account, signals: Sequence[Signal]) -> Prediction:
         """The calibrated probability for *account* given its *signals*."""
-        contributions = self.contributions(account, signals)
+        contributions, presence = self._contributions(account, signals)
         total = sum(contributions)
         z = self.intercept + total
         probability = _sigmoid(z)
@@ -406,6 +423,7 @@ class CalibrationModel:
             probability=probability,
             base=base,
             points=tuple(100.0 * c * slope for c in contributions),
+            presence=tuple(100.0 * c * slope for c in presence),
         )
 
     @property

@@ -128,20 +128,28 @@ def _driver_rows(outcome: PerceivedOutcome) -> list[tuple[float, str]]:
     rest = outcome.score - outcome.baseline - sum(d.impact for d in outcome.drivers)
     if abs(rest) >= 0.05:
         # Also when no signal is named: the points are still accounted for.
-        rows.append((rest, _rest_words(len(outcome.signals) - len(rows), named=bool(rows))))
+        others = len(outcome.signals) - len(rows)
+        rows.append(
+            (rest, _rest_words(others, named=bool(rows), amount=outcome.calibration is not None))
+        )
     return rows
 
 
-def _rest_words(others: int, *, named: bool) -> str:
+def _rest_words(others: int, *, named: bool, amount: bool = False) -> str:
     """What the line of the evidence not named as a driver stands for: how many pieces
-    of evidence, when the outcome still lists its signals."""
+    of evidence, when the outcome still lists its signals, and under a calibration (whose
+    drivers count only what their values added, *amount*) the amount of the evidence."""
     if not named:
         return "All the evidence together."
     if others == 1:
-        return "The one other piece of evidence."
-    if others > 1:
-        return f"The other {others} pieces of evidence together."
-    return "All other evidence together."
+        words = "The one other piece of evidence"
+    elif others > 1:
+        words = f"The other {others} pieces of evidence"
+    else:
+        words = "All other evidence"
+    if amount:
+        return f"{words}, and how much evidence there is, together."
+    return f"{words} together." if others != 1 else f"{words}."
 
 
 def _days(count: float) -> str:

@@ -65,7 +65,9 @@ def html_report(
             named = (index, outcome, account)
         risk = (outcome.band.rank, -outcome.score, -index)
         if options.detail:
-            item = (risk, attrs.evolve(outcome, signals=()), account)
+            # At most options.detail outcomes are kept, with their signals: each detailed
+            # account's rest of the evidence says how many pieces it holds.
+            item = (risk, outcome, account)
             if len(kept) < options.detail:
                 heapq.heappush(kept, item)
             elif risk > kept[0][0]:

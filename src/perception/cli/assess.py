@@ -225,7 +225,8 @@ def assess_command(
             _write_text(output, out_path)
         else:
             single = account_id is not None
-            kept = [(_slim(o), a) for o, a in pairs]
+            # One account's report says how many pieces of evidence its rest holds.
+            kept = [(o if single else _slim(o), a) for o, a in pairs]
             deferred.raise_if_any()  # a report for people is all or nothing
             count = len(kept)
             output = _render(fmt, kept, single=single)
