@@ -178,20 +178,22 @@ def test_a_calibrated_score_is_a_probability_whose_drivers_add_up(fitted, genera
         signals = outcome.signals
         prediction = fitted.model.predict(account.as_of(TODAY), signals)
         assert outcome.score == pytest.approx(100 * prediction.probability, abs=0.01)
-        assert outcome.baseline == pytest.approx(100 * prediction.base, abs=0.01)
+        # The drivers are measured from this evidence read as neutral.
+        assert outcome.baseline == pytest.approx(100 * prediction.neutral, abs=0.01)
         assert sum(prediction.points) == pytest.approx(
             100 * (prediction.probability - prediction.base)
+        )
+        assert sum(prediction.values) == pytest.approx(
+            100 * (prediction.probability - prediction.neutral)
         )
         assert outcome.band is config.band(outcome.score)
         assert outcome.calibration is not None
         assert outcome.calibration.startswith("model.json, fitted ")
         assert "cross-validated AUC" in outcome.calibration
-        assert len(prediction.presence) == len(prediction.points)
         for driver in outcome.drivers:
             index = next(i for i, s in enumerate(signals) if s.explanation == driver.text)
-            # A driver's points are what its value added: its share less its presence.
-            value_part = prediction.points[index] - prediction.presence[index]
-            assert driver.impact == pytest.approx(value_part, abs=0.01)
+            # A driver's points are what its value added.
+            assert driver.impact == pytest.approx(prediction.values[index], abs=0.01)
             # A driver's points never go against its own signal's value.
             value = signals[index].value
             assert abs(value) < 0.05 or driver.impact * value >= 0, driver
@@ -296,10 +298,11 @@ def test_a_step_below_zero_is_applied_exactly_at_zero():
     assert got == pytest.approx(expected, abs=1e-12)
 
 
-def test_a_signals_presence_is_not_what_its_value_did():
+def test_a_signals_presence_is_in_the_baseline_not_in_its_driver():
     """Under a calibration the fit learns from there being evidence at all (here 3.0 for
-    each voice signal), so a negative answer's whole share can add points; its driver
-    counts what its value did, and the presence goes to the rest."""
+    each voice signal), so a negative answer's whole share can add points.  The drivers
+    are measured from the same evidence read as neutral: the answer's driver counts what
+    its value took, and its presence is in the baseline."""
     model = CalibrationModel(
         intercept=0.0,
         coefficients={"voice": 1.0, "voice#evidence": 3.0, "disconfirmation": 2.0},
@@ -313,19 +316,13 @@ def test_a_signals_presence_is_not_what_its_value_did():
     ]
     signals = [attrs.evolve(s, explanation=f"Signal {i}.") for i, s in enumerate(signals)]
     score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
-    assert score > baseline
     prediction = model.predict(PORTFOLIO[0], signals)
     assert prediction.points[0] > 0
-    assert prediction.presence[1:] == (0.0, 0.0)
-    # The first driver raised the score; the negative answer is named for what it took.
-    assert [d.text for d in drivers] == ["Signal 2.", "Signal 1.", "Signal 0."]
-    assert drivers[0].impact > 0 > drivers[1].impact
-    assert drivers[2].impact < 0
-    assert drivers[2].impact == pytest.approx(
-        prediction.points[0] - prediction.presence[0], abs=0.01
-    )
-    rest = score - baseline - sum(d.impact for d in drivers)
-    assert rest == pytest.approx(prediction.presence[0], abs=0.02)
+    assert baseline == pytest.approx(100 / (1 + math.exp(-3.0)))  # the voice answer's presence
+    assert 50.0 < score < baseline  # the values took points (-0.5 - 1.6 + 1.2)
+    assert [d.text for d in drivers] == ["Signal 1.", "Signal 0.", "Signal 2."]
+    assert drivers[0].impact < drivers[1].impact < 0 < drivers[2].impact
+    assert sum(d.impact for d in drivers) == pytest.approx(score - baseline, abs=0.02)
 
 
 @settings(max_examples=60, deadline=None)
@@ -357,6 +354,17 @@ def test_a_signals_presence_is_its_share_with_a_neutral_value(values, index):
     assert model.contributions(PORTFOLIO[0], neutral)[index] == pytest.approx(
         presence[index], abs=1e-12
     )
+    # The neutral probability is the prediction with every value 0; the values' points
+    # add up to the way from it to the probability, each with its log-odds part's sign.
+    every = [attrs.evolve(s, value=0.0) for s in signals]
+    prediction = model.predict(PORTFOLIO[0], signals)
+    assert prediction.neutral == pytest.approx(model.predict(PORTFOLIO[0], every).probability)
+    assert sum(prediction.values) == pytest.approx(
+        100 * (prediction.probability - prediction.neutral), abs=1e-9
+    )
+    total, _ = model._contributions(PORTFOLIO[0], signals)
+    for points, share, held in zip(prediction.values, total, presence, strict=True):
+        assert points * (share - held) >= 0
 
 
 def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_rest():
@@ -412,11 +420,11 @@ def test_drivers_at_the_edges():
     score, baseline, drivers = calibrated(PORTFOLIO[0], named(("voice", 0.5)), bent)
     assert drivers == ()
     assert score < baseline
-    # Only the presence of the evidence moved the score: the value's share is named.
+    # The presence of the evidence is in the baseline; what the value took is named.
     score, baseline, drivers = calibrated(PORTFOLIO[0], named(("voice", -0.5)), model)
-    assert score > baseline
+    assert 50.0 < score < baseline
     assert [d.text for d in drivers] == ["Signal 0."]
-    assert drivers[0].impact < 0
+    assert drivers[0].impact == pytest.approx(score - baseline, abs=0.01)
     # Shares that cancel: no direction, so by size alone.
     signals = named(
         ("disconfirmation", 0.5), ("disconfirmation", -0.25), ("disconfirmation", -0.25)
@@ -425,7 +433,7 @@ def test_drivers_at_the_edges():
     assert score == pytest.approx(baseline)
     assert [d.text for d in drivers] == ["Signal 0.", "Signal 1.", "Signal 2."]
     # Shares in the score's direction come before a larger one against it.
-    signals = named(("disconfirmation", -0.6), ("disconfirmation", 0.45), ("voice", 0.7))
+    signals = named(("disconfirmation", -0.6), ("disconfirmation", 0.45), ("voice", 0.9))
     score, baseline, drivers = calibrated(PORTFOLIO[0], signals, model)
     assert score > baseline
     assert [d.text for d in drivers] == ["Signal 1.", "Signal 2.", "Signal 0."]

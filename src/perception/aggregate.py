@@ -108,18 +108,17 @@ def calibrated(
     """``(score, baseline, drivers)`` under a calibration.
 
     The score is the calibrated probability (in percent) that the customer calls
-    themselves satisfied; the baseline is that probability with no evidence.  Each
-    driver's impact is what its signal's value added to the probability, in points: its
-    exact contribution less the part that the same evidence with a neutral value would
-    have made (:attr:`perception.calibration.Prediction.presence`: the fit's reading of there being such
-    evidence at all, which is no reason to name the signal).  The drivers and the rest
-    (the other signals, and the presence of every one) add up to ``score - baseline``.
+    themselves satisfied.  The baseline is that probability for the same evidence with
+    every value neutral: the base rate with no evidence, plus what the fit learned from
+    there being such evidence at all (replies, deliveries, answers;
+    :attr:`perception.calibration.Prediction.neutral`), which is context, not a reason to
+    name one signal.  Each driver's impact is what its signal's value added, in points of
+    probability (:attr:`perception.calibration.Prediction.values`), so that the drivers
+    and the rest of the signals' values add up to ``score - baseline``.
     """
     prediction = model.predict(account, signals)
-    presence = prediction.presence or (0.0,) * len(signals)
-    values = [p - q for p, q in zip(prediction.points, presence, strict=True)]
-    drivers = _drivers(list(zip(values, signals, strict=True)), sum(prediction.points))
-    return 100.0 * prediction.probability, 100.0 * prediction.base, drivers
+    drivers = _drivers(list(zip(prediction.values, signals, strict=True)))
+    return 100.0 * prediction.probability, 100.0 * prediction.neutral, drivers
 
 
 def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
@@ -131,9 +130,7 @@ def _freshness(signals: Sequence[Signal], as_of: datetime | None) -> float:
     return 0.5 + 0.5 * science.decay(age, _FRESHNESS_HALF_LIFE_DAYS)
 
 
-def _drivers(
-    impacts: Sequence[tuple[float, Signal]], moved: float | None = None
-) -> tuple[Driver, ...]:
+def _drivers(impacts: Sequence[tuple[float, Signal]]) -> tuple[Driver, ...]:
     """The signals that move the score most: the largest share in the direction the
     score moved from its baseline first (the main reason the customer is where they are,
     as reason codes name what most lowered a credit score), then the largest of the other
@@ -145,8 +142,7 @@ def _drivers(
     holds every signal's value, and each scorer adds its own terms), so such a share is
     the model correcting itself, true of the sum but false as a reason in words.  It
     still counts in the rest of the evidence.  Under the default score no signal's
-    points go against its value.  *moved* is how far the score moved from its baseline
-    (by default the sum of the *impacts*).
+    points go against its value.
     """
     ranked = sorted(
         (
@@ -156,8 +152,7 @@ def _drivers(
         ),
         key=lambda pair: -abs(pair[0]),
     )
-    if moved is None:
-        moved = sum(impact for impact, _ in impacts)
+    moved = sum(impact for impact, _ in impacts)
 
     def against(pair: tuple[float, Signal]) -> bool:
         return pair[0] * moved <= 0

@@ -208,16 +208,19 @@ class Prediction:
         base: the probability with no evidence at all.
         points: per signal (in the order given), its contribution in points (0-100);
             they add up to ``100 * (probability - base)``.
-        presence: per signal, the part of its points that a signal of the same kind
-            would bring with a neutral value (0): what the fit learned from there being
-            such evidence at all (replies, deliveries, answers), not from what it says.
-            ``points[i] - presence[i]`` is what the signal's value adds.
+        neutral: the probability for the same evidence with every value neutral (0):
+            the base rate plus what the fit learned from there being such evidence at
+            all (replies, deliveries, answers), not from what it says.
+        values: per signal, what its value added, in points (0-100): its contribution
+            less the part the same signal would make with a value of 0; they add up to
+            ``100 * (probability - neutral)``.
     """
 
     probability: float
     base: float
     points: tuple[float, ...]
-    presence: tuple[float, ...] = ()
+    neutral: float = 0.0
+    values: tuple[float, ...] = ()
 
 
 #: A signal kind's summed slope, value curve (one value per knot) and step below zero.
@@ -419,11 +422,17 @@ class CalibrationModel:
         probability = _sigmoid(z)
         base = self._base
         slope = (probability - base) / total if abs(total) > 1e-9 else base * (1.0 - base)
+        held = sum(presence)
+        neutral = _sigmoid(self.intercept + held)
+        values = [c - q for c, q in zip(contributions, presence, strict=True)]
+        moved = total - held
+        step = (probability - neutral) / moved if abs(moved) > 1e-9 else neutral * (1.0 - neutral)
         return Prediction(
             probability=probability,
             base=base,
             points=tuple(100.0 * c * slope for c in contributions),
-            presence=tuple(100.0 * c * slope for c in presence),
+            neutral=neutral,
+            values=tuple(100.0 * v * step for v in values),
         )
 
     @property

@@ -406,8 +406,10 @@ class PerceivedOutcome:
         failures: plugins that raised during the assessment.
         diagnosis: a sentence when the outcome contradicts the delivery record
             (everything delivered, still at risk), naming the likely causes.
-        baseline: the score with no evidence at all (50 for the default score; the
-            base rate for a calibrated one): the drivers' points are measured from it.
+        baseline: what the drivers' points are measured from: the score with no
+            evidence at all for the default score (50); for a calibrated one, the
+            probability for the same evidence with every value neutral (the base rate,
+            plus what the fit learned from there being such evidence at all).
         calibration: which calibration gave the score (its file, date and
             cross-validated AUC), or ``None`` for the default, uncalibrated score.
     """

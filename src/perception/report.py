@@ -117,7 +117,8 @@ def score_basis(outcome: PerceivedOutcome) -> str:
         )
     return (
         "Score: the calibrated probability (%) that the customer calls themselves "
-        f"satisfied ({outcome.calibration}); {outcome.baseline:.1f} with no evidence."
+        f"satisfied ({outcome.calibration}); {outcome.baseline:.1f} for this evidence with "
+        "every value neutral."
     )
 
 
@@ -128,28 +129,20 @@ def _driver_rows(outcome: PerceivedOutcome) -> list[tuple[float, str]]:
     rest = outcome.score - outcome.baseline - sum(d.impact for d in outcome.drivers)
     if abs(rest) >= 0.05:
         # Also when no signal is named: the points are still accounted for.
-        others = len(outcome.signals) - len(rows)
-        rows.append(
-            (rest, _rest_words(others, named=bool(rows), amount=outcome.calibration is not None))
-        )
+        rows.append((rest, _rest_words(len(outcome.signals) - len(rows), named=bool(rows))))
     return rows
 
 
-def _rest_words(others: int, *, named: bool, amount: bool = False) -> str:
+def _rest_words(others: int, *, named: bool) -> str:
     """What the line of the evidence not named as a driver stands for: how many pieces
-    of evidence, when the outcome still lists its signals, and under a calibration (whose
-    drivers count only what their values added, *amount*) the amount of the evidence."""
+    of evidence, when the outcome still lists its signals."""
     if not named:
         return "All the evidence together."
     if others == 1:
-        words = "The one other piece of evidence"
-    elif others > 1:
-        words = f"The other {others} pieces of evidence"
-    else:
-        words = "All other evidence"
-    if amount:
-        return f"{words}, and how much evidence there is, together."
-    return f"{words} together." if others != 1 else f"{words}."
+        return "The one other piece of evidence."
+    if others > 1:
+        return f"The other {others} pieces of evidence together."
+    return "All other evidence together."
 
 
 def _days(count: float) -> str:
