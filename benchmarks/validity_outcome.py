@@ -33,7 +33,9 @@ band's customers who said they were satisfied, and the default score at which a 
 fit of the answers reaches each band's limit read as a probability (``--satisfied-from N``
 runs it all with another lower limit of *satisfied*).  How the drivers read: how many go
 against their signal's value, how many accounts' first driver goes against the score's
-move, and in how many "all other evidence together" is larger than every driver.  Finally
+move, in how many the rest of the evidence is larger than every driver, and how many of the
+drivers each signal's whole share would name (as the versions before measured drivers, from
+the base rate) owe most of their share to there being such evidence, not to its value.  Finally
 the calibration time (collecting the outcomes, then cross-validating and fitting) and the
 assess throughput with the calibration loaded against without it, alternating over
 ``--repeats`` rounds (target: at most 10% slower).
@@ -53,6 +55,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
@@ -68,6 +71,7 @@ from perception import (
     Expectation,
     Feedback,
     Interaction,
+    Signal,
     assess,
     assess_many,
 )
@@ -536,10 +540,16 @@ def driver_words(accounts: list[Account], model: object) -> str:
             moments.append(moment)
     plain = Config()
     parts = []
+    split = hasattr(model, "_contributions")  # versions that measure from the neutral
+    presence_named = presence_shown = 0
     for label, config in (("(a)", plain), ("(b)", attrs.evolve(plain, calibration=model))):
         shown = against = first_against = rest_largest = 0
         for view, moment in zip(views, moments, strict=True):
             outcome = assess(view, as_of=moment, config=config)
+            if label == "(b)" and split:
+                named, count = _named_for_presence(view, list(outcome.signals), model)
+                presence_named += named
+                presence_shown += count
             values = {s.explanation: s.value for s in outcome.signals}
             for driver in outcome.drivers:
                 value = values.get(driver.text, 0.0)
@@ -554,7 +564,28 @@ def driver_words(accounts: list[Account], model: object) -> str:
             f"{first_against} of {len(views)} first drivers against the score's move, "
             f"the rest larger than every driver in {rest_largest}"
         )
+    if split:
+        parts.append(
+            f"(b) by each signal's whole share, {presence_named} of {presence_shown} drivers "
+            "would be named mostly for their evidence's presence, not its value"
+        )
     return "; ".join(parts)
+
+
+def _named_for_presence(view: Account, signals: list[Signal], model: Any) -> tuple[int, int]:
+    """Of the drivers each signal's whole share of the probability would name (as the
+    versions before measured them, from the base rate), how many owe most of their share
+    to there being such evidence (the share at a neutral value) rather than its value."""
+    from perception.aggregate import _drivers  # noqa: PLC0415  # private, for this count
+
+    total, presence = model._contributions(view, signals)
+    prediction = model.predict(view, signals)
+    named = 0
+    drivers = _drivers(list(zip(prediction.points, signals, strict=True)))
+    for driver in drivers:
+        i = next(k for k, s in enumerate(signals) if s.explanation == driver.text)
+        named += abs(presence[i]) > abs(total[i] - presence[i])
+    return named, len(drivers)
 
 
 def measure_throughput(accounts: list[Account], model: object, repeats: int) -> dict[str, str]:
