@@ -392,6 +392,7 @@ class CalibrationModel:
             entries.append((amount, signal.value, part))
         default = self._default_coefficient / (sum(effective) + PRIOR_WEIGHT)
         last = len(KNOTS) - 2
+        zero = _ZERO_KNOT
         result: list[float] = []
         presence: list[float] = []
         for entry, eff in zip(entries, effective, strict=True):
@@ -411,7 +412,7 @@ class CalibrationModel:
             if value < 0.0:
                 curve += below
             result.append((default * eff + amount * slope) * value + amount * curve)
-            presence.append(amount * shape[_ZERO_KNOT])
+            presence.append(amount * shape[zero])
         return result, presence
 
     def predict(self, account: Account, signals: Sequence[Signal]) -> Prediction:
@@ -424,15 +425,15 @@ class CalibrationModel:
         slope = (probability - base) / total if abs(total) > 1e-9 else base * (1.0 - base)
         held = sum(presence)
         neutral = _sigmoid(self.intercept + held)
-        values = [c - q for c, q in zip(contributions, presence, strict=True)]
         moved = total - held
         step = (probability - neutral) / moved if abs(moved) > 1e-9 else neutral * (1.0 - neutral)
+        step *= 100.0
         return Prediction(
             probability=probability,
             base=base,
-            points=tuple(100.0 * c * slope for c in contributions),
+            points=tuple([100.0 * c * slope for c in contributions]),
             neutral=neutral,
-            values=tuple(100.0 * v * step for v in values),
+            values=tuple([(c - q) * step for c, q in zip(contributions, presence, strict=True)]),
         )
 
     @property
