@@ -367,9 +367,9 @@ class Driver:
     Attributes:
         text: the explanation shown to people.
         dimension: the dimension it moves.
-        impact: signed points it moves the 0-100 score by: its exact contribution, so
-            that the drivers and the rest of the evidence add up to the score minus the
-            outcome's ``baseline``.
+        impact: signed points it moves the 0-100 score by: its exact share of the score
+            minus the outcome's ``baseline`` (with a calibration, what the signal's value
+            added), so that the drivers and the rest of the evidence add up to it.
         scorer: the scorer behind it.
         evidence: ids of the records it rests on.
     """
