@@ -28,7 +28,9 @@ import resource, sys
 from perception import check
 check("Thanks, but the export is still broken and nobody replied. Can you fix it today?")
 heavy = sorted(m for m in ("nltk", "numpy", "scipy", "sklearn") if m in sys.modules)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, ",".join(heavy) or "-")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak //= 1024 if sys.platform == "darwin" else 1  # bytes on macOS, KiB elsewhere
+print(peak, ",".join(heavy) or "-")
 """
 
 

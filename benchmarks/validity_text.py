@@ -372,7 +372,6 @@ def _rounds(label: str, messages: Sequence[str], rounds: int) -> None:
 
 def throughput(rounds: int, quick: bool, freeze: bool = True) -> None:
     print("\n== 4. Throughput on one core: check against nltk VADER alone (CPU time)")
-    held = len(gc.get_objects())
     if freeze:
         # The sections before leave the benchmark's own objects (the sets, the models,
         # scikit-learn's modules): a process that checks messages does not hold them, and
@@ -380,10 +379,21 @@ def throughput(rounds: int, quick: bool, freeze: bool = True) -> None:
         gc.collect()
         gc.freeze()
         print(
-            f"  ({held:,} objects held by the earlier sections moved out of the collector's view)"
+            f"  ({gc.get_freeze_count():,} objects held by the earlier sections moved out of "
+            "the collector's view)"
         )
     else:
+        gc.collect()
+        held = len(gc.get_objects())
         print(f"  ({held:,} objects held by the earlier sections, left in the collector's view)")
+    try:
+        _throughput(rounds, quick)
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def _throughput(rounds: int, quick: bool) -> None:
     from check import build_messages  # noqa: PLC0415  # benchmarks/check.py
 
     messages = build_messages(1000 if quick else 4000, 13)

@@ -363,8 +363,9 @@ def test_a_signals_presence_is_its_share_with_a_neutral_value(values, index):
         100 * (prediction.probability - prediction.neutral), abs=1e-9
     )
     total, _ = model._contributions(PORTFOLIO[0], signals)
-    for points, share, held in zip(prediction.values, total, presence, strict=True):
-        assert points * (share - held) >= 0
+    assert sum(total) - sum(presence) == pytest.approx(
+        sum(model.contributions(PORTFOLIO[0], signals)) - sum(presence)
+    )
 
 
 def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_rest():
@@ -387,9 +388,10 @@ def test_a_share_against_its_signals_value_is_not_a_driver_but_counts_in_the_res
     assert score < baseline
     assert [d.text for d in drivers] == ["Signal 1.", "Signal 2."]
     prediction = model.predict(PORTFOLIO[0], signals)
-    assert prediction.points[0] < 0
+    assert prediction.neutral == prediction.base  # no presence: no evidence summary, 0 at 0
+    assert prediction.values[0] < 0
     rest = score - baseline - sum(d.impact for d in drivers)
-    assert rest == pytest.approx(prediction.points[0], abs=0.02)
+    assert rest == pytest.approx(prediction.values[0], abs=0.02)
 
 
 def test_drivers_at_the_edges():
@@ -711,3 +713,24 @@ def test_top_and_bottom_of_a_calibrated_portfolio(fitted, generated):
     assert scores[0] < 50 < scores[-1]
     assert config.band(scores[-1]) in (Band.DELIGHTED, Band.SATISFIED)
     assert config.band(scores[0]) in (Band.AT_RISK, Band.CRITICAL)
+
+
+def test_reports_say_what_calibrated_drivers_are_measured_from(tmp_path, fitted, generated):
+    model_path = tmp_path / "model.json"
+    fitted.model.write(model_path)
+    data = tmp_path / "portfolio.jsonl"
+    write_jsonl(generated[:5], data)
+    runner = CliRunner()
+    account = generated[0].id
+    args = ["assess", str(data), "--as-of", TODAY.isoformat(), "--calibration", str(model_path)]
+    one = runner.invoke(main, [*args, "--account", account])
+    assert one.exit_code == 0, one.output
+    assert "for this evidence with every value neutral." in one.output
+    outcome = assess(generated[0], as_of=TODAY, config=Config(calibration=fitted.model))
+    others = len(outcome.signals) - len(outcome.drivers)
+    assert f"The other {others} pieces of evidence together." in one.output
+    # every account's section of the Markdown report counts its rest too
+    every = runner.invoke(main, [*args, "--format", "markdown"])
+    assert every.exit_code == 0, every.output
+    assert "All other evidence together." not in every.output
+    assert every.output.count("pieces of evidence together.") >= 4

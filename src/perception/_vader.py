@@ -6,9 +6,10 @@ lexicon, applies the same rules in the same order and returns the same numbers (
 suite compares the two on random text and on the VADER gold sets), but avoids the
 per-call work that makes nltk's version slow (nltk builds a dictionary of every word
 joined to every punctuation mark for each text).  The lexicon is read from the installed
-``vadersentiment`` package through nltk's resource loader (its folder is added to
-``nltk.data.path``); nothing is downloaded.  The public names are re-exported by
-:mod:`perception.text`.
+``vadersentiment`` package's file (:meth:`VaderScorer.from_lexicon_file`), parsed as
+nltk parses it, without importing nltk (nltk is used only by :func:`nltk_analyzer` and
+:meth:`VaderScorer.from_nltk_resource`, the reference); nothing is downloaded.  The
+public names are re-exported by :mod:`perception.text`.
 """
 
 from __future__ import annotations
@@ -300,12 +301,16 @@ CACHED_TOKEN_CHARS = 40
 CACHE_WORDS = 25_000
 
 
+#: What :meth:`WordCache.__missing__` finds in the older generation for a key not there.
+_ABSENT: Any = object()
+
+
 class WordCache(dict[str, T]):
     """The value of each key seen lately, computed by *compute* and kept for the next
     texts.  A hit is a plain dictionary look-up, at C speed.  Keys of up to
     :data:`CACHED_TOKEN_CHARS` characters are kept in two generations of at most *limit*
     keys each: when the current one is full, it becomes the older one (the older one is
-    dropped) and a new one starts; a key found in the older generation moves to the
+    dropped) and a new one starts; a key found in the older generation is copied into the
     current one.  Memory is bounded, and the words still in use stay."""
 
     __slots__ = ("_compute", "_limit", "_older")
@@ -317,10 +322,11 @@ class WordCache(dict[str, T]):
         self._older: dict[str, T] = {}
 
     def __missing__(self, key: str) -> T:
-        older = self._older
-        value = older[key] if key in older else self._compute(key)
+        found = self._older.get(key, _ABSENT)
+        value: T = self._compute(key) if found is _ABSENT else found
         if len(key) <= CACHED_TOKEN_CHARS:
             if len(self) >= self._limit:
+                self._older = {}  # dropped first: never three generations at once
                 self._older = dict(self)
                 self.clear()
             self[key] = value
@@ -467,7 +473,7 @@ class VaderScorer:
         self._values: WordCache[float | None] = WordCache(lambda word: lexicon.get(word.lower()))
 
     @classmethod
-    def from_lexicon_file(cls, path: Path | None = None) -> VaderScorer:
+    def from_lexicon_file(cls, path: str | Path | None = None) -> VaderScorer:
         """Read a VADER lexicon file (by default the ``vadersentiment`` package's,
         :func:`lexicon_path`) as nltk's analyser reads it: one word per line, its mean
         valence in the second tab-separated field.
@@ -477,7 +483,7 @@ class VaderScorer:
         every process that checks a message 0.15-1.3 s and 30-160 MB more, for one text
         file.  The entries are the same (a test compares them with nltk's analyser's).
         """
-        raw = (path if path is not None else lexicon_path()).read_text(encoding="utf-8")
+        raw = Path(path if path is not None else lexicon_path()).read_text(encoding="utf-8")
         return cls(_lexicon_entries(raw))
 
     @classmethod

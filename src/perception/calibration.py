@@ -4,8 +4,9 @@
 regularised logistic model to the outcomes customers stated; this module reads the
 fitted file and applies it, in plain Python, with no extra dependency.  With a
 calibration, :func:`perception.assess` reports as the score the calibrated probability
-(0-100) that the customer would call themselves satisfied, and each driver's points are
-its contribution to that probability.
+(0-100) that the customer would call themselves satisfied, measured from the probability
+for the same evidence with every value neutral, and each driver's points are what its
+signal's value added to it.
 
 The model works on the signals the scorers produce, at three levels, so that it can
 learn where the data has something to say and keep the defaults where it has not:
@@ -219,8 +220,8 @@ class Prediction:
     probability: float
     base: float
     points: tuple[float, ...]
-    neutral: float = 0.0
-    values: tuple[float, ...] = ()
+    neutral: float
+    values: tuple[float, ...]
 
 
 #: A signal kind's summed slope, value curve (one value per knot) and step below zero.

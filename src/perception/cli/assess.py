@@ -225,8 +225,11 @@ def assess_command(
             _write_text(output, out_path)
         else:
             single = account_id is not None
-            # One account's report says how many pieces of evidence its rest holds.
-            kept = [(o if single else _slim(o), a) for o, a in pairs]
+            # The reports that explain accounts (one account, or every account in
+            # Markdown, which keeps the accounts anyway) say how many pieces of evidence
+            # each rest line holds; the portfolio table needs no signals.
+            explained = single or fmt == "markdown"
+            kept = [(o if explained else _slim(o), a) for o, a in pairs]
             deferred.raise_if_any()  # a report for people is all or nothing
             count = len(kept)
             output = _render(fmt, kept, single=single)
