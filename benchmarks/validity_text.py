@@ -372,18 +372,17 @@ def _rounds(label: str, messages: Sequence[str], rounds: int) -> None:
 
 def throughput(rounds: int, quick: bool, freeze: bool = True) -> None:
     print("\n== 4. Throughput on one core: check against nltk VADER alone (CPU time)")
+    gc.collect()
     if freeze:
         # The sections before leave the benchmark's own objects (the sets, the models,
         # scikit-learn's modules): a process that checks messages does not hold them, and
         # every full collection that check's caches set off would walk them all.
-        gc.collect()
         gc.freeze()
         print(
             f"  ({gc.get_freeze_count():,} objects held by the earlier sections moved out of "
             "the collector's view)"
         )
     else:
-        gc.collect()
         held = len(gc.get_objects())
         print(f"  ({held:,} objects held by the earlier sections, left in the collector's view)")
     try:

@@ -480,8 +480,9 @@ class VaderScorer:
 
         The file is read directly, not through nltk's resource loader: importing nltk
         (which imports numpy, scipy and scikit-learn when they are installed) would cost
-        every process that checks a message 0.15-1.3 s and 30-160 MB more, for one text
-        file.  The entries are the same (a test compares them with nltk's analyser's).
+        every process that checks a message 0.15-1.3 s and 19-180 MiB more (measured by
+        ``benchmarks/import_time.py``), for one text file.  The entries are the same (a
+        test compares them with nltk's analyser's).
         """
         raw = Path(path if path is not None else lexicon_path()).read_text(encoding="utf-8")
         return cls(_lexicon_entries(raw))
