@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import subprocess
 import sys
 
 import pytest
@@ -141,6 +142,41 @@ def _library_patterns():
 
 
 PATTERNS = _library_patterns()
+
+
+def _module_patterns() -> dict[str, Pattern]:
+    found = {}
+    for name in list(sys.modules):
+        if name.startswith("perception."):
+            for attr, value in vars(sys.modules[name]).items():
+                if isinstance(value, Pattern):
+                    found[f"{name}.{attr}"] = value
+    return found
+
+
+def test_every_pattern_compiles_in_both_cases_alike():
+    patterns = _module_patterns()
+    assert "perception.builtin.checks.acknowledgement._EVIDENCE" in patterns
+    for name, pattern in patterns.items():
+        assert pattern.anycase.pattern == pattern.lower.pattern == pattern.pattern, name
+        assert pattern.anycase.flags & re.IGNORECASE, name
+        assert not pattern.lower.flags & re.IGNORECASE, name
+
+
+def test_patterns_compile_when_first_used_not_at_import():
+    code = (
+        "import perception\n"
+        "from perception.builtin.checks import acknowledgement as a\n"
+        "perception.check('Thanks, the export works now.')\n"
+        "before = sorted(vars(a._EVIDENCE))\n"
+        "perception.check('I am sorry the export failed again.\\n\\nOn Monday, Ann wrote:\\n"
+        "> This is the third outage this week and I am furious.')\n"
+        "print(before, sorted(vars(a._EVIDENCE)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["['pattern']", "['lower',", "'pattern']"]
 
 
 def test_the_audit_sees_the_patterns_of_the_checks_and_the_text():

@@ -218,8 +218,21 @@ class Pattern:
             pattern = rewritten
         elif starts:
             pattern = f"(?=[{re.escape(starts)}]){pattern}"
-        self.lower = re.compile(pattern)
-        self.anycase = re.compile(pattern, re.IGNORECASE)
+        self.pattern = pattern
+
+    # Compiled when first used, not at import: the checks' patterns are large, and
+    # compiling them all cost every process about 50 ms before it read a message, also
+    # those (``assess``, ``--help``) that never match one.  The case-insensitive form is
+    # needed only for texts whose lower-casing changes their length.
+    @functools.cached_property
+    def lower(self) -> re.Pattern[str]:
+        """The pattern, compiled for lower-case text."""
+        return re.compile(self.pattern)
+
+    @functools.cached_property
+    def anycase(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitive."""
+        return re.compile(self.pattern, re.IGNORECASE)
 
     def finditer(self, message: Message, start: int = 0, end: int = -1) -> Iterator[re.Match[str]]:
         """Matches in ``message.text[start:end]`` (offsets into the text)."""
