@@ -645,6 +645,25 @@ def test_cli_calibrate_then_assess_with_it(generated, tmp_path):
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
+    label = load_calibration(model).label
+    basis = f"(scores: calibrated probabilities (%) that the customer calls themselves satisfied, from {label})"
+    assert result.output.splitlines()[-1] == basis
+    for fmt, expected in (("markdown", "Scores: calibrated probabilities"), ("csv", label)):
+        result = runner.invoke(
+            main,
+            [
+                "assess",
+                str(data),
+                "--as-of",
+                "2026-03-20",
+                "--calibration",
+                str(model),
+                "--format",
+                fmt,
+            ],
+            catch_exceptions=False,
+        )
+        assert expected in result.output, fmt
     account = generated[0].id
     result = runner.invoke(
         main,

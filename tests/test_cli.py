@@ -85,7 +85,8 @@ def test_assess_table_json_and_one_account(run):
     data = json.loads(
         run("assess", sample_path(), "--as-of", "2026-03-20", "--format", "json").output
     )
-    assert len(data["outcomes"]) == len(lines) - 1
+    assert len(data["outcomes"]) == len(lines) - 2  # the header and what the scores are
+    assert lines[-1] == "(scores: the default score, not calibrated)"
     one = run("assess", sample_path(), "--as-of", "2026-03-20", "--account", "northwind-logistics")
     assert one.output.startswith("northwind-logistics:")
     missing = run("assess", sample_path(), "--account", "nobody")

@@ -72,6 +72,16 @@ def test_a_pattern_needs_the_dask_engine(files):
     assert "no such file (a pattern such as 'data/*.jsonl' needs --engine dask)" in result.output
 
 
+def test_a_missing_plain_file_or_a_folder_is_refused_without_the_pattern_hint(files):
+    missing = run(files / "nowhere.jsonl")
+    assert missing.exit_code == 2
+    assert f"{files / 'nowhere.jsonl'}: no such file" in missing.output
+    assert "dask" not in missing.output
+    folder = run(files)
+    assert folder.exit_code == 2
+    assert "is a directory" in folder.output
+
+
 def test_a_time_budget_on_the_local_engine_keeps_the_results(files):
     plain = run(files / "d0.jsonl", "--format", "json")
     budgeted = run(files / "d0.jsonl", "--format", "json", "--time-budget", "30", "--workers", "2")

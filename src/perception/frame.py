@@ -53,6 +53,8 @@ OUTCOME_COLUMNS: tuple[str, ...] = (
     "followups",
     "failures",
     "diagnosis",
+    "baseline",
+    "calibration",
 )
 
 #: Columns of an account's facts (the customer's name, owner, segment, commercial facts,
@@ -152,6 +154,8 @@ def outcome_row(outcome: PerceivedOutcome, account: Account | None = None) -> di
         followups=len(outcome.followups),
         failures=len(outcome.failures),
         diagnosis=outcome.diagnosis,
+        baseline=outcome.baseline,
+        calibration=outcome.calibration,
     )
     row.update(account_columns(account))
     return row

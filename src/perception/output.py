@@ -143,7 +143,7 @@ def write_parquet(pairs: Iterable[Pair], path: str | Path, *, batch_size: int = 
 _INTEGERS = frozenset({"signals", "drivers", "findings", "followups", "failures"})
 _INTEGERS_TOO = frozenset({"cases", "open_cases"})
 _FLOATS = frozenset(
-    {"score", "confidence", "top_driver_impact", "arr", "mrr"}
+    {"score", "confidence", "top_driver_impact", "baseline", "arr", "mrr"}
     | {c for c in ROW_COLUMNS if c.startswith("dimension_")}
 )
 

@@ -62,7 +62,13 @@ def engine_options(command: F) -> F:
                 **dask_options,
             )
         if not path.is_file():
-            fail(f"{path}: no such file (a pattern such as 'data/*.jsonl' needs --engine dask)")
+            # The hint only for what reads as a pattern: a plain name is simply missing.
+            hint = (
+                " (a pattern such as 'data/*.jsonl' needs --engine dask)"
+                if any(c in str(path) for c in "*?[")
+                else ""
+            )
+            fail(f"{path}: no such file{hint}")
         for name, flag in _DASK_ONLY.items():
             if _given(name):
                 fail(f"{flag} applies to --engine dask only")

@@ -35,6 +35,8 @@ from perception.output import write_csv, write_json, write_jsonl, write_parquet
 from perception.report import (
     account_markdown,
     account_text,
+    _md,
+    portfolio_basis,
     portfolio_markdown,
     portfolio_table,
     risk_order,
@@ -343,10 +345,16 @@ def _render(fmt: str, kept: list[tuple[PerceivedOutcome, Account]], *, single: b
         return "\n\n".join(
             [
                 "# Perceived outcomes",
+                _md_sentence(portfolio_basis(outcomes)),
                 portfolio_markdown(outcomes),
                 *(account_markdown(o, account=accounts[o.account]) for o in risk_order(outcomes)),
             ]
         )
     if single:
         return account_text(outcomes[0], account=kept[0][1])
-    return portfolio_table(outcomes)
+    return f"{portfolio_table(outcomes)}\n({portfolio_basis(outcomes)})"
+
+
+def _md_sentence(text: str) -> str:
+    """*text* as a Markdown sentence: capitalised, ending in a full stop."""
+    return _md(text[:1].upper() + text[1:] + ".")
