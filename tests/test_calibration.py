@@ -646,7 +646,10 @@ def test_cli_calibrate_then_assess_with_it(generated, tmp_path):
     )
     assert result.exit_code == 0, result.output
     label = load_calibration(model).label
-    basis = f"(scores: calibrated probabilities (%) that the customer calls themselves satisfied, from {label})"
+    basis = (
+        "(scores: calibrated probabilities (%) that the customer calls themselves satisfied, "
+        f"from {label})"
+    )
     assert result.output.splitlines()[-1] == basis
     for fmt, expected in (("markdown", "Scores: calibrated probabilities"), ("csv", label)):
         result = runner.invoke(

@@ -83,6 +83,22 @@ def test_unknown_account_is_an_input_error():
     assert "no account with id 'nobody'" in result.output
 
 
+def test_interactions_of_an_unknown_account_are_named_by_their_csv_line(tmp_path):
+    csv_path = tmp_path / "m.csv"
+    csv_path.write_text(
+        "account,id,at,direction,text\n"
+        "northwind-logistics,zz1,2026-03-01T10:00:00Z,inbound,hello\n"
+        "nobody,zz2,2026-03-01T10:00:00Z,inbound,hi\n",
+        encoding="utf-8",
+    )
+    for command in (["assess", "--as-of", "2026-03-20"], ["validate"]):
+        result = CliRunner().invoke(
+            main, [*command, str(sample_path()), "--interactions", str(csv_path)]
+        )
+        assert result.exit_code == 2, command
+        assert f"{csv_path}:3: account: no account with id 'nobody'" in result.output
+
+
 def test_fail_under():
     assert run("--fail-under", "30").exit_code == 1
     assert run("--fail-under", "5").exit_code == 0

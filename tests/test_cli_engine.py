@@ -52,6 +52,35 @@ def test_dask_engine_writes_parts_and_lists_the_invalid_record(files):
 
 
 @pytest.mark.parametrize(
+    ("scheduler", "raised", "message"),
+    [
+        ("nonsense://x", None, "unknown address scheme 'nonsense'"),
+        ("tcp://10.0.0.1:8786", OSError("Timed out trying to connect"), "Timed out"),
+    ],
+)
+def test_a_scheduler_that_cannot_be_reached_is_one_clear_error(
+    files, monkeypatch, scheduler, raised, message
+):
+    distributed = pytest.importorskip(
+        "distributed", reason="needs the extra customer-perception[dask]"
+    )
+    if raised is not None:
+
+        def refuse(*args, **kwargs):
+            raise raised
+
+        monkeypatch.setattr(distributed, "Client", refuse)
+    result = run(
+        files / "*.jsonl", "--engine", "dask", "--parts", files / "out", "--scheduler", scheduler
+    )
+    assert result.exit_code == 2
+    assert f"--scheduler {scheduler}: cannot connect: " in result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (files / "out").exists() or not any((files / "out").iterdir())
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--engine", "dask", "--parts", "out", "--format", "json"], "--format applies to"),

@@ -16,6 +16,7 @@ from perception.io import (
     load_accounts,
     merge_interactions,
     read_interactions_csv,
+    read_interactions_located,
     write_jsonl,
 )
 from perception.testing import T0, make_account
@@ -197,6 +198,30 @@ def test_interactions_csv_headers_in_any_case_with_a_mapping_and_extra_columns(t
 def test_merge_rejects_unknown_accounts():
     with pytest.raises(ValidationError, match="no account with id 'ghost'"):
         merge_interactions([load_account(GOOD)], {"ghost": []})
+
+
+def test_merge_problems_name_the_row_of_the_csv_they_are_about(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "account,id,at,direction,text,in_reply_to\n"
+        "acme,m2,2026-03-04T10:00:00Z,inbound,Hello,\n"
+        "ghost,g1,2026-03-04T10:00:00Z,inbound,Boo,\n"
+        "acme,m3,2026-03-04T11:00:00Z,outbound,Hi,nope\n",
+        encoding="utf-8",
+    )
+    found, sources = read_interactions_located(path)
+    assert found == read_interactions_csv(path)
+    assert sources == {"acme": [f"{path}:2", f"{path}:4"], "ghost": [f"{path}:3"]}
+    with pytest.raises(ValidationError) as info:
+        merge_interactions([load_account(GOOD)], found, sources=sources)
+    lines = str(info.value).splitlines()[1:]
+    assert lines == [
+        (
+            f"  {path}:4: account 'acme'.interactions[2].in_reply_to: "
+            "no interaction with id 'nope' in this account"
+        ),
+        f"  {path}:3: account: no account with id 'ghost'",
+    ]
 
 
 @settings(max_examples=30, deadline=None)

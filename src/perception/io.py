@@ -62,9 +62,11 @@ __all__ = [
     "jsonl_lines",
     "load_account",
     "load_accounts",
+    "located_in_rows",
     "merge_interactions",
     "read_csv_table",
     "read_interactions_csv",
+    "read_interactions_located",
     "to_jsonable",
     "validate_accounts",
     "write_jsonl",
@@ -584,15 +586,47 @@ def read_interactions_csv(
     at once, by line.  The file must be UTF-8 (a byte-order mark is allowed); a cell may
     hold up to :data:`MAX_CSV_CELL` characters.
     """
+    return read_interactions_located(path, columns=columns, notice=notice)[0]
+
+
+def read_interactions_located(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> tuple[dict[str, list[Interaction]], dict[str, list[str]]]:
+    """:func:`read_interactions_csv`, and where each interaction was read (``file:line``,
+    by account id, in the same order), for errors that arise later, when the interactions
+    meet the accounts (:func:`merge_interactions`' *sources*)."""
     result: dict[str, list[Interaction]] = {}
+    where: dict[str, list[str]] = {}
     problems: list[Problem] = []
     for source, row in read_csv_table(
         path, fields=CSV_COLUMNS, required=_CSV_REQUIRED, columns=columns, notice=notice
     ):
+        account = (row.get("account") or "").strip()
+        before = len(result.get(account, ()))
         _read_csv_row(row, source, result, problems)
+        if len(result.get(account, ())) > before:
+            where.setdefault(account, []).append(source)
     if problems:
         raise ValidationError(problems, summary=f"invalid interactions in {path}")
-    return result
+    return result, where
+
+
+#: The interaction a problem of a merged account is about: ``interactions[3]...``.
+_INTERACTION_INDEX = re.compile(r"interactions\[(\d+)\]")
+
+
+def located_in_rows(problem: Problem, kept: int, rows: Sequence[str]) -> Problem:
+    """*problem* of an account whose first *kept* interactions were its own and the rest
+    read from *rows* (``file:line`` each, in order): located at the row it is about, or
+    at the first row when it is about none of them."""
+    if not rows:
+        return problem
+    found = _INTERACTION_INDEX.match(problem.path)
+    index = int(found.group(1)) - kept if found is not None else -1
+    return problem.located(rows[index] if 0 <= index < len(rows) else rows[0])
 
 
 #: The longest CSV cell read, in characters (the standard library's default is 131,072).
@@ -732,14 +766,20 @@ def _read_csv_row(
 
 
 def merge_interactions(
-    accounts: Iterable[Account], interactions: Mapping[str, Iterable[Interaction]]
+    accounts: Iterable[Account],
+    interactions: Mapping[str, Iterable[Interaction]],
+    *,
+    sources: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Account]:
     """Add *interactions* (by account id) to the matching accounts.
 
     Raises :class:`~perception.errors.ValidationError` for interactions of unknown
     accounts and for the problems the merged accounts have (duplicate ids, dangling
-    replies).
+    replies).  *sources* (where each interaction was read, ``file:line`` by account id,
+    as :func:`read_interactions_located` gives them) locates those problems at the rows
+    they are about.
     """
+    sources = sources or {}
     merged: list[Account] = []
     remaining = {k: list(v) for k, v in interactions.items()}
     problems: list[Problem] = []
@@ -751,9 +791,19 @@ def merge_interactions(
         try:
             merged.append(attrs.evolve(account, interactions=(*account.interactions, *extra)))
         except ValidationError as exc:
-            problems.extend(p.prefixed(f"account {account.id!r}") for p in exc.problems)
+            rows = sources.get(account.id, ())
+            kept = len(account.interactions)
+            problems.extend(
+                located_in_rows(p, kept, rows).prefixed(f"account {account.id!r}")
+                for p in exc.problems
+            )
     problems.extend(
-        Problem(path="account", message=f"no account with id {name!r}") for name in remaining
+        Problem(
+            path="account",
+            message=f"no account with id {name!r}",
+            source=next(iter(sources.get(name, ())), ""),
+        )
+        for name in remaining
     )
     if problems:
         raise ValidationError(problems, summary="cannot merge interactions")

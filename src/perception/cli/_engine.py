@@ -167,7 +167,12 @@ def run_dask(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     try:
-        with distributed.Client(scheduler or cluster):
+        try:
+            client = distributed.Client(scheduler or cluster)
+        except (OSError, ValueError) as exc:  # TimeoutError is an OSError
+            fail(f"--scheduler {scheduler}: cannot connect: {exc}")
+            return
+        with client:
             summary = assess_files(
                 str(pattern),
                 parts_dir,

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from perception.io import load_accounts, merge_interactions, read_interactions_csv
+from perception.errors import ValidationError
+from perception.io import load_accounts, merge_interactions, read_interactions_located
 from perception.model import Account
 
 
@@ -56,5 +57,10 @@ def read_portfolio(path: Path, interactions_csv: Path | None = None) -> list[Acc
     """All accounts of *path* (all or nothing), with the CSV interactions merged in."""
     accounts = load_accounts(path)
     if interactions_csv is not None:
-        accounts = merge_interactions(accounts, read_interactions_csv(interactions_csv))
+        found, sources = read_interactions_located(interactions_csv)
+        try:
+            accounts = merge_interactions(accounts, found, sources=sources)
+        except ValidationError as exc:
+            summary = f"cannot merge {interactions_csv} into {path}"
+            raise ValidationError(exc.problems, summary=summary) from None
     return accounts

@@ -12,7 +12,7 @@ from typing import TypeVar
 import attrs
 
 from perception.errors import Problem, ValidationError
-from perception.io import iter_accounts, read_interactions_csv
+from perception.io import iter_accounts, located_in_rows, read_interactions_located
 from perception.model import Account
 from perception.outcome import PerceivedOutcome
 
@@ -48,7 +48,9 @@ def portfolio_stream(
     file, the line and the field; so do interactions for an account the file does not have,
     at the end, and a missing *account_id*.
     """
-    extra = read_interactions_csv(interactions_csv) if interactions_csv is not None else {}
+    extra, sources = (
+        read_interactions_located(interactions_csv) if interactions_csv is not None else ({}, {})
+    )
     found = False
     for read in iter_accounts(path):
         more = extra.pop(read.id, None)
@@ -61,14 +63,23 @@ def portfolio_stream(
         try:
             yield attrs.evolve(read, interactions=(*read.interactions, *more))
         except ValidationError as exc:
-            where = f"{path} (customer {read.id!r}) with {interactions_csv}"
-            raise exc.located(where) from None
+            rows = sources.get(read.id, ())
+            kept = len(read.interactions)
+            located = [
+                located_in_rows(p, kept, rows).prefixed(f"account {read.id!r}")
+                for p in exc.problems
+            ]
+            raise ValidationError(located, summary=f"cannot merge {interactions_csv}") from None
     if account_id is not None and not found:
         problem = Problem(path="", message=f"no account with id {account_id!r}", source=str(path))
         raise ValidationError([problem], summary=f"no account {account_id!r} in {path}")
     if extra:
         problems = [
-            Problem(path="account", message=f"no account with id {name!r}", source=str(path))
+            Problem(
+                path="account",
+                message=f"no account with id {name!r} in {path}",
+                source=next(iter(sources.get(name, ())), str(interactions_csv)),
+            )
             for name in extra
         ]
         raise ValidationError(problems, summary=f"cannot merge {interactions_csv}")

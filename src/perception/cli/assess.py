@@ -33,9 +33,9 @@ from perception.model import Account
 from perception.outcome import PerceivedOutcome
 from perception.output import write_csv, write_json, write_jsonl, write_parquet
 from perception.report import (
+    _md,
     account_markdown,
     account_text,
-    _md,
     portfolio_basis,
     portfolio_markdown,
     portfolio_table,
