@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -52,6 +52,7 @@ def test_settings_survive_json_and_pickle(as_of, plugins, blocked, strict, plan,
     ("fields", "message"),
     [
         ({"as_of": datetime(2026, 1, 1)}, "timezone-aware"),  # the point
+        ({"as_of": date(2026, 1, 1)}, "timezone-aware datetime, not date"),
         ({"time_budget": 0}, "positive number of seconds"),
         ({"time_budget": float("nan")}, "positive number of seconds"),
         ({"plugins": "named_plugin"}, "list of names"),

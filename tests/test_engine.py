@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -117,6 +117,15 @@ def test_wrong_return_type_is_a_failure():
 def test_naive_as_of_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         assess(make_account(), as_of=datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 1, 1), "2026-01-01", 1767225600])
+def test_an_as_of_that_is_not_a_datetime_is_a_type_error_naming_it(as_of):
+    for call in (assess, plan_followups):
+        with pytest.raises(
+            TypeError, match=f"as_of must be a timezone-aware datetime, not {type(as_of).__name__}"
+        ):
+            call(make_account(), as_of=as_of)
 
 
 def test_records_after_as_of_are_ignored():

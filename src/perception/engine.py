@@ -63,6 +63,13 @@ def _now() -> datetime:
 
 
 def _check_aware(as_of: datetime) -> datetime:
+    if not isinstance(as_of, datetime):
+        # A date (or a string) has no time and no zone; which midnight would be a guess.
+        msg = (
+            f"as_of must be a timezone-aware datetime, not {type(as_of).__name__} "
+            f"{as_of!r} (for a day: datetime(2026, 3, 20, tzinfo=timezone.utc))"
+        )
+        raise TypeError(msg)
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         msg = "as_of must be timezone-aware (for example datetime.now(timezone.utc))"
         raise ValueError(msg)
