@@ -121,4 +121,7 @@ def test_without_the_lsp_extra_the_command_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "perception.lsp", None)  # as if pygls were missing
     result = CliRunner().invoke(main, ["lsp"])
     assert result.exit_code == EXIT_INPUT
-    assert "pip install 'customer-perception[lsp]'" in result.output
+    assert (
+        "install the 'lsp' extra (in a checkout of perception: pip install '.[lsp]')"
+        in result.output
+    )

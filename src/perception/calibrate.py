@@ -42,7 +42,7 @@ from perception.calibration import (
 )
 from perception.config import Config, default_config, load_config
 from perception.engine import Plugins, assess, scorer_weights
-from perception.errors import ConfigError, PerceptionError
+from perception.errors import ConfigError, PerceptionError, install_extra
 from perception.hookspecs import EvidenceKind
 from perception.model import OUTCOME_KINDS, Account, Feedback, FeedbackKind
 from perception.plugins import Registry, get_registry
@@ -557,9 +557,8 @@ def _sklearn() -> Any:
         from sklearn.model_selection import StratifiedGroupKFold  # noqa: PLC0415
     except ImportError:
         msg = (
-            "fitting a calibration needs scikit-learn: "
-            "pip install 'customer-perception[calibrate]' "
-            "(applying a fitted calibration needs nothing extra)"
+            f"fitting a calibration needs scikit-learn: {install_extra('calibrate')}; "
+            "applying a fitted calibration needs nothing extra"
         )
         raise PerceptionError(msg) from None
     return types.SimpleNamespace(

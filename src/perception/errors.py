@@ -121,3 +121,9 @@ class WorkerDiedError(PerceptionError, RuntimeError):
     when a child process dies (killed, out of memory, a crash in native code), in the
     place of the first batch it did not finish; results before it have been yielded.
     """
+
+
+def install_extra(extra: str) -> str:
+    """How to install the optional *extra*, for an error message: perception is installed
+    from a checkout until it is published on the package index."""
+    return f"install the {extra!r} extra (in a checkout of perception: pip install '.[{extra}]')"

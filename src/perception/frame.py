@@ -3,7 +3,7 @@
 :func:`outcome_row` flattens one outcome (and, when given, its account's facts) into one
 row of plain values; :func:`signal_rows` and :func:`driver_rows` give one row per signal
 or driver.  :func:`to_frame` builds a :class:`pandas.DataFrame` from them; pandas is an
-optional extra (``pip install 'customer-perception[pandas]'``) and is imported only then.
+optional extra (``pandas``) and is imported only then.
 The CSV and Parquet outputs of ``perception assess`` write the same rows.
 """
 
@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from perception.errors import install_extra
 from perception.model import Account, Dimension
 from perception.outcome import PerceivedOutcome
 
@@ -198,7 +199,7 @@ def _import_pandas() -> Any:
     try:
         import pandas  # noqa: PLC0415  # optional extra, imported on use
     except ImportError:
-        msg = "perception.to_frame needs pandas: pip install 'customer-perception[pandas]'"
+        msg = f"perception.to_frame needs pandas: {install_extra('pandas')}"
         raise ImportError(msg) from None
     return pandas
 

@@ -22,6 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from perception.errors import install_extra
 from perception.frame import ROW_COLUMNS, outcome_row
 from perception.model import Account
 from perception.outcome import PerceivedOutcome
@@ -126,7 +127,7 @@ def write_parquet(pairs: Iterable[Pair], path: str | Path, *, batch_size: int = 
         import pyarrow as pa  # noqa: PLC0415  # optional extra, imported on use
         import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError:
-        msg = "Parquet output needs pyarrow: pip install 'customer-perception[parquet]'"
+        msg = f"Parquet output needs pyarrow: {install_extra('parquet')}"
         raise ImportError(msg) from None
     schema = pa.schema([(name, _arrow_type(pa, name)) for name in ROW_COLUMNS])
     count = 0

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from perception.cli._base import EXIT_INPUT, State, fail
-from perception.errors import ConfigError
+from perception.errors import ConfigError, install_extra
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +87,7 @@ def engine_options(command: F) -> F:
             type=click.Choice(["local", "dask"]),
             default="local",
             show_default=True,
-            help="Run on this machine's processes, or on Dask (needs customer-perception[dask]): "
+            help="Run on this machine's processes, or on Dask (needs the dask extra): "
             "PATH may then be a pattern ('data/*.jsonl') and outcomes go to --parts.",
         ),
         click.option(
@@ -144,7 +144,7 @@ def run_dask(
 
         from perception.dask import assess_files  # noqa: PLC0415
     except ImportError:
-        fail("--engine dask needs the extra: pip install 'customer-perception[dask]'")
+        fail(f"--engine dask needs Dask: {install_extra('dask')}")
         return
     from perception.batch import Settings  # noqa: PLC0415  # only for this engine
     from perception.plugins import default_plugin_manager  # noqa: PLC0415

@@ -147,8 +147,9 @@ def calibrate_command(
     a renewal) or not.  Each is predicted from the evidence before it.  A regularised
     logistic model over the signals (by scorer, dimension and expectation, with the
     shape of each value curve) is cross-validated by whole accounts, then fitted on
-    all of them.  Needs scikit-learn (pip install 'customer-perception[calibrate]'); applying
-    the file with `perception assess --calibration FILE` needs nothing extra.
+    all of them.  Needs scikit-learn (the calibrate extra: pip install '.[calibrate]' in
+    a checkout); applying the file with `perception assess --calibration FILE` needs
+    nothing extra.
     """
     accounts = read_portfolio(path, interactions_csv)
     config, registry = state.config(), state.registry()
