@@ -61,5 +61,7 @@ def test_the_install_docs_explain_the_other_perception():
     tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for text in (tutorial, readme):
-        assert "pip install customer-perception" in text
+        assert "customer-perception" in text  # the distribution's name, once published
+        assert "not on the package index yet" in text  # so: from a checkout
+        assert "pip install ." in text
         assert "unrelated" in text
