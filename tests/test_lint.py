@@ -187,3 +187,25 @@ def test_fixing_until_nothing_is_left_to_fix_leaves_single_spaces_and_no_safe_fi
             break
     assert not [f for f in check(text).findings if f.safe and f.edits]
     assert "  " not in text
+
+
+@st.composite
+def _text_and_disjoint_edits(draw):
+    text = draw(st.text(alphabet="ab\n ", max_size=60))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=12, unique=True)))
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=False))
+    findings = [
+        _safe(f"c{i}", start, end, draw(st.text(alphabet="XY", max_size=3)))
+        for i, (start, end) in enumerate(pairs)
+    ]
+    return text, draw(st.permutations(findings))
+
+
+@given(_text_and_disjoint_edits())
+def test_fixes_equal_the_edits_applied_one_by_one_from_the_end(case):
+    text, findings = case
+    expected = text
+    for finding in sorted(findings, key=lambda f: f.edits[0].span.start, reverse=True):
+        edit = finding.edits[0]
+        expected = expected[: edit.span.start] + edit.text + expected[edit.span.end :]
+    assert apply_fixes(text, findings) == (expected, len(findings))

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 
 import perception
-from perception import Account, Band, Customer, Interaction, assess
+from perception import Account, Band, Customer, Interaction, assess, check
 from perception.batch import trajectory
 from perception.model import Feedback
 from perception.report import (
     account_markdown,
     account_text,
+    findings_text,
     portfolio_html,
     portfolio_markdown,
     portfolio_table,
@@ -154,3 +155,18 @@ def test_the_table_script_cannot_end_its_element():
     assert "</script" not in script.casefold()
     assert "<!--" not in script
     assert "innerHTML" not in script  # text goes in as text
+
+
+def test_findings_text_gives_each_finding_its_line_and_column():
+    text = "Hi,\n\nthis is obviously done.\nIt is simply open.\n" * 3
+    report = check(text)
+    shown = findings_text(report, text, filename="d.md").splitlines()
+    located = [line.split(": ", 1)[0] for line in shown if line.startswith("d.md:")]
+    expected = []
+    for finding in report.findings:
+        start = finding.span.start
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        expected.append(f"d.md:{line}:{column}")
+    assert located == expected
+    assert len(set(located)) >= 6  # findings on several lines, each placed

@@ -17,6 +17,7 @@ from perception._html_report import PortfolioRow, when
 from perception.calibration import CalibrationModel
 from perception.config import DEFAULT_BANDS
 from perception.history import HistoryPoint, compare
+from perception.lint import LineIndex
 from perception.model import Account
 from perception.outcome import Band, FollowUp, MessageReport, PerceivedOutcome
 
@@ -250,17 +251,14 @@ def account_text(outcome: PerceivedOutcome, *, account: Account | None = None) -
     return terminal_safe("\n".join(lines))
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
-
-
 def findings_text(report: MessageReport, text: str, *, filename: str = "<stdin>") -> str:
     """Findings like a linter: ``file:line:col: severity [check] message`` plus suggestion."""
     lines = []
+    # One index of the line starts for all findings: counting the lines before each
+    # finding made a long text with many findings quadratic.
+    index = LineIndex(text) if report.findings else None
     for f in report.findings:
-        line, col = _line_col(text, f.span.start) if f.span else (1, 1)
+        line, col = index.position(f.span.start) if index is not None and f.span else (1, 1)
         lines.append(f"{filename}:{line}:{col}: {f.severity.value} [{f.check}] {f.message}")
         if f.suggestion:
             lines.append(f"    suggestion: {f.suggestion}")
