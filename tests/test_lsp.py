@@ -4,10 +4,14 @@ standard input and output of ``python -m perception lsp``."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 
+from hypothesis import given
+from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient  # the lsp extra, part of the test extra
+from pygls.workspace.position_codec import PositionCodec
 
 DRAFT = "Hi Dana,\n\nObviously, \U0001f600 you failed to attach the logs.\n\nBest regards,\nSam\n"
 URI = "file:///drafts/reply.md"
@@ -125,3 +129,25 @@ def test_without_the_lsp_extra_the_command_says_what_to_install(monkeypatch):
         "install the 'lsp' extra (in a checkout of perception: pip install '.[lsp]')"
         in result.output
     )
+
+
+_SOME_TEXT = st.lists(st.sampled_from(["a", " ", "\n", "\r", "\r\n", "é", "中", "😀"])).map("".join)
+
+
+@given(_SOME_TEXT, st.sampled_from(["utf-8", "utf-16", "utf-32"]), st.data())
+def test_positions_are_the_protocol_codecs_for_every_encoding(text, encoding, data):
+    from pygls.workspace import TextDocument  # noqa: PLC0415
+
+    from perception.lsp import _Positions  # noqa: PLC0415
+
+    document = TextDocument("file:///d.md", text, position_codec=PositionCodec(encoding))
+    positions = _Positions(document, text)
+    ends = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    starts = [0, *ends]
+    lines = [text[a:b] for a, b in zip(starts, [*ends, len(text)], strict=True)]
+    for offset in data.draw(st.lists(st.integers(0, len(text)), max_size=10)):
+        line = max(i for i, start in enumerate(starts) if start <= offset)
+        server = types.Position(line=line, character=offset - starts[line])
+        assert positions.position(offset) == document.position_codec.position_to_client_units(
+            lines, server
+        )

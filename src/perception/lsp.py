@@ -14,8 +14,9 @@ the position encoding agreed with the editor (UTF-16 unless it offers another).
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -37,31 +38,68 @@ _SEVERITY = {
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def _utf16_units(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _utf8_units(char: str) -> int:
+    code = ord(char)
+    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+
+
+#: Code units of one character in each position encoding of the protocol.
+_UNITS: dict[str, Callable[[str], int]] = {
+    types.PositionEncodingKind.Utf8.value: _utf8_units,
+    types.PositionEncodingKind.Utf16.value: _utf16_units,
+    types.PositionEncodingKind.Utf32.value: lambda _: 1,
+}
+
+
 class _Positions:
-    """Offsets of one text as protocol positions, in the agreed encoding."""
+    """Offsets of one text as protocol positions, in the agreed encoding.
+
+    Each line's characters beyond one code unit are counted once, when a position on
+    that line is first asked for, so that many findings on one long line cost no more
+    than the line (counting the units of the line before each position was quadratic).
+    """
 
     def __init__(self, document: TextDocument, text: str) -> None:
-        self._codec = document.position_codec
+        encoding: object = document.position_codec.encoding
+        self._units = _UNITS.get(str(getattr(encoding, "value", encoding)), _utf16_units)
         self._starts = [0]
-        self._lines = []
+        self._lines: list[str] = []
         start = 0
         for match in _LINE_BREAK.finditer(text):
             self._lines.append(text[start : match.end()])
             start = match.end()
             self._starts.append(start)
         self._lines.append(text[start:])
+        self._wide: dict[int, tuple[list[int], list[int]]] = {}
 
     def position(self, offset: int) -> types.Position:
-        line = 0
-        low, high = 0, len(self._starts) - 1
-        while low <= high:  # the last line start at or before offset
-            middle = (low + high) // 2
-            if self._starts[middle] <= offset:
-                line, low = middle, middle + 1
-            else:
-                high = middle - 1
-        server = types.Position(line=line, character=offset - self._starts[line])
-        return self._codec.position_to_client_units(self._lines, server)
+        offset = max(0, offset)
+        line = bisect.bisect_right(self._starts, offset) - 1
+        text = self._lines[line]
+        character = min(offset - self._starts[line], len(text))
+        if text.isascii():
+            return types.Position(line=line, character=character)
+        wide = self._wide.get(line)
+        if wide is None:
+            # Where each character of more than one unit stands, and the extra units
+            # of the line up to and including it.
+            where: list[int] = []
+            extra: list[int] = []
+            total = 0
+            for index, char in enumerate(text):
+                more = self._units(char) - 1
+                if more:
+                    total += more
+                    where.append(index)
+                    extra.append(total)
+            wide = self._wide[line] = (where, extra)
+        where, extra = wide
+        before = bisect.bisect_left(where, character)  # wide characters before it
+        return types.Position(line=line, character=character + (extra[before - 1] if before else 0))
 
     def range(self, span: Span | None) -> types.Range:
         if span is None:  # about the whole message: its first line
