@@ -53,6 +53,8 @@ def test_words_and_iso_dates(text, expected):
         ("t", "is not a date"),  # too short to name a weekday
         ("2026-04-01T09:00:00", "has no time zone"),
         ("+99999d", "is not a date"),
+        ("9999-12-31", "must be between the years 1000 and 9000"),
+        ("0001-01-01T00:00:00Z", "must be between the years 1000 and 9000"),
     ],
 )
 def test_what_is_not_a_date_is_a_clear_error(text, message):
@@ -73,3 +75,4 @@ def test_any_text_is_an_aware_time_or_a_value_error(text):
     except ValueError:
         return
     assert found.utcoffset() is not None
+    assert 1000 <= found.year <= 9000

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -117,6 +117,12 @@ def test_wrong_return_type_is_a_failure():
 def test_naive_as_of_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         assess(make_account(), as_of=datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("year", [1, 999, 9001, 9999])
+def test_an_as_of_outside_the_years_read_is_refused(year):
+    with pytest.raises(ValueError, match="as_of must be between the years 1000 and 9000"):
+        assess(make_account(), as_of=datetime(year, 6, 1, tzinfo=timezone.utc))
 
 
 @pytest.mark.parametrize("as_of", [date(2026, 1, 1), "2026-01-01", 1767225600])

@@ -165,6 +165,13 @@ def test_unknown_keys_are_clear_errors(ledger):
         assert isinstance(info.value, LookupError)
 
 
+@pytest.mark.parametrize("ref", [2**63, 10**30, "9" * 5000, -1])
+def test_a_short_id_beyond_what_the_ledger_holds_names_nothing(ledger, ref):
+    with pytest.raises(UnknownFollowUpError, match="no follow-up with") as info:
+        ledger.get(ref)
+    assert len(str(info.value)) < 300  # a long key is cut in the message
+
+
 def outcome(account: str, as_of: datetime, score: float) -> PerceivedOutcome:
     band = Band.AT_RISK if score < 45 else Band.SATISFIED
     return PerceivedOutcome(account=account, as_of=as_of, score=score, band=band, confidence=0.7)

@@ -26,6 +26,7 @@ import pluggy
 
 from perception._checking import check_message as _check_message
 from perception._checking import enabled as _enabled
+from perception._moments import out_of_range
 from perception._verify import followup_problem, resolution_of, signal_problem
 from perception._verify import run_plugin as _run
 from perception.aggregate import diagnose, outcome_figures
@@ -73,6 +74,9 @@ def _check_aware(as_of: datetime) -> datetime:
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         msg = "as_of must be timezone-aware (for example datetime.now(timezone.utc))"
         raise ValueError(msg)
+    problem = out_of_range(as_of)
+    if problem is not None:
+        raise ValueError(f"as_of {problem}")
     return as_of
 
 

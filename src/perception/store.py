@@ -764,14 +764,19 @@ class Ledger:
             if isinstance(key, str):
                 row = db.execute(_SELECT + " WHERE key = ?", (key,)).fetchone()
             ref = _as_ref(key) if row is None else None
-            if ref is not None:
+            if ref is not None and 0 <= ref < 2**63:
                 row = db.execute(_SELECT + " WHERE ref = ?", (ref,)).fetchone()
             return row
 
         row = _retry(attempt, self.path, None)
         if row is None:
             what = "short id" if _as_ref(key) is not None else "key"
-            raise UnknownFollowUpError(f"{self.path}: no follow-up with {what} {key!r}")
+            shown = (
+                repr(key)
+                if len(str(key)) <= 80
+                else f"{str(key)[:60]!r}... ({len(str(key))} characters)"
+            )
+            raise UnknownFollowUpError(f"{self.path}: no follow-up with {what} {shown}")
         return row
 
     def list(
@@ -1190,7 +1195,12 @@ def _as_ref(key: str | int) -> int | None:
     if isinstance(key, int) and not isinstance(key, bool):
         return key
     text = str(key).strip().removeprefix("#")
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= _REF_DIGITS else None
+
+
+#: The most digits a short id is read with: SQLite's integers have 64 bits, and a longer
+#: string of digits is a key that names nothing rather than an error.
+_REF_DIGITS = 18
 
 
 def _precheck(path: Path, *, create: bool) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from perception._moments import out_of_range
 from perception.errors import ValidationError
 from perception.io import load_accounts, merge_interactions, read_interactions_located
 from perception.model import Account
@@ -39,6 +40,9 @@ class AwareDateTime(click.ParamType):  # type: ignore[type-arg, unused-ignore]  
             self.fail(
                 f"{value!r} has no time zone; add 'Z' or an offset such as '+02:00'", param, ctx
             )
+        problem = out_of_range(parsed)
+        if problem is not None:
+            self.fail(problem, param, ctx)
         return parsed
 
 

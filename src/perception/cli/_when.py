@@ -14,6 +14,8 @@ from typing import Any, Final
 
 import click
 
+from perception._moments import EARLIEST_YEAR, LATEST_YEAR, out_of_range
+
 __all__ = ["WHEN", "When", "local_now", "parse_when", "start_of_day"]
 
 _WEEKDAYS: Final = (
@@ -96,12 +98,15 @@ def parse_when(text: str, now: datetime) -> datetime:
     if now.tzinfo is None or now.utcoffset() is None:
         msg = "now must be timezone-aware"
         raise ValueError(msg)
-    word = " ".join(text.strip().lower().split())
-    if word == "now":
-        return now
-    if word in _DAYS:
-        return _on(now.date() + timedelta(days=_DAYS[word]), now)
-    found = _weekday(word, now) or _offset(word, now)
+    try:
+        found = _parsed(text, now)
+    except OverflowError:  # an offset past the end of the calendar
+        found = None
+        problem: str | None = f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+    else:
+        problem = out_of_range(found) if found is not None else None
+    if problem is not None:
+        raise ValueError(f"{text!r}: {problem}")
     if found is not None:
         return found
     parsed = _iso(text.strip())
@@ -111,7 +116,20 @@ def parse_when(text: str, now: datetime) -> datetime:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         msg = f"{text!r} has no time zone; add 'Z' or an offset such as '+02:00'"
         raise ValueError(msg)
+    problem = out_of_range(parsed)
+    if problem is not None:
+        raise ValueError(f"{text!r}: {problem}")
     return parsed
+
+
+def _parsed(text: str, now: datetime) -> datetime | None:
+    """*text* in words (``now``, ``today``, a weekday, an offset), or ``None``."""
+    word = " ".join(text.strip().lower().split())
+    if word == "now":
+        return now
+    if word in _DAYS:
+        return _on(now.date() + timedelta(days=_DAYS[word]), now)
+    return _weekday(word, now) or _offset(word, now)
 
 
 class When(click.ParamType):  # type: ignore[type-arg, unused-ignore]  # generic in click >= 8.2 only
