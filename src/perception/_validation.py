@@ -17,6 +17,38 @@ R = TypeVar("R")
 #: What a record's ``_problems`` method yields: (field path, message).
 Issues = Iterator[tuple[str, str]]
 
+#: The most characters of a value a problem shows (a 5 MB id is not echoed whole).
+SHOWN = 80
+
+
+def shown(value: object) -> str:
+    """*value* as a problem shows it: its ``repr``, cut to :data:`SHOWN` characters with
+    its length when it is longer (``'xxxx…' (5,000,000 characters)``).
+
+    Every value a problem quotes goes through here, so no input, however long, is
+    echoed whole to the user.
+    """
+    if isinstance(value, str) and len(value) > SHOWN:
+        return f"{value[:SHOWN]!r}\u2026 ({len(value):,} characters)"
+    if isinstance(value, int) and value.bit_length() > 3 * SHOWN:  # repr may even refuse
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"a whole number of about {digits:,} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001  # a broken __repr__ must not hide the problem itself
+        return f"a {type(value).__name__}"
+    if len(text) > SHOWN:
+        return f"{text[:SHOWN]}\u2026 ({len(text):,} characters)"
+    return text
+
+
+def kind_and_value(value: object) -> str:
+    """The type and the value, for a message such as ``must be a list, not int 5``
+    (JSON's ``null`` is named as such)."""
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {shown(value)}"
+
 
 @functools.cache
 def _members_by_text(cls: type[E]) -> dict[str, E]:
@@ -65,7 +97,7 @@ def enum_issue(name: str, value: object, cls: type[enum.Enum]) -> Issues:
     """Yield a problem when *value* is not a member of *cls*."""
     if not isinstance(value, cls):
         allowed = ", ".join(repr(m.value) for m in cls)
-        yield name, f"must be one of {allowed}, not {value!r}"
+        yield name, f"must be one of {allowed}, not {shown(value)}"
 
 
 def aware_issue(name: str, value: object, *, optional: bool = True) -> Issues:
@@ -93,7 +125,7 @@ def number_issue(
         yield name, f"must be a number, not {type(value).__name__}"
         return
     if not math.isfinite(value):
-        yield name, f"must be finite, not {value!r}"
+        yield name, f"must be finite, not {shown(value)}"
     elif low is not None and value < low:
         yield name, f"must be >= {low:g}, not {value:g}"
     elif high is not None and value > high:
@@ -124,7 +156,8 @@ def unique_ids(name: str, records: Iterable[Any]) -> Issues:
         if not isinstance(rid, str):
             continue
         if rid in seen:
-            yield f"{name}[{index}].id", f"duplicate id {rid!r} (first at {name}[{seen[rid]}])"
+            message = f"duplicate id {shown(rid)} (first at {name}[{seen[rid]}])"
+            yield f"{name}[{index}].id", message
         else:
             seen[rid] = index
 
