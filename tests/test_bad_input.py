@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perception import ConfigError, ValidationError, assess_file
+from perception import Account, ConfigError, Customer, ValidationError, assess_file
 from perception._validation import shown
 from perception.cli import EXIT_INPUT, main
 from perception.config import Config, load_config
@@ -446,3 +446,65 @@ def test_a_problem_never_holds_more_than_a_thousand_characters_of_anything():
 )
 def test_values_are_shown_cut_to_eighty_characters(value, expected):
     assert shown(value) == expected
+
+
+# -- text no output can write ---------------------------------------------------------------
+
+_SURROGATE = "holds an unpaired surrogate '\\ud800' (not valid Unicode)"
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"customer": {"id": "a", "name": "x\ud800"}}, "customer.name"),
+        ({"customer": {"id": "\ud800", "name": "A"}}, "customer.id"),
+        ({**_ACME, "owner": "\ud800"}, "owner"),
+        ({**_ACME, "attributes": {"k": "\ud800"}}, "attributes['k']"),
+        ({**_ACME, "attributes": {"\ud800": 1}}, "attributes['\\ud800']"),
+        (
+            {"customer": {"id": "a", "name": "A", "glossary": {"t": "\ud800"}}},
+            "customer.glossary['t']",
+        ),
+        (
+            {
+                **_ACME,
+                "interactions": [
+                    {"id": "m", "at": "2026-03-01", "direction": "inbound", "text": "é\ud800"}
+                ],
+            },
+            "interactions[0].text",
+        ),
+        (
+            {**_ACME, "cases": [{"id": "c", "opened_at": "2026-03-01", "tags": ["\ud800"]}]},
+            "cases[0].tags[0]",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_with_its_field(tmp_path, data, path):
+    assert _load_problems(tmp_path, data) == {path: _SURROGATE}
+
+
+def test_a_lone_surrogate_fails_validate_not_every_output_after_it(cli, tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"customer":{"id":"a","name":"x\\ud800"}}\n', encoding="utf-8")
+    result = cli("validate", path)
+    assert result.exit_code == EXIT_INPUT
+    assert f"{path}:1 (customer 'a'): customer.name: {_SURROGATE}" in result.output
+    for fmt in ("csv", "markdown", "html", "jsonl"):
+        result = cli("assess", "--format", fmt, "--as-of", "2026-03-20", path)
+        assert result.exit_code == EXIT_INPUT, result.output
+        assert "customer.name" in result.output
+
+
+def test_a_surrogate_pair_is_one_character_and_welcome(tmp_path):
+    path = tmp_path / "emoji.jsonl"
+    path.write_text('{"customer":{"id":"a","name":"x\\ud83d\\ude00"}}\n', encoding="utf-8")
+    (account,) = load_accounts(path)
+    assert account.name == "x\U0001f600"
+
+
+def test_records_built_in_python_refuse_a_lone_surrogate_too():
+    with pytest.raises(ValidationError, match=r"name: holds an unpaired surrogate"):
+        Customer(id="a", name="x\udcff")
+    with pytest.raises(ValidationError, match=r"attributes: name '\\udcff' holds"):
+        Account(customer=Customer(id="a", name="A"), attributes={"\udcff": 1})

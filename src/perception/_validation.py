@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -48,6 +49,32 @@ def kind_and_value(value: object) -> str:
     if value is None:
         return "null"
     return f"{type(value).__name__} {shown(value)}"
+
+
+#: A code point that UTF-8 cannot encode: half of a UTF-16 pair, alone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unpaired_surrogate(text: str) -> str | None:
+    """The first surrogate code point of *text* (which no output can encode: JSON's
+    ``"\\ud800"`` decodes to one), or ``None``.  Cheap: ASCII text is not searched."""
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    return None if found is None else found.group()
+
+
+def surrogate_message(char: str) -> str:
+    """The problem of a string holding the surrogate *char*."""
+    return f"holds an unpaired surrogate {char!r} (not valid Unicode)"
+
+
+def surrogate_issue(name: str, value: object) -> Issues:
+    """Yield a problem when *value* is a string holding a surrogate code point."""
+    if isinstance(value, str):
+        char = unpaired_surrogate(value)
+        if char is not None:
+            yield name, surrogate_message(char)
 
 
 @functools.cache
@@ -146,6 +173,8 @@ def text_issue(name: str, value: object, *, required: bool = False) -> Issues:
         yield name, f"must be a string, not {type(value).__name__}"
     elif required and not value.strip():
         yield name, "must not be empty"
+    elif not value.isascii() and (char := unpaired_surrogate(value)) is not None:
+        yield name, surrogate_message(char)
 
 
 def unique_ids(name: str, records: Iterable[Any]) -> Issues:

@@ -50,6 +50,8 @@ from perception._validation import (
     enum_member,
     kind_and_value,
     shown,
+    surrogate_message,
+    unpaired_surrogate,
 )
 from perception.errors import Problem, ValidationError
 from perception.model import Account, Interaction
@@ -146,9 +148,22 @@ def _parse_date(value: Any, _: type) -> date:
 
 
 def _structure_attribute(value: Any, _: Any) -> model.AttributeValue:
-    if isinstance(value, (str, bool, int, float)):
+    if isinstance(value, str):
+        return _structure_str(value, str)
+    if isinstance(value, (bool, int, float)):
         return value
     raise TypeError(f"must be a string, a number or true/false, not {kind_and_value(value)}")
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    """A string, and only one every output can write: JSON's ``"\\ud800"`` decodes to a
+    lone surrogate, which no UTF-8 writer accepts, so it is refused here, where the field
+    is known, rather than when the first report is written."""
+    if not isinstance(value, str):
+        raise TypeError(f"must be a string, not {kind_and_value(value)}")
+    if not value.isascii() and (char := unpaired_surrogate(value)) is not None:
+        raise ValueError(surrogate_message(char))
+    return value
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
@@ -198,7 +213,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
-    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _strict(float, "a number"))

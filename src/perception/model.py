@@ -28,8 +28,11 @@ from perception._validation import (
     number_issue,
     raise_problems,
     shown,
+    surrogate_issue,
+    surrogate_message,
     text_issue,
     unique_ids,
+    unpaired_surrogate,
 )
 
 __all__ = [
@@ -300,8 +303,12 @@ class Customer:
         for term, definition in self.glossary.items():
             if not isinstance(term, str) or not term.strip():
                 yield "glossary", f"term {shown(term)} must be a non-empty string"
+            elif (char := unpaired_surrogate(term)) is not None:
+                yield "glossary", f"term {shown(term)} {surrogate_message(char)}"
             elif not isinstance(definition, str):
                 yield f"glossary.{term}", "definition must be a string"
+            else:
+                yield from surrogate_issue(f"glossary.{term}", definition)
 
     def stakeholder(self, stakeholder_id: str | None) -> Stakeholder | None:
         """The stakeholder with this id or email, or ``None``."""
@@ -372,6 +379,7 @@ class Expectation:
         yield from text_issue("id", self.id, required=True)
         yield from enum_issue("dimension", self.dimension, Dimension)
         yield from text_issue("description", self.description)
+        yield from text_issue("unit", self.unit)
         yield from enum_issue("kind", self.kind, ExpectationKind)
         if not isinstance(self.critical, bool):
             yield "critical", "must be true or false"
@@ -951,10 +959,14 @@ class Account:
         for key, value in self.attributes.items():
             if not isinstance(key, str) or not key.strip():
                 yield "attributes", f"name {shown(key)} must be a non-empty string"
+            elif (char := unpaired_surrogate(key)) is not None:
+                yield "attributes", f"name {shown(key)} {surrogate_message(char)}"
             elif not isinstance(value, (str, bool, int, float)):
                 yield f"attributes.{key}", "must be a string, a number or true/false"
             elif isinstance(value, float) and not math.isfinite(value):
                 yield f"attributes.{key}", f"must be finite, not {shown(value)}"
+            else:
+                yield from surrogate_issue(f"attributes.{key}", value)
         case_ids = {c.id for c in self.cases if isinstance(c, Case)}
         for index, message in enumerate(self.interactions):
             if (
