@@ -20,6 +20,7 @@ from perception.examples import SAMPLE_AS_OF, sample_path
 from perception.io import (
     MAX_CSV_CELL,
     decode_text,
+    iter_accounts,
     load_account,
     load_accounts,
     loads_json,
@@ -508,3 +509,35 @@ def test_records_built_in_python_refuse_a_lone_surrogate_too():
         Customer(id="a", name="x\udcff")
     with pytest.raises(ValidationError, match=r"attributes: name '\\udcff' holds"):
         Account(customer=Customer(id="a", name="A"), attributes={"\udcff": 1})
+
+
+# -- validate reports every line --------------------------------------------------------------
+
+
+def test_validate_reports_every_bad_line_of_a_jsonl_file(cli, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        b'{"customer": {"id": "a", "name": "A"}}\n'
+        b"{not json\n"
+        b'{"customer": {"id": "b"}}\n'
+        b"\xff\n"
+        b'{"customer": {"id": "a", "name": "again"}}\n'
+    )
+    expected = [
+        f"{path}:2: not valid JSON: Expecting property name enclosed in double quotes",
+        f"{path}:3 (customer 'b'): customer.name: required field is missing",
+        f"{path}:4: not UTF-8 text: byte 0xff at column 1",
+        (
+            f"{path}:5 (customer 'a'): customer.id: duplicate account id 'a' "
+            f"(first in {path}:1 (customer 'a'))"
+        ),
+    ]
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    assert _problems(info) == expected
+    result = cli("validate", path)
+    assert result.exit_code == EXIT_INPUT
+    assert result.output.splitlines()[1:] == [f"  {line}" for line in expected]
+    with pytest.raises(ValidationError) as info:  # the stream still stops at the first
+        list(iter_accounts(path))
+    assert _problems(info) == expected[:1]

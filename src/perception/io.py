@@ -520,9 +520,22 @@ def jsonl_lines(path: str | Path) -> Iterator[tuple[int, str]]:
     Each line is decoded as UTF-8 on its own; a line that is not raises a
     :class:`~perception.errors.ValidationError` naming the file and the line.
     """
+    for number, line in _jsonl_texts(path):
+        if isinstance(line, ValidationError):
+            raise line
+        yield number, line
+
+
+def _jsonl_texts(path: str | Path) -> Iterator[tuple[int, str | ValidationError]]:
+    """:func:`jsonl_lines`, with the error of a line that is not UTF-8 in the place of
+    its text, and the lines after it still read."""
     with Path(path).open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            line = decode_text(raw, str(path), line=number)
+            try:
+                line = decode_text(raw, str(path), line=number)
+            except ValidationError as exc:
+                yield number, exc
+                continue
             if line.strip():
                 yield number, line
 
@@ -542,12 +555,25 @@ def account_from_line(line: str, *, source: str) -> Account:
         raise exc.located(source + _label(data)) from None
 
 
-def _records(path: Path) -> Iterator[tuple[str, str, Any]]:
-    """Yield ``(source, field path, data)`` for each account record in the file."""
+#: One record of a file: ``(source, field path, data)``, or the error of a JSONL line that
+#: cannot be read (not UTF-8, not JSON), in its place, so that the lines after it are read.
+_Record = tuple[str, str, Any] | ValidationError
+
+
+def _records(path: Path) -> Iterator[_Record]:
+    """Yield ``(source, field path, data)`` for each account record in the file, or the
+    error of each JSONL line that cannot be read."""
     if path.suffix.lower() == ".jsonl":
-        for number, line in jsonl_lines(path):
+        for number, line in _jsonl_texts(path):
+            if isinstance(line, ValidationError):
+                yield line
+                continue
             source = f"{path}:{number}"
-            data = _parse_line(line, source)
+            try:
+                data = _parse_line(line, source)
+            except ValidationError as exc:
+                yield exc
+                continue
             yield source + _label(data), "", data
         return
     data = loads_json(decode_text(_read_bytes(path), str(path)), str(path))
@@ -586,7 +612,10 @@ def iter_accounts(path: str | Path) -> Iterator[Account]:
     invalid record raises (with every problem of that record); use
     :func:`load_accounts` to validate a whole file before using any of it.
     """
-    for source, field_path, data in _records(_open_path(path)):
+    for record in _records(_open_path(path)):
+        if isinstance(record, ValidationError):
+            raise record
+        source, field_path, data = record
         try:
             yield load_account(data, path=field_path)
         except ValidationError as exc:
@@ -599,7 +628,8 @@ def load_accounts(path: str | Path) -> list[Account]:
     Each record is validated; if any is invalid, one
     :class:`~perception.errors.ValidationError` lists every problem of every record
     (with file, record and field) and no account is returned.  Duplicate customer ids
-    are errors too.
+    are errors too, and so is each line of a JSONL file that is not JSON (the lines
+    after it are still checked).
     """
     accounts: list[Account] = []
     _validated(path, accounts.append)
@@ -628,7 +658,11 @@ def _validated(path: str | Path, take: Callable[[Account], None]) -> None:
     path = _open_path(path)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for source, field_path, data in _records(path):
+    for record in _records(path):
+        if isinstance(record, ValidationError):  # a JSONL line that is not JSON: the next
+            problems.extend(record.problems)  # lines are still checked
+            continue
+        source, field_path, data = record
         try:
             account = load_account(data, path=field_path)
         except ValidationError as exc:
