@@ -603,3 +603,24 @@ def test_times_out_of_range_are_named():
     for value in (1e20, -1e12, float("nan")):
         with pytest.raises(ValidationError, match=r"at: must be a time in the years 1 to 9999"):
             parse_time(value, "s", "at")
+
+
+def test_a_crm_cell_of_more_digits_than_python_converts_is_kept_as_text(tmp_path):
+    digits = "9" * 5000
+    path = tmp_path / "accounts.csv"
+    path.write_text(f"id,name,size\na,A,{digits}\n", encoding="utf-8")
+    (account,) = import_accounts_csv(path, columns={"attributes.size": "size"})
+    assert account.attributes["size"] == digits
+    assert _typed("12") == 12
+
+
+def test_crm_money_problems_name_the_arr_or_mrr_column(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("id,arr,mrr,currency\na,-5,nan,EUR\nb,5,6,EURO\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        import_accounts_csv(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:2: arr: must be >= 0, not -5",
+        f"{path}:2: mrr: must be finite, not nan",
+        f"{path}:3: currency: must be a three-letter ISO 4217 code such as 'EUR', not 'EURO'",
+    ]
