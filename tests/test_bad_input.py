@@ -11,13 +11,17 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perception import ConfigError, ValidationError, assess_file
+from perception import Account, ConfigError, Customer, ValidationError, assess_file
+from perception._validation import shown
 from perception.cli import EXIT_INPUT, main
 from perception.config import Config, load_config
+from perception.errors import Problem
 from perception.examples import SAMPLE_AS_OF, sample_path
 from perception.io import (
     MAX_CSV_CELL,
     decode_text,
+    iter_accounts,
+    load_account,
     load_accounts,
     loads_json,
     read_interactions_csv,
@@ -269,3 +273,271 @@ def test_an_option_table_given_a_string_is_named():
     config = Config.from_mapping({"options": {"communication": {"dimensions": "empathy"}}})
     with pytest.raises(ConfigError, match=r"options\.communication\.dimensions: must be a table"):
         config.validate(get_registry(get_plugin_manager(load_entrypoints=False)))
+
+
+# -- shapes named in the user's terms ----------------------------------------------------------
+
+_ACME = {"customer": {"id": "a", "name": "A"}}
+
+#: Words of Python's own errors, which must never reach the user in place of a message.
+_INTERNALS = (
+    "has no attribute",
+    "is not iterable",
+    "has no len()",
+    "not subscriptable",
+    "unhashable",
+    "NoneType",
+    "Traceback",
+)
+
+
+def _load_problems(tmp_path, data):
+    path = tmp_path / "shape.jsonl"
+    path.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    return {p.path: p.message for p in info.value.problems}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "expectations",
+        "deliverables",
+        "interactions",
+        "feedback",
+        "cases",
+        "usage",
+    ],
+)
+@pytest.mark.parametrize(
+    ("value", "shown"), [(5, "int 5"), (None, "null"), ("x", "str 'x'"), ([1], "list [1]")]
+)
+def test_a_nested_record_that_is_not_an_object_is_named(tmp_path, field, value, shown):
+    found = _load_problems(tmp_path, {**_ACME, field: [value]})
+    assert found == {f"{field}[0]": f"must be an object, not {shown}"}
+
+
+def test_a_record_of_required_fields_names_them_when_it_is_not_an_object(tmp_path):
+    found = _load_problems(tmp_path, {**_ACME, "arr": 5, "mrr": "12"})
+    assert found == {
+        "arr": "must be an object (amount and currency), not int 5",
+        "mrr": "must be an object (amount and currency), not str '12'",
+    }
+    stakeholders = {"customer": {"id": "a", "name": "A", "stakeholders": [5]}}
+    assert _load_problems(tmp_path, stakeholders) == {
+        "customer.stakeholders[0]": "must be an object, not int 5"
+    }
+    assert _load_problems(tmp_path, {"customer": 5}) == {"customer": "must be an object, not int 5"}
+
+
+@pytest.mark.parametrize(
+    ("scale", "path", "message"),
+    [
+        (5, "scale", "must be a list of two numbers, not int 5"),
+        ("15", "scale", "must be a list of two numbers, not str '15'"),
+        ([1, 5, 9], "scale", "must be a list of two numbers, not list [1, 5, 9]"),
+        ({"low": 1}, "scale", "must be a list of two numbers, not dict {'low': 1}"),
+        ([1, "5"], "scale[1]", "must be a number, not str '5'"),
+    ],
+)
+def test_a_scale_is_a_list_of_two_numbers_never_a_string_taken_apart(
+    tmp_path, scale, path, message
+):
+    feedback = {"id": "f", "at": "2026-03-01", "kind": "csat", "value": 4, "scale": scale}
+    expectation = {"id": "e", "dimension": "reliability", "scale": scale}
+    found = _load_problems(tmp_path, {**_ACME, "feedback": [feedback]})
+    assert found == {f"feedback[0].{path}": message}
+    found = _load_problems(tmp_path, {**_ACME, "expectations": [expectation]})
+    assert found == {f"expectations[0].{path}": message}
+
+
+def _paths(data, prefix=()):
+    """Every path into *data* (keys and indexes), the empty one first."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _paths(value, (*prefix, index))
+
+
+_RICH = {
+    "customer": {
+        "id": "acme",
+        "name": "Acme",
+        "stakeholders": [{"id": "d", "name": "Dana"}],
+        "glossary": {"SLA": "service level agreement"},
+    },
+    "expectations": [{"id": "e1", "dimension": "reliability", "scale": [1, 5], "adequate": 3}],
+    "deliverables": [{"id": "d1", "expectation": "e1", "delivered_at": "2026-03-02"}],
+    "interactions": [{"id": "m1", "at": "2026-03-02T10:00:00Z", "direction": "inbound"}],
+    "feedback": [{"id": "f1", "at": "2026-03-03", "kind": "csat", "value": 4, "scale": [1, 5]}],
+    "cases": [{"id": "c1", "opened_at": "2026-03-01", "tags": ["x"]}],
+    "usage": [{"metric": "logins", "at": "2026-03-01", "value": 3}],
+    "arr": {"amount": 100, "currency": "EUR"},
+    "renewal": "2026-09-30",
+    "attributes": {"region": "north"},
+}
+_RICH_PATHS = list(_paths(_RICH))[1:]
+
+_hostile = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+_hostile = (
+    _hostile
+    | st.lists(_hostile, max_size=3)
+    | st.dictionaries(st.text(max_size=3), _hostile, max_size=2)
+)
+
+
+def _replaced(data, path, value):
+    data = json.loads(json.dumps(data))
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_RICH_PATHS), _hostile)
+def test_any_value_of_any_type_anywhere_loads_or_is_named_in_the_users_terms(path, value):
+    data = _replaced(_RICH, path, value)
+    try:
+        load_account(data)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            assert not any(word in problem.message for word in _INTERNALS), problem
+
+
+# -- long values are cut ---------------------------------------------------------------------
+
+
+def test_a_huge_value_is_cut_in_the_error_with_its_length(cli, tmp_path):
+    huge = "x" * 5_000_000
+    path = tmp_path / "huge.jsonl"
+    path.write_text(json.dumps({"customer": {"id": huge}, "renewal": huge}) + "\n")
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    text = str(info.value)
+    assert len(text) < 1_000
+    assert "(5,000,000 characters)" in text
+    assert "customer.name: required field is missing" in text
+    result = cli("validate", path)
+    assert result.exit_code == EXIT_INPUT
+    assert len(result.output) < 1_000
+
+
+def test_a_problem_never_holds_more_than_a_thousand_characters_of_anything():
+    problem = Problem(path="p" * 5000, message="m" * 5000, source="s" * 5000)
+    for text in (problem.path, problem.message, problem.source):
+        assert len(text) < 1_100
+        assert text.endswith("(5,000 characters)")
+    assert Problem(path="a", message="short").message == "short"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("abc", "'abc'"),
+        ("y" * 100, f"'{'y' * 80}'\u2026 (100 characters)"),
+        pytest.param(10**5000, "a whole number of about 5,001 digits", id="huge-int"),
+        (None, "None"),
+    ],
+)
+def test_values_are_shown_cut_to_eighty_characters(value, expected):
+    assert shown(value) == expected
+
+
+# -- text no output can write ---------------------------------------------------------------
+
+_SURROGATE = "holds an unpaired surrogate '\\ud800' (not valid Unicode)"
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"customer": {"id": "a", "name": "x\ud800"}}, "customer.name"),
+        ({"customer": {"id": "\ud800", "name": "A"}}, "customer.id"),
+        ({**_ACME, "owner": "\ud800"}, "owner"),
+        ({**_ACME, "attributes": {"k": "\ud800"}}, "attributes['k']"),
+        ({**_ACME, "attributes": {"\ud800": 1}}, "attributes['\\ud800']"),
+        (
+            {"customer": {"id": "a", "name": "A", "glossary": {"t": "\ud800"}}},
+            "customer.glossary['t']",
+        ),
+        (
+            {
+                **_ACME,
+                "interactions": [
+                    {"id": "m", "at": "2026-03-01", "direction": "inbound", "text": "é\ud800"}
+                ],
+            },
+            "interactions[0].text",
+        ),
+        (
+            {**_ACME, "cases": [{"id": "c", "opened_at": "2026-03-01", "tags": ["\ud800"]}]},
+            "cases[0].tags[0]",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_with_its_field(tmp_path, data, path):
+    assert _load_problems(tmp_path, data) == {path: _SURROGATE}
+
+
+def test_a_lone_surrogate_fails_validate_not_every_output_after_it(cli, tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"customer":{"id":"a","name":"x\\ud800"}}\n', encoding="utf-8")
+    result = cli("validate", path)
+    assert result.exit_code == EXIT_INPUT
+    assert f"{path}:1 (customer 'a'): customer.name: {_SURROGATE}" in result.output
+    for fmt in ("csv", "markdown", "html", "jsonl"):
+        result = cli("assess", "--format", fmt, "--as-of", "2026-03-20", path)
+        assert result.exit_code == EXIT_INPUT, result.output
+        assert "customer.name" in result.output
+
+
+def test_a_surrogate_pair_is_one_character_and_welcome(tmp_path):
+    path = tmp_path / "emoji.jsonl"
+    path.write_text('{"customer":{"id":"a","name":"x\\ud83d\\ude00"}}\n', encoding="utf-8")
+    (account,) = load_accounts(path)
+    assert account.name == "x\U0001f600"
+
+
+def test_records_built_in_python_refuse_a_lone_surrogate_too():
+    with pytest.raises(ValidationError, match=r"name: holds an unpaired surrogate"):
+        Customer(id="a", name="x\udcff")
+    with pytest.raises(ValidationError, match=r"attributes: name '\\udcff' holds"):
+        Account(customer=Customer(id="a", name="A"), attributes={"\udcff": 1})
+
+
+# -- validate reports every line --------------------------------------------------------------
+
+
+def test_validate_reports_every_bad_line_of_a_jsonl_file(cli, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        b'{"customer": {"id": "a", "name": "A"}}\n'
+        b"{not json\n"
+        b'{"customer": {"id": "b"}}\n'
+        b"\xff\n"
+        b'{"customer": {"id": "a", "name": "again"}}\n'
+    )
+    expected = [
+        f"{path}:2: not valid JSON: Expecting property name enclosed in double quotes",
+        f"{path}:3 (customer 'b'): customer.name: required field is missing",
+        f"{path}:4: not UTF-8 text: byte 0xff at column 1",
+        (
+            f"{path}:5 (customer 'a'): customer.id: duplicate account id 'a' "
+            f"(first in {path}:1 (customer 'a'))"
+        ),
+    ]
+    with pytest.raises(ValidationError) as info:
+        load_accounts(path)
+    assert _problems(info) == expected
+    result = cli("validate", path)
+    assert result.exit_code == EXIT_INPUT
+    assert result.output.splitlines()[1:] == [f"  {line}" for line in expected]
+    with pytest.raises(ValidationError) as info:  # the stream still stops at the first
+        list(iter_accounts(path))
+    assert _problems(info) == expected[:1]

@@ -19,7 +19,7 @@ from perception.importers import import_accounts_csv, import_email, import_zende
 from perception.importers._common import html_text, parse_time
 from perception.importers.crm import _typed
 from perception.importers.mail import _message_ids
-from perception.io import iter_accounts
+from perception.io import dump_account, iter_accounts
 
 DATA = Path(__file__).parent / "data" / "import"
 AS_OF = datetime(2026, 3, 20, 9, tzinfo=timezone.utc)
@@ -438,3 +438,189 @@ def test_import_email_needs_a_team_domain():
     result = _run("email", DATA / "escalation.eml")
     assert result.exit_code == 2
     assert "--team-domain" in result.output
+
+
+# -- hostile exports --------------------------------------------------------------------------
+
+
+def _zendesk(tmp_path, data, name="export.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _one_ticket(**fields):
+    ticket = {"id": 1, "organization_id": 1, "created_at": "2026-01-01T00:00:00Z", **fields}
+    return {"tickets": [ticket]}
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "path", "message"),
+    [
+        (_one_ticket(tags=5), "tickets[0]", "tags", "must be a list, not int 5"),
+        (_one_ticket(tags=[1]), "tickets[0]", "tags[0]", "must be a string, not int 1"),
+        (_one_ticket(via="email"), "tickets[0]", "via", "must be an object, not str 'email'"),
+        (_one_ticket(comments=5), "tickets[0]", "comments", "must be a list, not int 5"),
+        (
+            _one_ticket(comments=[{"id": 1, "body": 5, "created_at": "2026-01-01"}]),
+            "tickets[0]",
+            "comments[0].body",
+            "must be a string, not int 5",
+        ),
+        (_one_ticket(id=[1]), "tickets[0]", "id", "must be a number or a string, not list [1]"),
+        (_one_ticket(subject={}), "tickets[0]", "subject", "must be a string, not dict {}"),
+        (
+            _one_ticket(created_at=1e20),
+            "tickets[0]",
+            "created_at",
+            "must be a time in the years 1 to 9999, not 1e+20 seconds since 1970",
+        ),
+        (
+            _one_ticket(created_at=-1e12),
+            "tickets[0]",
+            "created_at",
+            "must be a time in the years 1 to 9999, not -1000000000000.0 seconds since 1970",
+        ),
+        (
+            _one_ticket(id="\ud800"),
+            "tickets[0]",
+            "id",
+            "holds an unpaired surrogate '\\ud800' (not valid Unicode)",
+        ),
+        ({**_one_ticket(), "users": 5}, "", "users", "must be a list, not int 5"),
+        (
+            {**_one_ticket(requester_id=2), "users": [{"id": 2, "name": "A", "user_fields": 5}]},
+            " users[0]",
+            "user_fields",
+            "must be an object, not int 5",
+        ),
+        (
+            {**_one_ticket(), "organizations": [{"id": 1, "name": "x\udc00"}]},
+            " organizations[0]",
+            "name",
+            "holds an unpaired surrogate '\\udc00' (not valid Unicode)",
+        ),
+    ],
+)
+def test_zendesk_fields_of_the_wrong_type_are_named(tmp_path, data, where, path, message):
+    export = _zendesk(tmp_path, data)
+    with pytest.raises(ValidationError) as info:
+        import_zendesk([export], notice=lambda _: None)
+    source = f"{export} {where}" if where.startswith("t") else f"{export}{where}"
+    assert [(p.source, p.path, p.message) for p in info.value.problems] == [(source, path, message)]
+    result = _run("zendesk", export)
+    assert result.exit_code == 2
+    assert f"{path}: {message}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_zendesk_reports_every_problem_of_every_ticket(tmp_path):
+    data = {
+        "tickets": [
+            {"id": 1, "organization_id": 1, "created_at": 5, "tags": 5, "via": 1},
+            {"id": 2, "organization_id": 1, "comments": [7, {"id": 3, "created_at": "no"}]},
+        ]
+    }
+    export = _zendesk(tmp_path, data)
+    with pytest.raises(ValidationError) as info:
+        import_zendesk([export], notice=lambda _: None)
+    assert [(p.source, p.path) for p in info.value.problems] == [
+        (f"{export} tickets[0]", "tags"),
+        (f"{export} tickets[0]", "via"),
+        (f"{export} tickets[1]", "created_at"),
+        (f"{export} tickets[1]", "comments[0]"),
+        (f"{export} tickets[1]", "comments[1].created_at"),
+    ]
+
+
+def test_zendesk_duplicate_tickets_and_comments_are_named_with_the_first(tmp_path):
+    comment = {"id": 7, "body": "hello", "created_at": "2026-01-01T00:00:00Z"}
+    ticket = {"id": 1, "organization_id": 1, "created_at": "2026-01-01T00:00:00Z"}
+    export = _zendesk(tmp_path, {"tickets": [ticket, {**ticket, "comments": [comment, comment]}]})
+    with pytest.raises(ValidationError) as info:
+        import_zendesk([export], notice=lambda _: None)
+    assert [str(p) for p in info.value.problems] == [
+        f"{export} tickets[1]: id: duplicate ticket id '1' (first at {export} tickets[0])",
+        (
+            f"{export} tickets[1]: comments[1].id: duplicate comment id '7' "
+            f"(first at {export} tickets[1] comments[0])"
+        ),
+    ]
+
+
+_ZENDESK = json.loads((DATA / "zendesk-tickets.json").read_text(encoding="utf-8"))
+
+
+def _json_paths(data, prefix=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*prefix, key)
+            yield from _json_paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data[:2]):
+            yield (*prefix, index)
+            yield from _json_paths(value, (*prefix, index))
+
+
+_ZENDESK_PATHS = list(_json_paths(_ZENDESK))
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=6)
+    | st.sampled_from(["\ud800", "x\udfff", "2026-13-45", "9999-12-31T23:59:59Z", "deleted"])
+)
+_values = _scalars | st.lists(_scalars, max_size=3) | st.dictionaries(st.text(max_size=4), _scalars)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_ZENDESK_PATHS), _values), min_size=1, max_size=3))
+def test_a_type_mutated_zendesk_export_imports_or_is_refused_cleanly(tmp_path_factory, changes):
+    data = json.loads(json.dumps(_ZENDESK))
+    for path, value in changes:
+        target = data
+        try:
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+        except (KeyError, IndexError, TypeError):  # an earlier change removed the place
+            continue
+    export = tmp_path_factory.mktemp("zendesk") / "export.json"
+    export.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        accounts = import_zendesk([export], notice=lambda _: None)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            assert problem.source.startswith(str(export))
+            str(problem).encode("utf-8")  # every message can be written
+    else:  # what is imported can be written
+        for account in accounts:
+            json.dumps(dump_account(account), ensure_ascii=False).encode("utf-8")
+
+
+def test_times_out_of_range_are_named():
+    for value in (1e20, -1e12, float("nan")):
+        with pytest.raises(ValidationError, match=r"at: must be a time in the years 1 to 9999"):
+            parse_time(value, "s", "at")
+
+
+def test_a_crm_cell_of_more_digits_than_python_converts_is_kept_as_text(tmp_path):
+    digits = "9" * 5000
+    path = tmp_path / "accounts.csv"
+    path.write_text(f"id,name,size\na,A,{digits}\n", encoding="utf-8")
+    (account,) = import_accounts_csv(path, columns={"attributes.size": "size"})
+    assert account.attributes["size"] == digits
+    assert _typed("12") == 12
+
+
+def test_crm_money_problems_name_the_arr_or_mrr_column(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("id,arr,mrr,currency\na,-5,nan,EUR\nb,5,6,EURO\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        import_accounts_csv(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:2: arr: must be >= 0, not -5",
+        f"{path}:2: mrr: must be finite, not nan",
+        f"{path}:3: currency: must be a three-letter ISO 4217 code such as 'EUR', not 'EURO'",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -16,6 +17,64 @@ R = TypeVar("R")
 
 #: What a record's ``_problems`` method yields: (field path, message).
 Issues = Iterator[tuple[str, str]]
+
+#: The most characters of a value a problem shows (a 5 MB id is not echoed whole).
+SHOWN = 80
+
+
+def shown(value: object) -> str:
+    """*value* as a problem shows it: its ``repr``, cut to :data:`SHOWN` characters with
+    its length when it is longer (``'xxxx…' (5,000,000 characters)``).
+
+    Every value a problem quotes goes through here, so no input, however long, is
+    echoed whole to the user.
+    """
+    if isinstance(value, str) and len(value) > SHOWN:
+        return f"{value[:SHOWN]!r}\u2026 ({len(value):,} characters)"
+    if isinstance(value, int) and value.bit_length() > 3 * SHOWN:  # repr may even refuse
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"a whole number of about {digits:,} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001  # a broken __repr__ must not hide the problem itself
+        return f"a {type(value).__name__}"
+    if len(text) > SHOWN:
+        return f"{text[:SHOWN]}\u2026 ({len(text):,} characters)"
+    return text
+
+
+def kind_and_value(value: object) -> str:
+    """The type and the value, for a message such as ``must be a list, not int 5``
+    (JSON's ``null`` is named as such)."""
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {shown(value)}"
+
+
+#: A code point that UTF-8 cannot encode: half of a UTF-16 pair, alone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unpaired_surrogate(text: str) -> str | None:
+    """The first surrogate code point of *text* (which no output can encode: JSON's
+    ``"\\ud800"`` decodes to one), or ``None``.  Cheap: ASCII text is not searched."""
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    return None if found is None else found.group()
+
+
+def surrogate_message(char: str) -> str:
+    """The problem of a string holding the surrogate *char*."""
+    return f"holds an unpaired surrogate {char!r} (not valid Unicode)"
+
+
+def surrogate_issue(name: str, value: object) -> Issues:
+    """Yield a problem when *value* is a string holding a surrogate code point."""
+    if isinstance(value, str):
+        char = unpaired_surrogate(value)
+        if char is not None:
+            yield name, surrogate_message(char)
 
 
 @functools.cache
@@ -65,7 +124,7 @@ def enum_issue(name: str, value: object, cls: type[enum.Enum]) -> Issues:
     """Yield a problem when *value* is not a member of *cls*."""
     if not isinstance(value, cls):
         allowed = ", ".join(repr(m.value) for m in cls)
-        yield name, f"must be one of {allowed}, not {value!r}"
+        yield name, f"must be one of {allowed}, not {shown(value)}"
 
 
 def aware_issue(name: str, value: object, *, optional: bool = True) -> Issues:
@@ -93,7 +152,7 @@ def number_issue(
         yield name, f"must be a number, not {type(value).__name__}"
         return
     if not math.isfinite(value):
-        yield name, f"must be finite, not {value!r}"
+        yield name, f"must be finite, not {shown(value)}"
     elif low is not None and value < low:
         yield name, f"must be >= {low:g}, not {value:g}"
     elif high is not None and value > high:
@@ -114,6 +173,8 @@ def text_issue(name: str, value: object, *, required: bool = False) -> Issues:
         yield name, f"must be a string, not {type(value).__name__}"
     elif required and not value.strip():
         yield name, "must not be empty"
+    elif not value.isascii() and (char := unpaired_surrogate(value)) is not None:
+        yield name, surrogate_message(char)
 
 
 def unique_ids(name: str, records: Iterable[Any]) -> Issues:
@@ -124,7 +185,8 @@ def unique_ids(name: str, records: Iterable[Any]) -> Issues:
         if not isinstance(rid, str):
             continue
         if rid in seen:
-            yield f"{name}[{index}].id", f"duplicate id {rid!r} (first at {name}[{seen[rid]}])"
+            message = f"duplicate id {shown(rid)} (first at {name}[{seen[rid]}])"
+            yield f"{name}[{index}].id", message
         else:
             seen[rid] = index
 

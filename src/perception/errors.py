@@ -28,6 +28,18 @@ class PerceptionError(Exception):
     """Base class of every error raised by perception."""
 
 
+#: The most characters of a problem's path, message or source shown; beyond, they are cut.
+#: Values are shortened where they are quoted (``perception._validation.shown``); this
+#: bound keeps any other way a long input could reach a message off the user's screen.
+_LONGEST = 1_000
+
+
+def _bounded(text: str) -> str:
+    if not isinstance(text, str) or len(text) <= _LONGEST:
+        return text
+    return f"{text[:_LONGEST]}\u2026 ({len(text):,} characters)"
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One thing wrong with an input.
@@ -37,11 +49,14 @@ class Problem:
             empty for the record as a whole.
         message: what is wrong, in words (``must be <= desired (8.0)``).
         source: the file (and line or record) the value came from, if any.
+
+    Each is cut to its first thousand characters, with its length, when longer: a problem
+    never echoes a huge input back whole.
     """
 
-    path: str
-    message: str
-    source: str = ""
+    path: str = attrs.field(converter=_bounded)
+    message: str = attrs.field(converter=_bounded)
+    source: str = attrs.field(default="", converter=_bounded)
 
     def prefixed(self, prefix: str) -> Problem:
         """Return this problem with *prefix* put in front of its path."""

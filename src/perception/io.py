@@ -46,7 +46,13 @@ from cattrs.errors import (
 )
 
 from perception import model, outcome
-from perception._validation import enum_member
+from perception._validation import (
+    enum_member,
+    kind_and_value,
+    shown,
+    surrogate_message,
+    unpaired_surrogate,
+)
 from perception.errors import Problem, ValidationError
 from perception.model import Account, Interaction
 from perception.outcome import FollowUpPlan, MessageReport, PerceivedOutcome
@@ -106,7 +112,7 @@ def _parse_datetime(value: Any, _: type) -> datetime | date:
             try:
                 return date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"must be a valid date, not {value!r}") from None
+                raise ValueError(f"must be a valid date, not {shown(value)}") from None
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         try:
@@ -114,15 +120,15 @@ def _parse_datetime(value: Any, _: type) -> datetime | date:
         except ValueError:
             msg = (
                 "must be an ISO 8601 date-time such as '2026-03-01T09:30:00Z' or a date "
-                f"such as '2026-03-01', not {value!r}"
+                f"such as '2026-03-01', not {shown(value)}"
             )
             raise ValueError(msg) from None
     else:
-        raise TypeError(f"must be an ISO 8601 date-time string, not {type(value).__name__}")
+        raise TypeError(f"must be an ISO 8601 date-time string, not {kind_and_value(value)}")
     # A date-time without an offset is refused: a date alone is a whole day, but a time
     # without a zone would be a guess.
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        msg = f"must be timezone-aware (add 'Z' or an offset such as '+02:00'): {value!r}"
+        msg = f"must be timezone-aware (add 'Z' or an offset such as '+02:00'): {shown(value)}"
         raise ValueError(msg)
     return parsed
 
@@ -132,25 +138,39 @@ def _parse_date(value: Any, _: type) -> date:
         return value
     if not isinstance(value, str):
         raise TypeError(
-            f"must be an ISO 8601 date string such as '2026-09-30', not {type(value).__name__}"
+            f"must be an ISO 8601 date string such as '2026-09-30', not {kind_and_value(value)}"
         )
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"must be an ISO 8601 date such as '2026-09-30', not {value!r}") from None
+        message = f"must be an ISO 8601 date such as '2026-09-30', not {shown(value)}"
+        raise ValueError(message) from None
 
 
 def _structure_attribute(value: Any, _: Any) -> model.AttributeValue:
-    if isinstance(value, (str, bool, int, float)):
+    if isinstance(value, str):
+        return _structure_str(value, str)
+    if isinstance(value, (bool, int, float)):
         return value
-    raise TypeError(f"must be a string, a number or true/false, not {type(value).__name__}")
+    raise TypeError(f"must be a string, a number or true/false, not {kind_and_value(value)}")
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    """A string, and only one every output can write: JSON's ``"\\ud800"`` decodes to a
+    lone surrogate, which no UTF-8 writer accepts, so it is refused here, where the field
+    is known, rather than when the first report is written."""
+    if not isinstance(value, str):
+        raise TypeError(f"must be a string, not {kind_and_value(value)}")
+    if not value.isascii() and (char := unpaired_surrogate(value)) is not None:
+        raise ValueError(surrogate_message(char))
+    return value
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     member = enum_member(cls, value)
     if member is None:
         allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValueError(f"must be one of {allowed} (in any case), not {value!r}")
+        raise ValueError(f"must be one of {allowed} (in any case), not {shown(value)}")
     return member
 
 
@@ -163,7 +183,7 @@ def _strict(kind: type[T], name: str) -> Any:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)  # type: ignore[return-value]  # int is a valid float
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise TypeError(f"must be {name}, not {type(value).__name__} {value!r}")
+            raise TypeError(f"must be {name}, not {kind_and_value(value)}")
         return value
 
     return structure
@@ -193,15 +213,78 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
-    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook_factory(_is_homogeneous_sequence, _sequence_hook(conv))
     # A pair such as a rating scale is a JSON array, not a Python tuple.
     conv.register_unstructure_hook_func(_is_pair, list)
+    conv.register_structure_hook_factory(_is_pair, _pair_hook(conv))
     conv.register_structure_hook_factory(_is_mapping, _mapping_hook(conv))
+    conv.register_structure_hook_factory(attrs.has, _record_hook(conv))
     return conv
+
+
+def not_an_object(cls: type, value: Any) -> str:
+    """The problem of *value* where a *cls* record (a JSON object) belongs; a record whose
+    every field is required names them (``must be an object (amount and currency)``)."""
+    fields = attrs.fields(cls)
+    names = [f.name for f in fields]
+    if len(names) > 1 and all(f.default is attrs.NOTHING for f in fields):
+        listed = f" ({', '.join(names[:-1])} and {names[-1]})"
+    else:
+        listed = ""
+    return f"must be an object{listed}, not {kind_and_value(value)}"
+
+
+def _record_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure a record from an object, refusing anything else with a message of the
+    user's terms (cattrs would look up keys in a number and fail in Python's words)."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        build = conv.gen_structure_attrs_fromdict(cls)
+
+        def structure(value: Any, kind: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise TypeError(not_an_object(cls, value))
+            return build(value, kind)
+
+        return structure
+
+    return factory
+
+
+#: How a pair's items are named in its message: ``a list of two numbers``.
+_PLURALS: Mapping[Any, str] = {float: "numbers", int: "whole numbers", str: "strings"}
+
+
+def _pair_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure a pair (``tuple[X, X]``) from a list of two, refusing a string (which
+    would otherwise be taken apart into characters) and anything else of another length."""
+
+    def factory(kind: Any) -> Callable[[Any, Any], Any]:
+        item_types = typing.get_args(kind)
+        noun = _PLURALS.get(item_types[0], "items")
+
+        def structure(value: Any, _: Any) -> Any:
+            if not isinstance(value, (list, tuple)) or len(value) != 2:
+                raise TypeError(f"must be a list of two {noun}, not {kind_and_value(value)}")
+            items, errors = [], []
+            for index, (item, item_type) in enumerate(zip(value, item_types, strict=True)):
+                try:
+                    items.append(conv.structure(item, item_type))
+                except Exception as exc:  # noqa: BLE001  # collected, then raised together
+                    note = IterableValidationNote(f"@ index {index}", index, item_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]  # as below
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
+            return tuple(items)
+
+        return structure
+
+    return factory
 
 
 def _is_pair(kind: Any) -> bool:
@@ -227,7 +310,7 @@ def _mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any]
 
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, Mapping):
-                raise TypeError(f"must be a table, not {type(value).__name__} {_short(value)}")
+                raise TypeError(f"must be a table, not {kind_and_value(value)}")
             result, errors = {}, []
             for key, item in value.items():
                 try:
@@ -264,7 +347,7 @@ def _sequence_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any
 
         def structure(value: Any, _: Any) -> Any:
             if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
-                raise TypeError(f"must be a list, not {type(value).__name__} {_short(value)}")
+                raise TypeError(f"must be a list, not {kind_and_value(value)}")
             items, errors = [], []
             for index, item in enumerate(value):
                 try:
@@ -280,11 +363,6 @@ def _sequence_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any
         return structure
 
     return factory
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "\u2026"
 
 
 #: The converter used by this module.
@@ -310,7 +388,7 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
                     found.extend(
                         problems_from(
                             sub,
-                            f"{path}[{note.index!r}]"
+                            f"{path}[{shown(note.index)}]"
                             if isinstance(note.index, str)
                             else f"{path}[{note.index}]",
                         )
@@ -336,7 +414,7 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
 def structure(data: Any, cls: type[T], *, path: str = "") -> T:
     """Build a *cls* record from JSON-like *data*, or raise one error with every problem."""
     if attrs.has(cls) and not isinstance(data, Mapping):
-        problem = Problem(path=path, message=f"must be an object, not {type(data).__name__}")
+        problem = Problem(path=path, message=not_an_object(cls, data))
         raise ValidationError([problem], summary=f"invalid {cls.__name__}")
     try:
         return converter.structure(data, cls)
@@ -353,7 +431,7 @@ def _label(data: Any) -> str:
     if isinstance(data, Mapping):
         customer = data.get("customer")
         if isinstance(customer, Mapping) and isinstance(customer.get("id"), str):
-            return f" (customer {customer['id']!r})"
+            return f" (customer {shown(customer['id'])})"
     return ""
 
 
@@ -403,7 +481,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                msg = f"the key {key!r} appears twice in one object"
+                msg = f"the key {shown(key)} appears twice in one object"
                 raise _DuplicateKeyError(msg)
             seen.add(key)
     return result
@@ -442,9 +520,22 @@ def jsonl_lines(path: str | Path) -> Iterator[tuple[int, str]]:
     Each line is decoded as UTF-8 on its own; a line that is not raises a
     :class:`~perception.errors.ValidationError` naming the file and the line.
     """
+    for number, line in _jsonl_texts(path):
+        if isinstance(line, ValidationError):
+            raise line
+        yield number, line
+
+
+def _jsonl_texts(path: str | Path) -> Iterator[tuple[int, str | ValidationError]]:
+    """:func:`jsonl_lines`, with the error of a line that is not UTF-8 in the place of
+    its text, and the lines after it still read."""
     with Path(path).open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            line = decode_text(raw, str(path), line=number)
+            try:
+                line = decode_text(raw, str(path), line=number)
+            except ValidationError as exc:
+                yield number, exc
+                continue
             if line.strip():
                 yield number, line
 
@@ -464,12 +555,25 @@ def account_from_line(line: str, *, source: str) -> Account:
         raise exc.located(source + _label(data)) from None
 
 
-def _records(path: Path) -> Iterator[tuple[str, str, Any]]:
-    """Yield ``(source, field path, data)`` for each account record in the file."""
+#: One record of a file: ``(source, field path, data)``, or the error of a JSONL line that
+#: cannot be read (not UTF-8, not JSON), in its place, so that the lines after it are read.
+_Record = tuple[str, str, Any] | ValidationError
+
+
+def _records(path: Path) -> Iterator[_Record]:
+    """Yield ``(source, field path, data)`` for each account record in the file, or the
+    error of each JSONL line that cannot be read."""
     if path.suffix.lower() == ".jsonl":
-        for number, line in jsonl_lines(path):
+        for number, line in _jsonl_texts(path):
+            if isinstance(line, ValidationError):
+                yield line
+                continue
             source = f"{path}:{number}"
-            data = _parse_line(line, source)
+            try:
+                data = _parse_line(line, source)
+            except ValidationError as exc:
+                yield exc
+                continue
             yield source + _label(data), "", data
         return
     data = loads_json(decode_text(_read_bytes(path), str(path)), str(path))
@@ -508,7 +612,10 @@ def iter_accounts(path: str | Path) -> Iterator[Account]:
     invalid record raises (with every problem of that record); use
     :func:`load_accounts` to validate a whole file before using any of it.
     """
-    for source, field_path, data in _records(_open_path(path)):
+    for record in _records(_open_path(path)):
+        if isinstance(record, ValidationError):
+            raise record
+        source, field_path, data = record
         try:
             yield load_account(data, path=field_path)
         except ValidationError as exc:
@@ -521,7 +628,8 @@ def load_accounts(path: str | Path) -> list[Account]:
     Each record is validated; if any is invalid, one
     :class:`~perception.errors.ValidationError` lists every problem of every record
     (with file, record and field) and no account is returned.  Duplicate customer ids
-    are errors too.
+    are errors too, and so is each line of a JSONL file that is not JSON (the lines
+    after it are still checked).
     """
     accounts: list[Account] = []
     _validated(path, accounts.append)
@@ -550,19 +658,20 @@ def _validated(path: str | Path, take: Callable[[Account], None]) -> None:
     path = _open_path(path)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for source, field_path, data in _records(path):
+    for record in _records(path):
+        if isinstance(record, ValidationError):  # a JSONL line that is not JSON: the next
+            problems.extend(record.problems)  # lines are still checked
+            continue
+        source, field_path, data = record
         try:
             account = load_account(data, path=field_path)
         except ValidationError as exc:
             problems.extend(p.located(source) for p in exc.problems)
             continue
         if account.id in seen:
+            message = f"duplicate account id {shown(account.id)} (first in {seen[account.id]})"
             problems.append(
-                Problem(
-                    path=_join(field_path, "customer.id"),
-                    message=f"duplicate account id {account.id!r} (first in {seen[account.id]})",
-                    source=source,
-                )
+                Problem(path=_join(field_path, "customer.id"), message=message, source=source)
             )
         seen.setdefault(account.id, source)
         take(account)
@@ -794,13 +903,13 @@ def merge_interactions(
             rows = sources.get(account.id, ())
             kept = len(account.interactions)
             problems.extend(
-                located_in_rows(p, kept, rows).prefixed(f"account {account.id!r}")
+                located_in_rows(p, kept, rows).prefixed(f"account {shown(account.id)}")
                 for p in exc.problems
             )
     problems.extend(
         Problem(
             path="account",
-            message=f"no account with id {name!r}",
+            message=f"no account with id {shown(name)}",
             source=next(iter(sources.get(name, ())), ""),
         )
         for name in remaining

@@ -27,8 +27,12 @@ from perception._validation import (
     lenient,
     number_issue,
     raise_problems,
+    shown,
+    surrogate_issue,
+    surrogate_message,
     text_issue,
     unique_ids,
+    unpaired_surrogate,
 )
 
 __all__ = [
@@ -231,7 +235,7 @@ def _scale_issue(name: str, scale: object) -> Issues:
     if scale is None:
         return
     if not _numbers(scale):
-        yield name, f"must be two numbers [lowest, highest], not {scale!r}"
+        yield name, f"must be two numbers [lowest, highest], not {shown(scale)}"
     elif not _valid_scale(scale):
         assert isinstance(scale, tuple)
         yield name, f"the lowest value ({scale[0]:g}) must be below the highest ({scale[1]:g})"
@@ -298,9 +302,13 @@ class Customer:
         yield from unique_ids("stakeholders", self.stakeholders)
         for term, definition in self.glossary.items():
             if not isinstance(term, str) or not term.strip():
-                yield "glossary", f"term {term!r} must be a non-empty string"
+                yield "glossary", f"term {shown(term)} must be a non-empty string"
+            elif (char := unpaired_surrogate(term)) is not None:
+                yield "glossary", f"term {shown(term)} {surrogate_message(char)}"
             elif not isinstance(definition, str):
                 yield f"glossary.{term}", "definition must be a string"
+            else:
+                yield from surrogate_issue(f"glossary.{term}", definition)
 
     def stakeholder(self, stakeholder_id: str | None) -> Stakeholder | None:
         """The stakeholder with this id or email, or ``None``."""
@@ -371,6 +379,7 @@ class Expectation:
         yield from text_issue("id", self.id, required=True)
         yield from enum_issue("dimension", self.dimension, Dimension)
         yield from text_issue("description", self.description)
+        yield from text_issue("unit", self.unit)
         yield from enum_issue("kind", self.kind, ExpectationKind)
         if not isinstance(self.critical, bool):
             yield "critical", "must be true or false"
@@ -732,7 +741,7 @@ class Money:
         if isinstance(self.currency, str) and not _CURRENCY.fullmatch(self.currency):
             yield (
                 "currency",
-                f"must be a three-letter ISO 4217 code such as 'EUR', not {self.currency!r}",
+                f"must be a three-letter ISO 4217 code such as 'EUR', not {shown(self.currency)}",
             )
 
     def __str__(self) -> str:
@@ -912,7 +921,7 @@ class Account:
             if expectation is None:
                 yield (
                     f"deliverables[{index}].expectation",
-                    f"no expectation with id {item.expectation!r} in this account",
+                    f"no expectation with id {shown(item.expectation)} in this account",
                 )
             else:
                 yield from _rating_issue(f"deliverables[{index}].level", item, expectation)
@@ -925,7 +934,7 @@ class Account:
             ):
                 yield (
                     f"interactions[{index}].in_reply_to",
-                    f"no interaction with id {message.in_reply_to!r} in this account",
+                    f"no interaction with id {shown(message.in_reply_to)} in this account",
                 )
         if isinstance(self.customer, Customer):
             people = {p.id for p in self.customer.stakeholders}
@@ -934,7 +943,7 @@ class Account:
                 if isinstance(exp, Expectation) and exp.stakeholder and not known:
                     yield (
                         f"expectations[{index}].stakeholder",
-                        f"no stakeholder with id {exp.stakeholder!r} in customer.stakeholders",
+                        f"no stakeholder with id {shown(exp.stakeholder)} in customer.stakeholders",
                     )
 
     def _fact_problems(self) -> Issues:
@@ -949,11 +958,15 @@ class Account:
             yield from enum_issue("lifecycle", self.lifecycle, LifecycleStage)
         for key, value in self.attributes.items():
             if not isinstance(key, str) or not key.strip():
-                yield "attributes", f"name {key!r} must be a non-empty string"
+                yield "attributes", f"name {shown(key)} must be a non-empty string"
+            elif (char := unpaired_surrogate(key)) is not None:
+                yield "attributes", f"name {shown(key)} {surrogate_message(char)}"
             elif not isinstance(value, (str, bool, int, float)):
                 yield f"attributes.{key}", "must be a string, a number or true/false"
             elif isinstance(value, float) and not math.isfinite(value):
-                yield f"attributes.{key}", f"must be finite, not {value!r}"
+                yield f"attributes.{key}", f"must be finite, not {shown(value)}"
+            else:
+                yield from surrogate_issue(f"attributes.{key}", value)
         case_ids = {c.id for c in self.cases if isinstance(c, Case)}
         for index, message in enumerate(self.interactions):
             if (
@@ -963,7 +976,7 @@ class Account:
             ):
                 yield (
                     f"interactions[{index}].case",
-                    f"no case with id {message.case!r} in this account",
+                    f"no case with id {shown(message.case)} in this account",
                 )
 
     @property
@@ -1105,7 +1118,7 @@ def _rating_issue(name: str, item: Deliverable, expectation: Expectation) -> Iss
     ):
         message = (
             f"{level:g} is outside the scale {scale[0]:g} to {scale[1]:g} of expectation "
-            f"{expectation.id!r} (leave it out when not applicable)"
+            f"{shown(expectation.id)} (leave it out when not applicable)"
         )
         yield name, message
 

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import attrs
 
+from perception._validation import shown
 from perception.errors import Problem, ValidationError
 from perception.io import iter_accounts, located_in_rows, read_interactions_located
 from perception.model import Account
@@ -66,18 +67,19 @@ def portfolio_stream(
             rows = sources.get(read.id, ())
             kept = len(read.interactions)
             located = [
-                located_in_rows(p, kept, rows).prefixed(f"account {read.id!r}")
+                located_in_rows(p, kept, rows).prefixed(f"account {shown(read.id)}")
                 for p in exc.problems
             ]
             raise ValidationError(located, summary=f"cannot merge {interactions_csv}") from None
     if account_id is not None and not found:
-        problem = Problem(path="", message=f"no account with id {account_id!r}", source=str(path))
-        raise ValidationError([problem], summary=f"no account {account_id!r} in {path}")
+        message = f"no account with id {shown(account_id)}"
+        problem = Problem(path="", message=message, source=str(path))
+        raise ValidationError([problem], summary=f"no account {shown(account_id)} in {path}")
     if extra:
         problems = [
             Problem(
                 path="account",
-                message=f"no account with id {name!r} in {path}",
+                message=f"no account with id {shown(name)} in {path}",
                 source=next(iter(sources.get(name, ())), str(interactions_csv)),
             )
             for name in extra

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from perception._validation import shown
 from perception.errors import Problem, ValidationError
 from perception.io import _parse_datetime  # one reading of times for every input
 from perception.mail import _html_reader  # one reading of HTML for every input
@@ -43,7 +44,13 @@ def plain_id(value: Any) -> str:
 def parse_time(value: Any, source: str, path: str) -> datetime:
     """A time from an export: ISO 8601 text with ``Z`` or an offset, or Unix seconds."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):  # beyond the years 1 to 9999, or NaN
+            message = (
+                f"must be a time in the years 1 to 9999, not {shown(value)} seconds since 1970"
+            )
+            raise invalid(source, path, message) from None
     try:
         parsed = _parse_datetime(value, datetime)
     except (TypeError, ValueError) as exc:

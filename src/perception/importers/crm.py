@@ -7,7 +7,8 @@ region"}``) names any others.  Columns that map to no field are ignored, with a 
 
 Custom attributes keep a type read from the cell: ``true``/``false`` (any case) become
 booleans, whole numbers integers, other numbers floats, anything else text (and so does
-a number written with a leading zero, such as a postcode).
+a number written with a leading zero, such as a postcode, or a whole number of more digits
+than the interpreter converts, 4,300 by default).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
+
+from perception._validation import shown
 from perception.errors import Problem, ValidationError
 from perception.importers._common import Notice, notifier
 from perception.io import read_csv_table
@@ -100,6 +104,15 @@ def _number(text: str) -> float:
     return float(cleaned)
 
 
+def _whole(text: str) -> int | str:
+    """A whole number, or *text* as written when it has more digits than ``int()``
+    converts (4,300 by default)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def _typed(text: str) -> AttributeValue:
     """A cell as the type it reads as (see the module's text)."""
     value = text.strip()
@@ -109,7 +122,7 @@ def _typed(text: str) -> AttributeValue:
     if folded in _TRUE or folded in _FALSE:
         return folded in _TRUE
     if _INTEGER.fullmatch(value):
-        return int(value)
+        return _whole(value)
     if _LEADING_ZERO.match(value) or not (value[:1].isdigit() or value[:1] in "+-."):
         return value
     try:
@@ -125,7 +138,7 @@ def _columns(
     if preset is not None and preset not in PRESETS:
         known = ", ".join(sorted(PRESETS))
         raise ValidationError(
-            [Problem(path="preset", message=f"must be one of {known}, not {preset!r}")],
+            [Problem(path="preset", message=f"must be one of {known}, not {shown(preset)}")],
             summary="unknown CSV preset",
         )
     merged: dict[str, str | Sequence[str]] = {}
@@ -153,20 +166,27 @@ def _row_account(
         try:
             amount = _number(row[field])
         except ValueError:
-            problems.append(
-                Problem(path=field, message=f"must be a number, not {row[field]!r}", source=source)
-            )
+            message = f"must be a number, not {shown(row[field])}"
+            problems.append(Problem(path=field, message=message, source=source))
             continue
         if not money_currency:
             message = "needs a currency: map a currency column or give one (--currency)"
             problems.append(Problem(path=field, message=message, source=source))
             continue
-        values[field] = {"amount": amount, "currency": money_currency}
+        try:
+            values[field] = Money(amount=amount, currency=money_currency)
+        except ValidationError as exc:  # the amount is this column's, the currency its own
+            for problem in exc.problems:
+                found = attrs.evolve(
+                    problem, path=field if problem.path == "amount" else problem.path
+                ).located(source)
+                if found not in problems:
+                    problems.append(found)
     if "renewal" in row:
         try:
             values["renewal"] = _date(row["renewal"])
         except ValueError:
-            message = f"must be a date such as 2026-09-30, not {row['renewal']!r}"
+            message = f"must be a date such as 2026-09-30, not {shown(row['renewal'])}"
             problems.append(Problem(path="renewal", message=message, source=source))
     if problems:
         return problems
@@ -185,8 +205,8 @@ def _row_account(
             owner=row.get("owner", "").strip(),
             plan=row.get("plan", "").strip(),
             lifecycle=row.get("lifecycle") or None,
-            arr=Money(**values["arr"]) if "arr" in values else None,
-            mrr=Money(**values["mrr"]) if "mrr" in values else None,
+            arr=values.get("arr"),
+            mrr=values.get("mrr"),
             renewal=values.get("renewal"),
             attributes=attributes,
         )
@@ -231,7 +251,7 @@ def import_accounts_csv(
     ):
         ident = row.get("id", "").strip()
         if ident in seen:
-            message = f"duplicate account id {ident!r} (first at {seen[ident]})"
+            message = f"duplicate account id {shown(ident)} (first at {seen[ident]})"
             problems.append(Problem(path="id", message=message, source=source))
             continue
         seen[ident] = source
