@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
@@ -153,7 +153,9 @@ def accounts(draw):
         usage=draw(st.lists(usage_events, max_size=4, unique_by=lambda u: u.id)),
         arr=draw(st.none() | money),
         mrr=draw(st.none() | money),
-        renewal=draw(st.none() | st.dates()),
+        renewal=draw(
+            st.none() | st.dates(min_value=date(1000, 1, 1), max_value=date(9000, 12, 31))
+        ),
         plan=draw(texts),
         lifecycle=draw(st.none() | st.sampled_from(LifecycleStage)),
         attributes=draw(st.dictionaries(names, attribute_values, max_size=4)),

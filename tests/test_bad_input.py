@@ -541,3 +541,22 @@ def test_validate_reports_every_bad_line_of_a_jsonl_file(cli, tmp_path):
     with pytest.raises(ValidationError) as info:  # the stream still stops at the first
         list(iter_accounts(path))
     assert _problems(info) == expected[:1]
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "field"),
+    [
+        (
+            "expectations",
+            {"id": "e1", "dimension": "reliability", "due": "0001-01-02T00:00:00Z"},
+            "expectations[0].due",
+        ),
+        ("renewal", "9999-12-31", "renewal"),
+    ],
+)
+def test_a_time_outside_the_years_read_is_named_with_its_field(where, value, field):
+    data = {"customer": {"id": "a", "name": "A"}}
+    data[where] = [value] if where == "expectations" else value
+    with pytest.raises(ValidationError) as info:
+        load_account(data)
+    assert f"{field}: must be between the years 1000 and 9000" in str(info.value)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from perception._moments import out_of_range
 from perception.errors import Problem, ValidationError
 
 E = TypeVar("E", bound=enum.Enum)
@@ -135,6 +136,10 @@ def aware_issue(name: str, value: object, *, optional: bool = True) -> Issues:
         yield name, f"must be a datetime, not {type(value).__name__}"
     elif value.tzinfo is None or value.utcoffset() is None:
         yield name, "must be timezone-aware (add 'Z' or an offset such as '+02:00')"
+    else:
+        problem = out_of_range(value)
+        if problem is not None:
+            yield name, problem
 
 
 def number_issue(
@@ -165,6 +170,10 @@ def date_issue(name: str, value: object, *, optional: bool = True) -> Issues:
         return
     if isinstance(value, datetime) or not isinstance(value, date):
         yield name, f"must be a date such as 2026-09-30, not {type(value).__name__}"
+        return
+    problem = out_of_range(value)
+    if problem is not None:
+        yield name, problem
 
 
 def text_issue(name: str, value: object, *, required: bool = False) -> Issues:

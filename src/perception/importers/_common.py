@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from perception._moments import EARLIEST_YEAR, LATEST_YEAR, out_of_range
 from perception._validation import shown
 from perception.errors import Problem, ValidationError
 from perception.io import _parse_datetime  # one reading of times for every input
@@ -45,18 +46,25 @@ def parse_time(value: Any, source: str, path: str) -> datetime:
     """A time from an export: ISO 8601 text with ``Z`` or an offset, or Unix seconds."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            return datetime.fromtimestamp(value, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):  # beyond the years 1 to 9999, or NaN
+            moment = datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):  # beyond Python's calendar, or NaN
+            moment = None
+        if moment is None or out_of_range(moment) is not None:
             message = (
-                f"must be a time in the years 1 to 9999, not {shown(value)} seconds since 1970"
+                f"must be a time in the years {EARLIEST_YEAR} to {LATEST_YEAR}, "
+                f"not {shown(value)} seconds since 1970"
             )
             raise invalid(source, path, message) from None
+        return moment
     try:
         parsed = _parse_datetime(value, datetime)
     except (TypeError, ValueError) as exc:
         raise invalid(source, path, str(exc)) from None
     if not isinstance(parsed, datetime):  # a date alone: that day, in UTC
-        return datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
+        parsed = datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
+    problem = out_of_range(parsed)
+    if problem is not None:
+        raise invalid(source, path, problem)
     return parsed
 
 
