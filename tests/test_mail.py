@@ -169,6 +169,140 @@ def test_html_check_points_only_into_the_authors_text():
         assert any(a <= finding.span.start and finding.span.end <= b for a, b in own)
 
 
+class _CountedSpan:
+    """A span that counts how often its bounds are read."""
+
+    def __init__(self, start, end, reads):
+        self._start, self._end, self._reads = start, end, reads
+
+    @property
+    def start(self):
+        self._reads.append(1)
+        return self._start
+
+    @property
+    def end(self):
+        self._reads.append(1)
+        return self._end
+
+
+def test_known_quoted_spans_are_applied_in_one_sweep():
+    from perception.mail import _apply_known, _line_offsets  # noqa: PLC0415
+
+    text = "own line\nquoted line\n" * 3000
+    lines, starts = _line_offsets(text)
+    reads = []
+    known = [_CountedSpan(s, s + len(lines[i]), reads) for i, s in enumerate(starts) if i % 2]
+    roles = ["own"] * len(lines)
+    _apply_known(roles, starts, lines, known[::-1])
+    assert roles == ["own", "quoted"] * 3000
+    # each span is looked at a few times, not once for every line (3,000 x 6,000 before)
+    assert len(reads) <= 10 * (len(known) + len(lines))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "", " ", "bb b"]), max_size=12),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6),
+)
+def test_known_quoted_spans_mark_the_lines_inside_them(pieces, bounds):
+    from perception.mail import _apply_known, _line_offsets  # noqa: PLC0415
+    from perception.outcome import Span  # noqa: PLC0415
+
+    lines, starts = _line_offsets("\n".join(pieces))
+    known = [Span(start=min(a, b), end=max(a, b)) for a, b in bounds]
+    roles = ["own"] * len(lines)
+    _apply_known(roles, starts, lines, known)
+    expected = [
+        "quoted"
+        if line.strip() and any(k.start <= s and s + len(line) <= k.end for k in known)
+        else "own"
+        for line, s in zip(lines, starts, strict=True)
+    ]
+    assert roles == expected
+
+
+def test_many_blockquotes_are_each_quoted():
+    split = html_text("<p>Thanks.</p>" + "<blockquote>a</blockquote>" * 20_000)
+    assert split.own_text() == "Thanks."
+    assert split.masked().strip() == "Thanks."
+
+
+#: What HTMLParser searches to the end of the input for, each time it fails to close.
+_SEARCHES = ("parse_endtag", "parse_comment", "parse_pi", "parse_html_declaration")
+
+
+def _failed_searches(markup, monkeypatch):
+    """How many times reading *markup* searched for the end of a construct in vain."""
+    from perception import mail  # noqa: PLC0415
+
+    failed = []
+    for name in _SEARCHES:
+        method = getattr(mail._HtmlReader, name)
+
+        def counted(self, i, *args, _method=method, **kwargs):
+            found = _method(self, i, *args, **kwargs)
+            if found < 0:
+                failed.append(i)
+            return found
+
+        monkeypatch.setattr(mail._HtmlReader, name, counted)
+    text = html_text(markup).text
+    monkeypatch.undo()
+    return failed, text
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("</" * 5000, "</" * 5000),
+        ("<p>a</p>" + "</ " * 3000, "a\n\n" + "</ " * 3000),
+        ("<!--x>" * 3000, "<!--x>" * 3000),
+        ("<?x" * 3000, "<?x" * 3000),
+        ("<!x" * 3000, "<!x" * 3000),
+        ("<p>a</p><![x[" * 2000, "a <![x[ " * 2000),
+    ],
+    ids=["end-tags", "end-tags-after-html", "comments", "instructions", "declarations", "sections"],
+)
+def test_unclosed_constructs_are_text_read_at_once(markup, text, monkeypatch):
+    failed, read = _failed_searches(markup, monkeypatch)
+    assert failed == []  # before: one search to the end of the input for each
+    assert read.split() == text.split()
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["a <![ b", "<p>x</p><![if x", "<![foo[ bar ]]> baz", "<![CDATA[ x"],
+)
+def test_a_section_html_parser_cannot_read_is_text(markup):
+    # Before: AssertionError ("expected name token", "unknown status keyword").
+    assert "<![" in html_text(markup).text
+
+
+_HTML_PIECES = ["<", ">", "/", "!", "-", "?", "[", "]", '"', "=", " ", "a", "&", "\n"]
+_HTML_PIECES += ["<!--", "-->", "<![", "CDATA", "if", "<p>", "</p>", "<b>", "hello", "<script>"]
+_HTML_PIECES += ["</script>", "<blockquote>", "</blockquote>", "<div class='gmail_quote'>"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=40).map("".join))
+def test_any_html_is_read_without_a_search_in_vain(markup):
+    from perception.mail import _unclosed_as_text  # noqa: PLC0415
+
+    guarded = _unclosed_as_text(markup)
+    assert guarded.replace("&lt;", "<") == markup.replace("&lt;", "<")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        failed, _ = _failed_searches(markup, monkeypatch)
+    assert failed == []
+
+
+def test_the_guard_leaves_closed_html_as_it_is():
+    from perception.mail import _unclosed_as_text  # noqa: PLC0415
+
+    for markup in (HTML, "<!-- a --><![if mso]><p>x</p><![endif]><![CDATA[y]]>", "a < b > c"):
+        assert _unclosed_as_text(markup) == markup
+
+
 # ------------------------------------------------------------------------------ .eml
 
 

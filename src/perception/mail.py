@@ -663,11 +663,23 @@ def _whole(text: str) -> AuthorText:
 def _apply_known(
     roles: list[str], starts: Sequence[int], lines: Sequence[str], known: Sequence[Span]
 ) -> None:
-    """Mark the lines inside the known quoted spans as quoted."""
-    for span in known:
-        for i, start in enumerate(starts):
-            if start >= span.start and start + len(lines[i]) <= span.end and lines[i].strip():
-                roles[i] = "quoted"
+    """Mark the lines inside the known quoted spans as quoted.
+
+    One sweep over the lines, in order, with the spans sorted by start: a line lies
+    inside a span when one of the spans that start at or before it ends at or after it,
+    that is when the furthest end of those spans does.
+    """
+    if not known:
+        return
+    ordered = sorted(known, key=lambda s: s.start)
+    furthest = -1
+    n = 0
+    for i, start in enumerate(starts):
+        while n < len(ordered) and ordered[n].start <= start:
+            furthest = max(furthest, ordered[n].end)
+            n += 1
+        if start + len(lines[i]) <= furthest and lines[i].strip():
+            roles[i] = "quoted"
 
 
 def _spans(
@@ -924,9 +936,74 @@ def html_text(html: str) -> AuthorText:
 
 def _html_reader(html: str) -> _HtmlReader:
     reader = _HtmlReader()
-    reader.feed(html)
+    reader.feed(_unclosed_as_text(html))
     reader.close()
     return reader
+
+
+#: What closes a comment (``-->``), a marked section (``]]>``) and a conditional section
+#: of Microsoft's HTML (``<![endif]>``) for :class:`~html.parser.HTMLParser`, written
+#: backwards: searched for in the reversed text, the first match is the last one.
+_COMMENT_CLOSE_REVERSED = re.compile(r">\s*--")
+_SECTION_CLOSE_REVERSED = re.compile(r">\s*\]\s*\]")
+_CONDITION_CLOSE_REVERSED = re.compile(r">\s*\]")
+_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
+_SECTIONS = frozenset(["temp", "cdata", "ignore", "include", "rcdata"])
+_CONDITIONS = frozenset(["if", "else", "endif"])
+
+
+def _unclosed_as_text(html: str) -> str:
+    """*html* with the ``<`` of each construct that nothing closes written as ``&lt;``.
+
+    :class:`~html.parser.HTMLParser` reads a construct it cannot close (a ``<`` after
+    the last ``>``, a comment without a ``-->`` after it, a ``<![`` section without its
+    end) as text, but only after searching the rest of the input for its end, once for
+    each such construct: quadratic time on text such as ``</</</...`` or
+    ``<!--x><!--x>...`` (fixed in newer CPython patch releases, whose parser drops such
+    text instead).  Some ``<![`` sections it cannot read at all (``AssertionError``).
+    Written as ``&lt;``, each is read as the text it is, at once.  Where each closing
+    can be found is computed once, from the end (the last ``>``, ``-->``, ``]]>`` and
+    ``]>``), so that this is linear in the length of *html*; a ``<`` that starts
+    anything else, or that anything can close, is left as it is.
+    """
+    last = html.rfind(">")
+    tail = html.find("<", last + 1)
+    first = html.find("<!", 0, max(last, 0))
+    if tail < 0 and first < 0:
+        return html
+    size = len(html)
+    reverse = html[::-1] if first >= 0 else ""
+
+    def last_start(pattern: re.Pattern[str]) -> int:
+        found = pattern.search(reverse)
+        return size - found.end() if found is not None else -1
+
+    comment_close = last_start(_COMMENT_CLOSE_REVERSED) if first >= 0 else -1
+    section_close = last_start(_SECTION_CLOSE_REVERSED) if first >= 0 else -1
+    condition_close = last_start(_CONDITION_CLOSE_REVERSED) if first >= 0 else -1
+    parts: list[str] = []
+    at = 0
+    i = first
+    while i >= 0:
+        if html.startswith("<!--", i):
+            closed = comment_close >= i + 4
+        elif html.startswith("<![", i):
+            name = _SECTION_NAME.match(html, i + 3)
+            kind = name.group().strip().lower() if name is not None else ""
+            close = section_close if kind in _SECTIONS else -1
+            close = condition_close if kind in _CONDITIONS else close
+            closed = close >= i + 3
+        else:  # a declaration or a bogus comment: closed by the last ">" at the latest
+            closed = True
+        if not closed:
+            parts += (html[at:i], "&lt;")
+            at = i + 1
+        i = html.find("<!", i + 2, last)
+    if tail >= 0:
+        parts += (html[at:tail], html[tail:].replace("<", "&lt;"))
+    else:
+        parts.append(html[at:])
+    return "".join(parts)
 
 
 # -------------------------------------------------------------------------------- markers
