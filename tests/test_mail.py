@@ -454,3 +454,146 @@ def test_lines_and_their_offsets_index_the_text(text):
             or text[start + len(line)] in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
         )
         assert not any(c in line for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+# ------------------------------------------------------------------------ bad headers
+
+
+def _nested(depth: int) -> bytes:
+    """A message whose multipart parts are nested *depth* deep around a text part."""
+    head = "".join(
+        f'--b{n}\nContent-Type: multipart/mixed; boundary="b{n + 1}"\n\n' for n in range(depth)
+    )
+    tail = "".join(f"--b{n}--\n" for n in reversed(range(depth + 1)))
+    return (
+        "From: Jo <jo@cust.example>\nSubject: hi\n"
+        'Content-Type: multipart/mixed; boundary="b0"\n\n'
+        f"{head}--b{depth}\nContent-Type: text/plain\n\nThe export works.\n{tail}"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("header", "name", "why"),
+    [
+        ("From: :;\x00", "From", "malformed"),  # 'Group' object has no attribute 'local_part'
+        ("From: jo@x.example\nTo: :;\x00", "To", "malformed"),
+        ("From: jo@x.example\nCc: a:b;\x00", "Cc", "malformed"),
+        ("From: a <", "From", "malformed"),  # IndexError
+        ("From: jo@x.example\nTo: " + "(" * 500, "To", "nested more than 32 deep"),
+        ("From: jo@x.example\nTo: " + "(a " * 40 + "a@b.example", "To", "nested more than 32 deep"),
+    ],
+    ids=["from-group", "to-group", "cc-group", "from-open-angle", "to-parens", "to-nested"],
+)
+def test_a_header_the_parser_fails_on_is_an_error_naming_it(header, name, why):
+    with pytest.raises(MailError) as info:
+        read_email(f"{header}\n\nhi\n".encode(), source="g.eml")
+    message = str(info.value)
+    assert message.startswith(f"g.eml: header {name!r} cannot be read: ")
+    assert why in message
+
+
+def test_parens_in_a_subject_or_a_quoted_name_are_text():
+    mail = read_email(
+        b'From: "Jo ((((((((((((((((((((((((((((((((((((((((" <jo@x.example>\n'
+        b"Subject: ((((((((((((((((((((((((((((((((((((((((((((((((\n\nhi\n"
+    )
+    assert mail.subject == "(" * 48
+    assert "jo@x.example" in mail.sender
+
+
+def test_parts_nested_too_deeply_are_an_error_and_shallow_ones_are_read():
+    assert read_email(_nested(50)).text.strip() == "The export works."
+    with pytest.raises(
+        MailError, match=r"m\.eml: not readable: its MIME parts are nested too deeply"
+    ):
+        read_email(_nested(2000), source="m.eml")
+
+
+def test_cli_check_of_an_unreadable_header_names_file_and_header(runner, tmp_path):
+    bad = tmp_path / "g.eml"
+    bad.write_bytes(b"From: :;\x00\n\nhi\n")
+    result = runner.invoke(main, ["check", str(bad)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert f"perception: error: {bad}: header 'From' cannot be read" in result.output
+
+
+class _CountingHeaders:
+    """The header registry, recording how long each value it parses is."""
+
+    def __init__(self, registry, lengths):
+        self._registry, self._lengths = registry, lengths
+
+    def __getitem__(self, name):
+        return self._registry[name]
+
+    def __call__(self, name, value):
+        self._lengths.append(len(value))
+        return self._registry(name, value)
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("Subject: " + "a " * 500_000, "Subject"),
+        ("To: " + "a@b.example, " * 50_000, "To"),
+        ("Subject: " + "=?utf-8?q?a?= " * 50_000, "Subject"),
+        ("Subject: " + "a\n " * 200_000, "Subject"),  # folded over many lines
+    ],
+    ids=["subject-words", "to-addresses", "encoded-words", "folded"],
+)
+def test_a_long_header_is_read_up_to_the_bound_with_a_notice(header, name, monkeypatch):
+    from perception import mail  # noqa: PLC0415
+
+    lengths = []
+    monkeypatch.setattr(mail, "_HEADER_FACTORY", _CountingHeaders(mail._HEADER_FACTORY, lengths))
+    data = f"From: Jo <jo@x.example>\n{header}\n\nThe export works.\n".encode()
+    read = read_email(data, source="long.eml")
+    # The parser, whose time grows faster than the length, is never given more.
+    assert lengths
+    assert max(lengths) <= mail.MAX_HEADER_LENGTH
+    assert read.text == "The export works.\n"
+    assert read.sender == "Jo <jo@x.example>"
+    (notice,) = read.notices
+    assert notice.startswith(f"long.eml: header {name!r} is longer than 8,192 characters")
+    if name == "To":
+        assert len(read.recipients) > 500
+        assert set(read.recipients) == {"a@b.example"}
+    else:
+        assert set(read.subject) <= {"a", " "}
+        assert 500 < len(read.subject) <= mail.MAX_HEADER_LENGTH
+
+
+def test_cli_check_tells_a_long_header(runner, tmp_path):
+    path = tmp_path / "long.eml"
+    path.write_bytes(b"From: jo@x.example\nSubject: " + b"a " * 10_000 + b"\n\nThanks, done.\n")
+    result = runner.invoke(main, ["check", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"perception: notice: {path}: header 'Subject' is longer than" in result.output
+
+
+_HEADER_TEXT = st.text(alphabet='():;<>@,."\\\x00 \taZ=?[]\n', max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["From", "To", "Cc", "Subject", "Date", "Content-Type", "Message-ID"]),
+            _HEADER_TEXT,
+        ),
+        max_size=5,
+    )
+)
+def test_any_header_is_read_or_refused_cleanly(headers):
+    lines = "".join(f"{name}: {value.replace(chr(10), chr(10) + ' ')}\n" for name, value in headers)
+    error, mail = "", None
+    try:
+        mail = read_email(f"{lines}\nhi\n".encode(), source="h.eml")
+    except MailError as exc:
+        error = str(exc)
+    assert error.startswith("h.eml: ") if mail is None else isinstance(mail.subject, str)
+
+
+def test_a_quoted_author_with_deeply_nested_comments_has_no_address():
+    split = author_text("Done.\n\nFrom: " + "(" * 2000 + "a@b.example\nSent: Monday\nTo: us\n\nx")
+    assert split.thread[0].address == ""  # before: RecursionError in email.utils.getaddresses

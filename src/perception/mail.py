@@ -19,14 +19,17 @@ classified with string operations and short anchored patterns on bounded slices.
 from __future__ import annotations
 
 import email
-import email.policy
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, MIMEPart
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -37,6 +40,7 @@ from perception.model import Direction, Interaction
 from perception.outcome import Span
 
 __all__ = [
+    "MAX_HEADER_LENGTH",
     "AuthorText",
     "Draft",
     "Email",
@@ -70,7 +74,7 @@ class Quoted:
     @property
     def address(self) -> str:
         """The e-mail address in :attr:`author`, in lower case, or ``""``."""
-        found = getaddresses([self.author]) if "@" in self.author else []
+        found = _addresses([self.author]) if "@" in self.author else []
         return found[0][1].lower() if found and "@" in found[0][1] else ""
 
 
@@ -1056,6 +1060,8 @@ class Email:
             is what the spans of findings index.
         ignore: checks silenced for this message by an ``X-Perception-Ignore`` header or
             a comment-form marker (``()`` silences every check; ``None`` when none).
+        notices: what was read only in part, each naming the source (a header longer
+            than :data:`MAX_HEADER_LENGTH`).
     """
 
     subject: str
@@ -1065,6 +1071,7 @@ class Email:
     html: bool
     author: AuthorText
     ignore: tuple[str, ...] | None = None
+    notices: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -1079,18 +1086,29 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
     with :func:`html_text`.  Quoted-printable and base64 bodies and the declared
     character set are decoded; bytes the character set cannot decode are replaced.
 
+    A header longer than :data:`MAX_HEADER_LENGTH` characters (unfolded) is read up to
+    there, with a notice in :attr:`Email.notices`: the standard library's reading of a
+    header takes time that grows faster than its length (a 1 MB ``Subject`` took 20
+    seconds), and no real header is that long.  The body is always read whole.
+
     :param data: the message, as bytes or text.
-    :param source: the file name used in error messages.
-    :raises MailError: when the message has no text body.
+    :param source: the file name used in error messages and notices.
+    :raises MailError: when the message has no text body, when a header it reads
+        (``From``, ``To``, ``Cc``, ``Subject``, ``X-Perception-Ignore``, or one that
+        gives the structure of the message) cannot be read, or when its parts are nested
+        too deeply to be read.
     """
+    notes: dict[str, str] = {}
     try:
-        if isinstance(data, bytes):
-            parsed = email.message_from_bytes(data, policy=email.policy.default)
-        else:
-            parsed = email.message_from_string(data, policy=email.policy.default)
-    except (ValueError, TypeError, IndexError) as exc:  # pragma: no cover - the parser is lenient
-        raise MailError(f"{source}: not an e-mail message: {exc}") from exc
-    assert isinstance(parsed, EmailMessage)
+        return _email(data, source, notes)
+    except _UnreadableHeaderError as exc:
+        raise MailError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise MailError(f"{source}: not readable: {_TOO_DEEP}") from None
+
+
+def _email(data: bytes | str, source: str, notes: dict[str, str]) -> Email:
+    parsed = _message(data, notes)
     body = parsed.get_body(preferencelist=("plain", "html"))
     if body is None:
         raise MailError(f"{source}: no text/plain or text/html part to read")
@@ -1106,7 +1124,7 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
         sender=_header(parsed, "from", source),
         recipients=tuple(
             address
-            for _, address in getaddresses(
+            for _, address in _addresses(
                 [_header(parsed, "to", source), _header(parsed, "cc", source)]
             )
             if address
@@ -1115,10 +1133,152 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
         html=html,
         author=split,
         ignore=ignore,
+        notices=tuple(f"{source}: {note}" for note in notes.values()),
     )
 
 
+#: The longest header value read in full, in characters after unfolding: 8 KiB, room for
+#: a ``To`` of some two hundred addresses (RFC 5322 limits a line to 998 characters; a
+#: header folded over several lines is longer).  A longer header is read up to there.
+MAX_HEADER_LENGTH = 8192
+#: Comments nested deeper than this in a header make it unreadable (the parsers recurse).
+_MAX_NESTING = 32
+#: Headers read as written (unfolded): the message ids are read by the importer itself.
+_RAW_HEADERS = frozenset(["message-id", "in-reply-to", "references"])
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_TOO_DEEP = "its MIME parts are nested too deeply"
+
+
+class _UnreadableHeaderError(Exception):
+    """A header the standard library's parser fails on (its name and why)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"header {name!r} cannot be read: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+if TYPE_CHECKING:  # generic in the stubs only
+    _EmailPolicy = EmailPolicy[EmailMessage]
+else:
+    _EmailPolicy = EmailPolicy
+
+
+class _MailPolicy(_EmailPolicy):
+    """:data:`email.policy.default`, with each header read safely.
+
+    A header longer than :data:`MAX_HEADER_LENGTH` is read up to there, and *notes*
+    says so; the message ids (:data:`_RAW_HEADERS`) are read as written; a header whose
+    comments nest deeper than :data:`_MAX_NESTING`, or on which the parser fails with an
+    error of its own (``'Group' object has no attribute 'local_part'`` for ``:;`` and a
+    NUL), raises :class:`_UnreadableHeaderError` naming it.
+    """
+
+    notes: dict[str, str]
+
+    @classmethod
+    def create(cls, notes: dict[str, str]) -> _MailPolicy:
+        """A policy that writes its notices into *notes* (one a header)."""
+        policy = cls(header_factory=_HEADER_FACTORY)
+        object.__setattr__(policy, "notes", notes)  # policies are read-only once made
+        return policy
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:  # as the base class's
+        """The header *name*, read from its *value* as stored (see the class)."""
+        if hasattr(value, "name"):  # already read
+            return value
+        text = _LINE_BREAK.sub("", value)
+        key = name.lower()
+        if key in _RAW_HEADERS:
+            return _plain(text)
+        if len(text) > MAX_HEADER_LENGTH:
+            text = _cut(text)
+            self.notes.setdefault(
+                key,
+                f"header {name!r} is longer than {MAX_HEADER_LENGTH:,} characters: "
+                f"read up to character {len(text):,}",
+            )
+        if "(" in text and _structured(key) and _comment_depth(text) > _MAX_NESTING:
+            reason = f"comments in it are nested more than {_MAX_NESTING} deep"
+            raise _UnreadableHeaderError(name, reason)
+        try:
+            return _HEADER_FACTORY(name, text)
+        except (RecursionError, MemoryError):  # the parts nested too deeply; memory
+            raise
+        except Exception as exc:  # noqa: BLE001  # the parser fails in many ways on bad input
+            raise _UnreadableHeaderError(name, f"malformed ({exc or type(exc).__name__})") from None
+
+
+_HEADER_FACTORY = HeaderRegistry()
+
+
+@functools.lru_cache(maxsize=256)
+def _structured(name: str) -> bool:
+    """Whether the header *name* (in lower case) is parsed for its structure (addresses,
+    parameters, dates), where a ``(`` opens a comment, or read as text."""
+    return not issubclass(_HEADER_FACTORY[name], UnstructuredHeader)
+
+
+def _cut(value: str) -> str:
+    """*value* cut to :data:`MAX_HEADER_LENGTH`, at the last comma or space before it."""
+    limit = MAX_HEADER_LENGTH
+    at = max(value.rfind(",", 0, limit), value.rfind(" ", 0, limit))
+    return value[: at if at > limit // 2 else limit]
+
+
+def _plain(value: str) -> str:
+    """*value* with the bytes that are not ASCII (kept as surrogates) read as UTF-8."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _comment_depth(value: str) -> int:
+    """How deep the comments (``(...)``) of a structured header nest, as its parser reads
+    them: not inside a quoted string, a backslash escaping the next character."""
+    depth = deepest = 0
+    quoted = escaped = False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and (quoted or depth):
+            escaped = True
+        elif char == '"' and not depth:
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")" and depth:
+            depth -= 1
+    return deepest
+
+
+def _addresses(values: Iterable[str]) -> list[tuple[str, str]]:
+    """:func:`email.utils.getaddresses` of *values*, without the values whose comments nest
+    deeper than its parser can recurse."""
+    return getaddresses([v for v in values if _comment_depth(v) <= _MAX_NESTING])
+
+
+def _message(data: bytes | str, notes: dict[str, str]) -> EmailMessage:
+    """The message *data*, parsed with :class:`_MailPolicy` (its notices into *notes*).
+
+    :raises _UnreadableHeaderError: a header that gives its structure cannot be read.
+    :raises RecursionError: its parts are nested too deeply.
+    """
+    policy = _MailPolicy.create(notes)
+    if isinstance(data, bytes):
+        parsed = email.message_from_bytes(data, policy=policy)
+    else:
+        parsed = email.message_from_string(data, policy=policy)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
 def _content(part: MIMEPart, source: str) -> str:
+    """The text of *part*, decoded; its bytes as UTF-8 when its charset is unknown."""
     try:
         content = part.get_content()
     except (LookupError, ValueError, AssertionError):
@@ -1133,13 +1293,16 @@ def _content(part: MIMEPart, source: str) -> str:
 def _header(message: EmailMessage, name: str, source: str) -> str:
     try:
         value = message.get(name)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise MailError(f"{source}: header {name!r} cannot be read: {exc}") from exc
+    except _UnreadableHeaderError as exc:
+        raise MailError(f"{source}: {exc}") from None
     return "" if value is None else str(value)
 
 
 def _date(message: EmailMessage) -> datetime | None:
-    raw = message.get("date")
+    try:
+        raw = message.get("date")
+    except _UnreadableHeaderError:
+        return None
     if raw is None:
         return None
     try:
