@@ -167,10 +167,13 @@ def _raw_messages(path: Path) -> Iterator[tuple[str, bytes]]:
         return
     try:
         box = mailbox.mbox(path, create=False)
-        keys = box.keys()
     except OSError as exc:
         raise invalid(str(path), "", f"cannot read: {exc.strerror or exc}") from None
     try:
+        try:
+            keys = box.keys()
+        except OSError as exc:
+            raise invalid(str(path), "", f"cannot read: {exc.strerror or exc}") from None
         for index, key in enumerate(keys, start=1):
             yield f"{path} message {index}", _unescape_from(box.get_bytes(key))
     finally:
