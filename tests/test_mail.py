@@ -597,3 +597,34 @@ def test_any_header_is_read_or_refused_cleanly(headers):
 def test_a_quoted_author_with_deeply_nested_comments_has_no_address():
     split = author_text("Done.\n\nFrom: " + "(" * 2000 + "a@b.example\nSent: Monday\nTo: us\n\nx")
     assert split.thread[0].address == ""  # before: RecursionError in email.utils.getaddresses
+
+
+def _parts(count: int, content_type: str = "application/x-{n}") -> bytes:
+    body = "".join(f"--b\nContent-Type: {content_type.format(n=n)}\n\nx\n" for n in range(count))
+    return (
+        'From: jo@x.example\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        f"{body}--b\nContent-Type: text/plain\n\nThe export works.\n--b--\n"
+    ).encode()
+
+
+def test_each_part_s_content_type_is_read_a_few_times_not_each_time_asked(monkeypatch):
+    from perception import mail  # noqa: PLC0415
+
+    lengths = []
+    monkeypatch.setattr(mail, "_HEADER_FACTORY", _CountingHeaders(mail._HEADER_FACTORY, lengths))
+    assert read_email(_parts(200)).text == "The export works."
+    # 202 Content-Type headers (and From): the parser asked for some 1,200 (six a part).
+    assert len(lengths) <= 3 * 202
+
+
+def test_a_long_content_header_is_read_up_to_its_bound(monkeypatch):
+    from perception import mail  # noqa: PLC0415
+
+    lengths = []
+    monkeypatch.setattr(mail, "_HEADER_FACTORY", _CountingHeaders(mail._HEADER_FACTORY, lengths))
+    data = _parts(20, "application/x-{n}; name*0*=" + "(a)" * 3000)
+    read = read_email(data, source="parts.eml")
+    assert read.text == "The export works."
+    assert max(lengths) <= mail.MAX_CONTENT_HEADER_LENGTH < mail.MAX_HEADER_LENGTH
+    notice = "header 'Content-Type' is longer than 2,048 characters: read up to character"
+    assert read.notices == (f"parts.eml: {notice} 2,048",)

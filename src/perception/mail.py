@@ -18,6 +18,7 @@ classified with string operations and short anchored patterns on bounded slices.
 
 from __future__ import annotations
 
+import collections
 import email
 import functools
 import itertools
@@ -40,6 +41,7 @@ from perception.model import Direction, Interaction
 from perception.outcome import Span
 
 __all__ = [
+    "MAX_CONTENT_HEADER_LENGTH",
     "MAX_HEADER_LENGTH",
     "AuthorText",
     "Draft",
@@ -1061,7 +1063,7 @@ class Email:
         ignore: checks silenced for this message by an ``X-Perception-Ignore`` header or
             a comment-form marker (``()`` silences every check; ``None`` when none).
         notices: what was read only in part, each naming the source (a header longer
-            than :data:`MAX_HEADER_LENGTH`).
+            than :data:`MAX_HEADER_LENGTH` or :data:`MAX_CONTENT_HEADER_LENGTH`).
     """
 
     subject: str
@@ -1086,7 +1088,8 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
     with :func:`html_text`.  Quoted-printable and base64 bodies and the declared
     character set are decoded; bytes the character set cannot decode are replaced.
 
-    A header longer than :data:`MAX_HEADER_LENGTH` characters (unfolded) is read up to
+    A header longer than :data:`MAX_HEADER_LENGTH` characters (unfolded), or a part's
+    ``Content-*`` header longer than :data:`MAX_CONTENT_HEADER_LENGTH`, is read up to
     there, with a notice in :attr:`Email.notices`: the standard library's reading of a
     header takes time that grows faster than its length (a 1 MB ``Subject`` took 20
     seconds), and no real header is that long.  The body is always read whole.
@@ -1141,6 +1144,13 @@ def _email(data: bytes | str, source: str, notes: dict[str, str]) -> Email:
 #: a ``To`` of some two hundred addresses (RFC 5322 limits a line to 998 characters; a
 #: header folded over several lines is longer).  A longer header is read up to there.
 MAX_HEADER_LENGTH = 8192
+#: The same for the ``Content-*`` headers of each part (``Content-Type``, read several times
+#: for each part as the message is parsed): 2 KiB, room for parameters such as a long file
+#: name written in RFC 2231's pieces.
+MAX_CONTENT_HEADER_LENGTH = 2048
+#: How many headers, once read, each message keeps to be read again (the parser asks for
+#: each part's ``Content-Type`` several times in a row).
+_KEPT_HEADERS = 16
 #: Comments nested deeper than this in a header make it unreadable (the parsers recurse).
 _MAX_NESTING = 32
 #: Headers read as written (unfolded): the message ids are read by the importer itself.
@@ -1167,35 +1177,51 @@ else:
 class _MailPolicy(_EmailPolicy):
     """:data:`email.policy.default`, with each header read safely.
 
-    A header longer than :data:`MAX_HEADER_LENGTH` is read up to there, and *notes*
-    says so; the message ids (:data:`_RAW_HEADERS`) are read as written; a header whose
-    comments nest deeper than :data:`_MAX_NESTING`, or on which the parser fails with an
-    error of its own (``'Group' object has no attribute 'local_part'`` for ``:;`` and a
-    NUL), raises :class:`_UnreadableHeaderError` naming it.
+    A header longer than :data:`MAX_HEADER_LENGTH` (a ``Content-*`` header, than
+    :data:`MAX_CONTENT_HEADER_LENGTH`) is read up to there, and *notes* says so; the
+    last headers read are kept, to be given again rather than read again; the message ids
+    (:data:`_RAW_HEADERS`) are read as written; a header whose comments nest deeper than
+    :data:`_MAX_NESTING`, or on which the parser fails with an error of its own
+    (``'Group' object has no attribute 'local_part'`` for ``:;`` and a NUL), raises
+    :class:`_UnreadableHeaderError` naming it.
     """
 
     notes: dict[str, str]
+    kept: collections.OrderedDict[tuple[str, str], Any]
 
     @classmethod
     def create(cls, notes: dict[str, str]) -> _MailPolicy:
         """A policy that writes its notices into *notes* (one a header)."""
         policy = cls(header_factory=_HEADER_FACTORY)
         object.__setattr__(policy, "notes", notes)  # policies are read-only once made
+        object.__setattr__(policy, "kept", collections.OrderedDict())
         return policy
 
     def header_fetch_parse(self, name: str, value: str) -> Any:  # as the base class's
         """The header *name*, read from its *value* as stored (see the class)."""
         if hasattr(value, "name"):  # already read
             return value
+        kept = self.kept.get((name, value))
+        if kept is not None:
+            self.kept.move_to_end((name, value))
+            return kept
+        header = self._read(name, value)
+        self.kept[name, value] = header
+        if len(self.kept) > _KEPT_HEADERS:
+            self.kept.popitem(last=False)
+        return header
+
+    def _read(self, name: str, value: str) -> Any:  # a header object
         text = _LINE_BREAK.sub("", value)
         key = name.lower()
         if key in _RAW_HEADERS:
             return _plain(text)
-        if len(text) > MAX_HEADER_LENGTH:
-            text = _cut(text)
+        limit = MAX_CONTENT_HEADER_LENGTH if key.startswith("content-") else MAX_HEADER_LENGTH
+        if len(text) > limit:
+            text = _cut(text, limit)
             self.notes.setdefault(
                 key,
-                f"header {name!r} is longer than {MAX_HEADER_LENGTH:,} characters: "
+                f"header {name!r} is longer than {limit:,} characters: "
                 f"read up to character {len(text):,}",
             )
         if "(" in text and _structured(key) and _comment_depth(text) > _MAX_NESTING:
@@ -1219,9 +1245,8 @@ def _structured(name: str) -> bool:
     return not issubclass(_HEADER_FACTORY[name], UnstructuredHeader)
 
 
-def _cut(value: str) -> str:
-    """*value* cut to :data:`MAX_HEADER_LENGTH`, at the last comma or space before it."""
-    limit = MAX_HEADER_LENGTH
+def _cut(value: str, limit: int) -> str:
+    """*value* cut to *limit* characters, at the last comma or space before it."""
     at = max(value.rfind(",", 0, limit), value.rfind(" ", 0, limit))
     return value[: at if at > limit // 2 else limit]
 
