@@ -132,6 +132,161 @@ def test_any_bytes_as_mail_are_read_or_refused_cleanly(tmp_path_factory, raw):
     assert all(p.source == str(path) for p in problems)
 
 
+def _message(tmp_path, headers, name="m.eml"):
+    path = tmp_path / name
+    path.write_bytes(
+        b"From: Dana <dana@northwind.example>\nTo: support@brightdesk.example\n"
+        b"Date: Mon, 02 Mar 2026 10:00:00 +0000\n" + headers + b"\nThe export works.\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("headers", "field"),
+    [
+        (b"From: :;\x00\n", "From"),  # AttributeError in the standard library's parser
+        (b"From: a <\n", "From"),  # IndexError
+        (b"To: :;\x00\n", "To"),
+        (b"Cc: " + b"(" * 500 + b"\n", "Cc"),  # RecursionError
+    ],
+    ids=["from-group", "from-open-angle", "to-group", "cc-parens"],
+)
+def test_email_header_that_cannot_be_read_names_file_and_header(tmp_path, headers, field):
+    path = tmp_path / "bad.eml"
+    path.write_bytes(
+        headers + b"From: Dana <dana@northwind.example>\nDate: Mon, 02 Mar 2026 10:00:00 +0000"
+        b"\nTo: support@brightdesk.example\n\nhi\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        import_email([path], team_domains=["brightdesk.example"])
+    (problem,) = info.value.problems
+    assert (problem.source, problem.path) == (str(path), field)
+    assert problem.message.startswith("cannot be read: ")
+    result = _run("email", path, "--team-domain", "brightdesk.example")
+    assert result.exit_code == 2
+    assert f"{path}: {field}: cannot be read" in result.output
+
+
+@pytest.mark.parametrize("sender", [b'"@"', b'"@" <@>'])
+def test_email_sender_without_a_domain_names_file_and_header(tmp_path, sender):
+    path = tmp_path / "m.eml"
+    path.write_bytes(b"From: " + sender + b"\nDate: Mon, 02 Mar 2026 10:00:00 +0000\n\nhi\n")
+    with pytest.raises(ValidationError) as info:  # before: "invalid Stakeholder", no file
+        import_email([path], team_domains=["brightdesk.example"])
+    (problem,) = info.value.problems
+    assert (problem.source, problem.path) == (str(path), "From")
+
+
+def test_email_with_parts_nested_too_deeply_is_an_error(tmp_path):
+    nested = "".join(
+        f'--b{n}\nContent-Type: multipart/mixed; boundary="b{n + 1}"\n\n' for n in range(2000)
+    )
+    path = _message(tmp_path, f'Content-Type: multipart/mixed; boundary="b0"\n\n{nested}'.encode())
+    with pytest.raises(ValidationError, match="MIME parts are nested too deeply"):
+        import_email([path], team_domains=["brightdesk.example"])
+
+
+@pytest.mark.parametrize("message_id", [b"<>", b"<  >", b"", b"<\xff>"])
+def test_email_with_an_empty_message_id_gets_one_made(tmp_path, message_id):
+    path = _message(tmp_path, b"Message-ID: " + message_id + b"\n")
+    (account,) = import_email([path], team_domains=["brightdesk.example"], notice=lambda _: None)
+    (message,) = account.interactions
+    assert message.id.startswith("mail-") or message.id == "\ufffd"
+
+
+def test_email_references_of_any_length_thread_the_reply(tmp_path):
+    first = _message(tmp_path, b"Message-ID: <first@northwind.example>\n", "a.eml")
+    references = b" ".join(b"<old-%d@northwind.example>" % n for n in range(2000))
+    reply = tmp_path / "b.eml"
+    reply.write_bytes(
+        b"From: support@brightdesk.example\nTo: Dana <dana@northwind.example>\n"
+        b"Date: Tue, 03 Mar 2026 10:00:00 +0000\nMessage-ID: <reply@brightdesk.example>\n"
+        b"In-Reply-To: <gone@northwind.example>\nReferences: "
+        + references
+        + b"\n <first@northwind.example>\n\nGlad it works.\n"
+    )
+    notices = []
+    (account,) = import_email(
+        [first, reply], team_domains=["brightdesk.example"], notice=notices.append
+    )
+    replies = {i.id: i.in_reply_to for i in account.interactions}
+    assert replies["reply@brightdesk.example"] == "first@northwind.example"
+    assert notices == []  # message ids are read as written, whatever their length
+
+
+def test_email_long_header_is_read_in_part_with_a_notice(tmp_path):
+    path = _message(tmp_path, b"Subject: " + b"a " * 500_000 + b"\n")
+    notices = []
+    (account,) = import_email([path], team_domains=["brightdesk.example"], notice=notices.append)
+    (message,) = account.interactions
+    assert message.text == "The export works."
+    assert 4000 < len(message.subject) <= 8192
+    (notice,) = notices
+    expected = "header 'Subject' is longer than 8,192 characters: read up to character"
+    assert notice == f"{path}: {expected} {len(message.subject):,}"
+
+
+def test_email_folder_reads_its_eml_files_and_not_its_folders(tmp_path):
+    (tmp_path / "mail" / "x.eml").mkdir(parents=True)
+    _message(tmp_path / "mail", b"Message-ID: <one@northwind.example>\n", "one.eml")
+    (account,) = import_email([tmp_path / "mail"], team_domains=["brightdesk.example"])
+    assert [i.id for i in account.interactions] == ["one@northwind.example"]
+
+
+def test_email_nothing_read_is_an_error_naming_each_path(tmp_path):
+    text = tmp_path / "msg.txt"
+    text.write_bytes(_message(tmp_path, b"").read_bytes())  # one message, not an mbox
+    noise = tmp_path / "noise.bin"
+    noise.write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "empty").mkdir()
+    paths = [text, noise, tmp_path / "empty"]
+    with pytest.raises(ValidationError) as info:
+        import_email(paths, team_domains=["brightdesk.example"])
+    assert [p.source for p in info.value.problems] == [str(p) for p in paths]
+    assert all(p.message.startswith("no message read") for p in info.value.problems)
+    assert "not an mbox mailbox" in info.value.problems[0].message
+    assert "holds no .eml file" in info.value.problems[2].message
+    result = _run("email", "--team-domain", "t.example", *paths)
+    assert result.exit_code == 2
+    assert "Imported" not in result.output
+    assert f"{text}: no message read" in result.output
+
+
+def test_email_a_path_with_no_message_beside_others_is_a_notice(tmp_path):
+    noise = tmp_path / "noise.bin"
+    noise.write_bytes(b"\x00\x01 not mail")
+    result = _run("email", "--team-domain", "brightdesk.example", noise, DATA / "escalation.eml")
+    assert result.exit_code == 0, result.output
+    assert f"perception: notice: {noise}: no message read" in result.output
+    assert "Imported 1 accounts, 1 interactions" in result.output
+
+
+_HEADER_TEXT = st.text(alphabet='():;<>@,."\\\x00 \taZ=?[]', max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["From", "To", "Cc", "Subject", "Date", "Message-ID", "References"]),
+            _HEADER_TEXT,
+        ),
+        max_size=5,
+    )
+)
+def test_any_header_is_imported_or_refused_cleanly(tmp_path_factory, headers):
+    path = tmp_path_factory.mktemp("mail") / "m.eml"
+    lines = "".join(f"{name}: {value}\n" for name, value in headers)
+    path.write_bytes(f"{lines}Date: Mon, 02 Mar 2026 10:00:00 +0000\n\nhi\n".encode())
+    problems, accounts = [], []
+    try:
+        accounts = import_email([path], team_domains=["brightdesk.example"], notice=lambda _: None)
+    except ValidationError as exc:
+        problems = exc.problems
+    assert len(accounts) <= 1
+    assert all(p.source == str(path) for p in problems)
+
+
 @given(st.text(max_size=300))
 def test_message_ids_are_total(text):
     for found in _message_ids(text):

@@ -18,15 +18,19 @@ classified with string operations and short anchored patterns on bounded slices.
 
 from __future__ import annotations
 
+import collections
 import email
-import email.policy
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, MIMEPart
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -37,6 +41,8 @@ from perception.model import Direction, Interaction
 from perception.outcome import Span
 
 __all__ = [
+    "MAX_CONTENT_HEADER_LENGTH",
+    "MAX_HEADER_LENGTH",
     "AuthorText",
     "Draft",
     "Email",
@@ -70,7 +76,7 @@ class Quoted:
     @property
     def address(self) -> str:
         """The e-mail address in :attr:`author`, in lower case, or ``""``."""
-        found = getaddresses([self.author]) if "@" in self.author else []
+        found = _addresses([self.author]) if "@" in self.author else []
         return found[0][1].lower() if found and "@" in found[0][1] else ""
 
 
@@ -663,11 +669,23 @@ def _whole(text: str) -> AuthorText:
 def _apply_known(
     roles: list[str], starts: Sequence[int], lines: Sequence[str], known: Sequence[Span]
 ) -> None:
-    """Mark the lines inside the known quoted spans as quoted."""
-    for span in known:
-        for i, start in enumerate(starts):
-            if start >= span.start and start + len(lines[i]) <= span.end and lines[i].strip():
-                roles[i] = "quoted"
+    """Mark the lines inside the known quoted spans as quoted.
+
+    One sweep over the lines, in order, with the spans sorted by start: a line lies
+    inside a span when one of the spans that start at or before it ends at or after it,
+    that is when the furthest end of those spans does.
+    """
+    if not known:
+        return
+    ordered = sorted(known, key=lambda s: s.start)
+    furthest = -1
+    n = 0
+    for i, start in enumerate(starts):
+        while n < len(ordered) and ordered[n].start <= start:
+            furthest = max(furthest, ordered[n].end)
+            n += 1
+        if start + len(lines[i]) <= furthest and lines[i].strip():
+            roles[i] = "quoted"
 
 
 def _spans(
@@ -924,9 +942,74 @@ def html_text(html: str) -> AuthorText:
 
 def _html_reader(html: str) -> _HtmlReader:
     reader = _HtmlReader()
-    reader.feed(html)
+    reader.feed(_unclosed_as_text(html))
     reader.close()
     return reader
+
+
+#: What closes a comment (``-->``), a marked section (``]]>``) and a conditional section
+#: of Microsoft's HTML (``<![endif]>``) for :class:`~html.parser.HTMLParser`, written
+#: backwards: searched for in the reversed text, the first match is the last one.
+_COMMENT_CLOSE_REVERSED = re.compile(r">\s*--")
+_SECTION_CLOSE_REVERSED = re.compile(r">\s*\]\s*\]")
+_CONDITION_CLOSE_REVERSED = re.compile(r">\s*\]")
+_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
+_SECTIONS = frozenset(["temp", "cdata", "ignore", "include", "rcdata"])
+_CONDITIONS = frozenset(["if", "else", "endif"])
+
+
+def _unclosed_as_text(html: str) -> str:
+    """*html* with the ``<`` of each construct that nothing closes written as ``&lt;``.
+
+    :class:`~html.parser.HTMLParser` reads a construct it cannot close (a ``<`` after
+    the last ``>``, a comment without a ``-->`` after it, a ``<![`` section without its
+    end) as text, but only after searching the rest of the input for its end, once for
+    each such construct: quadratic time on text such as ``</</</...`` or
+    ``<!--x><!--x>...`` (fixed in newer CPython patch releases, whose parser drops such
+    text instead).  Some ``<![`` sections it cannot read at all (``AssertionError``).
+    Written as ``&lt;``, each is read as the text it is, at once.  Where each closing
+    can be found is computed once, from the end (the last ``>``, ``-->``, ``]]>`` and
+    ``]>``), so that this is linear in the length of *html*; a ``<`` that starts
+    anything else, or that anything can close, is left as it is.
+    """
+    last = html.rfind(">")
+    tail = html.find("<", last + 1)
+    first = html.find("<!", 0, max(last, 0))
+    if tail < 0 and first < 0:
+        return html
+    size = len(html)
+    reverse = html[::-1] if first >= 0 else ""
+
+    def last_start(pattern: re.Pattern[str]) -> int:
+        found = pattern.search(reverse)
+        return size - found.end() if found is not None else -1
+
+    comment_close = last_start(_COMMENT_CLOSE_REVERSED) if first >= 0 else -1
+    section_close = last_start(_SECTION_CLOSE_REVERSED) if first >= 0 else -1
+    condition_close = last_start(_CONDITION_CLOSE_REVERSED) if first >= 0 else -1
+    parts: list[str] = []
+    at = 0
+    i = first
+    while i >= 0:
+        if html.startswith("<!--", i):
+            closed = comment_close >= i + 4
+        elif html.startswith("<![", i):
+            name = _SECTION_NAME.match(html, i + 3)
+            kind = name.group().strip().lower() if name is not None else ""
+            close = section_close if kind in _SECTIONS else -1
+            close = condition_close if kind in _CONDITIONS else close
+            closed = close >= i + 3
+        else:  # a declaration or a bogus comment: closed by the last ">" at the latest
+            closed = True
+        if not closed:
+            parts += (html[at:i], "&lt;")
+            at = i + 1
+        i = html.find("<!", i + 2, last)
+    if tail >= 0:
+        parts += (html[at:tail], html[tail:].replace("<", "&lt;"))
+    else:
+        parts.append(html[at:])
+    return "".join(parts)
 
 
 # -------------------------------------------------------------------------------- markers
@@ -979,6 +1062,8 @@ class Email:
             is what the spans of findings index.
         ignore: checks silenced for this message by an ``X-Perception-Ignore`` header or
             a comment-form marker (``()`` silences every check; ``None`` when none).
+        notices: what was read only in part, each naming the source (a header longer
+            than :data:`MAX_HEADER_LENGTH` or :data:`MAX_CONTENT_HEADER_LENGTH`).
     """
 
     subject: str
@@ -988,6 +1073,7 @@ class Email:
     html: bool
     author: AuthorText
     ignore: tuple[str, ...] | None = None
+    notices: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -1002,18 +1088,30 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
     with :func:`html_text`.  Quoted-printable and base64 bodies and the declared
     character set are decoded; bytes the character set cannot decode are replaced.
 
+    A header longer than :data:`MAX_HEADER_LENGTH` characters (unfolded), or a part's
+    ``Content-*`` header longer than :data:`MAX_CONTENT_HEADER_LENGTH`, is read up to
+    there, with a notice in :attr:`Email.notices`: the standard library's reading of a
+    header takes time that grows faster than its length (a 1 MB ``Subject`` took 20
+    seconds), and no real header is that long.  The body is always read whole.
+
     :param data: the message, as bytes or text.
-    :param source: the file name used in error messages.
-    :raises MailError: when the message has no text body.
+    :param source: the file name used in error messages and notices.
+    :raises MailError: when the message has no text body, when a header it reads
+        (``From``, ``To``, ``Cc``, ``Subject``, ``X-Perception-Ignore``, or one that
+        gives the structure of the message) cannot be read, or when its parts are nested
+        too deeply to be read.
     """
+    notes: dict[str, str] = {}
     try:
-        if isinstance(data, bytes):
-            parsed = email.message_from_bytes(data, policy=email.policy.default)
-        else:
-            parsed = email.message_from_string(data, policy=email.policy.default)
-    except (ValueError, TypeError, IndexError) as exc:  # pragma: no cover - the parser is lenient
-        raise MailError(f"{source}: not an e-mail message: {exc}") from exc
-    assert isinstance(parsed, EmailMessage)
+        return _email(data, source, notes)
+    except _UnreadableHeaderError as exc:
+        raise MailError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise MailError(f"{source}: not readable: {_TOO_DEEP}") from None
+
+
+def _email(data: bytes | str, source: str, notes: dict[str, str]) -> Email:
+    parsed = _message(data, notes)
     body = parsed.get_body(preferencelist=("plain", "html"))
     if body is None:
         raise MailError(f"{source}: no text/plain or text/html part to read")
@@ -1029,7 +1127,7 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
         sender=_header(parsed, "from", source),
         recipients=tuple(
             address
-            for _, address in getaddresses(
+            for _, address in _addresses(
                 [_header(parsed, "to", source), _header(parsed, "cc", source)]
             )
             if address
@@ -1038,10 +1136,174 @@ def read_email(data: bytes | str, *, source: str = "<message>") -> Email:
         html=html,
         author=split,
         ignore=ignore,
+        notices=tuple(f"{source}: {note}" for note in notes.values()),
     )
 
 
+#: The longest header value read in full, in characters after unfolding: 8 KiB, room for
+#: a ``To`` of some two hundred addresses (RFC 5322 limits a line to 998 characters; a
+#: header folded over several lines is longer).  A longer header is read up to there.
+MAX_HEADER_LENGTH = 8192
+#: The same for the ``Content-*`` headers of each part (``Content-Type``, read several times
+#: for each part as the message is parsed): 2 KiB, room for parameters such as a long file
+#: name written in RFC 2231's pieces.
+MAX_CONTENT_HEADER_LENGTH = 2048
+#: How many headers, once read, each message keeps to be read again (the parser asks for
+#: each part's ``Content-Type`` several times in a row).
+_KEPT_HEADERS = 16
+#: Comments nested deeper than this in a header make it unreadable (the parsers recurse).
+_MAX_NESTING = 32
+#: Headers read as written (unfolded): the message ids are read by the importer itself.
+_RAW_HEADERS = frozenset(["message-id", "in-reply-to", "references"])
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_TOO_DEEP = "its MIME parts are nested too deeply"
+
+
+class _UnreadableHeaderError(Exception):
+    """A header the standard library's parser fails on (its name and why)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"header {name!r} cannot be read: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+if TYPE_CHECKING:  # generic in the stubs only
+    _EmailPolicy = EmailPolicy[EmailMessage]
+else:
+    _EmailPolicy = EmailPolicy
+
+
+class _MailPolicy(_EmailPolicy):
+    """:data:`email.policy.default`, with each header read safely.
+
+    A header longer than :data:`MAX_HEADER_LENGTH` (a ``Content-*`` header, than
+    :data:`MAX_CONTENT_HEADER_LENGTH`) is read up to there, and *notes* says so; the
+    last headers read are kept, to be given again rather than read again; the message ids
+    (:data:`_RAW_HEADERS`) are read as written; a header whose comments nest deeper than
+    :data:`_MAX_NESTING`, or on which the parser fails with an error of its own
+    (``'Group' object has no attribute 'local_part'`` for ``:;`` and a NUL), raises
+    :class:`_UnreadableHeaderError` naming it.
+    """
+
+    notes: dict[str, str]
+    kept: collections.OrderedDict[tuple[str, str], Any]
+
+    @classmethod
+    def create(cls, notes: dict[str, str]) -> _MailPolicy:
+        """A policy that writes its notices into *notes* (one a header)."""
+        policy = cls(header_factory=_HEADER_FACTORY)
+        object.__setattr__(policy, "notes", notes)  # policies are read-only once made
+        object.__setattr__(policy, "kept", collections.OrderedDict())
+        return policy
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:  # as the base class's
+        """The header *name*, read from its *value* as stored (see the class)."""
+        if hasattr(value, "name"):  # already read
+            return value
+        kept = self.kept.get((name, value))
+        if kept is not None:
+            self.kept.move_to_end((name, value))
+            return kept
+        header = self._read(name, value)
+        self.kept[name, value] = header
+        if len(self.kept) > _KEPT_HEADERS:
+            self.kept.popitem(last=False)
+        return header
+
+    def _read(self, name: str, value: str) -> Any:  # a header object
+        text = _LINE_BREAK.sub("", value)
+        key = name.lower()
+        if key in _RAW_HEADERS:
+            return _plain(text)
+        limit = MAX_CONTENT_HEADER_LENGTH if key.startswith("content-") else MAX_HEADER_LENGTH
+        if len(text) > limit:
+            text = _cut(text, limit)
+            self.notes.setdefault(
+                key,
+                f"header {name!r} is longer than {limit:,} characters: "
+                f"read up to character {len(text):,}",
+            )
+        if "(" in text and _structured(key) and _comment_depth(text) > _MAX_NESTING:
+            reason = f"comments in it are nested more than {_MAX_NESTING} deep"
+            raise _UnreadableHeaderError(name, reason)
+        try:
+            return _HEADER_FACTORY(name, text)
+        except (RecursionError, MemoryError):  # the parts nested too deeply; memory
+            raise
+        except Exception as exc:  # noqa: BLE001  # the parser fails in many ways on bad input
+            raise _UnreadableHeaderError(name, f"malformed ({exc or type(exc).__name__})") from None
+
+
+_HEADER_FACTORY = HeaderRegistry()
+
+
+@functools.lru_cache(maxsize=256)
+def _structured(name: str) -> bool:
+    """Whether the header *name* (in lower case) is parsed for its structure (addresses,
+    parameters, dates), where a ``(`` opens a comment, or read as text."""
+    return not issubclass(_HEADER_FACTORY[name], UnstructuredHeader)
+
+
+def _cut(value: str, limit: int) -> str:
+    """*value* cut to *limit* characters, at the last comma or space before it."""
+    at = max(value.rfind(",", 0, limit), value.rfind(" ", 0, limit))
+    return value[: at if at > limit // 2 else limit]
+
+
+def _plain(value: str) -> str:
+    """*value* with the bytes that are not ASCII (kept as surrogates) read as UTF-8."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _comment_depth(value: str) -> int:
+    """How deep the comments (``(...)``) of a structured header nest, as its parser reads
+    them: not inside a quoted string, a backslash escaping the next character."""
+    depth = deepest = 0
+    quoted = escaped = False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and (quoted or depth):
+            escaped = True
+        elif char == '"' and not depth:
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")" and depth:
+            depth -= 1
+    return deepest
+
+
+def _addresses(values: Iterable[str]) -> list[tuple[str, str]]:
+    """:func:`email.utils.getaddresses` of *values*, without the values whose comments nest
+    deeper than its parser can recurse."""
+    return getaddresses([v for v in values if _comment_depth(v) <= _MAX_NESTING])
+
+
+def _message(data: bytes | str, notes: dict[str, str]) -> EmailMessage:
+    """The message *data*, parsed with :class:`_MailPolicy` (its notices into *notes*).
+
+    :raises _UnreadableHeaderError: a header that gives its structure cannot be read.
+    :raises RecursionError: its parts are nested too deeply.
+    """
+    policy = _MailPolicy.create(notes)
+    if isinstance(data, bytes):
+        parsed = email.message_from_bytes(data, policy=policy)
+    else:
+        parsed = email.message_from_string(data, policy=policy)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
 def _content(part: MIMEPart, source: str) -> str:
+    """The text of *part*, decoded; its bytes as UTF-8 when its charset is unknown."""
     try:
         content = part.get_content()
     except (LookupError, ValueError, AssertionError):
@@ -1056,13 +1318,16 @@ def _content(part: MIMEPart, source: str) -> str:
 def _header(message: EmailMessage, name: str, source: str) -> str:
     try:
         value = message.get(name)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise MailError(f"{source}: header {name!r} cannot be read: {exc}") from exc
+    except _UnreadableHeaderError as exc:
+        raise MailError(f"{source}: {exc}") from None
     return "" if value is None else str(value)
 
 
 def _date(message: EmailMessage) -> datetime | None:
-    raw = message.get("date")
+    try:
+        raw = message.get("date")
+    except _UnreadableHeaderError:
+        return None
     if raw is None:
         return None
     try:

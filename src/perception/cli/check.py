@@ -47,13 +47,14 @@ def _context_account(
 @attrs.frozen
 class _Draft:
     """A draft to check: its text, what to check (the text, or the author's own part of
-    an e-mail), the checks its file says to skip, and whether ``--fix`` may write the
-    text back (the file's text is the message itself)."""
+    an e-mail), the checks its file says to skip, whether ``--fix`` may write the
+    text back (the file's text is the message itself), and what was read only in part."""
 
     text: str
     message: str | AuthorText
     ignore: tuple[str, ...]
     writable: bool
+    notices: tuple[str, ...] = ()
 
 
 def _files(patterns: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -91,7 +92,13 @@ def _read(name: str) -> _Draft:
         if name.endswith(".eml"):
             parsed = read_email(data, source=name)
             ignore = () if parsed.ignore is None else (parsed.ignore or ("*",))
-            return _Draft(text=parsed.text, message=parsed.author, ignore=ignore, writable=False)
+            return _Draft(
+                text=parsed.text,
+                message=parsed.author,
+                ignore=ignore,
+                writable=False,
+                notices=parsed.notices,
+            )
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})"
@@ -223,6 +230,8 @@ def check_command(
         except click.ClickException as exc:
             errors.append(exc.message)
             continue
+        for notice in draft.notices:
+            click.echo(f"perception: notice: {notice}", err=True)
         report, fixed, text = run(draft.message, draft.ignore), 0, draft.text
         if fix and draft.writable:
             text, fixed = apply_fixes(draft.text, report.findings)

@@ -15,20 +15,27 @@ adds.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import mailbox
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from email.message import EmailMessage
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import attrs
 
+from perception.errors import Problem, ValidationError
 from perception.importers._common import Notice, invalid, notifier
-from perception.mail import author_text, html_text
+from perception.mail import (
+    _TOO_DEEP,
+    _addresses,
+    _content,
+    _message,
+    _UnreadableHeaderError,
+    author_text,
+    html_text,
+)
 from perception.model import Account, Channel, Customer, Direction, Interaction, Stakeholder
 
 __all__ = ["import_email"]
@@ -62,49 +69,64 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2].strip().casefold()
 
 
-def _body(message: EmailMessage) -> str:
+def _body(message: EmailMessage, source: str) -> str:
     """The text the sender wrote: the plain or HTML body without the quoted thread and the
     signature, as :func:`perception.mail.author_text` and :func:`perception.mail.html_text`
     split it (the same reading ``perception check`` gives an ``.eml`` file)."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError):  # an unknown or lying charset
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    if not isinstance(content, str):
-        return ""
+    content = _content(part, source)
     split = html_text(content) if part.get_content_type() == "text/html" else author_text(content)
     return split.own_text().strip()
 
 
-def _parse(raw: bytes, source: str) -> _Mail:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
+def _parse(raw: bytes, source: str, tell: Notice) -> _Mail:
+    """The message *raw* of *source*, read as :func:`perception.mail.read_email` reads one
+    (each header at most :data:`~perception.mail.MAX_HEADER_LENGTH` characters long, with a
+    notice; the message ids as written).
+
+    :raises ~perception.errors.ValidationError: naming *source* and the header, when the
+        message has no ``From`` or no readable ``Date``, or a header it needs cannot be read.
+    """
+    notes: dict[str, str] = {}
+    try:
+        return _mail(raw, source, notes)
+    except _UnreadableHeaderError as exc:
+        raise invalid(source, exc.name, f"cannot be read: {exc.reason}") from None
+    except RecursionError:
+        raise invalid(source, "", f"not readable: {_TOO_DEEP}") from None
+    finally:
+        for note in notes.values():
+            tell(f"{source}: {note}")
+
+
+def _mail(raw: bytes, source: str, notes: dict[str, str]) -> _Mail:
+    message = _message(raw, notes)
     date = message.get("Date")
     try:
         at = parsedate_to_datetime(str(date)) if date else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         at = None
     if at is None:
         raise invalid(source, "Date", f"missing or not a date: {date!r}")
     if at.tzinfo is None:  # RFC 5322's "-0000": the zone is unknown, the time is UTC
         at = at.replace(tzinfo=timezone.utc)
-    senders = getaddresses([str(message.get("From", ""))])
+    senders = _addresses([str(message.get("From", ""))])
     sender = senders[0] if senders and senders[0][1] else None
     if sender is None:
         raise invalid(source, "From", "missing")
+    if not _domain(sender[1]):  # the domain names the account
+        raise invalid(source, "From", f"no domain in the address {sender[1]!r}")
     recipients = tuple(
         (name, address)
-        for name, address in getaddresses(
+        for name, address in _addresses(
             [str(v) for field in ("To", "Cc") for v in message.get_all(field, [])]
         )
-        if address
+        if _domain(address)
     )
     subject = " ".join(str(message.get("Subject", "")).split())
-    text = _body(message)
+    text = _body(message, source)
     ids = _message_ids(message.get("Message-ID"))
     if ids:
         message_id = ids[0]
@@ -125,19 +147,34 @@ def _parse(raw: bytes, source: str) -> _Mail:
     )
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise invalid(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+
+
 def _raw_messages(path: Path) -> Iterator[tuple[str, bytes]]:
     """``(source, bytes)`` of each message in *path*: a folder (its ``.eml`` files), an
     ``.eml`` file or an mbox file."""
     if path.is_dir():
         for child in sorted(path.rglob("*.eml")):
-            yield str(child), child.read_bytes()
+            if child.is_file():  # not a folder named "x.eml"
+                yield str(child), _read(child)
         return
     if path.suffix.lower() == ".eml":
-        yield str(path), path.read_bytes()
+        yield str(path), _read(path)
         return
-    box = mailbox.mbox(path, create=False)
     try:
-        for index, key in enumerate(box.keys(), start=1):
+        box = mailbox.mbox(path, create=False)
+    except OSError as exc:
+        raise invalid(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+    try:
+        try:
+            keys = box.keys()
+        except OSError as exc:
+            raise invalid(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+        for index, key in enumerate(keys, start=1):
             yield f"{path} message {index}", _unescape_from(box.get_bytes(key))
     finally:
         box.close()
@@ -155,13 +192,47 @@ def _unescape_from(raw: bytes) -> bytes:
     )
 
 
-def _read_messages(paths: Iterable[str | Path]) -> Iterator[_Mail]:
-    """The messages of *paths* (``.eml`` files, folders of them, mbox files), parsed."""
+def _nothing_read(path: Path) -> str:
+    """Why no message was read from *path*, in words."""
+    if path.is_dir():
+        return "no message read: the folder holds no .eml file"
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:  # pragma: no cover - it was just read
+        empty = False
+    if empty:
+        return "no message read: the file is empty"
+    return (
+        "no message read: not an mbox mailbox (each message of one starts with a line "
+        "'From <address> <date>'); a file holding one message is read when its name ends "
+        "in .eml"
+    )
+
+
+def _read_messages(paths: Iterable[str | Path], tell: Notice) -> Iterator[_Mail]:
+    """The messages of *paths* (``.eml`` files, folders of them, mbox files), parsed.
+
+    A path from which no message is read is told, or, when no message is read from any,
+    is an error.
+    """
+    empty: list[Path] = []
+    read = 0
     for path in map(Path, paths):
         if not path.exists():
             raise invalid(str(path), "", "no such file or folder")
+        count = 0
         for source, raw in _raw_messages(path):
-            yield _parse(raw, source)
+            count += 1
+            yield _parse(raw, source, tell)
+        read += count
+        if not count:
+            empty.append(path)
+    if empty and not read:
+        problems = [Problem(path="", message=_nothing_read(p), source=str(p)) for p in empty]
+        summary = "no e-mail message read from " + ", ".join(str(p) for p in empty)
+        raise ValidationError(problems, summary=summary)
+    for path in empty:
+        tell(f"{path}: {_nothing_read(path)}")
 
 
 def _stakeholder_id(address: str) -> str:
@@ -184,7 +255,9 @@ def import_email(
         stakeholders the people seen on the customer's side, its interactions the
         messages, threaded by ``In-Reply-To`` and ``References``.
     :raises ~perception.errors.ValidationError: naming the file (and the message of an
-        mbox) when a message has no ``From`` or no readable ``Date``.
+        mbox) when a message has no ``From`` or no readable ``Date``, or a header it
+        needs cannot be read; naming each path when no message at all is read from any
+        (a path that gives none while others do is told as a notice).
     """
     tell = notifier(notice)
     ours = tuple(d.strip().casefold().lstrip("@") for d in team_domains if d.strip())
@@ -198,7 +271,7 @@ def import_email(
     seen: dict[str, _Mail] = {}
     by_domain: dict[str, list[tuple[_Mail, Direction]]] = {}
     people: dict[str, dict[str, str]] = {}
-    for mail in _read_messages(paths):
+    for mail in _read_messages(paths, tell):
         if mail.id in seen:
             tell(f"{mail.source}: message {mail.id!r} already read from {seen[mail.id].source}")
             continue
@@ -214,7 +287,9 @@ def import_email(
         known = people.setdefault(domain, {})
         for name, address in theirs if outbound else [mail.sender]:
             if _domain(address) == domain:
-                known.setdefault(_stakeholder_id(address), name or address.partition("@")[0])
+                known.setdefault(
+                    _stakeholder_id(address), name or address.partition("@")[0] or address
+                )
     return [
         _account(domain, messages, people.get(domain, {}))
         for domain, messages in sorted(by_domain.items())
