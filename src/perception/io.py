@@ -255,6 +255,24 @@ def _record_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any],
     return factory
 
 
+def _structured_items(
+    conv: cattrs.Converter, kind: Any, pairs: Iterable[tuple[Any, Any]]
+) -> list[Any]:
+    """Each ``(item, type)`` of *pairs* structured; every bad item's error collected, with
+    its index, and raised together as cattrs does for a list of *kind*."""
+    items, errors = [], []
+    for index, (item, item_type) in enumerate(pairs):
+        try:
+            items.append(conv.structure(item, item_type))
+        except Exception as exc:  # noqa: BLE001  # collected, then raised together
+            note = IterableValidationNote(f"@ index {index}", index, item_type)
+            exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]  # 3.11 adds it; cattrs reads it on 3.10 too
+            errors.append(exc)
+    if errors:
+        raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
+    return items
+
+
 #: How a pair's items are named in its message: ``a list of two numbers``.
 _PLURALS: Mapping[Any, str] = {float: "numbers", int: "whole numbers", str: "strings"}
 
@@ -270,17 +288,7 @@ def _pair_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], A
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, (list, tuple)) or len(value) != 2:
                 raise TypeError(f"must be a list of two {noun}, not {kind_and_value(value)}")
-            items, errors = [], []
-            for index, (item, item_type) in enumerate(zip(value, item_types, strict=True)):
-                try:
-                    items.append(conv.structure(item, item_type))
-                except Exception as exc:  # noqa: BLE001  # collected, then raised together
-                    note = IterableValidationNote(f"@ index {index}", index, item_type)
-                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]  # as below
-                    errors.append(exc)
-            if errors:
-                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
-            return tuple(items)
+            return tuple(_structured_items(conv, kind, zip(value, item_types, strict=True)))
 
         return structure
 
@@ -348,17 +356,7 @@ def _sequence_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any
         def structure(value: Any, _: Any) -> Any:
             if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
                 raise TypeError(f"must be a list, not {kind_and_value(value)}")
-            items, errors = [], []
-            for index, item in enumerate(value):
-                try:
-                    items.append(conv.structure(item, item_type))
-                except Exception as exc:  # noqa: BLE001  # collected, then raised together
-                    note = IterableValidationNote(f"@ index {index}", index, item_type)
-                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]  # 3.11 adds it; cattrs reads it on 3.10 too
-                    errors.append(exc)
-            if errors:
-                raise IterableValidationError(f"while structuring {kind!r}", errors, kind)
-            return build(items)
+            return build(_structured_items(conv, kind, ((item, item_type) for item in value)))
 
         return structure
 
