@@ -182,7 +182,7 @@ def text_issue(name: str, value: object, *, required: bool = False) -> Issues:
         yield name, f"must be a string, not {type(value).__name__}"
     elif required and not value.strip():
         yield name, "must not be empty"
-    elif not value.isascii() and (char := unpaired_surrogate(value)) is not None:
+    elif (char := unpaired_surrogate(value)) is not None:
         yield name, surrogate_message(char)
 
 

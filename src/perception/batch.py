@@ -61,12 +61,8 @@ __all__ = [
 Line = str | bytes | tuple[str, int, str | bytes]
 
 
-def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
-    if not isinstance(value, datetime):
-        msg = f"{attribute.name} must be a timezone-aware datetime, not {type(value).__name__}"
-        raise TypeError(f"{msg} {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{attribute.name} must be timezone-aware, not {value!r}")
+def _aware(_: object, __: attrs.Attribute[Any], value: datetime) -> None:
+    _check_aware(value)  # the same as_of as assess takes
 
 
 def _budget_seconds(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:

@@ -68,12 +68,13 @@ __all__ = [
     "jsonl_lines",
     "load_account",
     "load_accounts",
-    "located_in_rows",
     "merge_interactions",
+    "merged_account",
     "read_csv_table",
     "read_interactions_csv",
     "read_interactions_located",
     "to_jsonable",
+    "unmerged_problems",
     "validate_accounts",
     "write_jsonl",
 ]
@@ -161,7 +162,7 @@ def _structure_str(value: Any, _: Any) -> str:
     is known, rather than when the first report is written."""
     if not isinstance(value, str):
         raise TypeError(f"must be a string, not {kind_and_value(value)}")
-    if not value.isascii() and (char := unpaired_surrogate(value)) is not None:
+    if (char := unpaired_surrogate(value)) is not None:
         raise ValueError(surrogate_message(char))
     return value
 
@@ -725,15 +726,52 @@ def read_interactions_located(
 _INTERACTION_INDEX = re.compile(r"interactions\[(\d+)\]")
 
 
-def located_in_rows(problem: Problem, kept: int, rows: Sequence[str]) -> Problem:
+def merged_account(
+    account: Account, extra: Sequence[Interaction], rows: Sequence[str] = ()
+) -> Account:
+    """*account* with the interactions *extra* added after its own.
+
+    :param rows: where each of *extra* was read (``file:line``, in order), to locate a
+        problem at the row it is about.
+    :raises ~perception.errors.ValidationError: the merged account's problems (a
+        duplicate id, a reply to a message that is not there), each under the account's
+        id and at its row (the first row when it is about none of them).
+    """
+    try:
+        return attrs.evolve(account, interactions=(*account.interactions, *extra))
+    except ValidationError as exc:
+        kept = len(account.interactions)
+        problems = [
+            _located_in_rows(p, kept, rows).prefixed(f"account {shown(account.id)}")
+            for p in exc.problems
+        ]
+        raise ValidationError(problems, summary=exc.summary) from None
+
+
+def _located_in_rows(problem: Problem, kept: int, rows: Sequence[str]) -> Problem:
     """*problem* of an account whose first *kept* interactions were its own and the rest
-    read from *rows* (``file:line`` each, in order): located at the row it is about, or
-    at the first row when it is about none of them."""
+    read from *rows*: located at the row it is about, or at the first row."""
     if not rows:
         return problem
     found = _INTERACTION_INDEX.match(problem.path)
     index = int(found.group(1)) - kept if found is not None else -1
     return problem.located(rows[index] if 0 <= index < len(rows) else rows[0])
+
+
+def unmerged_problems(
+    remaining: Iterable[str], sources: Mapping[str, Sequence[str]], *, where: str = ""
+) -> list[Problem]:
+    """A problem for each account id of *remaining*, whose interactions found no account
+    (in *where*, when given), at the first row it was read from."""
+    into = f" in {where}" if where else ""
+    return [
+        Problem(
+            path="account",
+            message=f"no account with id {shown(name)}{into}",
+            source=next(iter(sources.get(name, ())), ""),
+        )
+        for name in remaining
+    ]
 
 
 #: The longest CSV cell read, in characters (the standard library's default is 131,072).
@@ -896,22 +934,10 @@ def merge_interactions(
             merged.append(account)
             continue
         try:
-            merged.append(attrs.evolve(account, interactions=(*account.interactions, *extra)))
+            merged.append(merged_account(account, extra, sources.get(account.id, ())))
         except ValidationError as exc:
-            rows = sources.get(account.id, ())
-            kept = len(account.interactions)
-            problems.extend(
-                located_in_rows(p, kept, rows).prefixed(f"account {shown(account.id)}")
-                for p in exc.problems
-            )
-    problems.extend(
-        Problem(
-            path="account",
-            message=f"no account with id {shown(name)}",
-            source=next(iter(sources.get(name, ())), ""),
-        )
-        for name in remaining
-    )
+            problems.extend(exc.problems)
+    problems.extend(unmerged_problems(remaining, sources))
     if problems:
         raise ValidationError(problems, summary="cannot merge interactions")
     return merged

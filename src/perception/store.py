@@ -52,7 +52,7 @@ from typing import Any, Final
 
 import attrs
 
-from perception._validation import lenient
+from perception._validation import lenient, shown
 from perception.errors import PerceptionError
 from perception.history import HistoryPoint, OutcomeChange, compare
 from perception.history import ordered as ordered_changes
@@ -771,12 +771,7 @@ class Ledger:
         row = _retry(attempt, self.path, None)
         if row is None:
             what = "short id" if _as_ref(key) is not None else "key"
-            shown = (
-                repr(key)
-                if len(str(key)) <= 80
-                else f"{str(key)[:60]!r}... ({len(str(key))} characters)"
-            )
-            raise UnknownFollowUpError(f"{self.path}: no follow-up with {what} {shown}")
+            raise UnknownFollowUpError(f"{self.path}: no follow-up with {what} {shown(key)}")
         return row
 
     def list(

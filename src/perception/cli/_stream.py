@@ -13,7 +13,12 @@ import attrs
 
 from perception._validation import shown
 from perception.errors import Problem, ValidationError
-from perception.io import iter_accounts, located_in_rows, read_interactions_located
+from perception.io import (
+    iter_accounts,
+    merged_account,
+    read_interactions_located,
+    unmerged_problems,
+)
 from perception.model import Account
 from perception.outcome import PerceivedOutcome
 
@@ -62,28 +67,17 @@ def portfolio_stream(
             yield read
             continue
         try:
-            yield attrs.evolve(read, interactions=(*read.interactions, *more))
+            merged = merged_account(read, more, sources.get(read.id, ()))
         except ValidationError as exc:
-            rows = sources.get(read.id, ())
-            kept = len(read.interactions)
-            located = [
-                located_in_rows(p, kept, rows).prefixed(f"account {shown(read.id)}")
-                for p in exc.problems
-            ]
-            raise ValidationError(located, summary=f"cannot merge {interactions_csv}") from None
+            summary = f"cannot merge {interactions_csv}"
+            raise ValidationError(exc.problems, summary=summary) from None
+        yield merged
     if account_id is not None and not found:
         message = f"no account with id {shown(account_id)}"
         problem = Problem(path="", message=message, source=str(path))
         raise ValidationError([problem], summary=f"no account {shown(account_id)} in {path}")
     if extra:
-        problems = [
-            Problem(
-                path="account",
-                message=f"no account with id {shown(name)} in {path}",
-                source=next(iter(sources.get(name, ())), str(interactions_csv)),
-            )
-            for name in extra
-        ]
+        problems = unmerged_problems(extra, sources, where=str(path))
         raise ValidationError(problems, summary=f"cannot merge {interactions_csv}")
 
 

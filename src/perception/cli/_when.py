@@ -101,25 +101,20 @@ def parse_when(text: str, now: datetime) -> datetime:
     try:
         found = _parsed(text, now)
     except OverflowError:  # an offset past the end of the calendar
-        found = None
-        problem: str | None = f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
-    else:
-        problem = out_of_range(found) if found is not None else None
+        msg = f"{text!r}: must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+        raise ValueError(msg) from None
+    if found is None:
+        found = _iso(text.strip())
+        if found is None:
+            msg = f"{text!r} is not a date: use ISO 8601 (2026-03-20) or words such as {EXAMPLES}"
+            raise ValueError(msg)
+        if found.tzinfo is None or found.utcoffset() is None:
+            msg = f"{text!r} has no time zone; add 'Z' or an offset such as '+02:00'"
+            raise ValueError(msg)
+    problem = out_of_range(found)
     if problem is not None:
         raise ValueError(f"{text!r}: {problem}")
-    if found is not None:
-        return found
-    parsed = _iso(text.strip())
-    if parsed is None:
-        msg = f"{text!r} is not a date: use ISO 8601 (2026-03-20) or words such as {EXAMPLES}"
-        raise ValueError(msg)
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        msg = f"{text!r} has no time zone; add 'Z' or an offset such as '+02:00'"
-        raise ValueError(msg)
-    problem = out_of_range(parsed)
-    if problem is not None:
-        raise ValueError(f"{text!r}: {problem}")
-    return parsed
+    return found
 
 
 def _parsed(text: str, now: datetime) -> datetime | None:
